@@ -1,0 +1,36 @@
+# The Mentoring Scheme Toolkit: everything a fresh machine needs starts from `make`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= demo_output
+
+.PHONY: install demo lab app test test-fast lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/python -m toolkit demo --out $(OUT)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: install
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --doctest-modules toolkit -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+
+lint: install
+	$(BIN)/ruff check toolkit tests benchmarks notebooks
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,187 @@
+"""The command line: ``python -m toolkit`` (also installed as ``mentoring-toolkit``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import RowProblemsError, ToolkitError
+
+__all__ = ["build_parser", "format_problems", "main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def format_problems(problems: pd.DataFrame, width: int = 100) -> str:
+    """Render problems (``row, field, value, problem``) as a readable plain-text table.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"row": [3], "field": ["grade"], "value": ["G11"],
+    ...                   "problem": ["'G11' is not a grade on the ladder."]})
+    >>> print(format_problems(p))
+    row  field  value  problem
+      3  grade  G11    'G11' is not a grade on the ladder.
+    """
+    if problems.empty:
+        return "No problems found."
+    values = problems["value"].astype(str).map(lambda v: v if len(v) <= 30 else v[:27] + "...")
+    w_row = max(3, problems["row"].astype(str).str.len().max())
+    w_field = max(5, problems["field"].astype(str).str.len().max())
+    w_value = max(5, values.str.len().max())
+    indent = w_row + w_field + w_value + 6
+    wrap = max(30, width - indent)
+    lines = [f"{'row':>{w_row}}  {'field':<{w_field}}  {'value':<{w_value}}  problem"]
+    for row, field, value, problem in zip(problems["row"], problems["field"], values,
+                                          problems["problem"], strict=True):
+        text = textwrap.wrap(str(problem), wrap) or [""]
+        lines.append(f"{row:>{w_row}}  {field:<{w_field}}  {value:<{w_value}}  {text[0]}")
+        lines += [" " * indent + t for t in text[1:]]
+    return "\n".join(lines)
+
+
+def _write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    from .outputs import write_csv_atomic
+
+    return write_csv_atomic(frame, path)
+
+
+# -- validate -------------------------------------------------------------------------------
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .signups import read_signups
+
+    result = read_signups(args.signups, mapping=args.mapping, ladder=args.ladder,
+                          sheet=args.sheet)
+    for notice in result.notices:
+        print(f"Note: {notice}", file=sys.stderr)
+    if args.problems_out:
+        _write_csv(result.problems, args.problems_out)
+    people = result.people
+    if result.ok:
+        print(f"'{result.source}': {len(people)} sign-ups, no problems.")
+        return 0
+    print(format_problems(result.problems))
+    print(
+        f"\n'{result.source}': {len(people)} sign-ups are clean; "
+        f"{result.problems['row'].nunique()} row(s) have {len(result.problems)} problem(s) "
+        "and were set aside."
+        + (f" The problems are in '{args.problems_out}'." if args.problems_out else "")
+    )
+    return 1
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="check a sign-up export and list every problem",
+        description="Check a sign-up export (CSV or XLSX) and list every problem with the row "
+        "number a spreadsheet shows. Exit status: 0 clean, 1 row problems, 2 the file cannot "
+        "be used at all.",
+    )
+    p.add_argument("signups", help="the form export: CSV or XLSX")
+    _add_import_options(p)
+    p.add_argument("--problems-out", metavar="FILE",
+                   help="also write the problems as CSV (row,field,value,problem)")
+    p.set_defaults(handler=_cmd_validate)
+
+
+def _add_import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mapping", metavar="FILE",
+                   help="JSON object from field name to the header used in the export")
+    p.add_argument("--ladder", metavar="FILE",
+                   help="grade ladder: a JSON file, or one of uk-he, lecturer, civil-service "
+                   "(default uk-he)")
+    p.add_argument("--sheet", metavar="NAME", help="the worksheet of an XLSX file (default: first)")
+
+
+# -- sample ---------------------------------------------------------------------------------
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    written = write_sample(args.out, seed=args.seed)
+    print(f"Wrote {len(written)} sample files to '{args.out}':")
+    for path in written.values():
+        print(f"  {path}")
+    return 0
+
+
+def _add_sample(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sample",
+        help="write the synthetic sample scheme",
+        description="Write a synthetic, realistic sample scheme (invented names, example.org "
+        "addresses) made by a seeded generator.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.set_defaults(handler=_cmd_sample)
+
+
+# -- demo -----------------------------------------------------------------------------------
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(args.out, sample_dir=args.sample)
+    return 0
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run the whole job on the bundled sample scheme",
+        description="Run the whole job on the sample scheme and say where the outputs are.",
+    )
+    p.add_argument("--out", default="demo_output", metavar="DIR",
+                   help="folder for the outputs (default demo_output)")
+    p.add_argument("--sample", metavar="DIR",
+                   help="sample data folder (default: ./sample_data, generated if missing)")
+    p.set_defaults(handler=_cmd_demo)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_validate,
+    _add_sample,
+    _add_demo,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m toolkit",
+        description="Mentoring Scheme Toolkit: import sign-ups, pair mentees with mentors, "
+        "draw UnMentoring rounds, track relationships and report on the scheme.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 fine, 1 row problems, 2 unusable input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except RowProblemsError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        print(f"\nError: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ToolkitError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130

@@ -1,0 +1,94 @@
+"""The demo: the whole year's job run on the synthetic sample scheme, step by step."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cli import format_problems
+
+__all__ = ["DemoContext", "run_demo"]
+
+COHORT = "2026"
+
+
+@dataclass
+class DemoContext:
+    """What the demo's steps share: where the inputs are and where outputs go."""
+
+    sample: Path
+    out: Path
+    store_path: Path
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def _step_import(ctx: DemoContext) -> None:
+    from .signups import read_signups
+    from .store import Store
+
+    print("Step 1. Import the sign-ups")
+    forms = read_signups(ctx.sample / "signups_forms.xlsx",
+                         mapping=ctx.sample / "signups_forms_mapping.json")
+    print(f"  Microsoft Forms export: {len(forms.people)} sign-ups, "
+          f"{len(forms.problems)} problem(s).")
+    broken = read_signups(ctx.sample / "signups_with_problems.csv")
+    print(f"  An export with mistakes: {len(broken.problems)} problem(s) on "
+          f"{broken.problems['row'].nunique()} row(s), each with the row to fix:")
+    print("    " + format_problems(broken.problems, width=96).replace("\n", "\n    "))
+    problems_csv = ctx.out / "problems.csv"
+    broken.problems.to_csv(problems_csv, index=False)
+    ctx.outputs["problems"] = problems_csv
+    signups = read_signups(ctx.sample / "signups.csv")
+    signups.raise_for_problems()
+    with Store(ctx.store_path) as store:
+        store.save_signups(signups.people, COHORT, signups.source, signups.sha256)
+        roles = store.people(COHORT)["role"].value_counts().to_dict()
+    print(f"  Saved {len(signups.people)} sign-ups of cohort {COHORT} in the store "
+          f"({', '.join(f'{v} {k}' for k, v in sorted(roles.items()))}).")
+    ctx.outputs["store"] = ctx.store_path
+
+
+#: The demo's steps, in the order of a scheme lead's year.
+STEPS: list[Callable[[DemoContext], None]] = [_step_import]
+
+
+def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:
+    """Run every step of the demo on the sample scheme and say where the outputs are.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder; its scheme store is started afresh.
+    sample_dir : str or Path, optional
+        The sample data (default ``./sample_data``, generated into ``out`` when missing).
+
+    Returns
+    -------
+    DemoContext
+        Paths of everything written, in ``outputs``.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if sample_dir is None:
+        sample_dir = Path("sample_data")
+        if not (sample_dir / "signups.csv").exists():
+            from .sample import write_sample
+
+            sample_dir = out / "sample_data"
+            if sample_dir.exists():
+                shutil.rmtree(sample_dir)
+            write_sample(sample_dir)
+    store_path = out / "scheme.sqlite"
+    for stale in out.glob("scheme.sqlite*"):
+        stale.unlink()
+    ctx = DemoContext(sample=Path(sample_dir), out=out, store_path=store_path)
+    print(f"Mentoring Scheme Toolkit demo on the sample scheme in '{ctx.sample}'.\n")
+    for step in STEPS:
+        step(ctx)
+        print()
+    print("Outputs:")
+    for name, path in ctx.outputs.items():
+        print(f"  {name:<12} {path}")
+    return ctx

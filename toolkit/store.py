@@ -1,0 +1,319 @@
+"""The scheme store: one SQLite file per scheme, every write one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"]
+
+#: Forward migrations, applied in order to bring any older store up to date. Never edit a
+#: released entry: add a new one. Each entry is run as one transaction.
+MIGRATIONS: list[str] = [
+    # 1: people and their sign-ups, and room for pairings, draws, meetings and feedback.
+    """
+    CREATE TABLE people (
+        email TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL,
+        grade TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'both', 'none')),
+        line_manager_email TEXT,
+        capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity >= 0),
+        topics TEXT NOT NULL DEFAULT '',
+        meeting_mode TEXT NOT NULL DEFAULT 'either',
+        gender TEXT NOT NULL DEFAULT '',
+        mentor_gender_preference TEXT NOT NULL DEFAULT '',
+        extra TEXT NOT NULL DEFAULT '{}',
+        first_cohort TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        cohort TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        rows_imported INTEGER NOT NULL,
+        rows_skipped INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE signups (
+        email TEXT NOT NULL REFERENCES people(email),
+        cohort TEXT NOT NULL,
+        role TEXT NOT NULL,
+        capacity INTEGER NOT NULL,
+        import_id INTEGER REFERENCES imports(id),
+        PRIMARY KEY (email, cohort)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        cohort TEXT,
+        settings TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pairs (
+        id INTEGER PRIMARY KEY,
+        scheme TEXT NOT NULL DEFAULT 'mentoring',
+        cohort TEXT NOT NULL,
+        mentee_email TEXT NOT NULL,
+        mentor_email TEXT NOT NULL,
+        score REAL,
+        components TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'proposed',
+        start_date TEXT,
+        term_end TEXT,
+        renewals INTEGER NOT NULL DEFAULT 0,
+        run_id INTEGER REFERENCES runs(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX pairs_mentee ON pairs (mentee_email);
+    CREATE INDEX pairs_mentor ON pairs (mentor_email);
+    CREATE TABLE pair_events (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE draw_rounds (
+        round TEXT PRIMARY KEY,
+        seed INTEGER NOT NULL,
+        week TEXT,
+        settings TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE draws (
+        round TEXT NOT NULL REFERENCES draw_rounds(round),
+        grp INTEGER NOT NULL,
+        email TEXT NOT NULL,
+        PRIMARY KEY (round, email)
+    );
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        on_date TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('held', 'cancelled')),
+        cancelled_by TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        respondent_role TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        respondent TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+PEOPLE_COLUMNS = [
+    "email", "name", "department", "grade", "level", "role", "line_manager_email", "capacity",
+    "topics", "meeting_mode", "gender", "mentor_gender_preference",
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A scheme's store: a SQLite file holding people, pairs, draws, meetings and feedback.
+
+    Open it with :func:`open_store` (or ``Store(path)``); use it as a context manager to close
+    it. Every write method runs in one transaction: on any error nothing is written.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.sqlite`` file; created (with its folder) when it does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "scheme.sqlite") as store:
+    ...     store.schema_version() == SCHEMA_VERSION
+    True
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"'{self.path}' cannot be opened as a scheme store ({exc}): check that it is a "
+                "store the toolkit made, or give a new file name to start a new scheme."
+            ) from None
+
+    # -- life cycle -------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one transaction: all of it is written, or none of it.
+
+        Nested calls join the outer transaction.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        """Return the schema version of the file."""
+        row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "applied_at TEXT NOT NULL)"
+        )
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"'{self.path}' was written by a newer toolkit (schema {current}, this one knows "
+                f"up to {SCHEMA_VERSION}): upgrade the toolkit to open it."
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as conn:
+                for statement in MIGRATIONS[version - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _now()))
+
+    # -- generic access ---------------------------------------------------------------------
+    def query(self, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
+        """Run a read-only query and return its rows as a DataFrame."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return pd.DataFrame(cursor.fetchall(), columns=names)
+
+    # -- people -----------------------------------------------------------------------------
+    def save_signups(self, people: pd.DataFrame, cohort: str, source: str = "",
+                     sha256: str = "", skipped: int = 0, kind: str = "mentoring") -> int:
+        """Save clean sign-ups for a cohort (e.g. ``"2026"``) in one transaction.
+
+        A person already in the store has their details updated and keeps their first cohort;
+        their sign-up for this cohort is replaced. Columns beyond the canonical ones are kept
+        as JSON in ``extra``.
+
+        Parameters
+        ----------
+        people : pandas.DataFrame
+            ``SignupImport.people``.
+        cohort : str
+            The cohort or year the sign-ups belong to.
+        source, sha256 : str
+            The export's name and fingerprint, recorded with the import.
+        skipped : int
+            How many rows were set aside with problems (recorded with the import).
+        kind : str
+            ``"mentoring"``, ``"unmentoring"`` or ``"coaching"``.
+
+        Returns
+        -------
+        int
+            The id of the import record.
+        """
+        if not str(cohort).strip():
+            raise StoreError("The cohort is empty: give the year or label of this round, "
+                             "e.g. '2026'.")
+        now = _now()
+        extra_cols = [c for c in people.columns if c not in PEOPLE_COLUMNS and c != "row"]
+        records = []
+        for rec in people.to_dict("records"):
+            extra = {c: (None if pd.isna(rec[c]) else str(rec[c])) for c in extra_cols}
+            values = []
+            for c in PEOPLE_COLUMNS:
+                v = rec.get(c, None)
+                v = None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+                if c in ("level", "capacity") and v is not None:
+                    v = int(v)
+                values.append(v)
+            records.append((*values, json.dumps(extra, ensure_ascii=False), cohort, now))
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO imports (kind, cohort, source, sha256, rows_imported, rows_skipped,"
+                " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kind, cohort, source, sha256, len(records), skipped, now),
+            )
+            import_id = int(cur.lastrowid)
+            cols = ", ".join(PEOPLE_COLUMNS)
+            marks = ", ".join("?" * (len(PEOPLE_COLUMNS) + 3))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in PEOPLE_COLUMNS[1:])
+            conn.executemany(
+                f"INSERT INTO people ({cols}, extra, first_cohort, updated_at) VALUES ({marks}) "
+                f"ON CONFLICT(email) DO UPDATE SET {updates}, extra = excluded.extra, "
+                "updated_at = excluded.updated_at",
+                records,
+            )
+            conn.executemany(
+                "INSERT INTO signups (email, cohort, role, capacity, import_id) VALUES "
+                "(?, ?, ?, ?, ?) ON CONFLICT(email, cohort) DO UPDATE SET role = excluded.role, "
+                "capacity = excluded.capacity, import_id = excluded.import_id",
+                [(r[0], cohort, r[5], r[7], import_id) for r in records],
+            )
+        return import_id
+
+    def people(self, cohort: str | None = None) -> pd.DataFrame:
+        """Return the people (of one cohort's sign-ups, if given), with their role that cohort."""
+        cols = ", ".join(f"p.{c}" for c in PEOPLE_COLUMNS if c not in ("role", "capacity"))
+        if cohort is None:
+            frame = self.query(
+                f"SELECT {cols}, p.role, p.capacity, p.first_cohort FROM people p ORDER BY p.email"
+            )
+        else:
+            frame = self.query(
+                f"SELECT {cols}, s.role, s.capacity, p.first_cohort, s.cohort FROM people p "
+                "JOIN signups s ON s.email = p.email WHERE s.cohort = ? ORDER BY p.email",
+                (cohort,),
+            )
+        return frame[[*PEOPLE_COLUMNS, *[c for c in frame.columns if c not in PEOPLE_COLUMNS]]]
+
+    def cohorts(self) -> list[str]:
+        """Return the cohorts that have sign-ups, oldest first."""
+        return self.query("SELECT DISTINCT cohort FROM signups ORDER BY cohort")["cohort"].tolist()
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (or create) a scheme store; see :class:`Store`."""
+    return Store(path)
