@@ -11,7 +11,15 @@ import pandas as pd
 
 from .ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 
-__all__ = ["DEPARTMENTS", "TOPICS", "generate_people", "generate_unmentoring", "write_sample"]
+__all__ = [
+    "DEPARTMENTS",
+    "SURVEY_QUESTIONS",
+    "TOPICS",
+    "generate_people",
+    "generate_survey",
+    "generate_unmentoring",
+    "write_sample",
+]
 
 DIVISION = "Division of Natural and Life Sciences"
 DEPARTMENTS = [
@@ -178,6 +186,94 @@ def generate_unmentoring(people: pd.DataFrame, seed: int = 2026) -> pd.DataFrame
     return frame.sample(frac=1, random_state=seed + 2).reset_index(drop=True)
 
 
+#: The end-of-year survey's Likert questions: (question, labels lowest first, mean tilt).
+SURVEY_QUESTIONS: list[tuple[str, tuple[str, ...], float]] = [
+    ("We met as often as we had planned",
+     ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+     0.3),
+    ("Our conversations were worth the time they took",
+     ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+     1.0),
+    ("The pairing suited what I wanted from the scheme",
+     ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+     0.7),
+    ("I know more colleagues outside my department than a year ago",
+     ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+     0.5),
+    ("How satisfied are you with the scheme overall?",
+     ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied",
+      "Very satisfied"), 0.9),
+]
+_COMMENTS = [
+    "It helped me plan my promotion application.",
+    "Hard to find times that suited us both.",
+    "More structure for the first meeting would help.",
+    "Very glad I signed up; I will do it again.",
+    "We only met twice because of teaching.",
+    "Meeting someone from another department was the best part.",
+    "",
+]
+
+
+def generate_survey(people: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
+    """Generate a synthetic end-of-year feedback survey, as a form tool exports it.
+
+    About 60% of the sign-ups answer, each as a mentee or a mentor (people who are both
+    answer for one role); five Likert questions with form-style labels (a few left blank)
+    and a free-text comment, some of which name a colleague, as real comments do.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The sign-ups (:func:`generate_people`).
+    seed : int
+        The random seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ID, Start time, Completion time, Email, Name``, the role question, the
+        Likert questions and the comment.
+
+    Examples
+    --------
+    >>> survey = generate_survey(generate_people())
+    >>> survey.shape[1], survey["Email"].str.endswith("@example.org").all()
+    (12, np.True_)
+    """
+    rng = np.random.default_rng(seed + 11)
+    picked = people[rng.random(len(people)) < 0.6].reset_index(drop=True)
+    n = len(picked)
+    role = np.where(picked["role"] == "both",
+                    np.where(rng.random(n) < 0.5, "Mentor", "Mentee"),
+                    np.where(picked["role"] == "mentor", "Mentor", "Mentee"))
+    start = datetime(2027, 7, 1, 9, 0)
+    times = [start + timedelta(minutes=int(m))
+             for m in np.sort(rng.integers(0, 60 * 24 * 14, n))]
+    frame = pd.DataFrame({
+        "ID": np.arange(1, n + 1),
+        "Start time": [t.strftime("%m/%d/%y %H:%M:%S") for t in times],
+        "Completion time": [(t + timedelta(minutes=6)).strftime("%m/%d/%y %H:%M:%S")
+                            for t in times],
+        "Email": picked["email"].to_numpy(),
+        "Name": picked["name"].to_numpy(),
+        "Which role are you answering for?": role,
+    })
+    satisfaction = rng.normal(0, 0.8, n)  # some people like everything more than others
+    for question, labels, tilt in SURVEY_QUESTIONS:
+        shift = tilt + satisfaction + np.where(role == "Mentor", 0.2, 0.0)
+        level = np.clip(np.rint(2 + shift + rng.normal(0, 0.8, n)), 0, 4).astype(int)
+        answers = np.take(labels, level).astype(object)
+        answers[rng.random(n) < 0.04] = ""
+        frame[question] = answers
+    comments = np.take(_COMMENTS, rng.integers(0, len(_COMMENTS), n)).astype(object)
+    others = people["name"].to_numpy()
+    for i in np.flatnonzero(rng.random(n) < 0.08):
+        comments[i] = f"Thanks to {others[int(rng.integers(len(others)))]} for the advice."
+    frame["Is there anything else you would like to tell us?"] = comments
+    return frame
+
+
 _FORM_QUESTIONS = {
     "department": "Which department do you work in?",
     "grade": "What is your current grade or job title?",
@@ -250,7 +346,8 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     Files: ``signups.csv`` (plain headers, Google-Forms-style answers),
     ``signups_forms.xlsx`` with ``signups_forms_mapping.json`` (a Microsoft Forms export with
     its own question headers), ``signups_with_problems.csv`` (one of each common mistake),
-    ``unmentoring.csv``, and ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
+    ``unmentoring.csv``, ``survey.csv`` (the end-of-year feedback survey), and
+    ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
 
     Parameters
     ----------
@@ -296,6 +393,9 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
 
     written["unmentoring"] = out / "unmentoring.csv"
     generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)
+
+    written["survey"] = out / "survey.csv"
+    generate_survey(people, seed).to_csv(written["survey"], index=False)
 
     for short, ladder in {"uk-he": DEFAULT_LADDER, "lecturer": LECTURER_LADDER,
                           "civil-service": CIVIL_SERVICE_LADDER}.items():
