@@ -24,6 +24,7 @@ is left.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 import networkx as nx
@@ -320,7 +321,7 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
             return hidden
         finally:
             full.add_edge(u, v, key=(i, j))
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             keys = sorted(full[a][b], key=lambda k: (0.0 if hidden[k] else cost[k], k))
             hidden[keys[0]] = True
 

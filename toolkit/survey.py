@@ -259,9 +259,10 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
 
 
 def save_survey(store: Store, survey: SurveyImport, cohort: str) -> int:
-    """Save survey answers as the cohort's feedback, replacing earlier answers to the same questions.
+    """Save survey answers as the cohort's feedback.
 
-    Runs in one transaction. Returns the number of answers saved.
+    Earlier answers of the cohort to the same questions are replaced. Runs in one
+    transaction. Returns the number of answers saved.
 
     Examples
     --------
