@@ -144,10 +144,47 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_demo)
 
 
+# -- report ---------------------------------------------------------------------------------
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import cmd_report
+
+    return cmd_report(args)
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write the year-end evaluation report (HTML, figures, tables)",
+        description="Write a self-contained HTML report of a cohort (participation, feedback, "
+        "coaching objectives, the cross-department network, equality monitoring), each "
+        "figure as PNG and SVG and each table as CSV, all after disclosure control. Exit "
+        "status: 0 written, 2 the store or a setting cannot be used.",
+    )
+    p.add_argument("--store", required=True, metavar="FILE", help="the scheme store (.sqlite)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into")
+    p.add_argument("--cohort", help="the cohort to report on (default: the latest)")
+    p.add_argument("--rule", default="hesa", metavar="NAME",
+                   help="disclosure rule: hesa (default: HESA rounding) or hesa-strict "
+                   "(also hides headcounts under 5)")
+    p.add_argument("--objectives", metavar="FILE",
+                   help="coaching objective scores (CSV/XLSX: coachee, objective, score "
+                   "before, score after); adds the coaching section")
+    p.add_argument("--ladder", metavar="FILE",
+                   help="grade ladder: uk-he (default), lecturer, civil-service or a JSON file")
+    p.add_argument("--senior-grade", default="Grade 9", metavar="GRADE",
+                   help="grade from which the share of women is compared with the aim "
+                   "(default 'Grade 9')")
+    p.add_argument("--aim", type=float, default=50.0, metavar="PERCENT",
+                   help="the aim for the share of women at that grade and above (default 50)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_report)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
+    _add_report,
 ]
 
 

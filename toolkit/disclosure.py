@@ -322,7 +322,8 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
         finally:
             full.add_edge(u, v, key=(i, j))
         for a, b in itertools.pairwise(path):
-            keys = sorted(full[a][b], key=lambda k: (0.0 if hidden[k] else cost[k], k))
+            keys = sorted((k for k in full[a][b] if k != (i, j)),
+                          key=lambda k: (0.0 if hidden[k] else cost[k], k))
             hidden[keys[0]] = True
 
 

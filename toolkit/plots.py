@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .disclosure import HESA_RULE, DisclosureRule, round_counts
 
@@ -129,7 +129,7 @@ def plot_funnel(counts: pd.Series, title: str = "How far participants got",
 
 def plot_heatmap(table: pd.DataFrame, title: str, value_label: str = "% of those who signed up",
                  rule: DisclosureRule = HESA_RULE, fmt: str = "{:.0f}") -> Figure:
-    """Draw a heatmap of published percentages; hidden cells are grey and marked ``..``.
+    """Draw a heatmap of published percentages; hidden cells are hatched and marked ``..``.
 
     Examples
     --------
@@ -146,9 +146,12 @@ def plot_heatmap(table: pd.DataFrame, title: str, value_label: str = "% of those
         _empty(ax, "No data yet.")
         return fig
     data = np.ma.masked_invalid(table.to_numpy(dtype=float))
-    ax.set_facecolor(HIDDEN_COLOUR)
+    ax.set_facecolor("white")
     image = ax.imshow(data, cmap="cividis", vmin=0, vmax=100, aspect="auto")
     for (i, j), value in np.ndenumerate(table.to_numpy(dtype=float)):
+        if np.isnan(value):  # hidden: white with grey hatching, never a colour of the scale
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                                   edgecolor=HIDDEN_COLOUR, linewidth=0))
         dark = not np.isnan(value) and value < 55
         ax.text(j, i, _fmt(value, rule, fmt), ha="center", va="center", fontsize=9,
                 color="white" if dark else "black")
@@ -186,8 +189,9 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
         ax.bar_label(bars, labels=[_fmt(v, rule) for v in values], fontsize=8, padding=1)
     ax.set_xticks(x, [_wrap(c, 14) for c in rates.columns])
     ax.set_ylabel("% of those who signed up")
-    ax.set_ylim(0, 110)
-    ax.legend(frameon=False, ncols=min(4, n_groups), loc="upper right")
+    ax.set_ylim(0, 105)
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=min(6, n_groups),
+               loc="outside lower center")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -245,7 +249,9 @@ def _likert_on_ax(ax, pcts: pd.DataFrame, rule: DisclosureRule, show_y: bool) ->
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(-100, 100)
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-    ax.set_yticks(y, [_wrap(q, 34) for q in pcts.index] if show_y else [""] * len(y))
+    ax.set_yticks(y, [_wrap(q, 34) for q in pcts.index])
+    if not show_y:
+        ax.tick_params(labelleft=False)
     ax.spines[["top", "right", "left"]].set_visible(False)
 
 
@@ -401,9 +407,10 @@ def plot_network(graph: nx.Graph, title: str, ax=None, pos: dict | None = None,
                            node_color=OKABE_ITO[0], ax=ax)
     for n in nodes:
         x, y = pos[n]
-        ax.text(x * 1.18, y * 1.18, f"{_wrap(n, 16)}\n({sizes[n]})", ha="center", va="center",
+        ha = "left" if x > 0.3 else "right" if x < -0.3 else "center"
+        ax.text(x * 1.14, y * 1.16, f"{_wrap(n, 16)}\n({sizes[n]})", ha=ha, va="center",
                 fontsize=8)
-    ax.set_xlim(-1.45, 1.45)
+    ax.set_xlim(-1.7, 1.7)
     ax.set_ylim(-1.35, 1.35)
     ax.set_axis_off()
     return fig

@@ -341,7 +341,8 @@ def likert_counts(responses: pd.DataFrame, questions: pd.DataFrame,
     """
     likert = questions[questions["kind"] == "likert"]
     answers = responses[responses["kind"] == "likert"].copy()
-    answers["role"] = answers["role"].where(by_role, "all") if by_role else "all"
+    if not by_role:
+        answers["role"] = "all"
     roles = sorted(set(answers["role"])) if len(answers) else []
     frames = []
     for q, labels in zip(likert["question"], likert["labels"], strict=True):
