@@ -414,7 +414,7 @@ def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> 
                         fields=OBJECTIVE_COLUMNS, required=OBJECTIVE_COLUMNS, variants=variants)
     out = pd.DataFrame({c: table.data[cols[c]] for c in OBJECTIVE_COLUMNS})
     for c in ("score_before", "score_after"):
-        out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce")
+        out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
     return out
 
 
