@@ -400,8 +400,8 @@ def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
     >>> _ = f.write_text("Coachee,Objective,Score before,Score after\\na@x,Lead,2,4\\n")
-    >>> read_objectives(f).iloc[0].tolist()
-    ['a@x', 'Lead', 2.0, 4.0]
+    >>> read_objectives(f).to_dict("records")
+    [{'coachee': 'a@x', 'objective': 'Lead', 'score_before': 2.0, 'score_after': 4.0}]
     """
     from .readers import read_table
 
