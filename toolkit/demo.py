@@ -50,8 +50,26 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_report(ctx: DemoContext) -> None:
+    from .report import build_report
+    from .store import Store
+    from .survey import read_survey, save_survey
+
+    print("Year end. Import the feedback survey and write the evaluation report")
+    survey = read_survey(ctx.sample / "survey.csv")
+    with Store(ctx.store_path) as store:
+        saved = save_survey(store, survey, COHORT)
+        result = build_report(store, ctx.out / "report", cohort=COHORT, progress=False)
+    n_text = int((survey.questions["kind"] == "text").sum())
+    print(f"  Survey: {saved} answers to {len(survey.questions)} questions saved "
+          f"({n_text} free-text question(s) kept out of every chart).")
+    print(f"  Report: {len(result.sections)} sections, {len(result.figures)} figures (PNG and "
+          f"SVG), {len(result.tables)} tables (CSV); disclosure rule: {result.rule.name}.")
+    ctx.outputs["report"] = result.html
+
+
 #: The demo's steps, in the order of a scheme lead's year.
-STEPS: list[Callable[[DemoContext], None]] = [_step_import]
+STEPS: list[Callable[[DemoContext], None]] = [_step_import, _step_report]
 
 
 def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:

@@ -1,0 +1,141 @@
+import numpy as np
+import pandas as pd
+import pytest
+from evaluation_helpers import COHORT, fill_year, objectives_frame
+from scipy import stats
+
+from toolkit.errors import InputFileError, SettingsError
+from toolkit.evaluation import (
+    equality_characteristics,
+    funnel,
+    journeys,
+    load_scheme,
+    mentor_load,
+    objective_change,
+    score_distribution,
+    senior_share,
+)
+from toolkit.store import Store
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory, sample_dir, sample_import):
+    path = tmp_path_factory.mktemp("year") / "scheme.sqlite"
+    people = sample_import.people.copy()
+    with Store(path) as store:
+        fill_year(store, people, sample_dir / "survey.csv")
+        yield load_scheme(store)
+
+
+def test_funnel_narrows_and_ignores_proposals(year):
+    journey = journeys(year.people, year.pairs, year.meetings)
+    f = funnel(journey).iloc[0]
+    assert f["Signed up"] == 160
+    assert f["Signed up"] >= f["Matched"] >= f["Met at least once"] >= f[
+        "Met three or more times"]
+    proposed = year.pairs[year.pairs["status"] == "proposed"]
+    matched_pairs = year.pairs[year.pairs["status"] != "proposed"]
+    only_proposed = set(proposed["mentee_email"]) - set(matched_pairs["mentee_email"]) - set(
+        matched_pairs["mentor_email"])
+    assert only_proposed
+    assert not journey.loc[journey["email"].isin(only_proposed), "matched"].any()
+
+
+def test_funnel_by_grade_follows_the_ladder(year):
+    journey = journeys(year.people, year.pairs, year.meetings)
+    order = ["PhD student", "Grade 6", "Grade 7", "Grade 8", "Grade 9", "Grade 10"]
+    by_grade = funnel(journey, "grade", order=order)
+    assert list(by_grade.index) == order
+    assert by_grade["Signed up"].sum() == 160
+
+
+def test_meetings_count_only_when_held():
+    people = pd.DataFrame({"email": ["a", "b"]})
+    pairs = pd.DataFrame({"id": [1], "mentee_email": ["a"], "mentor_email": ["b"],
+                          "status": ["active"], "renewals": [0]})
+    meetings = pd.DataFrame({"pair_id": [1, 1, 1], "status": ["held", "cancelled", "held"]})
+    j = journeys(people, pairs, meetings)
+    assert j["pairs_held"].tolist() == [2, 2]
+    assert not j["three_meetings"].any()
+
+
+def test_mentor_load_and_scores(year):
+    cohort_pairs = year.pairs[year.pairs["cohort"] == COHORT]
+    load = mentor_load(year.people, cohort_pairs)
+    assert (load["mentees"] <= load["capacity"]).all()
+    dist = score_distribution(cohort_pairs)
+    assert dist["n"].sum() == len(cohort_pairs)
+
+
+def test_senior_share_counts_women_at_grade_nine_and_above(year):
+    journey = journeys(year.people, year.pairs, year.meetings)
+    share = senior_share(journey, senior_level=4)
+    senior = year.people[year.people["level"] >= 4]
+    assert share.loc["Signed up", "senior"] == len(senior)
+    assert share.loc["Signed up", "women"] == (senior["gender"] == "Woman").sum()
+
+
+def test_other_characteristics_are_monitored(sample_people, tmp_path):
+    people = sample_people.copy()
+    people["Ethnicity"] = np.where(np.arange(len(people)) % 3 == 0, "Asian", "White")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_signups(people, COHORT)
+        data = load_scheme(store)
+    assert equality_characteristics(data.people) == ["gender", "Ethnicity"]
+
+
+def test_load_scheme_errors(tmp_path, sample_people):
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(InputFileError, match="has no sign-ups yet"):
+            load_scheme(store)
+        store.save_signups(sample_people, COHORT)
+        with pytest.raises(InputFileError,
+                           match=r"has no cohort '1999'; its cohorts are \['2026'\]"):
+            load_scheme(store, "1999")
+
+
+# -- coaching objectives -------------------------------------------------------------------
+def test_wilcoxon_matches_scipy_on_per_coachee_means():
+    df = objectives_frame(n=20)
+    result = objective_change(df)
+    per = df.groupby("coachee")[["score_before", "score_after"]].mean()
+    expected = stats.wilcoxon(per["score_after"], per["score_before"])
+    assert result.statistic == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+    assert result.n_coachees == 20 and result.n_objectives == 40
+
+
+def test_rank_biserial_effect_size_by_hand():
+    # Changes +1, +2, +3, -1: ranks of |d| are 1.5, 3, 4, 1.5; W+ = 8.5, W- = 1.5.
+    df = pd.DataFrame({"coachee": list("abcd"), "objective": "x",
+                       "score_before": [2, 2, 2, 3], "score_after": [3, 4, 5, 2]})
+    result = objective_change(df)
+    assert result.effect_size == pytest.approx((8.5 - 1.5) / 10)
+    assert (result.n_up, result.n_down, result.n_same) == (3, 1, 0)
+    assert result.magnitude == "large"
+
+
+def test_no_change_at_all():
+    df = pd.DataFrame({"coachee": list("abcdefghij"), "objective": "x",
+                       "score_before": [3] * 10, "score_after": [3] * 10})
+    result = objective_change(df)
+    assert result.p_value == 1.0 and result.effect_size == 0.0
+    assert "did not change" in result.statement()
+
+
+def test_statement_is_plain_and_protected():
+    result = objective_change(objectives_frame(n=20))
+    text = result.statement()
+    assert "Wilcoxon signed-rank test" in text
+    assert "unlikely" in text and "rank-biserial" in text
+    assert "About 20 coachees" in text
+    small = objective_change(objectives_frame(n=6))
+    assert "too few to publish" in small.statement()
+
+
+def test_objective_errors():
+    with pytest.raises(SettingsError, match=r"no column\(s\) \['score_after'\]"):
+        objective_change(pd.DataFrame({"coachee": [], "objective": [], "score_before": []}))
+    with pytest.raises(SettingsError, match="No coaching objective has a score both"):
+        objective_change(pd.DataFrame({"coachee": ["a"], "objective": ["x"],
+                                       "score_before": [1], "score_after": [None]}))

@@ -1,0 +1,79 @@
+import pandas as pd
+import pytest
+
+from toolkit.errors import InputFileError, SettingsError
+from toolkit.sample import SURVEY_QUESTIONS
+from toolkit.store import Store
+from toolkit.survey import (
+    classify_answers,
+    likert_counts,
+    load_feedback,
+    read_survey,
+    save_survey,
+)
+
+
+def test_sample_survey_reads_likert_items_and_free_text(sample_dir):
+    survey = read_survey(sample_dir / "survey.csv")
+    kinds = dict(zip(survey.questions["question"], survey.questions["kind"], strict=True))
+    assert [q for q, k in kinds.items() if k == "likert"] == [q for q, _, _ in SURVEY_QUESTIONS]
+    assert [q for q, k in kinds.items() if k == "text"] == [
+        "Is there anything else you would like to tell us?"]
+    assert set(survey.responses["role"]) == {"mentee", "mentor"}
+    assert survey.responses["respondent"].str.endswith("@example.org").all()
+    assert "Name" not in set(survey.responses["question"])
+    likert = survey.responses[survey.responses["kind"] == "likert"]
+    assert likert["level"].between(0, 4).all()
+
+
+def test_form_labels_in_any_spelling_land_on_one_scale():
+    long = pd.DataFrame({"question": ["Q"] * 5,
+                         "answer": ["agree strongly", "AGREE", "Neutral", "tend to disagree",
+                                    "Strongly  disagree"]})
+    answers, questions = classify_answers(long)
+    assert answers["level"].tolist() == [4, 3, 2, 1, 0]
+    assert questions.loc[0, "scale"] == "agreement"
+
+
+def test_numeric_and_custom_scales():
+    long = pd.DataFrame({"question": ["N", "N", "C", "C"],
+                         "answer": ["1", "4", "Meh", "Brilliant"]})
+    answers, questions = classify_answers(long, scales={"C": ["Poor", "Meh", "Brilliant"]})
+    assert answers["level"].tolist() == [0, 3, 1, 2]
+    assert questions["scale"].tolist() == ["1 to 5", "custom"]
+    with pytest.raises(SettingsError, match=r"does not include the answer\(s\) \['meh'\]"):
+        classify_answers(long, scales={"C": ["Poor", "Brilliant"]})
+
+
+def test_free_text_stays_out_of_the_counts(sample_dir):
+    survey = read_survey(sample_dir / "survey.csv")
+    counts = likert_counts(survey.responses, survey.questions)
+    assert "Is there anything else you would like to tell us?" not in set(counts["question"])
+    assert counts.groupby(["question", "role"])["level"].count().eq(5).all()
+
+
+def test_save_and_load_round_trip_and_reimport_replaces(sample_dir, tmp_path):
+    survey = read_survey(sample_dir / "survey.csv")
+    with Store(tmp_path / "s.sqlite") as store:
+        saved = save_survey(store, survey, "2026")
+        save_survey(store, survey, "2026")
+        back = load_feedback(store, "2026")
+        assert len(back.responses) == saved == len(survey.responses)
+        pd.testing.assert_series_equal(back.responses["level"], survey.responses["level"])
+        assert load_feedback(store, "2025").responses.empty
+
+
+def test_missing_role_column_is_explained(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Email,Useful\na@example.org,Agree\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"no column for the required field\(s\) \['role'\]"):
+        read_survey(path)
+
+
+def test_unknown_roles_and_unknown_scales_get_a_notice(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Role,Mood\nMentee,Sunny\nObserver,Cloudy\nMentor,Sunny\n",
+                    encoding="utf-8")
+    survey = read_survey(path)
+    assert any("Observer" in n for n in survey.notices)
+    assert any("'Mood' has only 2 different answers" in n for n in survey.notices)
