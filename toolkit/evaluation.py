@@ -181,7 +181,7 @@ def journeys(people: pd.DataFrame, pairs: pd.DataFrame, meetings: pd.DataFrame,
     out["pairs_held"] = out["email"].map(by_person["pairs_held"]).fillna(0).astype(int)
     out["first_meeting"] = out["pairs_held"] >= 1
     out["three_meetings"] = out["pairs_held"] >= 3
-    out["renewed"] = out["email"].map(by_person["renewed"]).fillna(False).astype(bool)
+    out["renewed"] = out["email"].isin(by_person.index[by_person["renewed"].astype(bool)])
     return out
 
 

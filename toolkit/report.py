@@ -142,13 +142,18 @@ class Section:
         """The section's tables."""
         return [i for i in self.items if isinstance(i, ReportTable)]
 
-    def to_html(self, links: bool = False) -> str:
-        """Render the section as HTML with its figures embedded as PNG."""
+    def to_html(self, links: bool = False, images: dict[str, bytes] | None = None) -> str:
+        """Render the section as HTML with its figures embedded as PNG.
+
+        ``links`` adds links to the figure and table files; ``images`` gives PNG bytes
+        already rendered, by figure slug.
+        """
         out = [f'<section id="{self.slug}"><h2>{html.escape(self.title)}</h2>']
         out += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
         for item in self.items:
             if isinstance(item, ReportFigure):
-                png = base64.b64encode(_png_bytes(item.figure)).decode("ascii")
+                raw = (images or {}).get(item.slug) or _png_bytes(item.figure)
+                png = base64.b64encode(raw).decode("ascii")
                 files = (f' <span class="files">(<a href="figures/{item.slug}.svg">SVG</a>, '
                          f'<a href="figures/{item.slug}.png">PNG</a>)</span>' if links else "")
                 out.append(
@@ -172,9 +177,9 @@ class Section:
         return self.to_html()
 
 
-def _png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+def _png_bytes(fig: Figure, dpi: int = 110, metadata: dict | None = None) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={**(metadata or {}), "Software": None})
     return buffer.getvalue()
 
 
@@ -596,10 +601,11 @@ table.data th:first-child,table.data td:first-child{text-align:left}
 """
 
 
-def _render_html(sections: list[Section], cohort: str, rule: DisclosureRule) -> str:
+def _render_html(sections: list[Section], cohort: str, rule: DisclosureRule,
+                 images: dict[str, bytes] | None = None) -> str:
     toc = "".join(f'<li><a href="#{s.slug}">{html.escape(s.title)}</a></li>' for s in sections)
     today = datetime.now(UTC).strftime("%d %B %Y")
-    body = "\n".join(s.to_html(links=True) for s in sections)
+    body = "\n".join(s.to_html(links=True, images=images) for s in sections)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -764,20 +770,21 @@ def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
                 stale.unlink()
     figures: dict[str, tuple[Path, Path]] = {}
     tables: dict[str, Path] = {}
+    images: dict[str, bytes] = {}
     with matplotlib.rc_context({"svg.hashsalt": "mentoring-toolkit"}):
         for sec in sections:
             for fig in sec.figures:
                 meta = {"Title": fig.title, "Description": fig.alt}
-                png = atomic_write(figures_dir / f"{fig.slug}.png", lambda p, f=fig, m=meta: (
-                    f.figure.savefig(p, format="png", dpi=150,
-                                     metadata={**m, "Software": None})))
+                images[fig.slug] = _png_bytes(fig.figure, dpi=150, metadata=meta)
+                png = atomic_write(figures_dir / f"{fig.slug}.png",
+                                   lambda p, b=images[fig.slug]: p.write_bytes(b))
                 svg = atomic_write(figures_dir / f"{fig.slug}.svg", lambda p, f=fig, m=meta: (
                     f.figure.savefig(p, format="svg", metadata={**m, "Date": None})))
                 figures[fig.slug] = (png, svg)
             for table in sec.tables:
                 tables[table.slug] = write_csv_atomic(table.table,
                                                       tables_dir / f"{table.slug}.csv")
-        page = _render_html(sections, cohort, rule)
+        page = _render_html(sections, cohort, rule, images)
     html_path = atomic_write(out / "report.html",
                              lambda p: p.write_text(page, encoding="utf-8"))
     return ReportResult(html=html_path, figures=figures, tables=tables, sections=sections,
