@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ __all__ = [
     "MATCHED_STATUSES",
     "ObjectiveChange",
     "SchemeData",
+    "ensure_signups",
     "equality_characteristics",
     "equality_table",
     "funnel",
@@ -127,6 +129,36 @@ def load_scheme(store: Store, cohort: str | None = None) -> SchemeData:
         "JOIN draw_rounds r ON r.round = d.round ORDER BY r.created_at, d.round, d.grp, d.email")
     return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
                       meetings=meetings, draws=draws, feedback=load_feedback(store, cohort))
+
+
+def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:
+    """Import sign-ups into the store only if it has none for the cohort yet.
+
+    This lets the evaluation notebook run from scratch on the sample scheme; a store that
+    already holds the cohort is left as it is.
+
+    Returns
+    -------
+    int
+        How many sign-ups the store holds for the cohort afterwards.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     ensure_signups(store, folder / "signups.csv", "2026")
+    160
+    """
+    from .signups import read_signups
+
+    if cohort not in store.cohorts():
+        result = read_signups(signups)
+        result.raise_for_problems()
+        store.save_signups(result.people, cohort, result.source, result.sha256)
+    return len(store.people(cohort))
 
 
 def journeys(people: pd.DataFrame, pairs: pd.DataFrame, meetings: pd.DataFrame,

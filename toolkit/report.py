@@ -360,19 +360,26 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
 
 
 # -- coaching ----------------------------------------------------------------------------------
-def section_coaching(objectives: pd.DataFrame, rule: DisclosureRule | str | None = None
-                     ) -> Section:
+def section_coaching(objectives: pd.DataFrame | str | Path | None,
+                     rule: DisclosureRule | str | None = None) -> Section:
     """Build the coaching section: objective scores before and after, with a Wilcoxon test.
 
     Parameters
     ----------
-    objectives : pandas.DataFrame
-        ``coachee, objective, score_before, score_after``.
+    objectives : pandas.DataFrame, path or None
+        ``coachee, objective, score_before, score_after`` (or a file of them, see
+        :func:`read_objectives`); None gives a section that says there is nothing to show.
     rule : DisclosureRule or str, optional
         The disclosure rule.
     """
     rule = get_rule(rule)
     sec = Section("coaching", "How coaching objectives moved")
+    if objectives is None:
+        sec.paragraphs.append("No coaching objective scores were given, so there is nothing "
+                              "to compare yet.")
+        return sec
+    if not isinstance(objectives, pd.DataFrame):
+        objectives = read_objectives(objectives)
     result = objective_change(objectives)
     sec.paragraphs.append(result.statement(rule))
     per = result.per_coachee
@@ -663,7 +670,7 @@ def find_identifiers(folder: str | Path, people: pd.DataFrame) -> list[tuple[str
 def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | None = None,
                  rule: DisclosureRule | str | None = None,
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
-                 aim: float = 50.0, objectives: pd.DataFrame | None = None,
+                 aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
                  progress: bool = True) -> ReportResult:
     """Write the year-end report for a cohort: ``report.html``, its figures and tables.
 
@@ -683,9 +690,9 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         The grade from which the share of women is compared with the aim.
     aim : float
         The aim for that share, in percent (default 50).
-    objectives : pandas.DataFrame, optional
-        Coaching objective scores (``coachee, objective, score_before, score_after``); the
-        coaching section appears only when given and not empty.
+    objectives : pandas.DataFrame or path, optional
+        Coaching objective scores (``coachee, objective, score_before, score_after``, or a
+        CSV/XLSX of them); the coaching section appears only when given and not empty.
     progress : bool
         Show a progress bar.
 
@@ -706,6 +713,8 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     from tqdm.auto import tqdm
 
     rule = get_rule(rule)
+    if objectives is not None and not isinstance(objectives, pd.DataFrame):
+        objectives = read_objectives(objectives)
     lad = resolve_ladder(ladder)
     senior_level = lad.level_of(senior_grade)
     if senior_level is None:
@@ -793,10 +802,9 @@ def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``python -m toolkit report`` (see ``toolkit.cli``)."""
-    objectives = read_objectives(args.objectives) if args.objectives else None
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
-                          objectives=objectives, progress=not args.quiet)
+                          objectives=args.objectives, progress=not args.quiet)
     print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
           f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
           f"tables (CSV) in '{result.html.parent / 'tables'}'.")
