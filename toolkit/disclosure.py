@@ -253,7 +253,8 @@ def _hidden_graph(hidden: np.ndarray, total_row: bool, total_column: bool) -> nx
 
 
 def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: bool = True,
-                          total_column: bool = True) -> np.ndarray:
+                          total_column: bool = True,
+                          eligible: np.ndarray | None = None) -> np.ndarray:
     """Hide further cells until no hidden cell can be worked out from the totals.
 
     For each hidden cell that subtraction would reveal, the cheapest set of further cells
@@ -269,6 +270,9 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
         The unrounded values of the same cells, to prefer hiding small ones.
     total_row, total_column : bool
         Which margins the table shows.
+    eligible : numpy.ndarray of bool, optional
+        Cells that may be hidden to protect another (default all); hiding a cell everyone
+        can work out anyway (a rate of an empty group) protects nothing.
 
     Returns
     -------
@@ -295,6 +299,8 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
         is_margin[:, -1] = True
     # Cost of hiding a cell: a big step per new cell (fewest cells first), totals dearest.
     cost = 1_000.0 + np.abs(values) + np.where(is_margin, 1_000_000.0, 0.0)
+    if eligible is not None:
+        cost = np.where(np.asarray(eligible, dtype=bool) | is_margin, cost, np.inf)
     full = nx.MultiGraph()
     for i in range(n):
         for j in range(m):
@@ -302,7 +308,8 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
                 full.add_edge(rows[i], cols[j], key=(i, j))
 
     def weight(u, v, keys):
-        return min(0.0 if hidden[k] else cost[k] for k in keys)
+        best = min(0.0 if hidden[k] else cost[k] for k in keys)
+        return None if np.isinf(best) else best  # None: this hop cannot be used
 
     while True:
         bridges = sorted(
@@ -422,7 +429,8 @@ def protect_rates(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
     hidden = (base_arr < rule.min_percentage_base) | ~np.isfinite(pct)
     hidden &= base_arr > 0  # a rate with no base at all is simply empty
     if total_row and rule.secondary and len(num) > 1:
-        hidden = secondary_suppression(hidden, base_arr, total_row=True, total_column=False)
+        hidden = secondary_suppression(hidden, base_arr, total_row=True, total_column=False,
+                                       eligible=base_arr > 0)
     out = np.round(pct, decimals)
     out[hidden | (base_arr <= 0)] = np.nan
     return pd.DataFrame(out, index=num.index, columns=num.columns)
