@@ -128,7 +128,8 @@ class DisclosureRule:
         if self.secondary:
             parts.append("where a hidden number could be worked out by subtraction from a "
                          "total, further numbers are hidden too")
-        return (f"Disclosure control: {self.name}. " + "; ".join(parts)
+        text = "; ".join(parts)
+        return (f"Disclosure control: {self.name}. " + text[0].upper() + text[1:]
                 + f". A hidden number is shown as '{self.symbol}'. No names or e-mail "
                 "addresses appear in this report.")
 

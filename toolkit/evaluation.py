@@ -453,7 +453,7 @@ class ObjectiveChange:
                        "do not show that scores moved")
         return (
             f"About {publish_count(n, rule)} coachees scored their objectives before and after "
-            f"coaching. The median score {direction}, from "
+            f"coaching. The median score {direction} from "
             f"{publish_mean(self.median_before, n, rule)} to "
             f"{publish_mean(self.median_after, n, rule)} (a median change of "
             f"{publish_mean(self.median_change, n, rule)} points); about "

@@ -94,7 +94,10 @@ def plot_bars(values: pd.Series, title: str, xlabel: str = "", ylabel: str = "Pe
     heights = values.fillna(0).to_numpy(dtype=float)
     bars = ax.bar(x, heights, color=[HIDDEN_COLOUR if pd.isna(v) else colour for v in values])
     ax.bar_label(bars, labels=[_fmt(v, rule, fmt) for v in values], padding=2)
-    ax.set_xticks(x, [_wrap(i, 14) for i in values.index])
+    if len(values) > 6:
+        ax.set_xticks(x, [str(i) for i in values.index], rotation=35, ha="right")
+    else:
+        ax.set_xticks(x, [_wrap(i, 14) for i in values.index])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
@@ -314,7 +317,7 @@ def plot_likert(panels: Mapping[str, pd.DataFrame], title: str = "What participa
 
 def plot_slope(before: Sequence[float], after: Sequence[float],
                title: str = "Coaching objective scores before and after",
-               ylabel: str = "Score (mean of the coachee's objectives)",
+               ylabel: str = "Mean objective score",
                rule: DisclosureRule = HESA_RULE) -> Figure:
     """Draw a slope chart: one unlabelled line per coachee from before to after.
 

@@ -117,12 +117,16 @@ class ReportTable:
 
 @dataclass
 class Section:
-    """One section of the report: a title, paragraphs, then figures and tables in order."""
+    """One section of the report: a title, opening paragraphs, then text, figures and tables."""
 
     slug: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    items: list[ReportFigure | ReportTable] = field(default_factory=list)
+    items: list[ReportFigure | ReportTable | str] = field(default_factory=list)
+
+    def add_text(self, text: str) -> None:
+        """Append a paragraph after what is there so far."""
+        self.items.append(text)
 
     def add_figure(self, slug: str, title: str, figure: Figure) -> None:
         """Append a figure."""
@@ -142,6 +146,11 @@ class Section:
         """The section's tables."""
         return [i for i in self.items if isinstance(i, ReportTable)]
 
+    @property
+    def text(self) -> str:
+        """All the section's paragraphs, as plain text."""
+        return "\n".join([*self.paragraphs, *(i for i in self.items if isinstance(i, str))])
+
     def to_html(self, links: bool = False, images: dict[str, bytes] | None = None) -> str:
         """Render the section as HTML with its figures embedded as PNG.
 
@@ -151,7 +160,9 @@ class Section:
         out = [f'<section id="{self.slug}"><h2>{html.escape(self.title)}</h2>']
         out += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
         for item in self.items:
-            if isinstance(item, ReportFigure):
+            if isinstance(item, str):
+                out.append(f"<p>{html.escape(item)}</p>")
+            elif isinstance(item, ReportFigure):
                 raw = (images or {}).get(item.slug) or _png_bytes(item.figure)
                 png = base64.b64encode(raw).decode("ascii")
                 files = (f' <span class="files">(<a href="figures/{item.slug}.svg">SVG</a>, '
@@ -166,8 +177,7 @@ class Section:
                 files = (f' <span class="files">(<a href="tables/{item.slug}.csv">CSV</a>)'
                          "</span>" if links else "")
                 out.append(f"<h3>{html.escape(item.title)}{files}</h3>")
-                out.append(item.table.to_html(index=False, escape=True, border=0,
-                                              classes="data", na_rep=""))
+                out.append(_table_html(item.table))
                 if item.note:
                     out.append(f'<p class="note">{html.escape(item.note)}</p>')
         out.append("</section>")
@@ -175,6 +185,24 @@ class Section:
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         return self.to_html()
+
+
+_NUMBER = re.compile(r"^([-+]?[\d.,]+%?|\.\.|[-+]?[\d.]+ \(\w+\)|\d+ of \d+)$")
+
+
+def _table_html(table: pd.DataFrame) -> str:
+    """Render a text table: numbers (and hidden cells) right-aligned, words left-aligned."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = []
+    for record in table.itertuples(index=False):
+        cells = []
+        for value in record:
+            text = "" if pd.isna(value) else str(value)
+            css = ' class="num"' if _NUMBER.match(text) else ""
+            cells.append(f"<td{css}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
+            "</tbody></table>")
 
 
 def _png_bytes(fig: Figure, dpi: int = 110, metadata: dict | None = None) -> bytes:
@@ -193,6 +221,13 @@ def _published_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
 def _stage_rates(counts: pd.DataFrame, rule: DisclosureRule, total_row: bool) -> pd.DataFrame:
     base = counts["Signed up"]
     return protect_rates(counts.drop(columns="Signed up"), base, rule, total_row=total_row)
+
+
+def _rates_note(rule: DisclosureRule) -> str:
+    return (f"Percentages are not shown ('{rule.symbol}') for groups of fewer than "
+            f"{rule.min_percentage_base:g} people; where that would leave a single group "
+            "hidden, the next smallest is hidden too, so it cannot be worked out from the "
+            "'All' row.")
 
 
 def _with_all(counts: pd.DataFrame) -> pd.DataFrame:
@@ -259,7 +294,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         sec.add_table(f"by-{by}-counts", f"People at each stage, by {label}",
                       _published_table(counts_pub, rule, label.capitalize()))
         sec.add_table(f"by-{by}-rates", f"Percentage of sign-ups reaching each stage, by "
-                      f"{label}", _published_table(rates, rule, label.capitalize(), "%"))
+                      f"{label}", _published_table(rates, rule, label.capitalize(), "%"),
+                      _rates_note(rule))
     load = mentor_load(people, cohort_pairs)
     if len(load):
         bins = np.minimum(load["mentees"], 3)
@@ -267,7 +303,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         dist = pd.Series(np.bincount(bins, minlength=4), index=names).to_frame("Mentors")
         dist_pub = protect_counts(dist, rule, total_row=True, total_column=False)
         full = int((load["mentees"] >= load["capacity"]).sum())
-        sec.paragraphs.append(
+        sec.add_text(
             f"Mentor load: about {publish_count(len(load), rule)} people offered to mentor; "
             f"about {publish_count(full, rule)} of them took as many mentees as they offered "
             "to take.")
@@ -281,7 +317,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         raw = pd.to_numeric(cohort_pairs["score"], errors="coerce").dropna()
         pub = protect_counts(scores.set_index("label")[["n"]].rename(columns={"n": "Pairs"}),
                              rule, total_row=True, total_column=False)
-        sec.paragraphs.append(
+        sec.add_text(
             f"The matching scored about {publish_count(len(raw), rule)} pairs; the median score "
             f"is {publish_mean(float(raw.median()), len(raw), rule, decimals=2)} (higher "
             "means a closer fit under the weights used).")
@@ -291,7 +327,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
                                  colour="#009E73"))
         sec.add_table("scores", "Pairs by score", _published_table(pub, rule, "Score"))
     else:
-        sec.paragraphs.append("No pair scores are stored yet for this cohort.")
+        sec.add_text("No pair scores are stored yet for this cohort.")
     return sec
 
 
@@ -338,21 +374,23 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
             pct = protect_rates(pivot, base, rule)
             panels.setdefault(labels, {})
             panels[labels][title] = pct
+            ends = labels.split("; ")
             text = as_text(pct, rule, suffix="%")
             text.insert(0, "Respondents", [publish_count(b, rule) for b in base])
             text.insert(0, "Question", list(pivot.index))
             text.insert(0, "Role", title)
-            rows.append(text.reset_index(drop=True))
+            rows.append((f"Survey answers: {title.lower()}, from '{ends[0]}' to '{ends[-1]}'",
+                         text.reset_index(drop=True)))
     for k, group in enumerate(panels.values(), start=1):
         sec.add_figure(f"likert-{k}", "Survey answers, mentees and mentors side by side",
                        plot_likert(group, "What participants said", rule=rule))
-    for k, table in enumerate(rows, start=1):
-        sec.add_table(f"answers-{k}", f"Survey answers: {table['Role'].iloc[0].lower()}",
-                      table, "Percentages of those who answered each question; a row of "
+    for k, (name, table) in enumerate(rows, start=1):
+        sec.add_table(f"answers-{k}", name, table,
+                      "Percentages of those who answered each question; a row of "
                       f"'{rule.symbol}' had too few answers to publish.")
     for q in questions.loc[questions["kind"] == "text", "question"]:
         n = int((responses["question"] == q).sum())
-        sec.paragraphs.append(
+        sec.add_text(
             f"About {publish_count(n, rule)} people wrote a comment for '{q}'. Comments are "
             "not reproduced in this report because they can identify people; the scheme lead "
             "reads them in the store.")
@@ -490,7 +528,7 @@ def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) 
         pub = per_round.set_index("round")[["ties", "cross_ties", "new_cross_ties"]]
         pub = protect_counts(pub, rule, total_row=True, total_column=False)
         pub.columns = ["Ties", "Across departments", "New across departments"]
-        sec.paragraphs.append(
+        sec.add_text(
             "New cross-department ties per UnMentoring round: how many pairs drawn in each "
             "round joined people from different departments who had not been tied before "
             "(by line management, mentoring or an earlier round).")
@@ -502,7 +540,7 @@ def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) 
         sec.add_table("new-ties", "Ties made in each UnMentoring round",
                       _published_table(pub, rule, "Round"))
     else:
-        sec.paragraphs.append("No UnMentoring round is stored yet.")
+        sec.add_text("No UnMentoring round is stored yet.")
     return sec
 
 
@@ -545,7 +583,8 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                       _published_table(counts_pub, rule, label.capitalize()))
         sec.add_table(f"{k}-{_slug(label)}-rates",
                       f"Percentage of sign-ups reaching each stage, by {label}",
-                      _published_table(rates, rule, label.capitalize(), "%"))
+                      _published_table(rates, rule, label.capitalize(), "%"),
+                      _rates_note(rule))
     if "gender" in journey.columns and "level" in journey.columns:
         share = senior_share(journey, senior_level)
         shares = pd.Series({k: np.nan if v["senior"] < rule.min_percentage_base or
@@ -559,7 +598,7 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         else:
             sentence = (f"Of the participants at {senior_grade} and above, {text} are women, "
                         f"against the scheme's aim of {aim:g}%.")
-        sec.paragraphs.append(sentence)
+        sec.add_text(sentence)
         sec.add_figure("senior-women", f"Women at {senior_grade} and above",
                        plot_share_vs_aim(shares, aim, f"Women among participants at "
                                          f"{senior_grade} and above", rule=rule))
@@ -601,8 +640,8 @@ margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}
 figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#333}details{margin-top:.3em}
 table.data{border-collapse:collapse;font-size:.9em;margin:.5em 0}
-table.data th,table.data td{border:1px solid #ccc;padding:3px 8px;text-align:right}
-table.data th:first-child,table.data td:first-child{text-align:left}
+table.data th,table.data td{border:1px solid #ccc;padding:3px 8px;text-align:left;
+vertical-align:top}table.data td.num{text-align:right;white-space:nowrap}
 .note,.files{font-size:.85em;color:#555}nav ol{columns:2}
 @media print{figure{break-inside:avoid}a{color:inherit}}
 """
