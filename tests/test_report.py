@@ -76,7 +76,13 @@ def test_small_groups_have_no_percentages(report):
 def test_store_with_sign_ups_only_still_reports(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
         store.save_signups(sample_people, COHORT)
+    first = build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False,
+                         objectives=objectives_frame())
+    assert (first.html.parent / "figures" / "coaching-objectives.svg").exists()
+    (tmp_path / "r" / "figures" / "my-own.png").write_bytes(b"mine")
     result = build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False)
+    assert not (tmp_path / "r" / "figures" / "coaching-objectives.svg").exists()  # stale: gone
+    assert (tmp_path / "r" / "figures" / "my-own.png").read_bytes() == b"mine"  # not ours: kept
     page = result.html.read_text(encoding="utf-8")
     assert "coaching" not in [s.slug for s in result.sections]  # no objectives given
     assert "How coaching objectives moved" not in page

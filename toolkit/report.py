@@ -811,10 +811,11 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
 def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
            ) -> ReportResult:
     figures_dir, tables_dir = out / "figures", out / "tables"
-    for folder, patterns in ((figures_dir, ("*.png", "*.svg")), (tables_dir, ("*.csv",))):
+    own = ("participation-", "feedback-", "coaching-", "network-", "equality-")
+    for folder, suffixes in ((figures_dir, (".png", ".svg")), (tables_dir, (".csv",))):
         folder.mkdir(parents=True, exist_ok=True)
-        for pattern in patterns:
-            for stale in folder.glob(pattern):
+        for stale in folder.iterdir():  # files an earlier report wrote, and nothing else
+            if stale.name.startswith(own) and stale.suffix in suffixes:
                 stale.unlink()
     figures: dict[str, tuple[Path, Path]] = {}
     tables: dict[str, Path] = {}
