@@ -253,6 +253,18 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     Returns
     -------
     Section
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> from toolkit.evaluation import ensure_signups, load_scheme
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> print(section_participation(data).paragraphs[0])
+    About 160 people signed up for cohort 2026: about 80 as mentees, 55 as mentors and 20 as both.
     """
     rule = get_rule(rule)
     sec = Section("participation", "Who took part and how far they got")
@@ -336,6 +348,18 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
     """Build the feedback section: diverging bars per question, mentees and mentors side by side.
 
     Free-text answers are counted but never shown: comments can identify people.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> from toolkit.evaluation import ensure_signups, load_scheme
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> section_feedback(data).paragraphs[0][:40]
+    'No survey answers are stored for this co'
     """
     rule = get_rule(rule)
     sec = Section("feedback", "What participants said")
@@ -409,6 +433,15 @@ def section_coaching(objectives: pd.DataFrame | str | Path | None,
         :func:`read_objectives`); None gives a section that says there is nothing to show.
     rule : DisclosureRule or str, optional
         The disclosure rule.
+
+    Examples
+    --------
+    >>> objectives = pd.DataFrame({"coachee": list("abcdefghij"), "objective": "Delegate",
+    ...                            "score_before": [2, 3, 2, 4, 1, 3, 2, 2, 3, 1],
+    ...                            "score_after": [4, 4, 3, 5, 3, 2, 4, 5, 4, 3]})
+    >>> section = section_coaching(objectives)
+    >>> [type(item).__name__ for item in section.items]
+    ['ReportFigure', 'ReportTable']
     """
     rule = get_rule(rule)
     sec = Section("coaching", "How coaching objectives moved")
@@ -470,7 +503,20 @@ def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> 
 
 # -- network -----------------------------------------------------------------------------------
 def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) -> Section:
-    """Build the network section: departments linked before the scheme and now, with metrics."""
+    """Build the network section: departments linked before the scheme and now, with metrics.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> from toolkit.evaluation import ensure_signups, load_scheme
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> section_network(data).tables[0].table["Measure"].tolist()[:2]
+    ['Ties between people', 'Share of ties across departments']
+    """
     rule = get_rule(rule)
     sec = Section("network", "How the scheme connected departments")
     departments = dict(zip(data.directory["email"], data.directory["department"], strict=True))
@@ -562,6 +608,18 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         That level's name, for the text.
     aim : float
         The scheme's aim for the share of women at that level and above (percent).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> from toolkit.evaluation import ensure_signups, load_scheme
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> print(section_equality(data).text.splitlines()[-1])
+    Of the participants at Grade 9 and above, 40% are women, against the scheme's aim of 50%.
     """
     rule = get_rule(rule)
     sec = Section("equality", "Equality monitoring")
@@ -748,6 +806,19 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     ToolkitError
         If, against expectation, a name or e-mail address is found in the output (the
         files are then removed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.sample import write_sample
+    >>> from toolkit.evaluation import ensure_signups, load_scheme
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> result = build_report(folder / "s.sqlite", folder / "report", progress=False)
+    >>> result.html.name, sorted(p.name for p in (folder / "report").iterdir())
+    ('report.html', ['figures', 'report.html', 'tables'])
     """
     from tqdm.auto import tqdm
 
@@ -841,7 +912,14 @@ def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Run ``python -m toolkit report`` (see ``toolkit.cli``)."""
+    """Run ``python -m toolkit report`` (see ``toolkit.cli``); return the exit status.
+
+    Examples
+    --------
+    >>> from toolkit.cli import main
+    >>> main(["report", "--store", "no-such-store.sqlite", "--out", "unused"])  # message on stderr
+    2
+    """
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
                           objectives=args.objectives, progress=not args.quiet)
