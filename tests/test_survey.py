@@ -70,6 +70,14 @@ def test_missing_role_column_is_explained(tmp_path):
         read_survey(path)
 
 
+def test_a_name_column_is_never_read(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Your name,Role,Useful\nAda Lovelace,Mentee,Agree\n", encoding="utf-8")
+    survey = read_survey(path)
+    assert survey.questions["question"].tolist() == ["Useful"]
+    assert "Ada Lovelace" not in survey.responses.to_string()
+
+
 def test_unknown_roles_and_unknown_scales_get_a_notice(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("Role,Mood\nMentee,Sunny\nObserver,Cloudy\nMentor,Sunny\n",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .errors import InputFileError, SettingsError
 from .readers import read_table
-from .signups import ROLE_VALUES, find_columns, load_mapping
+from .signups import HEADER_VARIANTS, ROLE_VALUES, find_columns, load_mapping
 from .store import Store
 
 __all__ = [
@@ -56,8 +56,9 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _SKIP = {"id", "starttime", "completiontime", "lastmodifiedtime", "timestamp", "name",
          "fullname", "yourname", "submittedat", "submissiondate", "responseid"}
 
-SURVEY_FIELDS = ("email", "role")
+SURVEY_FIELDS = ("email", "role", "name")
 SURVEY_VARIANTS: dict[str, tuple[str, ...]] = {
+    "name": HEADER_VARIANTS["name"],
     "email": ("email", "e-mail", "email address", "e-mail address", "your email",
               "your e-mail address", "respondent email", "work email"),
     "role": ("role", "respondent role", "i took part as", "i took part as a",
@@ -185,15 +186,16 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
                 sheet: str | None = None) -> SurveyImport:
     """Read an end-of-year feedback survey export (CSV or XLSX from any form tool).
 
-    Every column other than the respondent's e-mail, role and the form's own bookkeeping
-    (ID, times, name) is a question. Names are never kept.
+    Every column other than the respondent's e-mail, role, name and the form's own
+    bookkeeping (ID, times) is a question. Names are never read into the toolkit.
 
     Parameters
     ----------
     path : str or Path
         The export.
     mapping : dict or path, optional
-        ``{"email": header, "role": header}`` when the headers are not recognised.
+        ``{"email": header, "role": header, "name": header}`` when the headers are not
+        recognised (the name column is only identified so that it is left out).
     scales : dict, optional
         Question -> labels (lowest first) for answer scales the toolkit does not know.
     sheet : str, optional
