@@ -137,3 +137,22 @@ def test_demo_writes_the_report(tmp_path, sample_dir):
 
     ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
     assert ctx.outputs["report"].exists()
+
+
+def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
+    from toolkit.evaluation_widgets import ReportPanel
+
+    panel = ReportPanel(year_store, tmp_path / "r")
+    assert "nearest multiple of 5" in panel.statement.value
+    panel.rule.value = "hesa-strict"
+    assert "headcounts from 1 to 4 are not shown" in panel.statement.value
+    panel.aim.value = 40
+    panel.button.click()
+    assert panel.result is not None and panel.result.rule.suppress_counts_below == 5
+    assert "aim of 40%" in panel.result.html.read_text(encoding="utf-8")
+    assert panel.last_message[0] == "ok"
+    broken = ReportPanel(tmp_path / "missing.sqlite", tmp_path / "r2")
+    broken.button.click()
+    assert broken.result is None
+    kind, text = broken.last_message
+    assert kind == "error" and "There is no scheme store" in text
