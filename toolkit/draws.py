@@ -90,7 +90,7 @@ def round_exists_message(label: str, where: str) -> str:
     """
     return (
         f"Round '{label}' is already drawn in {where}; nothing was changed. Give the new "
-        "round another label (e.g. the month, '2026-11'), or re-draw that round on purpose "
+        "round its own label (e.g. the next month), or re-draw that round on purpose "
         "with --redraw (the notebook: tick 'replace this round')."
     )
 

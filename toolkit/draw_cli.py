@@ -1,0 +1,144 @@
+"""The ``draw`` command: draw one UnMentoring round from a sign-up list and record it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import LifecycleError, SettingsError
+
+__all__ = ["add_draw_arguments", "run_draw"]
+
+
+def add_draw_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the ``draw`` command's arguments to a parser."""
+    p.add_argument("participants", metavar="PARTICIPANTS",
+                   help="the sign-up list: CSV or XLSX with name, email, department and "
+                   "optionally paused (yes/no)")
+    p.add_argument("--round", required=True, metavar="LABEL", dest="round_label",
+                   help="the round's label, e.g. 2026-10; a label already drawn is refused")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--history", metavar="FILE",
+                       help="CSV of earlier rounds (round,group,email); the new round is "
+                       "appended atomically; created if missing")
+    where.add_argument("--store", metavar="FILE",
+                       help="the scheme store (.sqlite): earlier rounds, and mentoring pairs "
+                       "and line managers never to draw together; the new round is saved there")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="random seed (default: a number made from the round label); stored "
+                   "with the round so the draw can be repeated")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="JSON object from field name (name, email, department, paused) to the "
+                   "header used in the list")
+    p.add_argument("--sheet", metavar="NAME", help="the worksheet of an XLSX file")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="CSV of the draw: round,group,email, one row per person")
+    p.add_argument("--redraw", action="store_true",
+                   help="replace the round if it was drawn already (on purpose)")
+    p.add_argument("--week", metavar="DATE",
+                   help="a day in the week to meet in (YYYY-MM-DD) or an ISO week (2026-W41)")
+    p.add_argument("--announcements", metavar="DIR",
+                   help="also write the mail-merge CSV and e-mail drafts into this folder")
+    p.add_argument("--template", metavar="FILE", help="an edited copy of the e-mail template")
+    p.add_argument("--ics", action="store_true",
+                   help="with --announcements: one calendar file per group (needs --week)")
+    p.add_argument("--method", choices=("auto", "exact", "fast"), default="auto",
+                   help="exact (blossom), fast (greedy plus swaps, for thousands) or auto "
+                   "(default)")
+    p.add_argument("--no-exclusions", action="store_true",
+                   help="with --store: do not keep mentoring pairs and line-management chains "
+                   "apart")
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    """Run the ``draw`` command; return the exit status.
+
+    The history (file or store) is read first and an existing round is refused before
+    anything is drawn or written. The draw is written to ``--out``, then the round is added
+    to the history in one atomic step (a temporary file renamed over the old one, or one
+    store transaction), then the announcements are written.
+    """
+    from . import draws
+    from .outputs import write_csv_atomic
+
+    label = str(args.round_label).strip()
+    if not label:
+        raise SettingsError("The round label is empty: give one such as --round 2026-10.")
+    out = Path(args.out)
+    if args.history and out.resolve() == Path(args.history).resolve():
+        raise SettingsError("--out and --history are the same file: the draw would overwrite "
+                            "the history. Give the draw its own file name.")
+    if args.ics and not args.week:
+        raise SettingsError("--ics needs --week: the calendar files propose the week to meet.")
+    week = None
+    if args.week:
+        from .announcements import parse_week
+
+        week = parse_week(args.week).isoformat()
+    participants = draws.read_participants(args.participants, mapping=args.mapping,
+                                           sheet=args.sheet)
+    store = None
+    exclusions = None
+    if args.store:
+        from .store import Store
+
+        store = Store(args.store)
+    try:
+        if store is not None:
+            history = draws.store_history(store)
+            where = f"the store '{args.store}'"
+            if not args.no_exclusions:
+                exclusions = draws.store_exclusions(store, participants["email"])
+        else:
+            history = draws.read_history(args.history)
+            where = f"the history '{args.history}'"
+        exists = label in set(draws.round_labels(history))
+        if exists and not args.redraw:
+            raise LifecycleError(draws.round_exists_message(label, where))
+        seed = draws.default_seed(label) if args.seed is None else int(args.seed)
+        draw = draws.draw_round(participants, history, seed=seed, round_label=label,
+                                exclusions=exclusions, method=args.method)
+        write_csv_atomic(draw, out)
+        settings = {"method": args.method, "participants": str(args.participants),
+                    "exclusions": 0 if exclusions is None else len(exclusions)}
+        if store is not None:
+            draws.save_draw_to_store(store, draw, seed, week=week, settings=settings,
+                                     redraw=args.redraw)
+        else:
+            draws.append_history(args.history, draw, redraw=args.redraw)
+    finally:
+        if store is not None:
+            store.close()
+    _report(draw, participants, history, label, seed, out, where, exists)
+    if args.announcements:
+        from .announcements import write_announcements
+
+        written = write_announcements(draw, participants, args.announcements, week=week,
+                                      template=args.template, ics=args.ics)
+        print(f"Announcements in '{args.announcements}': "
+              + ", ".join(f"{k} ({Path(v).name})" for k, v in written.items()) + ".")
+    return 0
+
+
+def _report(draw: pd.DataFrame, participants: pd.DataFrame, history: pd.DataFrame,
+            label: str, seed: int, out: Path, where: str, replaced: bool) -> None:
+    from .draws import draw_statistics, repeat_pairs
+
+    stats = draw_statistics(draw, participants, history).set_index("measure")["value"]
+    trio = " and one trio" if stats["trios"] else ""
+    print(f"Round '{label}' (seed {seed}): {stats['people drawn']} people in "
+          f"{stats['pairs']} pairs{trio}; {stats['paused this round']} paused; "
+          f"{stats['groups mixing departments (%)']}% of groups mix departments.")
+    repeats = repeat_pairs(draw, history)
+    if len(repeats):
+        oldest = ", ".join(sorted(set(repeats["last_round"].astype(str))))
+        print(f"Note: {len(repeats)} pair(s) met before: no draw without repeats exists for "
+              f"these participants, so the oldest pairings were allowed first (last met in "
+              f"round(s) {oldest}).", file=sys.stderr)
+    else:
+        print("Nobody meets someone they were drawn with before.")
+    print(f"Wrote the draw to '{out}' and {'replaced' if replaced else 'added'} the round in "
+          f"{where}.")
