@@ -485,6 +485,7 @@ class _Scorer:
     ban_keys: np.ndarray      # sorted keys of pairs that must never be drawn
     seed_mix: np.uint64
     rounds: int               # number of past rounds
+    turn: np.ndarray          # how far each person is from the most trio turns so far
 
     def __post_init__(self) -> None:
         # Both directions of every earlier pair and of every banned pair, grouped by person,
@@ -541,14 +542,20 @@ class _Scorer:
         return out
 
 
-def _multipliers(terms: int, rounds: int, noise: bool = True) -> dict[str, int]:
-    """Tier multipliers so that each tier outweighs the sum of all lower tiers over ``terms``."""
+def _multipliers(terms: int, rounds: int, noise: bool = True, turns: int = 0) -> dict[str, int]:
+    """Tier multipliers so that each tier outweighs the sum of all lower tiers over ``terms``.
+
+    From the top: new pair, age of a repeat, the trio's third member's turn (fewest trios so
+    far), different departments, new to each other's departments, noise.
+    """
     top_noise = _NOISE_LEVELS - 1 if noise else 0
     m = {"noise": 1 if noise else 0}
     m["fresh"] = terms * top_noise + 1
     below = 2 * m["fresh"] + top_noise
     m["cross"] = terms * below + 1
     below += m["cross"]
+    m["turn"] = terms * below + 1
+    below += turns * m["turn"]
     m["age"] = terms * below + 1
     below += rounds * m["age"]
     m["new"] = terms * below + 1
@@ -588,7 +595,8 @@ class _Units:
             sel = m >= 0
             if sel.any():
                 q = self.s.parts(m[sel], other[sel], noise)
-                w[sel] = w[sel] + _weights(q, self.mult)
+                turn = self.s.turn[other[sel]] * self.mult["turn"]
+                w[sel] = w[sel] + _weights(q, self.mult) + turn.astype(w.dtype)
                 ok[sel] &= q["allowed"]
         return w, ok
 
@@ -634,7 +642,8 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         b_list.append(j)
     a, b = np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
     # Repair: two-pair swaps by the tiers alone (no noise), until none improves the draw.
-    tiers = _Units(units.s, pool, {}, _multipliers(4, units.s.rounds, noise=False))
+    tiers = _Units(units.s, pool, {}, _multipliers(4, units.s.rounds, noise=False,
+                                                  turns=int(units.s.turn.max(initial=0))))
     tiers.mate = units.mate
     penalty = tiers.mult["new"] * 8
 
@@ -823,7 +832,8 @@ def draw_round(
         met=past["met"], rep_keys=past["rep_keys"], rep_age=past["rep_age"],
         ban_keys=np.unique(np.concatenate([_pair_keys(b, index) for b in ban])),
         seed_mix=_mix(np.array([seed & 0xFFFFFFFFFFFF], dtype=np.uint64))[0],
-        rounds=past["rounds"])
+        rounds=past["rounds"],
+        turn=past["trio_count"].max(initial=0) - past["trio_count"])
     locked = _check_locks(locks, index, odd=n % 2 == 1)
     taken = np.zeros(n, dtype=bool)
     for g in locked:
@@ -833,7 +843,8 @@ def draw_round(
     use_exact = method == "exact" or (method == "auto" and len(pool) <= EXACT_LIMIT)
     # The exact method sums weights over the whole draw, so each tier must outweigh the lower
     # tiers summed over every pair; the fast method only ever compares a few pairs at a time.
-    mult = _multipliers(len(pool) // 2 + 3 if use_exact else 6, past["rounds"])
+    turns = int(scorer.turn.max(initial=0))
+    mult = _multipliers(len(pool) // 2 + 3 if use_exact else 6, past["rounds"], turns=turns)
     groups = [list(g) for g in locked]
     if len(pool) == 0:
         return _as_draw(groups, index, round_label)
@@ -853,7 +864,11 @@ def draw_round(
     for x in order:
         others = pool[pool != x]
         w, ok = _Units(scorer, pool, {}, mult).weight(x, others)
-        for a in others[np.argsort(np.where(ok, w, -1), kind="stable")[::-1]][:len(others)]:
+        new = scorer.parts(x, others)["new"]
+        # The second member: allowed, new to x, fewest trios so far, then the best weight.
+        rank = np.lexsort((-np.where(ok, w, -1).astype(float), past["trio_count"][others],
+                           -new, ~ok))
+        for a in others[rank]:
             if budget <= 0 or not ok[others == a][0]:
                 break
             budget -= 1
