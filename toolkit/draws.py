@@ -32,7 +32,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, LifecycleError, RowProblemsError, RuleError, SettingsError
+from .errors import (
+    InputFileError,
+    LifecycleError,
+    RowProblemsError,
+    RuleError,
+    SettingsError,
+    StoreError,
+)
 from .outputs import atomic_write
 from .readers import read_table
 from .signups import _EMAIL, HEADER_VARIANTS, PROBLEM_COLUMNS, find_columns, load_mapping
@@ -162,7 +169,7 @@ def validate_participants(table: object, mapping: dict[str, str] | None = None) 
         "paused": paused.to_numpy(dtype=bool),
     })
     people[["name", "email", "department"]] = people[["name", "email", "department"]].astype(
-        "string")
+        "str")
     return people.sort_values("email", kind="stable").reset_index(drop=True)
 
 
@@ -225,9 +232,9 @@ def _clean_participants(participants: pd.DataFrame) -> pd.DataFrame:
 
 # -- history ---------------------------------------------------------------------------------
 def _empty_draw() -> pd.DataFrame:
-    return pd.DataFrame({"round": pd.Series([], dtype="string"),
+    return pd.DataFrame({"round": pd.Series([], dtype="str"),
                          "group": pd.Series([], dtype="int64"),
-                         "email": pd.Series([], dtype="string")})
+                         "email": pd.Series([], dtype="str")})
 
 
 def read_history(path: str | Path) -> pd.DataFrame:
@@ -272,9 +279,9 @@ def read_history(path: str | Path) -> pd.DataFrame:
         raise InputFileError(f"The history '{path}', row {row}: the group must be a whole "
                              "number. Correct it, or restore the file from a backup.")
     return pd.DataFrame({
-        "round": data[folded["round"]].str.strip().astype("string").to_numpy(),
+        "round": data[folded["round"]].str.strip().astype("str").to_numpy(),
         "group": group.astype("int64").to_numpy(),
-        "email": data[folded["email"]].str.strip().str.casefold().astype("string").to_numpy(),
+        "email": data[folded["email"]].str.strip().str.casefold().astype("str").to_numpy(),
     })
 
 
@@ -339,8 +346,14 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False) -
     else:
         parts = [old, draw[DRAW_COLUMNS]]
     new = pd.concat([p for p in parts if not p.empty], ignore_index=True)[DRAW_COLUMNS]
-    return atomic_write(path, lambda tmp: new.to_csv(tmp, index=False, encoding="utf-8",
-                                                     lineterminator="\n"))
+    try:
+        return atomic_write(path, lambda tmp: new.to_csv(tmp, index=False, encoding="utf-8",
+                                                         lineterminator="\n"))
+    except OSError as exc:
+        raise StoreError(
+            f"The round '{label}' could not be saved to the history '{path}' ({exc}); the "
+            "history is unchanged. Check there is disk space and that the file is not open in "
+            "another program, then save again.") from None
 
 
 # -- store -----------------------------------------------------------------------------------
@@ -351,7 +364,7 @@ def store_history(store: Store) -> pd.DataFrame:
         "ON r.round = d.round ORDER BY r.rowid, d.grp, d.email")
     if frame.empty:
         return _empty_draw()
-    return frame.astype({"round": "string", "group": "int64", "email": "string"})
+    return frame.astype({"round": "str", "group": "int64", "email": "str"})
 
 
 def store_rounds(store: Store) -> pd.DataFrame:
@@ -907,7 +920,7 @@ def _as_draw(groups: list[list[int]], index: pd.Index, round_label: str) -> pd.D
     named = sorted(sorted(str(emails[i]) for i in g) for g in groups)
     rows = [(str(round_label), k, e) for k, g in enumerate(named, start=1) for e in g]
     frame = pd.DataFrame(rows, columns=DRAW_COLUMNS)
-    return frame.astype({"round": "string", "group": "int64", "email": "string"})
+    return frame.astype({"round": "str", "group": "int64", "email": "str"})
 
 
 # -- reporting -------------------------------------------------------------------------------
