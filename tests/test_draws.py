@@ -277,7 +277,7 @@ def test_read_participants_with_a_mapping(tmp_path):
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"name": "Who", "email": "Mail", "department": "Where"}))
     people = read_participants(path, mapping=mapping)
-    assert people[["email", "paused"]].values.tolist() == [["ada@example.org", False]]
+    assert people[["email", "paused"]].to_numpy().tolist() == [["ada@example.org", False]]
     with pytest.raises(InputFileError, match="no column for the required field"):
         read_participants(path)
 
@@ -353,7 +353,7 @@ def test_store_rounds_seed_refusal_and_exclusions(tmp_path, sample_people):
             save_draw_to_store(store, draw, seed=r, week="2026-10-05")
         with pytest.raises(LifecycleError, match="already drawn in the store"):
             save_draw_to_store(store, draw, seed=9)
-        assert store_rounds(store)[["round", "seed"]].values.tolist() == [["r0", 0], ["r1", 1]]
+        assert store_rounds(store)[["round", "seed"]].to_numpy().tolist() == [["r0", 0], ["r1", 1]]
         save_draw_to_store(store, draw, seed=9, redraw=True)
         assert store_rounds(store)["seed"].tolist() == [0, 9]
         history = store_history(store)
