@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cli import main
-from toolkit.draws import read_history, store_history, store_rounds
+from toolkit.draws import default_seed, read_history, store_history, store_rounds
 from toolkit.store import Store
 
 
@@ -46,6 +46,9 @@ def test_draw_appends_history_and_refuses_the_same_round(roster, tmp_path, capsy
                  "--redraw") == 0
     assert out.read_bytes() == out_before  # same label, same default seed, same draw
     assert read_history(history)["round"].unique().tolist() == ["2026-10", "2026-11"]
+    log = pd.read_csv(tmp_path / "history.rounds.csv")
+    assert log[["round", "seed"]].to_numpy().tolist() == [["2026-10", 5],
+                                                          ["2026-11", default_seed("2026-11")]]
 
 
 def test_refused_redraw_in_a_subprocess_leaves_history_untouched(roster, tmp_path):

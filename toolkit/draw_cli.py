@@ -108,7 +108,8 @@ def run_draw(args: argparse.Namespace) -> int:
             draws.save_draw_to_store(store, draw, seed, week=week, settings=settings,
                                      redraw=args.redraw)
         else:
-            draws.append_history(args.history, draw, redraw=args.redraw)
+            draws.append_history(args.history, draw, redraw=args.redraw, seed=seed, week=week,
+                                 settings=settings)
     finally:
         if store is not None:
             store.close()

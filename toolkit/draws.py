@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DRAW_COLUMNS",
     "EXACT_LIMIT",
+    "ROUNDS_LOG_COLUMNS",
     "append_history",
     "default_seed",
     "draw_round",
@@ -59,6 +60,7 @@ __all__ = [
     "repeat_pairs",
     "round_exists_message",
     "round_labels",
+    "rounds_log_path",
     "save_draw_to_store",
     "store_exclusions",
     "store_history",
@@ -68,6 +70,9 @@ __all__ = [
 
 #: Columns of a draw and of the history file: one row per person per round.
 DRAW_COLUMNS = ["round", "group", "email"]
+
+#: Columns of the log of rounds kept beside a history file.
+ROUNDS_LOG_COLUMNS = ["round", "seed", "week", "settings"]
 
 #: Up to this many people to pair, the exact blossom algorithm is used (method "auto").
 EXACT_LIMIT = 150
@@ -297,7 +302,21 @@ def round_labels(history: pd.DataFrame) -> list[str]:
     return [str(r) for r in pd.unique(history["round"].astype(str))]
 
 
-def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False) -> Path:
+def rounds_log_path(history_path: str | Path) -> Path:
+    """Return the path of the log of seeds and settings kept beside a history file.
+
+    Examples
+    --------
+    >>> rounds_log_path("draws/history.csv").as_posix()
+    'draws/history.rounds.csv'
+    """
+    path = Path(history_path)
+    return path.with_name(f"{path.stem}.rounds.csv")
+
+
+def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False,
+                   seed: int | None = None, week: str | None = None,
+                   settings: dict | None = None) -> Path:
     """Add a drawn round to the history file in one atomic write.
 
     The file is rewritten to a temporary file beside it and renamed over it, so a failure
@@ -312,6 +331,14 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False) -
         One round as returned by :func:`draw_round`.
     redraw : bool
         Replace the round if its label is already in the history.
+    seed : int, optional
+        The seed the round was drawn with. When given, the seed, week and settings are kept
+        in a log beside the history (``<name>.rounds.csv``: ``round, seed, week, settings``),
+        so the draw can be repeated.
+    week : str, optional
+        The week to meet in, for the log.
+    settings : dict, optional
+        Locks, breaks and method, for the log.
 
     Returns
     -------
@@ -347,8 +374,19 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False) -
         parts = [old, draw[DRAW_COLUMNS]]
     new = pd.concat([p for p in parts if not p.empty], ignore_index=True)[DRAW_COLUMNS]
     try:
-        return atomic_write(path, lambda tmp: new.to_csv(tmp, index=False, encoding="utf-8",
-                                                         lineterminator="\n"))
+        atomic_write(path, lambda tmp: new.to_csv(tmp, index=False, encoding="utf-8",
+                                                  lineterminator="\n"))
+        if seed is not None:
+            log_path = rounds_log_path(path)
+            log = (pd.read_csv(log_path, dtype=str, keep_default_na=False)
+                   if log_path.exists() else pd.DataFrame(columns=ROUNDS_LOG_COLUMNS))
+            entry = pd.DataFrame([[label, str(int(seed)), week or "",
+                                   json.dumps(settings or {}, sort_keys=True, default=str)]],
+                                 columns=ROUNDS_LOG_COLUMNS)
+            log = pd.concat([log[log["round"] != label], entry], ignore_index=True)
+            atomic_write(log_path, lambda tmp: log.to_csv(tmp, index=False, encoding="utf-8",
+                                                          lineterminator="\n"))
+        return path
     except OSError as exc:
         raise StoreError(
             f"The round '{label}' could not be saved to the history '{path}' ({exc}); the "
