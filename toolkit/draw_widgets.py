@@ -19,13 +19,12 @@ from .draws import (
     default_seed,
     draw_round,
     draw_statistics,
-    read_history,
+    load_history,
     read_participants,
     repeat_pairs,
     round_labels,
     save_draw_to_store,
     store_exclusions,
-    store_history,
 )
 from .errors import SettingsError
 from .widgets import Panel, safely, show_table
@@ -154,12 +153,7 @@ class DrawPanel(Panel):
     # -- inputs -------------------------------------------------------------------------------
     def history(self) -> pd.DataFrame:
         """Return the earlier rounds, from the history file or the store."""
-        if self.history_path is not None:
-            return read_history(self.history_path)
-        from .store import Store
-
-        with Store(self.store_path) as store:
-            return store_history(store)
+        return load_history(self.history_path, self.store_path)
 
     def exclusions(self) -> pd.DataFrame | None:
         """Pairs never to draw together (from the store), or None with a history file."""

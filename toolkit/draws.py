@@ -55,6 +55,9 @@ __all__ = [
     "default_seed",
     "draw_round",
     "draw_statistics",
+    "history_summary",
+    "load_history",
+    "participant_summary",
     "read_history",
     "read_participants",
     "repeat_pairs",
@@ -403,6 +406,27 @@ def store_history(store: Store) -> pd.DataFrame:
     if frame.empty:
         return _empty_draw()
     return frame.astype({"round": "str", "group": "int64", "email": "str"})
+
+
+def load_history(history: str | Path | None = None,
+                 store: str | Path | None = None) -> pd.DataFrame:
+    """Return the earlier rounds from a history file or a scheme store (give one of them).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> load_history(history=pathlib.Path(tempfile.mkdtemp()) / "history.csv").empty
+    True
+    """
+    if (history is None) == (store is None):
+        raise SettingsError("Give either a history file or a scheme store (not both) so "
+                            "earlier rounds are known.")
+    if history is not None:
+        return read_history(history)
+    from .store import Store
+
+    with Store(store) as opened:
+        return store_history(opened)
 
 
 def store_rounds(store: Store) -> pd.DataFrame:
@@ -962,6 +986,49 @@ def _as_draw(groups: list[list[int]], index: pd.Index, round_label: str) -> pd.D
 
 
 # -- reporting -------------------------------------------------------------------------------
+def participant_summary(participants: pd.DataFrame) -> pd.DataFrame:
+    """Count the sign-ups by department: active this round and paused (no names).
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"email": ["a", "b", "c"], "department": ["M", "M", "P"],
+    ...                        "paused": [False, True, False]})
+    >>> participant_summary(people).to_numpy().tolist()
+    [['M', 1, 1], ['P', 1, 0], ['All departments', 2, 1]]
+    """
+    people = _clean_participants(participants)
+    counts = (people.assign(active=~people["paused"])
+              .groupby("department", sort=True)[["active", "paused"]].sum()
+              .astype("int64").reset_index())
+    total = pd.DataFrame({"department": ["All departments"],
+                          "active": [int(counts["active"].sum())],
+                          "paused": [int(counts["paused"].sum())]})
+    return pd.concat([counts, total], ignore_index=True)
+
+
+def history_summary(history: pd.DataFrame) -> pd.DataFrame:
+    """Summarise earlier rounds, oldest first: people, pairs and trios per round (no names).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"round": ["r1"] * 5, "group": [1, 1, 2, 2, 2],
+    ...                   "email": list("abcde")})
+    >>> history_summary(h).to_numpy().tolist()
+    [['r1', 5, 1, 1]]
+    """
+    columns = ["round", "people", "pairs", "trios"]
+    if history.empty:
+        return pd.DataFrame(columns=columns)
+    sizes = history.groupby(["round", "group"], sort=False).size().reset_index(name="size")
+    out = sizes.groupby("round", sort=False).agg(
+        people=("size", "sum"), pairs=("size", lambda s: int((s == 2).sum())),
+        trios=("size", lambda s: int((s == 3).sum()))).reset_index()
+    order = {r: k for k, r in enumerate(round_labels(history))}
+    out = out.sort_values("round", key=lambda s: s.map(order)).reset_index(drop=True)
+    return out[columns].astype({"people": "int64", "pairs": "int64", "trios": "int64"})
+
+
+
 def _group_pairs(draw: pd.DataFrame) -> pd.DataFrame:
     d = draw[["round", "group", "email"]].astype({"email": str, "round": str})
     pairs = d.merge(d, on=["round", "group"], suffixes=("_a", "_b"))
