@@ -92,6 +92,13 @@ def test_drafts_open_as_unsent_messages(tmp_path):
     assert list(merge.columns) == MAIL_MERGE_COLUMNS
     assert sorted(p.name for p in written["calendar"].iterdir()) == ["group-001.ics",
                                                                      "group-002.ics"]
+    # Exporting a re-drawn round again leaves no stale drafts behind.
+    regrouped = DRAW.assign(group=[1, 2, 1, 2, 2])
+    written = write_announcements(regrouped, PEOPLE, tmp_path / "out", week="2026-10-05")
+    names = sorted(p.name for p in written["drafts"].glob("*.eml"))
+    assert len(names) == 5 and names[0] == "group-001-ada_example.org.eml"
+    assert "group-001-bo_example.org.eml" not in names
+    assert not list((tmp_path / "out" / "calendar").glob("*.ics"))
 
 
 def test_calendar_files_are_valid_and_stable():

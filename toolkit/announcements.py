@@ -345,6 +345,10 @@ def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: 
                                               folder / "mail_merge.csv")}
     drafts_dir = folder / "drafts"
     drafts_dir.mkdir(parents=True, exist_ok=True)
+    # Drafts and calendar files of an earlier export of this folder would be stale (a
+    # re-drawn round): remove the toolkit's own files, nothing else.
+    for stale in [*drafts_dir.glob("group-*.eml"), *(folder / "calendar").glob("group-*.ics")]:
+        stale.unlink()
     for rec in render_drafts(draw, participants, week, template).to_dict("records"):
         message = EmailMessage(policy=SMTP)
         if sender:

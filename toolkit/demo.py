@@ -50,8 +50,14 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_unmentoring(ctx: DemoContext) -> None:
+    from .draw_cli import demo_draws
+
+    demo_draws(ctx)
+
+
 #: The demo's steps, in the order of a scheme lead's year.
-STEPS: list[Callable[[DemoContext], None]] = [_step_import]
+STEPS: list[Callable[[DemoContext], None]] = [_step_import, _step_unmentoring]
 
 
 def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .errors import LifecycleError, SettingsError
 
-__all__ = ["add_draw_arguments", "run_draw"]
+__all__ = ["DEMO_ROUNDS", "add_draw_arguments", "demo_draws", "run_draw"]
 
 
 def add_draw_arguments(p: argparse.ArgumentParser) -> None:
@@ -143,3 +143,59 @@ def _report(draw: pd.DataFrame, participants: pd.DataFrame, history: pd.DataFram
         print("Nobody meets someone they were drawn with before.")
     print(f"Wrote the draw to '{out}' and {'replaced' if replaced else 'added'} the round in "
           f"{where}.")
+
+
+#: The rounds the demo draws: label and a day in the week to meet.
+DEMO_ROUNDS = (("2026-10", "2026-10-05"), ("2026-11", "2026-11-02"), ("2026-12", "2026-12-07"))
+
+
+def demo_draws(ctx: object) -> None:
+    """Run the demo's UnMentoring step: three monthly rounds into the demo store, then export.
+
+    ``ctx`` is the demo's :class:`~toolkit.demo.DemoContext`: the sign-up list is read from
+    ``ctx.sample``, rounds are saved in ``ctx.store_path`` (with mentoring pairs and line
+    managers kept apart), and the last round's draw, mail-merge list, e-mail drafts and
+    calendar files are written under ``ctx.out / "unmentoring"``.
+    """
+    from .announcements import write_announcements
+    from .draws import (
+        default_seed,
+        draw_round,
+        draw_statistics,
+        read_participants,
+        save_draw_to_store,
+        store_exclusions,
+        store_history,
+    )
+    from .outputs import write_csv_atomic
+    from .store import Store
+
+    print("Step: the monthly UnMentoring draw")
+    people = read_participants(ctx.sample / "unmentoring.csv")
+    folder = ctx.out / "unmentoring"
+    with Store(ctx.store_path) as store:
+        excluded = store_exclusions(store, people["email"])
+        print(f"  {int((~people['paused']).sum())} active and {int(people['paused'].sum())} "
+              f"paused sign-ups; {len(excluded)} pair(s) kept apart (mentoring pairs, line "
+              "management).")
+        for label, week in DEMO_ROUNDS:
+            history = store_history(store)
+            seed = default_seed(label)
+            draw = draw_round(people, history, seed=seed, round_label=label,
+                              exclusions=excluded)
+            save_draw_to_store(store, draw, seed, week=week,
+                               settings={"method": "auto", "exclusions": len(excluded)},
+                               redraw=True)
+            stats = draw_statistics(draw, people, history).set_index("measure")["value"]
+            print(f"  Round {label} (seed {seed}): {stats['groups']} groups, "
+                  f"{stats['groups mixing departments (%)']}% mixing departments, "
+                  f"{stats['repeats of an earlier pairing']} repeat(s).")
+        history = store_history(store)
+    ctx.outputs["unmentoring_draw"] = write_csv_atomic(draw, folder / "draw.csv")
+    ctx.outputs["unmentoring_history"] = write_csv_atomic(history, folder / "history.csv")
+    written = write_announcements(draw, people, folder, week=week, ics=True)
+    ctx.outputs["mail_merge"] = written["mail_merge"]
+    ctx.outputs["email_drafts"] = written["drafts"]
+    ctx.outputs["calendar"] = written["calendar"]
+    print(f"  Announcements for {label}: a mail-merge list, {len(draw)} e-mail drafts and "
+          f"{draw['group'].nunique()} calendar files in '{folder}'.")
