@@ -1097,6 +1097,15 @@ def draw_statistics(draw: pd.DataFrame, participants: pd.DataFrame,
     trio_members = draw[draw["group"].isin(sizes[sizes == 3].index)]["email"].astype(str)
     past_sizes = past.groupby(["round", "group"])["email"].transform("size")
     past_trio = set(past[past_sizes >= 3]["email"].astype(str))
+    # Departments each person has met in earlier rounds (partners' departments, when known).
+    before = _group_pairs(past)
+    met = set()
+    for own, other in (("email_a", "email_b"), ("email_b", "email_a")):
+        depts = before[other].map(dept)
+        keep = depts.notna()
+        met.update(zip(before.loc[keep, own], depts[keep], strict=True))
+    fresh = [(a, dept.get(b)) not in met and (b, dept.get(a)) not in met
+             for a, b in zip(pairs["email_a"], pairs["email_b"], strict=True)]
     rows = [
         ("people drawn", len(draw)),
         ("paused this round", int(people["paused"].sum())),
@@ -1107,6 +1116,8 @@ def draw_statistics(draw: pd.DataFrame, participants: pd.DataFrame,
         ("groups mixing departments (%)", round(100 * float(mixed_groups), 1)),
         ("pairs of colleagues from different departments (%)",
          round(100 * float((~same).mean()), 1) if len(pairs) else 0.0),
+        ("pairs new to each other's departments (%)",
+         round(100 * float(np.mean(fresh)), 1) if len(pairs) else 0.0),
         ("repeats of an earlier pairing", len(repeats)),
         ("trio members who were in a trio before", int(trio_members.isin(past_trio).sum())),
     ]
