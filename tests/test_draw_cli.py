@@ -114,3 +114,20 @@ def test_a_list_with_problems_draws_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "The email is empty" in err
     assert not (tmp_path / "h.csv").exists()
+
+
+def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
+    from toolkit.demo import run_demo
+    from toolkit.draw_cli import DEMO_ROUNDS
+
+    ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
+    assert "0 repeat(s)" in capsys.readouterr().out
+    history = pd.read_csv(ctx.outputs["unmentoring_history"])
+    assert history["round"].unique().tolist() == [label for label, _ in DEMO_ROUNDS]
+    merge = pd.read_csv(ctx.outputs["mail_merge"])
+    assert list(merge.columns) == ["email", "partner_names", "partner_departments", "week"]
+    draw = pd.read_csv(ctx.outputs["unmentoring_draw"])
+    assert sorted(merge["email"]) == sorted(draw["email"])
+    assert len(list(ctx.outputs["email_drafts"].glob("*.eml"))) == len(draw)
+    with Store(ctx.store_path) as store:
+        assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]

@@ -372,3 +372,19 @@ def test_exact_beats_or_equals_fast_on_repeats():
         d = draw_round(people, history, seed=9, round_label="new", method=method)
         assert len(repeat_pairs(d, history)) == 0
 
+
+
+def test_statistics_count_pairs_new_to_each_others_departments():
+    people = _people(4, depts=[0, 1, 2, 3])
+    e = people["email"].tolist()
+    history = pd.DataFrame({"round": ["r1"] * 4, "group": [1, 1, 2, 2],
+                            "email": [e[0], e[1], e[2], e[3]]})
+    # e0 has met department 1, e2 department 3: (e0, e2) is new on both sides, (e1, e3) too.
+    draw = pd.DataFrame({"round": ["r2"] * 4, "group": [1, 1, 2, 2],
+                         "email": [e[0], e[2], e[1], e[3]]})
+    stats = draw_statistics(draw, people, history).set_index("measure")["value"]
+    assert stats["pairs new to each other's departments (%)"] == 100.0
+    # Drawn again with their earlier partners' departments: nobody is new to the other's.
+    people["department"] = [DEPTS[0], DEPTS[1], DEPTS[1], DEPTS[0]]
+    stats = draw_statistics(draw, people, history).set_index("measure")["value"]
+    assert stats["pairs new to each other's departments (%)"] == 0.0
