@@ -131,3 +131,14 @@ def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
     assert len(list(ctx.outputs["email_drafts"].glob("*.eml"))) == len(draw)
     with Store(ctx.store_path) as store:
         assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]
+
+
+def test_unavoidable_repeats_are_allowed_oldest_first_and_said(tmp_path, capsys):
+    roster = tmp_path / "coffee.csv"
+    roster.write_text("name,email,department\nAda,a@example.org,Maths\nBo,b@example.org,Physics\n")
+    history = tmp_path / "h.csv"
+    assert _draw(roster, "--round", "r1", "--history", history, "--out", tmp_path / "1.csv") == 0
+    assert _draw(roster, "--round", "r2", "--history", history, "--out", tmp_path / "2.csv") == 0
+    err = capsys.readouterr().err
+    assert "1 pair(s) met before" in err and "oldest pairings were allowed first" in err
+    assert "round(s) r1" in err
