@@ -10,13 +10,19 @@ the tiers below it:
 4. neither has met anyone from the other's department yet (0, 1 or 2 points);
 5. a seeded pseudo-random number, which breaks the remaining ties.
 
-A maximum-weight perfect matching on these weights is the draw. Up to :data:`EXACT_LIMIT`
-people it is found exactly (Edmonds' blossom algorithm, networkx). Above that a fast method
-pairs people greedily by the same weights and then repairs the draw with improving two-pair
-swaps (2-opt) until no swap helps; it is reported by the benchmark against the exact method.
-With an odd count one person joins a pair as a trio; the trio place rotates (whoever has been
-in a trio least, and longest ago, goes first). A draw depends only on the participants, the
-history and the seed: no set order, no hash seed, no clock.
+A maximum-weight perfect matching on these weights is the draw (an optimal assignment, not a
+stable matching). Up to :data:`EXACT_LIMIT` people it is found exactly with Edmonds' blossom
+algorithm (networkx), which is O(n^3). Above that a fast method pairs people greedily by the
+same weights (in a seeded random order) and then repairs the draw with improving two-pair swaps
+(2-opt) until no swap helps; ``benchmarks/bench_draws.py`` compares it with the exact method.
+
+With an odd count one group of three is formed. Its first member is whoever has been in a
+trio least (and longest ago), its second the best new partner for them among those with the
+fewest trio turns; the two count as one person in the matching, where the weights also favour
+a third member with few trio turns. If that draw still has a repeat, other first and second
+members are tried (every choice, for small schemes) and the draw with the fewest repeats
+kept. A draw depends only on the participants, the history and the seed: no set order, no
+hash seed, no clock.
 """
 
 from __future__ import annotations
