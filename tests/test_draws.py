@@ -388,3 +388,13 @@ def test_statistics_count_pairs_new_to_each_others_departments():
     people["department"] = [DEPTS[0], DEPTS[1], DEPTS[1], DEPTS[0]]
     stats = draw_statistics(draw, people, history).set_index("measure")["value"]
     assert stats["pairs new to each other's departments (%)"] == 0.0
+
+
+def test_read_participants_from_xlsx(tmp_path):
+    path = tmp_path / "coffee.xlsx"
+    _people(4, paused=[False, True, False, False]).assign(
+        paused=lambda f: f["paused"].map({True: "Yes", False: "No"})).to_excel(
+        path, sheet_name="Responses", index=False)
+    people = read_participants(path, sheet="Responses")
+    assert people["paused"].tolist() == [False, True, False, False]
+    assert draw_round(people, seed=1, round_label="r")["email"].nunique() == 3
