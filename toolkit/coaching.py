@@ -195,13 +195,14 @@ class _Checker:
     """Collects problems (row, field, value, problem) found by vectorised checks."""
 
     def __init__(self, table: Table, fields: tuple[str, ...], required: tuple[str, ...],
-                 mapping: dict[str, str] | None, kind: str) -> None:
+                 mapping: dict[str, str] | str | Path | None, kind: str,
+                 variants: dict[str, tuple[str, ...]] | None = None) -> None:
         if mapping is not None and not isinstance(mapping, dict):
             mapping = load_mapping(mapping)
         self.source = table.source
         self.columns = find_columns(table.headers, mapping, table.question_text,
                                     f"'{table.source}'", fields=fields, required=required,
-                                    variants=_VARIANTS)
+                                    variants=variants or _VARIANTS)
         if table.data.empty:
             raise InputFileError(
                 f"'{table.source}' has a header row but no {kind} below it: export it again "
