@@ -321,9 +321,11 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
                     "extension." for e, left, a in zip(sub["end_date"], sub["sessions_left"],
                                                        sub["sessions_allowed"], strict=True)]
         else:
-            text = [f"No session since {d:%Y-%m-%d} ({n} days): check in with the pair."
-                    for d, n in zip(sub["last"].fillna(sub["start"]), sub["days_since"],
-                                    strict=True)]
+            text = [(f"No session since {d:%Y-%m-%d} ({n} days): check in with the pair."
+                     if had else f"No session yet, {n} days after the start date "
+                     f"{d:%Y-%m-%d}: check that the pair has met.")
+                    for d, n, had in zip(sub["last"].fillna(sub["start"]), sub["days_since"],
+                                         sub["last"].notna(), strict=True)]
         found.append(pd.DataFrame({"coachee_email": sub["coachee_email"].to_numpy(),
                                    "coach_email": sub["coach_email"].to_numpy(),
                                    "kind": kind, "message": text}))
