@@ -549,11 +549,12 @@ def triage(requests: pd.DataFrame, rules: TriageRules | None = None,
         "On hold: the line manager has not approved the coaching yet." + next_step,
         "On hold: the line manager approved the coaching but not yet its cost, which external "
         "coaching needs." + next_step,
-        (grade + f" is above {top}: external coaching, approved by the line manager"
-         + (" with its cost." if rules.require_cost_approval else ".")).to_numpy(dtype=object),
+        ("External coaching: " + grade + f" is above {top}, and the line manager approved "
+         + ("the coaching and its cost." if rules.require_cost_approval else "the coaching.")
+         ).to_numpy(dtype=object),
     ]
-    internal_reason = (grade + f" is {top} or below: internal coaching network (free), "
-                       "approved by the line manager.").to_numpy(dtype=object)
+    internal_reason = ("Internal coaching network (free): " + grade + f" is {top} or below, "
+                       "and the line manager approved the coaching.").to_numpy(dtype=object)
     out["route"] = route
     out["status"] = np.where(~manager | ~approved | (external & ~cost_ok), "on hold", route)
     out["reason"] = np.select(conditions, reasons, default=internal_reason)
@@ -783,8 +784,8 @@ def _waiting_reasons(requests: pd.DataFrame, coaches: pd.DataFrame,
                            + ", ".join(parts) + ".")
         else:
             reasons.append(f"All {n_could} {route} coach(es) who could take this request are "
-                           "full with other coachees this round; it is next in line when a "
-                           "place frees up.")
+                           "full with other coachees this round; freed places go to the "
+                           "waiting list, oldest request first.")
     return np.asarray(reasons, dtype=object)
 
 
