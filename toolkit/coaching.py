@@ -848,7 +848,13 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     pool = coaches.sort_values("email", kind="stable").reset_index(drop=True)
     used = pool["email"].map(dict(taken or {})).fillna(0).astype("int64")
     free = (pool["capacity"].astype("int64") - used).clip(lower=0)
-    rules = coach_eligibility(ready, pool.assign(capacity=free), settings, manager_of)
+    # Chains run through every request, on hold or not, and every coach.
+    managers = dict(manager_of or {})
+    for frame in (pool, requests):
+        if "line_manager_email" in frame:
+            managers.update({str(e): str(m) for e, m in zip(
+                frame["email"], frame["line_manager_email"].fillna(""), strict=True) if m})
+    rules = coach_eligibility(ready, pool.assign(capacity=free), settings, managers)
     scores = coach_scores(ready, pool, settings)
     # Older requests win ties: a bonus far below any real difference in score.
     age_bonus = 1e-6 * (len(ready) - np.arange(len(ready)))[:, None] / max(len(ready), 1)
@@ -881,11 +887,11 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     coach_of = dict(zip(pairs["coachee_email"], pairs["coach_email"], strict=True))
     why_of = dict(zip(waiting["email"], waiting["why"], strict=True))
     out = requests.copy()
-    out["coach_email"] = out["email"].map(coach_of).fillna("")
+    out["coach_email"] = [coach_of.get(e, "") for e in out["email"]]
     out["outcome"] = np.where(out["coach_email"] != "", "matched",
                               np.where(out["status"] == "on hold", "on hold", "waiting list"))
-    out["note"] = out["email"].map(why_of).fillna(out["reason"]).where(
-        out["outcome"] != "matched", "Matched with a coach.")
+    out["note"] = [why_of.get(e, r) if o != "matched" else "Matched with a coach."
+                   for e, r, o in zip(out["email"], out["reason"], out["outcome"], strict=True)]
     counts = pairs["coach_email"].value_counts()
     load = pool.assign(places=pool["capacity"], already=used.to_numpy(),
                        taken=pool["email"].map(counts).fillna(0).astype("int64"))
