@@ -224,3 +224,30 @@ def test_sample_activity_matches_the_sample_pairs(sample_dir):
     orphans = done.status.warnings.query("kind == 'no coaching pair'")
     assert len(orphans) == 1  # only the deliberately mistyped e-mail
     assert set(done.progress.missing["form"]) >= {"start", "end"}
+
+
+def test_progress_is_saved_against_the_stored_pairs(sample_dir, tmp_path):
+    from toolkit.coaching import save_coaching
+    from toolkit.coaching_progress import save_progress
+    from toolkit.coaching_round import run_round
+    from toolkit.sample import COACHING_TODAY
+    from toolkit.store import Store
+
+    done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                     sample_dir / "coaching_sessions.csv", sample_dir / "coaching_scores.csv",
+                     COACHING_TODAY)
+    with Store(tmp_path / "s.sqlite") as store:
+        save_coaching(store, done.match, "2026")
+        save_coaching(store, done.match, "2026")  # again: proposed pairs are replaced
+        assert len(store.pairs(scheme="coaching")) == len(done.match.pairs)
+        first = save_progress(store, "2026", done.sessions.records,
+                              done.progress.per_objective)
+        again = save_progress(store, "2026", done.sessions.records,
+                              done.progress.per_objective)
+        held = store.query("SELECT COUNT(*) AS n FROM coaching_sessions")["n"].item()
+        scored = store.query("SELECT COUNT(*) AS n FROM coaching_objectives")["n"].item()
+        save_coaching(store, done.match, "2026")  # pairs with sessions are kept
+        assert len(store.pairs(scheme="coaching")) >= len(done.match.pairs)
+    assert first["unknown"] == ["zainab.grimaldi@mail.example.org"]
+    assert first["sessions"] == held > 0 and again["sessions"] == 0
+    assert scored == first["scores"] == len(done.progress.per_objective)

@@ -906,7 +906,8 @@ def save_coaching(store, match: CoachMatch, cohort: str) -> list[int]:  # noqa: 
 
     The pairs go into the shared ``pairs`` table with ``scheme='coaching'`` (coachee as
     mentee, coach as mentor); requests and coaches into ``coaching_requests`` and
-    ``coaching_coaches`` (replacing this cohort's earlier rows).
+    ``coaching_coaches`` (replacing this cohort's earlier rows). Saving a round again
+    replaces its pairs that are still only proposed and have no sessions recorded.
 
     Parameters
     ----------
@@ -965,6 +966,11 @@ def save_coaching(store, match: CoachMatch, cohort: str) -> list[int]:  # noqa: 
             frame[part] = pairs[part].astype(float)
     start = pairs["start_date"].iloc[0] if "start_date" in pairs and len(pairs) else None
     with store.transaction() as conn:
+        stale = "SELECT id FROM pairs WHERE scheme = 'coaching' AND cohort = ? AND " \
+                "status = 'proposed' AND id NOT IN (SELECT pair_id FROM coaching_sessions)"
+        conn.execute(f"DELETE FROM coaching_objectives WHERE pair_id IN ({stale})", (cohort,))
+        conn.execute(f"DELETE FROM pair_events WHERE pair_id IN ({stale})", (cohort,))
+        conn.execute(f"DELETE FROM pairs WHERE id IN ({stale})", (cohort,))
         conn.execute("DELETE FROM coaching_requests WHERE cohort = ?", (cohort,))
         conn.execute("DELETE FROM coaching_coaches WHERE cohort = ?", (cohort,))
         conn.executemany(

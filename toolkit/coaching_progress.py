@@ -20,6 +20,7 @@ __all__ = [
     "objective_progress",
     "read_objective_scores",
     "read_sessions",
+    "save_progress",
     "session_status",
     "validate_objective_scores",
     "validate_sessions",
@@ -470,3 +471,58 @@ def objective_progress(objectives: pd.DataFrame, scores: pd.DataFrame,
     missing["objectives_missing"] = missing["objectives_missing"].astype("int64")
     missing = missing.sort_values(["email", "form"], kind="stable").reset_index(drop=True)
     return ObjectiveProgress(per_objective=per, per_coachee=coachee, missing=missing)
+
+
+def save_progress(store, cohort: str, sessions: pd.DataFrame,  # noqa: ANN001
+                  per_objective: pd.DataFrame | None = None) -> dict[str, object]:
+    """Record a round's held sessions and objective scores against its coaching pairs.
+
+    Each coachee's sessions go to their latest coaching pair of ``cohort`` (saved with
+    :func:`toolkit.coaching.save_coaching`); a session already recorded is not added twice,
+    and scores replace earlier ones. Everything is written in one transaction.
+
+    Parameters
+    ----------
+    store : Store
+        The open scheme store.
+    cohort : str
+        The round the pairs were saved under.
+    sessions : pandas.DataFrame
+        ``email, on_date, kind`` (and ``held``), from :func:`read_sessions`.
+    per_objective : pandas.DataFrame, optional
+        :attr:`ObjectiveProgress.per_objective`.
+
+    Returns
+    -------
+    dict
+        ``sessions`` and ``scores`` (rows written) and ``unknown`` (e-mails with no pair).
+    """
+    now = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
+    pairs = store.query("SELECT mentee_email AS email, MAX(id) AS pair_id FROM pairs WHERE "
+                        "scheme = 'coaching' AND cohort = ? GROUP BY mentee_email", (cohort,))
+    pair_of = dict(zip(pairs["email"], pairs["pair_id"].astype(int), strict=True))
+    held = sessions[sessions["held"].astype(bool)] if "held" in sessions else sessions
+    known = held["email"].isin(pair_of)
+    unknown = sorted(set(held.loc[~known, "email"]))
+    session_rows = [(pair_of[e], d.date().isoformat(), k, now) for e, d, k in zip(
+        held.loc[known, "email"], held.loc[known, "on_date"], held.loc[known, "kind"],
+        strict=True)]
+    score_rows = []
+    if per_objective is not None:
+        mine = per_objective[per_objective["email"].isin(pair_of)]
+        score_rows = [
+            (pair_of[e], int(n), str(o), None if pd.isna(s) else int(s),
+             None if pd.isna(x) else int(x), now)
+            for e, n, o, s, x in zip(mine["email"], mine["number"], mine["objective"],
+                                     mine["start_score"], mine["end_score"], strict=True)]
+    with store.transaction() as conn:
+        before = conn.total_changes
+        conn.executemany("INSERT OR IGNORE INTO coaching_sessions (pair_id, on_date, kind, "
+                         "recorded_at) VALUES (?, ?, ?, ?)", session_rows)
+        added = conn.total_changes - before
+        conn.executemany(
+            "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
+            "end_score, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id, number) DO "
+            "UPDATE SET objective = excluded.objective, start_score = excluded.start_score, "
+            "end_score = excluded.end_score, updated_at = excluded.updated_at", score_rows)
+    return {"sessions": added, "scores": len(score_rows), "unknown": unknown}
