@@ -111,7 +111,7 @@ def test_requests_bad_rows_are_reported_with_spreadsheet_row_numbers(tmp_path):
         + "2026-01-10,Hal,hal@example.org,Maths,Grade 7,hal@example.org,Yes,,,,,\n",
         encoding="utf-8")
     result = read_requests(path)
-    found = result.problems[["row", "field"]].values.tolist()
+    found = result.problems[["row", "field"]].to_numpy().tolist()
     assert found == [
         [4, "email"], [5, "grade"], [6, "manager_approved"], [7, "meeting_mode"],
         [7, "requested_on"], [8, "email"], [8, "department"], [8, "line_manager_email"],
@@ -144,7 +144,7 @@ def test_objectives_from_one_multi_choice_column(tmp_path):
                     "Bo,bo@example.org,Maths,Grade 8,yes,a; b; c; d\n")
     result = read_requests(path)
     assert result.records.loc[0, "objectives"] == ["Lead", "Delegate", "Speak up"]
-    assert result.problems[["row", "field"]].values.tolist() == [[3, "objectives"]]
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [[3, "objectives"]]
     assert objectives_of(result.records)["number"].tolist() == [1, 2, 3]
 
 
@@ -159,7 +159,7 @@ def test_coach_pool_bad_rows(tmp_path):
         "Kit,kit@example.org,Maths,Volunteer,,,\n"
         "Lu,lu@example.org,Maths,Internal,,,lots\n")
     result = read_coaches(path)
-    assert result.problems[["row", "field"]].values.tolist() == [
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [
         [4, "cost_per_session"], [5, "department"], [5, "capacity"], [6, "pool"],
         [7, "cost_per_session"]]
     assert result.records["cost_per_session"].tolist() == [0.0, 1200.0]

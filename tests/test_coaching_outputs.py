@@ -57,7 +57,7 @@ def test_failed_workbook_write_keeps_the_old_file(sample_round, tmp_path):
 def test_plots_return_figures_without_names(sample_round):
     fig = plot_objective_scores(sample_round.progress.per_objective)
     assert isinstance(fig, Figure)
-    text = " ".join(t.get_text() for ax in fig.axes for t in ax.texts + [ax.title])
+    text = " ".join(t.get_text() for ax in fig.axes for t in [*ax.texts, ax.title])
     assert "@" not in text
     assert isinstance(plot_session_use(sample_round.status.register), Figure)
 

@@ -141,7 +141,7 @@ def test_session_log_bad_rows_have_row_numbers(tmp_path):
                     "a@example.org,2026-04-08,Session,Rained off\n"
                     "not an address,2026-04-09,Session,\n")
     result = read_sessions(path)
-    assert result.problems[["row", "field"]].values.tolist() == [
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [
         [3, "on_date"], [4, "kind"], [5, "status"], [6, "email"]]
     assert result.records["on_date"].tolist() == [pd.Timestamp("2026-03-02")]
 
@@ -155,7 +155,7 @@ def test_score_sheet_bad_rows_have_row_numbers(tmp_path):
                     "a@example.org,Objective 2,0,\n"
                     "a@example.org,3,6.5,seven\n")
     result = read_objective_scores(path)
-    assert result.problems[["row", "field"]].values.tolist() == [
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [
         [3, "objective"], [4, "objective"], [5, "start_score"], [6, "start_score"],
         [6, "end_score"]]
     assert "whole number from 1 to 10" in result.problems.loc[2, "problem"]
@@ -185,7 +185,7 @@ def test_objective_progress_arithmetic():
     assert a["mean_change"] == 2.5         # (6 - 1) / 2
     assert a["improved"] == 1
     assert (b["mean_change"], b["improved"]) == (0.0, 0)
-    assert progress.missing[["email", "form", "objectives_missing"]].values.tolist() == [
+    assert progress.missing[["email", "form", "objectives_missing"]].to_numpy().tolist() == [
         ["a@example.org", "end", 1]]
 
 
@@ -197,7 +197,7 @@ def test_missing_forms_follow_where_the_pair_stands():
         "coachee_email": ["a@example.org", "b@example.org", "c@example.org", "d@example.org"],
         "status": ["active", "complete", "past end date", "active"]})
     progress = objective_progress(obj, sc, register)
-    assert progress.missing[["email", "form"]].values.tolist() == [
+    assert progress.missing[["email", "form"]].to_numpy().tolist() == [
         ["b@example.org", "end"], ["c@example.org", "end"], ["c@example.org", "start"],
         ["d@example.org", "objectives"]]
     assert progress.per_coachee["email"].tolist() == [

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from .signups import (
     resolve_ladder,
     split_multi,
 )
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = [
     "COACH_FIELDS",
@@ -901,7 +905,7 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
 
 
 # -- the store ------------------------------------------------------------------------------
-def save_coaching(store, match: CoachMatch, cohort: str) -> list[int]:  # noqa: ANN001
+def save_coaching(store: Store, match: CoachMatch, cohort: str) -> list[int]:
     """Save a round's triaged requests, coach pool and coach pairs in the store, all at once.
 
     The pairs go into the shared ``pairs`` table with ``scheme='coaching'`` (coachee as

@@ -1,9 +1,10 @@
-"""Coaching under way: sessions against the scheme's limits, and objectives scored before and after."""
+"""Coaching under way: sessions against the scheme's limits, objectives scored before and after."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,9 @@ import pandas as pd
 from .coaching import _VARIANTS, CoachingImport, _Checker, _fold, parse_dates
 from .errors import SettingsError
 from .readers import Table, read_table
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -473,7 +477,7 @@ def objective_progress(objectives: pd.DataFrame, scores: pd.DataFrame,
     return ObjectiveProgress(per_objective=per, per_coachee=coachee, missing=missing)
 
 
-def save_progress(store, cohort: str, sessions: pd.DataFrame,  # noqa: ANN001
+def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
                   per_objective: pd.DataFrame | None = None) -> dict[str, object]:
     """Record a round's held sessions and objective scores against its coaching pairs.
 

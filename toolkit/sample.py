@@ -528,8 +528,14 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     written["unmentoring"] = out / "unmentoring.csv"
     generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)
 
-    from .coaching import MatchSettings, match_coaches, objectives_of, triage
-    from .coaching import validate_coaches, validate_requests
+    from .coaching import (
+        MatchSettings,
+        match_coaches,
+        objectives_of,
+        triage,
+        validate_coaches,
+        validate_requests,
+    )
     from .readers import Table
 
     coaching = generate_coaching(people, seed)
