@@ -388,3 +388,27 @@ def test_save_coaching_uses_the_shared_pairs_table(tmp_path, sample_dir):
     assert len(saved) == len(requests)
     assert set(saved["outcome"]) == {"matched", "waiting list", "on hold"}
     assert len(pool) == len(coaches)
+
+
+def test_sample_problem_export_reports_each_mistake(sample_dir):
+    result = read_requests(sample_dir / "coaching_requests_with_problems.csv")
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [
+        [3, "email"], [4, "grade"], [5, "manager_approved"], [6, "requested_on"],
+        [7, "email"], [8, "line_manager_email"], [9, "meeting_mode"]]
+    assert len(result.records) == 1
+
+
+def test_a_missing_cost_approval_column_is_noticed(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("Name,Email,Department,Grade,Line manager email,Approved\n"
+                    "Ada,ada@example.org,Maths,Grade 9,bo@example.org,yes\n")
+    result = read_requests(path)
+    assert any("approved the cost" in n for n in result.notices)
+    assert triage(result.records).loc[0, "status"] == "on hold"
+
+
+def test_month_first_dates_are_read_only_when_they_cannot_be_day_first():
+    from toolkit.coaching import parse_dates
+
+    days = parse_dates(pd.Series(["03/02/2026", "01/31/2026", "9/1/26 10:00:00"]))
+    assert days.dt.strftime("%Y-%m-%d").tolist() == ["2026-02-03", "2026-01-31", "2026-01-09"]

@@ -104,8 +104,10 @@ _POOLS = {
     "freelance": "external", "associate": "external", "paid": "external",
 }
 _ROUTES = ("internal", "external")
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d.%m.%Y",
-                 "%d %B %Y", "%d %b %Y")
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y",
+                 "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S", "%d.%m.%Y", "%d %B %Y", "%d %b %Y",
+                 # US order last, for dates that cannot be UK ones (Microsoft Forms in CSV).
+                 "%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%y %H:%M:%S")
 
 
 def _fold(series: pd.Series) -> pd.Series:
@@ -133,7 +135,9 @@ def parse_yes_no(series: pd.Series) -> pd.Series:
 def parse_dates(series: pd.Series) -> pd.Series:
     """Read dates written as ISO (2026-01-14), UK (14/01/2026) or spelt out (14 January 2026).
 
-    Returns day-precision timestamps; missing (NaT) where the cell is empty or unreadable.
+    Day-first is tried before month-first, so 03/02/2026 is 3 February; a date that can only
+    be month-first (01/31/2026) is still read. Returns day-precision timestamps; missing (NaT)
+    where the cell is empty or unreadable.
 
     Examples
     --------
@@ -303,8 +307,10 @@ def validate_requests(table: Table, mapping: dict[str, str] | str | Path | None 
     unknown = (canon["grade"] != "") & level.isna().to_numpy()
     check.add(unknown, "grade", pd.Series(
         [f"'{g}' is not a grade on the ladder '{ladder.name}'; "
-         + (f"did you mean {ladder.suggest(g)}? " if ladder.suggest(g) else "")
-         + f"use one of {list(ladder.levels)}." for g in canon["grade"]]))
+         + (f"did you mean {ladder.suggest(g)}? Correct it" if ladder.suggest(g) else
+            f"use one of {list(ladder.levels)}")
+         + ", or add this spelling as a synonym in a ladder file (--ladder)."
+         for g in canon["grade"]]))
     approvals = {}
     for name in ("manager_approved", "cost_approved"):
         answer = parse_yes_no(canon[name])
@@ -335,6 +341,10 @@ def validate_requests(table: Table, mapping: dict[str, str] | str | Path | None 
         "requested_on": requested,
     })
     result = check.result(records)
+    if "cost_approved" not in check.columns:
+        result.notices.append(
+            f"'{table.source}' has no column saying whether the line manager approved the "
+            "cost: external requests stay on hold until it is recorded (or drop that rule).")
     result.records["level"] = result.records["level"].astype("int64")
     result.records["objectives"] = result.records["objectives"].map(lambda o: list(o[:3]))
     return result

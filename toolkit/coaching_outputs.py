@@ -335,6 +335,9 @@ def plot_session_use(register: pd.DataFrame) -> Figure:
         ax.barh(counts.index, values, left=left, color=colours[status], label=status)
         left += values
     ax.set_xlabel("Coaching pairs")
-    ax.legend(ncols=3, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3))
+    if len(counts.columns):
+        ax.legend(ncols=3, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3))
+    else:
+        ax.text(0.5, 0.5, "No coaching pairs yet", ha="center", transform=ax.transAxes)
     ax.set_title("Where the coaching pairs stand")
     return fig

@@ -62,9 +62,14 @@ def _step_coaching(ctx: DemoContext) -> None:
                      today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
     print("  " + done.summary().replace("\n", "\n  "))
     written = write_round(done, ctx.out / "coaching")
+    from .coaching_progress import save_progress
+
     with Store(ctx.store_path) as store:
         ids = save_coaching(store, done.match, f"{COHORT} coaching")
-    print(f"  Saved {len(ids)} coaching pairs in the store (scheme 'coaching').")
+        saved = save_progress(store, f"{COHORT} coaching", done.sessions.records,
+                              done.progress.per_objective)
+    print(f"  Saved {len(ids)} coaching pairs, {saved['sessions']} sessions and "
+          f"{saved['scores']} objective scores in the store (scheme 'coaching').")
     ctx.outputs["coaching"] = written["tracking"]
     ctx.outputs["coach forms"] = written["forms"]
 

@@ -407,6 +407,19 @@ def generate_coaching_activity(pairs: pd.DataFrame, objectives: pd.DataFrame,
     return {"sessions": sessions.reset_index(drop=True), "scores": scores}
 
 
+def _coaching_problem_examples(requests: pd.DataFrame) -> pd.DataFrame:
+    """Make a short request export with one of each common mistake."""
+    rows = requests.head(8).copy()
+    rows.loc[1, "Email"] = "not-an-address"
+    rows.loc[2, "Grade"] = "Senior lectuer"
+    rows.loc[3, "Line manager approved"] = "maybe"
+    rows.loc[4, "Timestamp"] = "last Tuesday"
+    rows.loc[5, "Email"] = rows.loc[0, "Email"]
+    rows.loc[6, "Line manager email"] = rows.loc[6, "Email"]
+    rows.loc[7, "Meeting mode"] = "by carrier pigeon"
+    return rows
+
+
 _FORM_QUESTIONS = {
     "department": "Which department do you work in?",
     "grade": "What is your current grade or job title?",
@@ -480,7 +493,8 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     ``signups_forms.xlsx`` with ``signups_forms_mapping.json`` (a Microsoft Forms export with
     its own question headers), ``signups_with_problems.csv`` (one of each common mistake),
     ``unmentoring.csv``, the coaching round (``coaching_requests.csv``,
-    ``coaching_coaches.csv``, ``coaching_sessions.csv``, ``coaching_scores.csv``), and
+    ``coaching_coaches.csv``, ``coaching_sessions.csv``, ``coaching_scores.csv``,
+    ``coaching_requests_with_problems.csv``), and
     ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
 
     Parameters
@@ -542,6 +556,9 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     for short in ("requests", "coaches"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
         coaching[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+    written["coaching_requests_with_problems"] = out / "coaching_requests_with_problems.csv"
+    _coaching_problem_examples(coaching["requests"]).to_csv(
+        written["coaching_requests_with_problems"], index=False, encoding="utf-8")
     as_table = {k: Table(data=v.astype(str).astype("string"),
                          rows=pd.Series(np.arange(2, len(v) + 2)), headers=list(v.columns),
                          source=k, sha256="") for k, v in coaching.items()}
