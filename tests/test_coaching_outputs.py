@@ -33,6 +33,8 @@ def test_tracking_workbook_has_every_sheet(sample_round, tmp_path):
     assert len(requests) == 40
     assert set(requests["Outcome"]) == {"matched", "waiting list", "on hold"}
     assert requests["Why"].str.len().min() > 10
+    progress = pd.read_excel(written["tracking"], sheet_name="Progress")
+    assert list(progress.columns[:2]) == ["E-mail", "Objectives"]
     summary = pd.read_excel(written["tracking"], sheet_name="Summary").set_index("Measure")
     assert summary.loc["Matched with a coach", "Value"] == len(sample_round.match.pairs)
     forms = sorted(written["forms"].glob("*.docx"))

@@ -28,7 +28,7 @@ _HEADERS = {
     "status": "Status", "outcome": "Outcome", "coach_email": "Coach e-mail", "note": "Why",
     "reason": "Triage reason", "coachee_name": "Coachee", "coachee_email": "Coachee e-mail",
     "coach_name": "Coach", "score": "Score", "need": "Need part", "objectives": "Objectives part",
-    "mode": "Meeting-mode part", "coachee_department": "Coachee department",
+    "mode": "Meeting-mode part", "n_objectives": "Objectives", "coachee_department": "Coachee department",
     "coach_department": "Coach department", "start_date": "Start date",
     "cost_per_session": "Cost per session", "max_cost": "Cost if every session is used",
     "position": "Position", "why": "Why", "pool": "Pool", "places": "Places",
@@ -130,7 +130,8 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
     if progress is not None:
         sheets["Objectives"] = _readable(progress.per_objective,
                                          list(progress.per_objective.columns))
-        sheets["Progress"] = _readable(progress.per_coachee, list(progress.per_coachee.columns))
+        per_coachee = progress.per_coachee.rename(columns={"objectives": "n_objectives"})
+        sheets["Progress"] = _readable(per_coachee, list(per_coachee.columns))
         sheets["Missing forms"] = _readable(progress.missing, list(progress.missing.columns))
     return sheets
 
