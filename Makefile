@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demo_output
 
-.PHONY: install demo lab app test test-fast lint bench clean
+.PHONY: install demo lab app test lint bench sample clean
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
+
+sample: install
+	$(BIN)/python -m toolkit sample --out sample_data
 
 bench: install
 	$(BIN)/python benchmarks/run.py
