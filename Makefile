@@ -22,6 +22,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
 test: install
+	$(BIN)/ruff check toolkit tests benchmarks notebooks
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --doctest-modules toolkit -p no:cacheprovider
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
