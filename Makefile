@@ -25,7 +25,7 @@ test: install
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --doctest-modules toolkit -p no:cacheprovider
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
