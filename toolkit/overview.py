@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .figures import PALETTE, new_figure
 from .ladder import DEFAULT_LADDER, Ladder
 
 __all__ = ["plot_signup_counts", "signup_counts"]
 
 #: Colour-blind-safe palette (Okabe and Ito) for roles.
-ROLE_COLOURS = {"mentee": "#0072B2", "both": "#009E73", "mentor": "#E69F00"}
+ROLE_COLOURS = {"mentee": PALETTE[0], "both": PALETTE[2], "mentor": PALETTE[1]}
 ROLE_ORDER = ["mentee", "both", "mentor"]
 
 
@@ -77,7 +78,7 @@ def plot_signup_counts(people: pd.DataFrame, ladder: Ladder = DEFAULT_LADDER) ->
     >>> len(fig.axes)
     2
     """
-    fig = Figure(figsize=(12, 4.5), layout="constrained")
+    fig = new_figure(figsize=(12, 4.5))
     axes = fig.subplots(1, 2)
     for ax, by, title in ((axes[0], "department", "Sign-ups by department"),
                           (axes[1], "grade", "Sign-ups by grade")):
