@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from .coaching import CoachMatch
 from .coaching_progress import DEFAULT_LIMITS, ObjectiveProgress, SessionLimits, SessionStatus
+from .figures import PALETTE, new_figure
 from .outputs import atomic_write
 
 __all__ = [
@@ -28,7 +29,8 @@ _HEADERS = {
     "status": "Status", "outcome": "Outcome", "coach_email": "Coach e-mail", "note": "Why",
     "reason": "Triage reason", "coachee_name": "Coachee", "coachee_email": "Coachee e-mail",
     "coach_name": "Coach", "score": "Score", "need": "Need part", "objectives": "Objectives part",
-    "mode": "Meeting-mode part", "n_objectives": "Objectives", "coachee_department": "Coachee department",
+    "mode": "Meeting-mode part", "n_objectives": "Objectives",
+    "coachee_department": "Coachee department",
     "coach_department": "Coach department", "start_date": "Start date",
     "cost_per_session": "Cost per session", "max_cost": "Cost if every session is used",
     "position": "Position", "why": "Why", "pool": "Pool", "places": "Places",
@@ -293,14 +295,14 @@ def plot_objective_scores(per_objective: pd.DataFrame) -> Figure:
     both = per_objective.dropna(subset=["start_score", "end_score"])
     start = both["start_score"].astype(float).to_numpy()
     end = both["end_score"].astype(float).to_numpy()
-    fig = Figure(figsize=(5.5, 4.5), layout="constrained")
+    fig = new_figure(figsize=(5.5, 4.5))
     ax = fig.add_subplot()
     rng = np.random.default_rng(0)
     jitter = rng.uniform(-0.15, 0.15, size=(len(both), 2))  # separates equal scores
     for s, e, j in zip(start, end, jitter, strict=True):
         ax.plot([0, 1], [s + j[0], e + j[1]], color="#9aa5b1", alpha=0.6, lw=1)
     if len(both):
-        ax.plot([0, 1], [start.mean(), end.mean()], color="#0b3d91", lw=3, marker="o",
+        ax.plot([0, 1], [start.mean(), end.mean()], color=PALETTE[0], lw=3, marker="o",
                 label=f"Mean: {start.mean():.1f} to {end.mean():.1f}")
         ax.legend(loc="lower right")
     ax.set_xticks([0, 1], ["At the start", "At the end"])
@@ -326,11 +328,11 @@ def plot_session_use(register: pd.DataFrame) -> Figure:
     order = ["not started", "active", "complete", "past end date", "closed"]
     counts = pd.crosstab(register["route"], register["status"]).reindex(
         columns=[s for s in order if s in set(register["status"])])
-    fig = Figure(figsize=(6.5, 2.8), layout="constrained")
+    fig = new_figure(figsize=(6.5, 2.8))
     ax = fig.add_subplot()
     left = np.zeros(len(counts))
-    colours = {"not started": "#c9ced6", "active": "#4c8bf5", "complete": "#2e7d32",
-               "past end date": "#e65100", "closed": "#6d6d6d"}
+    colours = {"not started": "#c9ced6", "active": PALETTE[0], "complete": PALETTE[2],
+               "past end date": PALETTE[5], "closed": "#6d6d6d"}
     for status in counts.columns:
         values = counts[status].to_numpy()
         ax.barh(counts.index, values, left=left, color=colours[status], label=status)
