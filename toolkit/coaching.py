@@ -814,8 +814,8 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     (unless ``same_department``), and has a free place. Among the matchings that give a coach
     to as many coachees as possible, the one with the highest total score is chosen (optimal
     assignment, not stable matching); among equal scores older requests win. Requests on hold
-    are not matched; approved requests left over go on the waiting list, oldest first, each
-    with the reason.
+    are not matched; approved requests left over go on the waiting list, oldest first (those
+    without a request date after the dated ones, in sheet order), each with the reason.
 
     Parameters
     ----------
