@@ -144,6 +144,13 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_demo)
 
 
+# -- coaching -------------------------------------------------------------------------------
+def _add_coaching(sub: argparse._SubParsersAction) -> None:
+    from .coaching_round import add_coaching_command
+
+    add_coaching_command(sub)
+
+
 # -- draw -----------------------------------------------------------------------------------
 def _add_draw(sub: argparse._SubParsersAction) -> None:
     from .draw_cli import add_draw_arguments, run_draw
@@ -164,6 +171,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
+    _add_coaching,
     _add_draw,
 ]
 
