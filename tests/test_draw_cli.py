@@ -122,13 +122,13 @@ def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
 
     ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
     assert "0 repeat(s)" in capsys.readouterr().out
-    history = pd.read_csv(ctx.outputs["unmentoring_history"])
+    history = pd.read_csv(ctx.outputs["draw history"])
     assert history["round"].unique().tolist() == [label for label, _ in DEMO_ROUNDS]
-    merge = pd.read_csv(ctx.outputs["mail_merge"])
+    merge = pd.read_csv(ctx.outputs["mail merge"])
     assert list(merge.columns) == ["email", "partner_names", "partner_departments", "week"]
-    draw = pd.read_csv(ctx.outputs["unmentoring_draw"])
+    draw = pd.read_csv(ctx.outputs["draw"])
     assert sorted(merge["email"]) == sorted(draw["email"])
-    assert len(list(ctx.outputs["email_drafts"].glob("*.eml"))) == len(draw)
+    assert len(list(ctx.outputs["mail drafts"].glob("*.eml"))) == len(draw)
     with Store(ctx.store_path) as store:
         assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]
 

@@ -170,7 +170,7 @@ def demo_draws(ctx: object) -> None:
     from .outputs import write_csv_atomic
     from .store import Store
 
-    print("Step: the monthly UnMentoring draw")
+    print("Step. The monthly UnMentoring draw: three rounds, then the announcements")
     people = read_participants(ctx.sample / "unmentoring.csv")
     folder = ctx.out / "unmentoring"
     with Store(ctx.store_path) as store:
@@ -191,11 +191,11 @@ def demo_draws(ctx: object) -> None:
                   f"{stats['groups mixing departments (%)']}% mixing departments, "
                   f"{stats['repeats of an earlier pairing']} repeat(s).")
         history = store_history(store)
-    ctx.outputs["unmentoring_draw"] = write_csv_atomic(draw, folder / "draw.csv")
-    ctx.outputs["unmentoring_history"] = write_csv_atomic(history, folder / "history.csv")
+    ctx.outputs["draw"] = write_csv_atomic(draw, folder / "draw.csv")
+    ctx.outputs["draw history"] = write_csv_atomic(history, folder / "history.csv")
     written = write_announcements(draw, people, folder, week=week, ics=True)
-    ctx.outputs["mail_merge"] = written["mail_merge"]
-    ctx.outputs["email_drafts"] = written["drafts"]
+    ctx.outputs["mail merge"] = written["mail_merge"]
+    ctx.outputs["mail drafts"] = written["drafts"]
     ctx.outputs["calendar"] = written["calendar"]
     print(f"  Announcements for {label}: a mail-merge list, {len(draw)} e-mail drafts and "
           f"{draw['group'].nunique()} calendar files in '{folder}'.")
