@@ -676,8 +676,9 @@ class _Units:
             sel = m >= 0
             if sel.any():
                 q = self.s.parts(m[sel], other[sel], noise)
-                turn = self.s.turn[other[sel]] * self.mult["turn"]
-                w[sel] = w[sel] + _weights(q, self.mult) + turn.astype(w.dtype)
+                turn = self.s.turn[other[sel]].astype(w.dtype) * (
+                    int(self.mult["turn"]) if w.dtype == object else np.int64(self.mult["turn"]))
+                w[sel] = w[sel] + _weights(q, self.mult) + turn
                 ok[sel] &= q["allowed"]
         return w, ok
 
