@@ -91,6 +91,7 @@ def test_announcements_from_the_command(roster, tmp_path, capsys):
 @pytest.mark.parametrize(("extra", "message"), [
     (["--week", "next tuesday"], "is not a date or a week"),
     (["--ics", "--announcements", "a"], "--ics needs --week"),
+    (["--ics", "--week", "2026-10-05"], "--ics goes with --announcements"),
     (["--round", " "], "round label is empty"),
 ])
 def test_bad_options_are_explained(roster, tmp_path, capsys, extra, message):

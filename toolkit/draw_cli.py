@@ -71,6 +71,9 @@ def run_draw(args: argparse.Namespace) -> int:
     if args.history and out.resolve() == Path(args.history).resolve():
         raise SettingsError("--out and --history are the same file: the draw would overwrite "
                             "the history. Give the draw its own file name.")
+    if args.ics and not args.announcements:
+        raise SettingsError("--ics goes with --announcements DIR: the calendar files are "
+                            "written there.")
     if args.ics and not args.week:
         raise SettingsError("--ics needs --week: the calendar files propose the week to meet.")
     week = None

@@ -496,7 +496,8 @@ def save_draw_to_store(store: Store, draw: pd.DataFrame, seed: int, week: str | 
 def store_exclusions(store: Store, emails: Iterable[str] | None = None) -> pd.DataFrame:
     """List the pairs never to draw together: mentee with mentor, and line-management chains.
 
-    Mentoring and coaching pairs come from the store's pairs table (any status); line
+    Mentoring and coaching pairs come from the store's pairs table (any status: someone's
+    former mentor is still not a random colleague); line
     management from the people table, followed up the chain (see
     :func:`toolkit.management.ancestors`).
 
@@ -518,7 +519,7 @@ def store_exclusions(store: Store, emails: Iterable[str] | None = None) -> pd.Da
     people = store.people()
     frames = [pd.DataFrame({"email_a": pairs["mentee_email"].astype(str).str.casefold(),
                             "email_b": pairs["mentor_email"].astype(str).str.casefold(),
-                            "reason": "mentoring pair"})]
+                            "reason": pairs["scheme"].astype(str) + " pair"})]
     chain = ancestors(dict(zip(people["email"].astype(str),
                                people["line_manager_email"].fillna("").astype(str),
                                strict=True)))
