@@ -398,3 +398,16 @@ def test_read_participants_from_xlsx(tmp_path):
     people = read_participants(path, sheet="Responses")
     assert people["paused"].tolist() == [False, True, False, False]
     assert draw_round(people, seed=1, round_label="r")["email"].nunique() == 3
+
+
+def test_a_failed_store_save_changes_nothing(tmp_path):
+    people = _people(6)
+    with Store(tmp_path / "scheme.sqlite") as store:
+        first = draw_round(people, seed=1, round_label="r1")
+        save_draw_to_store(store, first, seed=1)
+        broken = draw_round(people, first, seed=2, round_label="r2")
+        broken = pd.concat([broken, broken.iloc[:1]], ignore_index=True)  # one person twice
+        with pytest.raises(StoreError, match="Nothing was saved"):
+            save_draw_to_store(store, broken, seed=2)
+        assert store_rounds(store)["round"].tolist() == ["r1"]
+        pd.testing.assert_frame_equal(store_history(store), first)
