@@ -152,17 +152,19 @@ def test_same_seed_same_draw_and_other_seed_differs():
     assert not a.equals(draw_round(people, seed=8, round_label="r"))
 
 
-def test_reproducible_in_a_new_process(tmp_path):
+@pytest.mark.parametrize("method", ["exact", "fast"])
+def test_reproducible_in_a_new_process(tmp_path, method):
     people = _people(23)
     history = draw_round(people, seed=1, round_label="r1")
     people.to_csv(tmp_path / "people.csv", index=False)
     history.to_csv(tmp_path / "history.csv", index=False)
     here = draw_round(read_participants(tmp_path / "people.csv"),
-                      read_history(tmp_path / "history.csv"), seed=99, round_label="r2")
+                      read_history(tmp_path / "history.csv"), seed=99, round_label="r2",
+                      method=method)
     code = (
         "import sys; from toolkit.draws import *\n"
         "d = draw_round(read_participants(sys.argv[1]), read_history(sys.argv[2]), seed=99, "
-        "round_label='r2')\nsys.stdout.write(d.to_csv(index=False))\n"
+        f"round_label='r2', method='{method}')\nsys.stdout.write(d.to_csv(index=False))\n"
     )
     for hash_seed in ("1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
