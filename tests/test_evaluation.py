@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from evaluation_helpers import COHORT, fill_year, objectives_frame
 from scipy import stats
 
 from toolkit.errors import InputFileError, SettingsError
@@ -16,6 +15,8 @@ from toolkit.evaluation import (
     senior_share,
 )
 from toolkit.store import Store
+
+from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,14 @@ import re
 
 import pandas as pd
 import pytest
-from evaluation_helpers import COHORT, fill_year, objectives_frame
 
 from toolkit.cli import main
 from toolkit.errors import InputFileError, SettingsError, ToolkitError
 from toolkit.report import build_report, read_objectives
 from toolkit.store import Store
 from toolkit.survey import read_survey
+
+from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
 
 @pytest.fixture(scope="module")
