@@ -140,3 +140,33 @@ def test_objective_errors():
     with pytest.raises(SettingsError, match="No coaching objective has a score both"):
         objective_change(pd.DataFrame({"coachee": ["a"], "objective": ["x"],
                                        "score_before": [1], "score_after": [None]}))
+
+
+def test_coaching_objectives_come_from_the_store(tmp_path, sample_people):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_signups(sample_people, COHORT)
+        emails = sorted(sample_people["email"])
+        pairs = pd.DataFrame({"mentee_email": emails[:3], "mentor_email": emails[3:6]})
+        this_year = store.add_pairs(pairs, "2026 coaching", scheme="coaching")
+        last_year = store.add_pairs(pairs.iloc[:1], "2025 coaching", scheme="coaching")
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
+                "end_score, updated_at) VALUES (?, ?, ?, ?, ?, 'now')",
+                [(this_year[0], 1, "Delegate", 3, 6), (this_year[0], 2, "", 4, None),
+                 (this_year[1], 1, "Present", 5, 7), (last_year[0], 1, "Old", 1, 2)])
+        data = load_scheme(store, COHORT)
+    objectives = data.objectives
+    assert objectives["objective"].tolist() == ["Delegate", "Objective 2", "Present"]
+    assert objectives["coachee"].tolist() == [emails[0], emails[0], emails[1]]
+    assert objectives["score_after"].isna().sum() == 1
+
+
+def test_unmentoring_list_places_people_in_departments(tmp_path, sample_dir, sample_people):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_signups(sample_people, COHORT)
+        data = load_scheme(store, participants=sample_dir / "unmentoring.csv")
+    unmentoring = pd.read_csv(sample_dir / "unmentoring.csv")
+    newcomers = set(unmentoring["email"]) - set(sample_people["email"])
+    assert newcomers and newcomers <= set(data.directory["email"])
+    assert data.directory["email"].is_unique

@@ -191,7 +191,10 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                    "(also hides headcounts under 5)")
     p.add_argument("--objectives", metavar="FILE",
                    help="coaching objective scores (CSV/XLSX: coachee, objective, score "
-                   "before, score after); adds the coaching section")
+                   "before, score after) instead of those saved in the store")
+    p.add_argument("--participants", metavar="FILE",
+                   help="the UnMentoring sign-up list, to place people who are not in the "
+                   "mentoring sign-ups in their departments")
     p.add_argument("--ladder", metavar="FILE",
                    help="grade ladder: uk-he (default), lecturer, civil-service or a JSON file")
     p.add_argument("--senior-grade", default="Grade 9", metavar="GRADE",

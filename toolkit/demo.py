@@ -91,7 +91,8 @@ def _step_report(ctx: DemoContext) -> None:
     survey = read_survey(ctx.sample / "survey.csv")
     with Store(ctx.store_path) as store:
         saved = save_survey(store, survey, COHORT)
-        result = build_report(store, ctx.out / "report", cohort=COHORT, progress=False)
+        result = build_report(store, ctx.out / "report", cohort=COHORT,
+                              participants=ctx.sample / "unmentoring.csv", progress=False)
     n_text = int((survey.questions["kind"] == "text").sum())
     print(f"  Survey: {saved} answers to {len(survey.questions)} questions saved "
           f"({n_text} free-text question(s) kept out of every chart).")

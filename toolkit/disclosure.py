@@ -38,6 +38,7 @@ __all__ = [
     "RULES",
     "DisclosureRule",
     "as_text",
+    "describe_count",
     "get_rule",
     "protect_counts",
     "protect_means",
@@ -479,6 +480,27 @@ def publish_count(n: float, rule: DisclosureRule = HESA_RULE) -> str:
     if 0 < n < rule.suppress_counts_below:
         return rule.symbol
     return str(int(round_counts(n, rule)))
+
+
+def describe_count(n: float, rule: DisclosureRule = HESA_RULE) -> str:
+    """Describe one headcount in words for a sentence: "about 15", or "fewer than 3".
+
+    A count that rounds to 0 is described by the range it stands for, never as "none",
+    which would tell a true 0 apart from 1 or 2.
+
+    Examples
+    --------
+    >>> describe_count(13), describe_count(2), describe_count(0), describe_count(7, HESA_RULE)
+    ('about 15', 'fewer than 3', 'fewer than 3', 'about 5')
+    """
+    text = publish_count(n, rule)
+    if text == rule.symbol:
+        return f"a number too small to show ({rule.symbol})"
+    if rule.round_to == 1:
+        return text
+    if text == "0":
+        return f"fewer than {int(np.floor(rule.round_to / 2)) + 1}"
+    return f"about {text}"
 
 
 def publish_percent(numerator: float, base: float, rule: DisclosureRule = HESA_RULE,

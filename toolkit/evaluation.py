@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .disclosure import HESA_RULE, DisclosureRule, publish_count, publish_mean
+from .disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from .errors import InputFileError, SettingsError
 from .store import Store
 from .survey import SurveyImport, load_feedback
@@ -33,8 +33,10 @@ __all__ = [
     "load_scheme",
     "mentor_load",
     "objective_change",
+    "read_objectives",
     "score_distribution",
     "senior_share",
+    "store_objectives",
 ]
 
 #: Pair statuses that mean two people were actually matched (a proposal is not a match).
@@ -73,6 +75,9 @@ class SchemeData:
         UnMentoring draws (``round, grp, email``) with the round's ``created_at``.
     feedback : SurveyImport
         The cohort's survey answers.
+    objectives : pandas.DataFrame
+        Coaching objective scores (``coachee, objective, score_before, score_after``); empty
+        when there are none.
     """
 
     cohort: str
@@ -82,10 +87,26 @@ class SchemeData:
     meetings: pd.DataFrame
     draws: pd.DataFrame
     feedback: SurveyImport
+    objectives: pd.DataFrame
 
 
-def load_scheme(store: Store, cohort: str | None = None) -> SchemeData:
+def load_scheme(store: Store, cohort: str | None = None,
+                objectives: pd.DataFrame | str | Path | None = None,
+                participants: str | Path | None = None) -> SchemeData:
     """Read what the evaluation needs for one cohort (default: the latest).
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        The cohort (default: the latest with sign-ups).
+    objectives : DataFrame or path, optional
+        Coaching objective scores to use instead of those saved in the store (see
+        :func:`read_objectives`).
+    participants : path, optional
+        The UnMentoring sign-up list, to place in their departments the people who took part
+        in draws without signing up for mentoring.
 
     Raises
     ------
@@ -122,13 +143,24 @@ def load_scheme(store: Store, cohort: str | None = None) -> SchemeData:
         parsed = parsed[[c for c in parsed.columns if c not in people.columns]]
         people = people.join(parsed, on="email")
     directory = store.query("SELECT email, department FROM people ORDER BY email")
+    if participants is not None:
+        from .draws import read_participants
+
+        others = read_participants(participants)[["email", "department"]]
+        others = others[~others["email"].isin(directory["email"])]
+        directory = pd.concat([directory, others], ignore_index=True)
+    if objectives is None:
+        objectives = store_objectives(store, cohort)
+    elif not isinstance(objectives, pd.DataFrame):
+        objectives = read_objectives(objectives)
     pairs = store.pairs(scheme="mentoring")
     meetings = store.query("SELECT pair_id, on_date, status FROM meetings ORDER BY id")
     draws = store.query(
         "SELECT d.round, d.grp, d.email, r.created_at FROM draws d "
         "JOIN draw_rounds r ON r.round = d.round ORDER BY r.created_at, d.round, d.grp, d.email")
     return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
-                      meetings=meetings, draws=draws, feedback=load_feedback(store, cohort))
+                      meetings=meetings, draws=draws, feedback=load_feedback(store, cohort),
+                      objectives=objectives)
 
 
 def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:
@@ -452,13 +484,14 @@ class ObjectiveChange:
             verdict = ("a change of this size could easily arise by chance, so these data "
                        "do not show that scores moved")
         return (
-            f"About {publish_count(n, rule)} coachees scored their objectives before and after "
+            f"{describe_count(n, rule).capitalize()} coachees scored their objectives before and "
+            "after "
             f"coaching. The median score {direction} from "
             f"{publish_mean(self.median_before, n, rule)} to "
             f"{publish_mean(self.median_after, n, rule)} (a median change of "
-            f"{publish_mean(self.median_change, n, rule)} points); about "
-            f"{publish_count(self.n_up, rule)} coachees scored higher afterwards and about "
-            f"{publish_count(self.n_down, rule)} lower. The Wilcoxon signed-rank test, which "
+            f"{publish_mean(self.median_change, n, rule)} points); "
+            f"{describe_count(self.n_up, rule)} coachees scored higher afterwards and "
+            f"{describe_count(self.n_down, rule)} lower. The Wilcoxon signed-rank test, which "
             f"compares each coachee with themselves, gives p = {self.p_value:.3g}: {verdict}. "
             f"The effect size (rank-biserial correlation) is {self.effect_size:+.2f}, a "
             f"{self.magnitude} effect on a scale from -1 (everyone lower) to +1 (everyone "
@@ -467,6 +500,78 @@ class ObjectiveChange:
 
 
 OBJECTIVE_COLUMNS = ("coachee", "objective", "score_before", "score_after")
+
+
+def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read coaching objective scores from a CSV/XLSX (coachee, objective, before, after).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
+    >>> _ = f.write_text("Coachee,Objective,Score before,Score after\\na@x,Lead,2,4\\n")
+    >>> read_objectives(f).to_dict("records")
+    [{'coachee': 'a@x', 'objective': 'Lead', 'score_before': 2.0, 'score_after': 4.0}]
+    """
+    from .readers import read_table
+    from .signups import find_columns
+
+    table = read_table(path)
+    variants = {"coachee": ("coachee", "coachee email", "email", "person"),
+                "objective": ("objective", "goal", "objective name"),
+                "score_before": ("score before", "before", "start score", "initial score"),
+                "score_after": ("score after", "after", "end score", "final score")}
+    cols = find_columns(table.headers, mapping=mapping, source=f"'{table.source}'",
+                        fields=OBJECTIVE_COLUMNS, required=OBJECTIVE_COLUMNS, variants=variants)
+    out = pd.DataFrame({c: table.data[cols[c]] for c in OBJECTIVE_COLUMNS})
+    for c in ("score_before", "score_after"):
+        out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
+    return out
+
+
+def store_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Read the coaching objective scores the coaching feature saved in the store.
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        Keep coaching rounds whose label is the cohort or starts with it and a space
+        (``"2026"`` keeps ``"2026"`` and ``"2026 coaching"``); None keeps every round.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``coachee, objective, score_before, score_after`` (empty when there are none, or when
+        the store has no coaching tables).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     store_objectives(store).columns.tolist()
+    ['coachee', 'objective', 'score_before', 'score_after']
+    """
+    empty = pd.DataFrame(columns=list(OBJECTIVE_COLUMNS))
+    known = set(store.query("SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
+    if "coaching_objectives" not in known:
+        return empty
+    sql = ("SELECT p.mentee_email AS coachee, o.number, o.objective, "
+           "o.start_score AS score_before, o.end_score AS score_after FROM coaching_objectives o "
+           "JOIN pairs p ON p.id = o.pair_id WHERE p.scheme = 'coaching'")
+    params: tuple = ()
+    if cohort is not None:
+        sql += " AND (p.cohort = ? OR substr(p.cohort, 1, ?) = ?)"
+        params = (cohort, len(cohort) + 1, f"{cohort} ")
+    rows = store.query(sql + " ORDER BY p.mentee_email, o.number", params)
+    if rows.empty:
+        return empty
+    rows["objective"] = rows["objective"].where(rows["objective"].astype(str).str.strip() != "",
+                                                "Objective " + rows["number"].astype(str))
+    for c in ("score_before", "score_after"):
+        rows[c] = pd.to_numeric(rows[c], errors="coerce").astype(float)
+    return rows[list(OBJECTIVE_COLUMNS)].reset_index(drop=True)
 
 
 def objective_change(objectives: pd.DataFrame) -> ObjectiveChange:

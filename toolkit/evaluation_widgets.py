@@ -32,7 +32,9 @@ class ReportPanel(Panel):
     cohort : str, optional
         The cohort (default: the latest).
     objectives : DataFrame or path, optional
-        Coaching objective scores, for the coaching section.
+        Coaching objective scores, instead of those saved in the store.
+    participants : path, optional
+        The UnMentoring sign-up list (departments of people not in the mentoring sign-ups).
     rule : str
         The starting rule (a name in :data:`toolkit.disclosure.RULES`).
     ladder : Ladder, str or Path, optional
@@ -50,11 +52,13 @@ class ReportPanel(Panel):
     """
 
     def __init__(self, store: str | Path, out: str | Path, cohort: str | None = None,
-                 objectives: pd.DataFrame | str | Path | None = None, rule: str = "hesa",
+                 objectives: pd.DataFrame | str | Path | None = None,
+                 participants: str | Path | None = None, rule: str = "hesa",
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0) -> None:
         super().__init__()
-        self.store, self.out, self.cohort, self.objectives = store, out, cohort, objectives
+        self.store, self.out, self.cohort = store, out, cohort
+        self.objectives, self.participants = objectives, participants
         self.ladder = resolve_ladder(ladder)
         get_rule(rule)  # a wrong name fails here, with the list of known rules
         style = {"description_width": "150px"}
@@ -89,7 +93,8 @@ class ReportPanel(Panel):
         self.result = build_report(self.store, self.out, cohort=self.cohort,
                                    rule=self.rule.value, ladder=self.ladder,
                                    senior_grade=self.senior_grade.value, aim=self.aim.value,
-                                   objectives=self.objectives, progress=False)
+                                   objectives=self.objectives,
+                                   participants=self.participants, progress=False)
         self.ok(f"Wrote {self.result.html} with {len(self.result.figures)} figures and "
                 f"{len(self.result.tables)} tables. Open it in your browser; share the whole "
                 f"'{self.result.html.parent.name}' folder.")

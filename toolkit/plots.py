@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from .disclosure import HESA_RULE, DisclosureRule, round_counts
+from .disclosure import HESA_RULE, DisclosureRule, describe_count, round_counts
 
 __all__ = [
     "OKABE_ITO",
@@ -339,11 +339,10 @@ def plot_slope(before: Sequence[float], after: Sequence[float],
         _empty(ax, "Too few coachees to show without risking identifying someone.")
         return ax_fig
     up, down = int((a > b).sum()), int((a < b).sum())
-    rounded = round_counts([n, up, down], rule)
     ax_fig.alt_text = (
-        f"Slope chart: {title}. About {rounded[0]} coachees: about {rounded[1]} went up and "
-        f"about {rounded[2]} went down; the median moved from {np.median(b):.1f} to "
-        f"{np.median(a):.1f}.")
+        f"Slope chart: {title}. {describe_count(n, rule).capitalize()} coachees: "
+        f"{describe_count(up, rule)} went up and {describe_count(down, rule)} went down; the "
+        f"median moved from {np.median(b):.1f} to {np.median(a):.1f}.")
     for x0, x1 in zip(b, a, strict=True):
         colour = OKABE_ITO[0] if x1 > x0 else OKABE_ITO[5] if x1 < x0 else "#888888"
         ax.plot([0, 1], [x0, x1], color=colour, alpha=0.45, linewidth=1.2, marker="o",

@@ -36,7 +36,6 @@ from .disclosure import (
 )
 from .errors import InputFileError, SettingsError, ToolkitError
 from .evaluation import (
-    OBJECTIVE_COLUMNS,
     SchemeData,
     equality_characteristics,
     equality_table,
@@ -45,6 +44,7 @@ from .evaluation import (
     load_scheme,
     mentor_load,
     objective_change,
+    read_objectives,
     score_distribution,
     senior_share,
 )
@@ -70,7 +70,7 @@ from .plots import (
     plot_share_vs_aim,
     plot_slope,
 )
-from .signups import find_columns, resolve_ladder
+from .signups import resolve_ladder
 from .store import Store
 from .survey import likert_counts
 
@@ -429,8 +429,9 @@ def section_coaching(objectives: pd.DataFrame | str | Path | None,
     Parameters
     ----------
     objectives : pandas.DataFrame, path or None
-        ``coachee, objective, score_before, score_after`` (or a file of them, see
-        :func:`read_objectives`); None gives a section that says there is nothing to show.
+        ``coachee, objective, score_before, score_after`` (``SchemeData.objectives``, or a
+        file, see :func:`toolkit.evaluation.read_objectives`); with no objective scored both
+        before and after, the section says there is nothing to compare yet.
     rule : DisclosureRule or str, optional
         The disclosure rule.
 
@@ -445,12 +446,12 @@ def section_coaching(objectives: pd.DataFrame | str | Path | None,
     """
     rule = get_rule(rule)
     sec = Section("coaching", "How coaching objectives moved")
-    if objectives is None:
-        sec.paragraphs.append("No coaching objective scores were given, so there is nothing "
-                              "to compare yet.")
-        return sec
-    if not isinstance(objectives, pd.DataFrame):
+    if objectives is not None and not isinstance(objectives, pd.DataFrame):
         objectives = read_objectives(objectives)
+    if not _has_scores(objectives):
+        sec.paragraphs.append("No coaching objective has been scored both before and after "
+                              "yet, so there is nothing to compare.")
+        return sec
     result = objective_change(objectives)
     sec.paragraphs.append(result.statement(rule))
     per = result.per_coachee
@@ -473,32 +474,6 @@ def section_coaching(objectives: pd.DataFrame | str | Path | None,
     sec.add_table("objectives", "Coaching objectives: before and after",
                   pd.DataFrame(rows, columns=["Measure", "Value"]))
     return sec
-
-
-def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read coaching objective scores from a CSV/XLSX (coachee, objective, before, after).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
-    >>> _ = f.write_text("Coachee,Objective,Score before,Score after\\na@x,Lead,2,4\\n")
-    >>> read_objectives(f).to_dict("records")
-    [{'coachee': 'a@x', 'objective': 'Lead', 'score_before': 2.0, 'score_after': 4.0}]
-    """
-    from .readers import read_table
-
-    table = read_table(path)
-    variants = {"coachee": ("coachee", "coachee email", "email", "person"),
-                "objective": ("objective", "goal", "objective name"),
-                "score_before": ("score before", "before", "start score", "initial score"),
-                "score_after": ("score after", "after", "end score", "final score")}
-    cols = find_columns(table.headers, mapping=mapping, source=f"'{table.source}'",
-                        fields=OBJECTIVE_COLUMNS, required=OBJECTIVE_COLUMNS, variants=variants)
-    out = pd.DataFrame({c: table.data[cols[c]] for c in OBJECTIVE_COLUMNS})
-    for c in ("score_before", "score_after"):
-        out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
-    return out
 
 
 # -- network -----------------------------------------------------------------------------------
@@ -673,6 +648,11 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
     return sec
 
 
+def _has_scores(objectives: pd.DataFrame | None) -> bool:
+    return (objectives is not None and len(objectives) > 0
+            and bool(objectives[["score_before", "score_after"]].notna().all(axis=1).any()))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -768,6 +748,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                  rule: DisclosureRule | str | None = None,
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
+                 participants: str | Path | None = None,
                  progress: bool = True) -> ReportResult:
     """Write the year-end report for a cohort: ``report.html``, its figures and tables.
 
@@ -789,7 +770,11 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         The aim for that share, in percent (default 50).
     objectives : pandas.DataFrame or path, optional
         Coaching objective scores (``coachee, objective, score_before, score_after``, or a
-        CSV/XLSX of them); the coaching section appears only when given and not empty.
+        CSV/XLSX of them) to use instead of those the coaching feature saved in the store.
+        The coaching section appears only when some objective has both scores.
+    participants : path, optional
+        The UnMentoring sign-up list, to place in their departments the people who took part
+        in draws without signing up for mentoring.
     progress : bool
         Show a progress bar.
 
@@ -823,8 +808,6 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     from tqdm.auto import tqdm
 
     rule = get_rule(rule)
-    if objectives is not None and not isinstance(objectives, pd.DataFrame):
-        objectives = read_objectives(objectives)
     lad = resolve_ladder(ladder)
     senior_level = lad.level_of(senior_grade)
     if senior_level is None:
@@ -849,14 +832,14 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         for step in bar:
             bar.set_postfix_str(step)
             if step == "Reading the store":
-                data = load_scheme(store, cohort)
+                data = load_scheme(store, cohort, objectives, participants)
                 everyone = store.query("SELECT name, email FROM people")
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":
                 sections.append(section_feedback(data, rule))
-            elif step == "Coaching" and objectives is not None and len(objectives):
-                sections.append(section_coaching(objectives, rule))
+            elif step == "Coaching" and _has_scores(data.objectives):
+                sections.append(section_coaching(data.objectives, rule))
             elif step == "Network":
                 sections.append(section_network(data, rule))
             elif step == "Equality":
@@ -922,7 +905,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
-                          objectives=args.objectives, progress=not args.quiet)
+                          objectives=args.objectives, participants=args.participants,
+                          progress=not args.quiet)
     print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
           f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
           f"tables (CSV) in '{result.html.parent / 'tables'}'.")
