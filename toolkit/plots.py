@@ -1,8 +1,9 @@
 """Committee-ready figures: colour-blind-safe, titled, each with a text alternative.
 
 Every function takes numbers that have already been through disclosure control (hidden
-cells are ``NaN``), draws on a new :class:`matplotlib.figure.Figure` (no pyplot, no screen:
-it renders headless) and returns it. The figure's text alternative, for screen readers and
+cells are ``NaN``), draws on a new :class:`matplotlib.figure.Figure` from
+:func:`toolkit.figures.new_figure` (no pyplot, no screen: it renders headless, and shows once
+in a notebook) and returns it. The figure's text alternative, for screen readers and
 for the report's ``alt`` attributes, is in ``fig.alt_text`` (see :func:`alt_text`).
 """
 
@@ -18,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .disclosure import HESA_RULE, DisclosureRule, describe_count, round_counts
+from .figures import PALETTE, new_figure
 
 __all__ = [
     "OKABE_ITO",
@@ -33,16 +35,16 @@ __all__ = [
     "plot_slope",
 ]
 
-#: The Okabe-Ito palette, distinguishable with every common form of colour blindness.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000"]
+#: The Okabe-Ito palette, distinguishable with every common form of colour blindness (the
+#: toolkit's shared :data:`toolkit.figures.PALETTE`).
+OKABE_ITO = PALETTE
 #: A colour-blind-safe diverging palette (ColorBrewer PuOr) for agree/disagree scales.
 DIVERGING = ["#b35806", "#f1a340", "#d9d9d9", "#998ec3", "#542788"]
 HIDDEN_COLOUR = "#bdbdbd"
 
 
 def _figure(title: str, alt: str, size: tuple[float, float] = (8, 4.5)) -> Figure:
-    fig = Figure(figsize=size, layout="constrained")
+    fig = new_figure(figsize=size)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.alt_text = alt  # type: ignore[attr-defined]
     return fig
