@@ -110,6 +110,16 @@ def test_setting_errors(tmp_path, year_store):
     assert not (tmp_path / "missing.sqlite").exists()
 
 
+def test_cli_report_imports_the_survey(tmp_path, sample_dir, sample_people, capsys):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_signups(sample_people, COHORT)
+    code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
+                 "--survey", str(sample_dir / "survey.csv"), "--quiet"])
+    assert code == 0
+    assert "answers from 'survey.csv' as the feedback of cohort 2026" in capsys.readouterr().out
+    assert (tmp_path / "r" / "figures" / "feedback-likert-1.svg").exists()
+
+
 def test_cli_report(year_store, tmp_path, capsys):
     objectives = tmp_path / "objectives.csv"
     objectives_frame().rename(columns={"score_before": "Score before",

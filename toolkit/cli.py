@@ -189,6 +189,9 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rule", default="hesa", metavar="NAME",
                    help="disclosure rule: hesa (default: HESA rounding) or hesa-strict "
                    "(also hides headcounts under 5)")
+    p.add_argument("--survey", metavar="FILE",
+                   help="the end-of-year survey export (CSV/XLSX): saved in the store as the "
+                   "cohort's feedback first")
     p.add_argument("--objectives", metavar="FILE",
                    help="coaching objective scores (CSV/XLSX: coachee, objective, score "
                    "before, score after) instead of those saved in the store")

@@ -818,11 +818,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     out = Path(out_dir)
     own = isinstance(store, Store)
     if not own:
-        path = Path(store)
-        if not path.is_file():
-            raise InputFileError(f"There is no scheme store at '{path}': check the path (it "
-                                 "is the .sqlite file the notebooks and the demo write).")
-        store = Store(path)
+        store = _open_existing(store)
     try:
         steps = ["Reading the store", "Participation", "Feedback", "Coaching", "Network",
                  "Equality", "Writing files"]
@@ -862,6 +858,14 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     return result
 
 
+def _open_existing(path: str | Path) -> Store:
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"There is no scheme store at '{path}': check the path (it "
+                             "is the .sqlite file the notebooks and the demo write).")
+    return Store(path)
+
+
 def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
            ) -> ReportResult:
     figures_dir, tables_dir = out / "figures", out / "tables"
@@ -897,12 +901,26 @@ def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``python -m toolkit report`` (see ``toolkit.cli``); return the exit status.
 
+    With ``--survey``, the survey export is first saved in the store as the cohort's feedback
+    (replacing earlier answers to the same questions).
+
     Examples
     --------
     >>> from toolkit.cli import main
     >>> main(["report", "--store", "no-such-store.sqlite", "--out", "unused"])  # message on stderr
     2
     """
+    get_rule(args.rule)  # a wrong rule name stops here, before anything is written
+    if args.survey:
+        from .survey import read_survey, save_survey
+
+        survey = read_survey(args.survey)
+        with _open_existing(args.store) as store:
+            cohort = args.cohort or load_scheme(store).cohort
+            saved = save_survey(store, survey, cohort)
+        print(f"Saved {saved} answers from '{survey.source}' as the feedback of cohort {cohort}.")
+        for notice in survey.notices:
+            print(f"Note: {notice}")
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
                           objectives=args.objectives, participants=args.participants,
