@@ -30,8 +30,8 @@ __all__ = [
     "pair_events",
     "pair_table",
     "pairs_to_forbid",
-    "rematch_after_withdrawal",
     "record_renewal_answer",
+    "rematch_after_withdrawal",
     "renew_pair",
     "renewal_answers",
     "withdraw_pair",
@@ -403,7 +403,8 @@ def renewal_answers(store: Store, pair_ids: list[int] | None = None) -> pd.DataF
     parsed = answers["note"].str.extract(r"^(?P<party>mentee|mentor)=(?P<answer>yes|no)")
     parsed["pair_id"] = answers["pair_id"]
     latest = parsed.dropna().drop_duplicates(["pair_id", "party"], keep="last")
-    table = latest.pivot(index="pair_id", columns="party", values="answer")
+    table = latest.pivot_table(index="pair_id", columns="party", values="answer",
+                               aggfunc="last")
     table = table.reindex(columns=["mentee", "mentor"]).fillna("")
     table.columns.name = None
     return table.reset_index().astype({"pair_id": "int64"})
