@@ -144,10 +144,25 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_demo)
 
 
+# -- status and meetings (relationships through the year) ----------------------------------
+def _add_status(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_status
+
+    add_status(sub)
+
+
+def _add_meetings(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_meetings
+
+    add_meetings(sub)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
+    _add_status,
+    _add_meetings,
 ]
 
 

@@ -417,7 +417,7 @@ def _meeting_problem_examples(meetings: pd.DataFrame) -> pd.DataFrame:
     rows.loc[1, "Mentor email"] = "nobody@example.org"
     rows.loc[2, "Date of meeting"] = "31/02/2027"
     rows.loc[3, "Date of meeting"] = "01/01/2030"
-    rows.loc[4, "Date of meeting"] = "01/09/2026"
+    rows.loc[4, "Date of meeting"] = "01/06/2026"
     rows.loc[5, "Did the meeting take place?"] = "Maybe"
     return rows
 
