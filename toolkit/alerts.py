@@ -25,6 +25,7 @@ __all__ = [
     "format_warnings",
     "load_templates",
     "meeting_counts",
+    "status_table",
 ]
 
 #: Every rule: its name, a title, and what it looks for (with the default settings).
@@ -330,6 +331,31 @@ def check_store(store: Store, today: date | str | None = None, rules: AlertRules
     """
     pairs = pair_table(store, cohort=cohort, scheme=scheme, lifecycle=lifecycle)
     return check_pairs(pairs, meetings(store), _today(today), rules, lifecycle)
+
+
+def status_table(store: Store, today: date | str | None = None, cohort: str | None = None,
+                 scheme: str | None = "mentoring",
+                 lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Return every pair with its status, term and meetings so far (the lead's private view).
+
+    Columns ``pair_id, status, mentee_name, mentee_department, mentor_name,
+    mentor_department, start, term_end, renewals, held, cancelled, last_meeting``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> status_table(store, "2027-01-01")[["pair_id", "status", "held"]].values.tolist()
+    [[1, 'proposed', 0]]
+    """
+    pairs = pair_table(store, cohort=cohort, scheme=scheme, lifecycle=lifecycle)
+    counts = meeting_counts(pairs, meetings(store), _today(today))
+    cols = ["pair_id", "status", "mentee_name", "mentee_department", "mentor_name",
+            "mentor_department", "start", "term_end", "renewals", "held", "cancelled",
+            "last_meeting"]
+    return pairs.merge(counts, on="pair_id", how="left")[cols]
 
 
 def load_templates(folder: str | Path | None = None) -> dict[str, str]:
