@@ -403,11 +403,12 @@ def renewal_answers(store: Store, pair_ids: list[int] | None = None) -> pd.DataF
     parsed = answers["note"].str.extract(r"^(?P<party>mentee|mentor)=(?P<answer>yes|no)")
     parsed["pair_id"] = answers["pair_id"]
     latest = parsed.dropna().drop_duplicates(["pair_id", "party"], keep="last")
-    table = latest.pivot_table(index="pair_id", columns="party", values="answer",
-                               aggfunc="last")
-    table = table.reindex(columns=["mentee", "mentor"]).fillna("")
-    table.columns.name = None
-    return table.reset_index().astype({"pair_id": "int64"})
+    ids = sorted(int(i) for i in latest["pair_id"].unique())
+    table = pd.DataFrame({"pair_id": pd.Series(ids, dtype="int64")})
+    for party in ("mentee", "mentor"):
+        said = latest[latest["party"] == party].set_index("pair_id")["answer"]
+        table[party] = table["pair_id"].map(said).astype(object).fillna("")
+    return table
 
 
 def record_renewal_answer(store: Store, pair_id: int, party: str, wants_renewal: bool,
@@ -592,7 +593,9 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     using up its mentor's capacity) and every earlier pair as ``forbid``; the engine sees
     the cohort's sign-ups (without the person who withdrew, when ``drop_withdrawing``).
     The mentee is re-matched unless the mentee is the one who withdrew, in which case the
-    mentor's free place is offered. Nothing is written: see :func:`accept_rematch`.
+    mentor's free place is offered. When re-matching a mentee, other people who are not
+    mentees in a running pair take part only as possible mentors, so the engine cannot give
+    the free places to someone else. Nothing is written: see :func:`accept_rematch`.
 
     Parameters
     ----------
@@ -634,6 +637,13 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     leaving = {"mentee": [pair["mentee_email"]], "mentor": [pair["mentor_email"]],
                "both": [pair["mentee_email"], pair["mentor_email"]], "lead": []}[by]
     notes = []
+    if side == "mentee":
+        # Only the person left alone is re-matched: other people not already in a running
+        # pair as mentees take part as possible mentors only.
+        others = (signups["email"] != person) & ~signups["email"].isin(current["mentee_email"])
+        signups = signups[~(others & (signups["role"] == "mentee"))].copy()
+        signups.loc[others & (signups["role"] == "both"), "role"] = "mentor"
+        signups = signups.reset_index(drop=True)
     if drop_withdrawing and leaving:
         signups = signups[~signups["email"].isin(leaving)].reset_index(drop=True)
         notes.append(f"Left out of the re-match: {', '.join(leaving)} (withdrew).")

@@ -1,0 +1,309 @@
+"""The pair lifecycle: legal and illegal changes, renewals, withdrawals, re-matching."""
+
+from __future__ import annotations
+
+import importlib.util
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from relationship_helpers import make_store, snapshot
+
+from toolkit import relationships as rel
+from toolkit.errors import LifecycleError, SettingsError
+from toolkit.relationships import (
+    TRANSITIONS,
+    Lifecycle,
+    accept_rematch,
+    change_status,
+    confirm_first_meeting,
+    current_pairs,
+    end_pair,
+    pair_events,
+    pair_table,
+    pairs_to_forbid,
+    record_renewal_answer,
+    rematch_after_withdrawal,
+    renew_pair,
+    renewal_answers,
+    withdraw_pair,
+)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with make_store(tmp_path) as opened:
+        yield opened
+
+
+def test_a_pair_lives_through_its_legal_changes_with_a_dated_audit_trail(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    renewed = renew_pair(store, 1, "2027-09-15")
+    assert renewed["status"] == "renewed"
+    assert renewed["renewals"] == 1
+    assert renewed["start_date"] == "2026-10-01"
+    assert renewed["term_end"] == "2028-10-01"
+    end_pair(store, 1, "2028-10-01")
+    events = pair_events(store, [1]).fillna({"from_status": ""})
+    assert events[["from_status", "to_status", "on_date"]].values.tolist() == [
+        ["", "proposed", "2026-10-01"],
+        ["proposed", "active", "2026-10-20"],
+        ["active", "renewed", "2027-09-15"],
+        ["renewed", "ended", "2028-10-01"],
+    ]
+    assert events["recorded_at"].str.len().min() >= 19
+
+
+def test_activation_sets_the_start_and_term_when_the_pair_had_none(tmp_path):
+    with make_store(tmp_path, start_date=None) as store:
+        pair = confirm_first_meeting(store, 2, "2026-11-03", lifecycle=Lifecycle(term_months=9))
+        assert (pair["start_date"], pair["term_end"]) == ("2026-11-03", "2027-08-03")
+
+
+@pytest.mark.parametrize(("path", "wanted"), [
+    ([], "renewed"),
+    ([], "proposed"),
+    (["active"], "proposed"),
+    (["active"], "active"),
+    (["ended"], "active"),
+    (["withdrawn"], "active"),
+    (["active", "withdrawn"], "renewed"),
+    (["active", "ended"], "withdrawn"),
+])
+def test_an_illegal_change_is_refused_names_the_allowed_ones_and_changes_nothing(
+        store, path, wanted):
+    for step in path:
+        change_status(store, 1, step, "2026-10-20")
+    current = path[-1] if path else "proposed"
+    before = snapshot(store)
+    allowed = TRANSITIONS[current]
+    expected = (f"can only become {', '.join(repr(a) for a in allowed)}" if allowed
+                else "cannot change any more")
+    with pytest.raises(LifecycleError, match=rf"Pair 1 is '{current}' and cannot become "
+                                             rf"'{wanted}'.*{expected}"):
+        change_status(store, 1, wanted, "2026-12-01")
+    for old, new in zip(before, snapshot(store), strict=True):
+        pd.testing.assert_frame_equal(old, new)
+
+
+def test_unknown_status_pair_and_early_date_are_refused(store):
+    with pytest.raises(LifecycleError, match="'paused' is not a pair status"):
+        change_status(store, 1, "paused", "2026-12-01")
+    with pytest.raises(LifecycleError, match="There is no pair 99"):
+        change_status(store, 99, "active", "2026-12-01")
+    with pytest.raises(LifecycleError, match="started on 2026-10-01; a change dated 2026-09-30"):
+        change_status(store, 1, "active", "2026-09-30")
+    with pytest.raises(SettingsError, match="'1st October' is not a date"):
+        change_status(store, 1, "active", "1st October")
+
+
+def test_a_change_that_fails_half_way_leaves_the_store_as_it_was(store, monkeypatch):
+    before = snapshot(store)
+
+    def broken() -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(rel, "_now", broken)
+    with pytest.raises(RuntimeError):
+        change_status(store, 1, "active", "2026-10-20")
+    for old, new in zip(before, snapshot(store), strict=True):
+        pd.testing.assert_frame_equal(old, new)
+
+
+def test_renewal_limit_is_configurable(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    renew_pair(store, 1, "2027-09-01")
+    before = snapshot(store)
+    with pytest.raises(LifecycleError, match=r"already been renewed 1 time\(s\), the most the "
+                                             r"scheme allows \(1\)"):
+        renew_pair(store, 1, "2028-09-01")
+    for old, new in zip(before, snapshot(store), strict=True):
+        pd.testing.assert_frame_equal(old, new)
+    twice = renew_pair(store, 1, "2028-09-01", lifecycle=Lifecycle(max_renewals=2))
+    assert (twice["renewals"], twice["term_end"]) == (2, "2029-10-01")
+
+
+def test_lifecycle_settings_are_checked():
+    with pytest.raises(SettingsError, match="'term_months' must be a whole number 1 or more"):
+        Lifecycle(term_months=0)
+
+
+def test_both_yes_renews_and_a_no_ends_the_pair(store):
+    for pid in (1, 2):
+        confirm_first_meeting(store, pid, "2026-10-20")
+    assert record_renewal_answer(store, 1, "mentee", True, "2027-09-01")["status"] == "active"
+    assert renewal_answers(store).values.tolist() == [[1, "yes", ""]]
+    assert record_renewal_answer(store, 1, "mentor", True, "2027-09-02")["status"] == "renewed"
+    record_renewal_answer(store, 2, "mentor", True, "2027-09-01")
+    ended = record_renewal_answer(store, 2, "mentee", False, "2027-09-03")
+    assert ended["status"] == "ended"
+    last = pair_events(store, [2]).iloc[-1]
+    assert (last["to_status"], last["reason"]) == ("ended", "not renewed")
+
+
+def test_answers_from_an_earlier_term_do_not_count(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    record_renewal_answer(store, 1, "mentee", True, "2027-09-01")
+    record_renewal_answer(store, 1, "mentor", True, "2027-09-02")
+    lifecycle = Lifecycle(max_renewals=2)
+    # In the renewed term, one answer alone must not renew the pair again.
+    pair = record_renewal_answer(store, 1, "mentor", True, "2028-09-01", lifecycle)
+    assert (pair["status"], pair["renewals"]) == ("renewed", 1)
+
+
+def test_a_yes_beyond_the_renewal_limit_is_refused_and_not_recorded(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    renew_pair(store, 1, "2027-09-01")
+    before = snapshot(store)
+    with pytest.raises(LifecycleError, match="cannot be renewed again"):
+        record_renewal_answer(store, 1, "mentee", True, "2028-09-01")
+    for old, new in zip(before, snapshot(store), strict=True):
+        pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(LifecycleError, match="Pair 2 is 'proposed': only an active or renewed"):
+        record_renewal_answer(store, 2, "mentee", True, "2027-09-01")
+
+
+def test_withdrawal_keeps_its_private_reason_in_the_audit_trail_only(store):
+    withdraw_pair(store, 1, "2026-12-01", by="mentor", reason="workload or time",
+                  note="moving to a new project")
+    event = pair_events(store, [1]).iloc[-1]
+    assert (event["to_status"], event["reason"]) == ("withdrawn", "workload or time")
+    assert event["note"] == "by=mentor; moving to a new project"
+    assert "workload" not in pair_table(store).to_csv()
+    with pytest.raises(SettingsError, match="withdrawal reason must be one of"):
+        withdraw_pair(store, 2, "2026-12-01", by="mentee", reason="bored")
+    with pytest.raises(SettingsError, match="Who withdrew must be one of"):
+        withdraw_pair(store, 2, "2026-12-01", by="cat")
+
+
+def test_finished_pairs_are_forbidden_and_running_ones_are_current(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    renew_pair(store, 1, "2027-09-01")
+    end_pair(store, 2, "2026-12-01", reason="did not start")
+    assert pairs_to_forbid(store).values.tolist() == [
+        ["mentee.two@example.org", "mentor.two@example.org"]]
+    assert current_pairs(store)["pair_id"].tolist() == [1, 3]
+
+
+def test_pair_table_works_out_terms_and_names(store):
+    confirm_first_meeting(store, 1, "2026-10-20")
+    renew_pair(store, 1, "2027-09-01")
+    table = pair_table(store).set_index("pair_id")
+    assert table.loc[1, ["term_start", "term_end"]].tolist() == ["2027-10-01", "2028-10-01"]
+    assert table.loc[2, ["term_start", "term_end"]].tolist() == ["2026-10-01", "2027-10-01"]
+    assert table.loc[1, "mentee_name"] == "Ada One"
+    assert table.loc[1, "mentor_department"] == "Mathematics"
+
+
+# -- re-match after a withdrawal ------------------------------------------------------------
+@dataclass
+class FakeResult:
+    pairs: pd.DataFrame
+
+
+class FakeMatcher:
+    """Stands in for the pairing engine: keeps `current`, pairs free mentees greedily."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, signups, current, forbid, **options):
+        self.calls.append({"signups": signups, "current": current, "forbid": forbid,
+                           **options})
+        used = current["mentor_email"].value_counts()
+        forbidden = set(map(tuple, forbid[["mentee_email", "mentor_email"]].values))
+        mentors = signups[signups["role"].isin(["mentor", "both"])].sort_values("email")
+        free = {m: int(c) - int(used.get(m, 0)) for m, c in
+                zip(mentors["email"], mentors["capacity"], strict=True)}
+        new = []
+        for mentee in sorted(set(signups.loc[signups["role"] == "mentee", "email"])
+                             - set(current["mentee_email"])):
+            for mentor, places in free.items():
+                if places > 0 and (mentee, mentor) not in forbidden:
+                    new.append((mentee, mentor, 0.5))
+                    free[mentor] -= 1
+                    break
+        kept = current.assign(score=0.9)
+        return FakeResult(pd.concat([kept, pd.DataFrame(
+            new, columns=["mentee_email", "mentor_email", "score"])], ignore_index=True))
+
+
+def test_rematch_keeps_every_other_pair_and_proposes_only_for_the_person_left_alone(store):
+    for pid in (1, 2, 3):
+        confirm_first_meeting(store, pid, "2026-10-20")
+    withdraw_pair(store, 2, "2027-01-10", by="mentor", reason="changed job or role")
+    before = store.pairs().set_index("id")
+    matcher = FakeMatcher()
+    rematch = rematch_after_withdrawal(store, 2, matcher=matcher, weights={"topics": 1})
+    call = matcher.calls[0]
+    assert call["weights"] == {"topics": 1}
+    kept = set(map(tuple, call["current"].values))
+    assert kept == {("mentee.one@example.org", "mentor.one@example.org"),
+                    ("mentee.three@example.org", "mentor.one@example.org")}
+    assert ("mentee.two@example.org", "mentor.two@example.org") in set(
+        map(tuple, call["forbid"].values))
+    assert "mentor.two@example.org" not in set(call["signups"]["email"])
+    assert (rematch.person, rematch.side) == ("mentee.two@example.org", "mentee")
+    assert rematch.proposals["mentee_email"].tolist() == ["mentee.two@example.org"]
+    assert rematch.proposals["mentor_email"].tolist() == ["mentor.three@example.org"]
+
+    [new_id] = accept_rematch(store, rematch, "2027-01-20")
+    after = store.pairs().set_index("id")
+    pd.testing.assert_frame_equal(before, after.drop(index=new_id), check_dtype=False)
+    assert after.loc[new_id, ["mentee_email", "status", "start_date"]].tolist() == [
+        "mentee.two@example.org", "proposed", "2027-01-20"]
+
+
+def test_rematch_when_the_mentee_withdrew_offers_the_mentors_place(store):
+    confirm_first_meeting(store, 2, "2026-10-20")
+    withdraw_pair(store, 2, "2027-01-10", by="mentee", reason="left the institution")
+    rematch = rematch_after_withdrawal(store, 2, matcher=FakeMatcher())
+    assert (rematch.person, rematch.side) == ("mentor.two@example.org", "mentor")
+    assert set(rematch.proposals["mentor_email"]) <= {"mentor.two@example.org"}
+
+
+def test_rematch_needs_a_withdrawn_pair_and_does_nothing_when_both_left(store):
+    with pytest.raises(LifecycleError, match="Pair 1 is 'proposed', not withdrawn"):
+        rematch_after_withdrawal(store, 1, matcher=FakeMatcher())
+    withdraw_pair(store, 1, "2026-11-01", by="both", reason="other")
+    matcher = FakeMatcher()
+    rematch = rematch_after_withdrawal(store, 1, matcher=matcher)
+    assert rematch.proposals.empty and not matcher.calls
+    with pytest.raises(LifecycleError, match="no proposal to accept"):
+        accept_rematch(store, rematch, "2026-11-02")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("toolkit.matching") is not None,
+                    reason="the pairing engine is installed")
+def test_rematch_without_the_engine_says_what_to_do(store):
+    withdraw_pair(store, 1, "2026-11-01", by="mentor", reason="other")
+    with pytest.raises(LifecycleError, match="pair the person by hand"):
+        rematch_after_withdrawal(store, 1)
+
+
+# -- property: any sequence of requested changes keeps the lifecycle's rules -----------------
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["proposed", "active", "renewed", "ended", "withdrawn"]),
+                max_size=6))
+def test_any_sequence_of_changes_follows_the_transition_table(requested):
+    with tempfile.TemporaryDirectory() as folder, make_store(Path(folder)) as store:
+        status, changes = "proposed", 0
+        for wanted in requested:
+            before = snapshot(store)
+            try:
+                change_status(store, 1, wanted, "2026-12-01")
+            except LifecycleError:
+                allowed = wanted in TRANSITIONS[status] and not (
+                    wanted == "renewed" and store.pairs()["renewals"].iloc[0] >= 1)
+                assert not allowed
+                for old, new in zip(before, snapshot(store), strict=True):
+                    pd.testing.assert_frame_equal(old, new)
+            else:
+                assert wanted in TRANSITIONS[status]
+                status, changes = wanted, changes + 1
+        assert store.pairs()["status"].iloc[0] == status
+        assert len(pair_events(store, [1])) == changes + 1
