@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -50,3 +51,35 @@ def snapshot(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return (store.query("SELECT * FROM pairs ORDER BY id"),
             store.query("SELECT * FROM pair_events ORDER BY id"),
             store.query("SELECT * FROM meetings ORDER BY id"))
+
+
+@dataclass
+class FakeResult:
+    pairs: pd.DataFrame
+
+
+class FakeMatcher:
+    """Stands in for the pairing engine: keeps `current`, pairs free mentees greedily."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, signups, current, forbid, **options):
+        self.calls.append({"signups": signups, "current": current, "forbid": forbid,
+                           **options})
+        used = current["mentor_email"].value_counts()
+        forbidden = set(map(tuple, forbid[["mentee_email", "mentor_email"]].to_numpy()))
+        mentors = signups[signups["role"].isin(["mentor", "both"])].sort_values("email")
+        free = {m: int(c) - int(used.get(m, 0)) for m, c in
+                zip(mentors["email"], mentors["capacity"], strict=True)}
+        new = []
+        for mentee in sorted(set(signups.loc[signups["role"] == "mentee", "email"])
+                             - set(current["mentee_email"])):
+            for mentor, places in free.items():
+                if places > 0 and (mentee, mentor) not in forbidden:
+                    new.append((mentee, mentor, 0.5))
+                    free[mentor] -= 1
+                    break
+        kept = current.assign(score=0.9)
+        return FakeResult(pd.concat([kept, pd.DataFrame(
+            new, columns=["mentee_email", "mentor_email", "score"])], ignore_index=True))

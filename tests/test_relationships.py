@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from relationship_helpers import make_store, snapshot
+from relationship_helpers import FakeMatcher, make_store, snapshot
 
 from toolkit import relationships as rel
 from toolkit.errors import LifecycleError, SettingsError
@@ -200,38 +199,6 @@ def test_pair_table_works_out_terms_and_names(store):
 
 
 # -- re-match after a withdrawal ------------------------------------------------------------
-@dataclass
-class FakeResult:
-    pairs: pd.DataFrame
-
-
-class FakeMatcher:
-    """Stands in for the pairing engine: keeps `current`, pairs free mentees greedily."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict] = []
-
-    def __call__(self, signups, current, forbid, **options):
-        self.calls.append({"signups": signups, "current": current, "forbid": forbid,
-                           **options})
-        used = current["mentor_email"].value_counts()
-        forbidden = set(map(tuple, forbid[["mentee_email", "mentor_email"]].to_numpy()))
-        mentors = signups[signups["role"].isin(["mentor", "both"])].sort_values("email")
-        free = {m: int(c) - int(used.get(m, 0)) for m, c in
-                zip(mentors["email"], mentors["capacity"], strict=True)}
-        new = []
-        for mentee in sorted(set(signups.loc[signups["role"] == "mentee", "email"])
-                             - set(current["mentee_email"])):
-            for mentor, places in free.items():
-                if places > 0 and (mentee, mentor) not in forbidden:
-                    new.append((mentee, mentor, 0.5))
-                    free[mentor] -= 1
-                    break
-        kept = current.assign(score=0.9)
-        return FakeResult(pd.concat([kept, pd.DataFrame(
-            new, columns=["mentee_email", "mentor_email", "score"])], ignore_index=True))
-
-
 def test_rematch_keeps_every_other_pair_and_proposes_only_for_the_person_left_alone(store):
     for pid in (1, 2, 3):
         confirm_first_meeting(store, pid, "2026-10-20")
