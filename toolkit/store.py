@@ -8,10 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from .signups import SignupImport
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"]
 
@@ -188,9 +192,21 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"The store '{self.path}' cannot be written ({exc}): close any other program "
+                "using it (another notebook, a database browser) and try again."
+            ) from None
         try:
             yield self.conn
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(
+                f"Nothing was saved to '{self.path}': the write failed ({exc}). The store is "
+                "as it was before; correct the data and try again."
+            ) from exc
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -293,6 +309,15 @@ class Store:
                 [(r[0], cohort, r[5], r[7], import_id) for r in records],
             )
         return import_id
+
+    def save_import(self, signups: SignupImport, cohort: str, kind: str = "mentoring") -> int:
+        """Save the clean rows of a :class:`~toolkit.signups.SignupImport` for a cohort.
+
+        The rows set aside with problems are not saved; their number is recorded with the
+        import so the lead can see that some are still to be fixed.
+        """
+        return self.save_signups(signups.people, cohort, signups.source, signups.sha256,
+                                 skipped=int(signups.problems["row"].nunique()), kind=kind)
 
     def people(self, cohort: str | None = None) -> pd.DataFrame:
         """Return the people (of one cohort's sign-ups, if given), with their role that cohort."""
