@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import docx
 import pytest
-from relationship_helpers import make_store
 
 from toolkit.agreements import load_agreement_template, write_agreements
 from toolkit.errors import SettingsError
 from toolkit.relationships import confirm_first_meeting, end_pair
+
+from .relationship_helpers import make_store
 
 
 def text_of(path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from relationship_helpers import make_store
 
 from toolkit.alerts import (
     RULES,
@@ -18,6 +17,8 @@ from toolkit.alerts import (
 from toolkit.cli import main
 from toolkit.errors import SettingsError
 from toolkit.relationships import pair_table
+
+from .relationship_helpers import make_store
 
 START = "2026-10-01"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from relationship_helpers import make_store
 
 from toolkit.cli import main
 from toolkit.errors import InputFileError, RowProblemsError
@@ -16,6 +15,8 @@ from toolkit.meetings import (
     save_meetings,
 )
 from toolkit.relationships import pair_events, withdraw_pair
+
+from .relationship_helpers import make_store
 
 TODAY = "2027-03-01"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from relationship_helpers import FakeMatcher, make_store
 
 from toolkit.meetings import meetings
 from toolkit.relationship_widgets import (
@@ -19,6 +18,8 @@ from toolkit.relationship_widgets import (
     WithdrawalPanel,
 )
 from toolkit.relationships import confirm_first_meeting
+
+from .relationship_helpers import FakeMatcher, make_store
 
 TODAY = "2027-09-15"
 

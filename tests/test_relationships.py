@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from relationship_helpers import FakeMatcher, make_store, snapshot
 
 from toolkit import relationships as rel
 from toolkit.errors import LifecycleError, SettingsError
@@ -31,6 +30,8 @@ from toolkit.relationships import (
     renewal_answers,
     withdraw_pair,
 )
+
+from .relationship_helpers import FakeMatcher, make_store, snapshot
 
 
 @pytest.fixture
