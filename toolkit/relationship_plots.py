@@ -6,17 +6,18 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure  # figures made without pyplot: no window, any backend
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .alerts import AlertRules, meeting_counts
+from .figures import PALETTE, new_figure
 from .meetings import _today
 from .relationships import OPEN_STATUSES
 
 __all__ = ["plot_meeting_timeline", "plot_pace"]
 
 _DAYS_PER_MONTH = 365.25 / 12
-_HELD, _CANCELLED, _BEHIND, _TARGET = "#1b6ca8", "#c0392b", "#c0392b", "#7f7f7f"
+_HELD, _CANCELLED, _BEHIND, _TARGET = PALETTE[0], PALETTE[5], PALETTE[5], "#7f7f7f"
 
 
 def _months(later: pd.Series, earlier: pd.Series) -> np.ndarray:
@@ -75,7 +76,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
         shown = shown[shown["pair_id"].isin([int(i) for i in pair_ids])]
     shown = shown.sort_values("pair_id").reset_index(drop=True)
     n = len(shown)
-    fig = Figure(figsize=(9, 1.6 + 0.22 * max(n, 1)), layout="constrained")
+    fig = new_figure(figsize=(9, 1.6 + 0.22 * max(n, 1)))
     ax = fig.subplots()
     if n == 0:
         ax.text(0.5, 0.5, "No running pairs to show.", ha="center", va="center",
@@ -139,7 +140,7 @@ def plot_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     shown = pairs[pairs["status"].isin(OPEN_STATUSES) & pairs["term_start"].notna()
                   & (pairs["term_start"].fillna("9") <= today_d.isoformat())]
     shown = shown.reset_index(drop=True)
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
+    fig = new_figure(figsize=(7, 4.2))
     ax = fig.subplots()
     elapsed = _months(pd.Series([pd.Timestamp(today_d)] * len(shown)), shown["term_start"])
     held = meeting_counts(shown, meets, today_d)["held_in_term"].to_numpy()

@@ -343,11 +343,14 @@ def generate_meetings(pairs: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
     return simulate_year(pairs, seed)[0]
 
 
-def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "2026"):
+def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "2026",
+                 fresh: bool = False):
     """Open a store holding the sample scheme's sign-ups and pairs (added only when it has none).
 
     The pairs are those of ``sample_pairs.csv`` (made by :func:`sample_pairs`), each with its
     start date, recorded as proposed: importing the sample meetings then confirms them.
+    With ``fresh``, an existing file at ``store_path`` is deleted first (only use it for a
+    store that holds the sample scheme).
 
     Returns
     -------
@@ -367,6 +370,9 @@ def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "
     from .store import Store
 
     sample_dir = Path(sample_dir)
+    if fresh:
+        for stale in Path(store_path).parent.glob(Path(store_path).name + "*"):
+            stale.unlink()
     store = Store(store_path)
     if store.pairs(scheme="mentoring").empty:
         if not store.cohorts():
