@@ -152,14 +152,15 @@ def meeting_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) 
     [[1, 1, 1, 1, '2026-12-01'], [2, 0, 0, 0, None]]
     """
     today_iso = _today(today).isoformat()
-    m = meets[meets["on_date"] <= today_iso].merge(pairs[["pair_id", "term_start"]], on="pair_id")
+    m = (meets[meets["on_date"] <= today_iso].merge(pairs[["pair_id", "term_start"]], on="pair_id")
+         .sort_values(["pair_id", "on_date"], kind="stable"))
     held = m["status"] == "held"
     in_term = held & (m["on_date"] >= m["term_start"].fillna(""))
     counts = pd.DataFrame({
         "held": held.groupby(m["pair_id"]).sum(),
         "cancelled": (~held).groupby(m["pair_id"]).sum(),
         "held_in_term": in_term.groupby(m["pair_id"]).sum(),
-        "last_meeting": m.groupby("pair_id")["on_date"].max(),
+        "last_meeting": m.groupby("pair_id")["on_date"].last(),
     })
     out = pairs[["pair_id"]].merge(counts, left_on="pair_id", right_index=True, how="left")
     for c in ("held", "cancelled", "held_in_term"):
@@ -258,9 +259,9 @@ def check_pairs(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
                         & (meets["on_date"] <= today_iso)]
                   .sort_values(["pair_id", "on_date"], kind="stable")
                   .groupby("pair_id").tail(n))
-        tally = recent.groupby("pair_id").agg(
-            size=("status", "size"), cancelled=("status", lambda s: int((s == "cancelled").sum())),
-            since=("on_date", "min"), last=("on_date", "max"))
+        tally = recent.assign(cancelled=recent["status"] == "cancelled").groupby("pair_id").agg(
+            size=("status", "size"), cancelled=("cancelled", "sum"),
+            since=("on_date", "first"), last=("on_date", "last"))
         hit = tally[(tally["size"] == n) & (tally["cancelled"] == n)]
         if not hit.empty:
             c = running[running["pair_id"].isin(hit.index)]

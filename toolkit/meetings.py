@@ -10,7 +10,7 @@ import pandas as pd
 
 from .errors import InputFileError, RowProblemsError, SettingsError
 from .readers import Table, read_table
-from .relationships import Lifecycle, change_status, pair_table
+from .relationships import Lifecycle, activate_pairs, pair_table
 from .signups import PROBLEM_COLUMNS, find_columns, load_mapping
 from .store import Store
 
@@ -382,12 +382,9 @@ def save_meetings(store: Store, result: MeetingImport | pd.DataFrame, activate: 
                 frame["pair_id"], frame["on_date"], frame["status"], frame["cancelled_by"],
                 frame["note"], strict=True)])
         if activate:
-            held = frame[frame["status"] == "held"]
-            first = held.groupby("pair_id")["on_date"].min()
-            proposed = store.pairs(statuses=("proposed",))["id"]
-            for pair_id, day in first[first.index.isin(proposed)].sort_index().items():
-                change_status(store, int(pair_id), "active", day,
-                              reason="first meeting recorded", lifecycle=lifecycle)
+            held = frame[frame["status"] == "held"].sort_values("on_date")
+            activate_pairs(store, held.groupby("pair_id")["on_date"].first(),
+                           lifecycle=lifecycle)
     return len(frame)
 
 

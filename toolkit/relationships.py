@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import LifecycleError, SettingsError
@@ -22,6 +23,7 @@ __all__ = [
     "Lifecycle",
     "Rematch",
     "accept_rematch",
+    "activate_pairs",
     "add_months",
     "change_status",
     "confirm_first_meeting",
@@ -122,15 +124,22 @@ def add_months(dates: pd.Series, months: pd.Series | int) -> pd.Series:
 
     Examples
     --------
-    >>> add_months(pd.Series(["2026-01-31", "2026-10-05"]), 1).tolist()
-    ['2026-02-28', '2026-11-05']
+    >>> add_months(pd.Series(["2026-01-31", "2026-10-05", None]), 1).tolist()
+    ['2026-02-28', '2026-11-05', None]
+    >>> add_months(pd.Series(["2028-02-29", "2026-12-15"]), pd.Series([12, 14])).tolist()
+    ['2029-02-28', '2028-02-15']
     """
-    stamps = pd.to_datetime(dates)
-    months = pd.Series(months, index=dates.index) if isinstance(months, int) else months
-    out = [d + pd.DateOffset(months=int(m)) if pd.notna(d) else pd.NaT
-           for d, m in zip(stamps, months, strict=True)]
-    return pd.Series([d.date().isoformat() if pd.notna(d) else None for d in out],
-                     index=dates.index, dtype=object)
+    stamps = pd.Series(pd.to_datetime(dates, errors="coerce"), index=dates.index)
+    valid = stamps.notna().to_numpy()
+    shift = np.broadcast_to(np.asarray(months, dtype="int64"), (len(dates),))
+    filled = stamps.fillna(pd.Timestamp("2000-01-01"))
+    total = filled.dt.year.to_numpy() * 12 + filled.dt.month.to_numpy() - 1 + shift
+    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1,
+                                         "day": 1}))
+    day = np.minimum(filled.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
+    moved = (first + pd.to_timedelta(day - 1, unit="D")).dt.strftime("%Y-%m-%d")
+    return pd.Series(np.where(valid, moved.to_numpy(dtype=object), None), index=dates.index,
+                     dtype=object)
 
 
 def pair_events(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame:
@@ -317,6 +326,59 @@ def confirm_first_meeting(store: Store, pair_id: int, on_date: date | str,
     """
     return change_status(store, pair_id, "active", on_date, reason="first meeting confirmed",
                          lifecycle=lifecycle)
+
+
+def activate_pairs(store: Store, first_meetings: pd.Series, reason: str = "first meeting recorded",
+                   lifecycle: Lifecycle | None = None) -> list[int]:
+    """Make proposed pairs active on the date of their first meeting, all in one transaction.
+
+    The same change as :func:`confirm_first_meeting`, for many pairs at once (a meetings
+    import); pairs that are not proposed are left as they are.
+
+    Parameters
+    ----------
+    store : Store
+    first_meetings : pandas.Series
+        Pair id -> ISO date of its first held meeting.
+    reason : str
+    lifecycle : Lifecycle, optional
+
+    Returns
+    -------
+    list of int
+        The pairs made active.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
+    ...     "mentor_email": ["b@example.org", "d@example.org"]}), "2026")
+    >>> activate_pairs(store, pd.Series({2: "2026-10-20"}))
+    [2]
+    >>> store.pairs()[["status", "start_date", "term_end"]].iloc[1].tolist()
+    ['active', '2026-10-20', '2027-10-20']
+    """
+    lifecycle = lifecycle or Lifecycle()
+    with store.transaction() as conn:
+        proposed = store.pairs(statuses=("proposed",)).set_index("id")
+        wanted = first_meetings[first_meetings.index.isin(proposed.index)].sort_index()
+        if wanted.empty:
+            return []
+        ids = [int(i) for i in wanted.index]
+        start = proposed.loc[ids, "start_date"].astype(object)
+        start = start.where(start.notna(), pd.Series(wanted.to_numpy(), index=start.index))
+        term_end = add_months(start, lifecycle.term_months + proposed.loc[ids, "renewals"]
+                              .astype("int64") * lifecycle.renewal_months)
+        now = _now()
+        conn.executemany(
+            "UPDATE pairs SET status = 'active', start_date = ?, term_end = ? WHERE id = ?",
+            list(zip(start, term_end, ids, strict=True)))
+        conn.executemany(
+            "INSERT INTO pair_events (pair_id, from_status, to_status, on_date, reason, note, "
+            "recorded_at) VALUES (?, 'proposed', 'active', ?, ?, '', ?)",
+            [(i, str(d), reason, now) for i, d in zip(ids, wanted, strict=True)])
+    return ids
 
 
 def renew_pair(store: Store, pair_id: int, on_date: date | str,
