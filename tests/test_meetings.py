@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli import main
 from toolkit.errors import InputFileError, RowProblemsError
@@ -13,7 +15,9 @@ from toolkit.meetings import (
     read_meetings,
     record_meeting,
     save_meetings,
+    validate_meetings,
 )
+from toolkit.readers import Table
 from toolkit.relationships import pair_events, withdraw_pair
 
 from .relationship_helpers import make_store
@@ -156,3 +160,36 @@ def test_cli_imports_meetings_and_reports_problems(store, tmp_path, capsys):
     code = main(["meetings", "import", str(path), "--store", str(tmp_path / "nope.sqlite")])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+ROW_VALUES = st.tuples(
+    st.sampled_from(["1", "2", "3", "9", "", "x"]),
+    st.sampled_from(["2026-10-20", "20/11/2026", "2030-01-01", "2026-01-01", "31/02/2027", "",
+                     "soon"]),
+    st.sampled_from(["held", "Yes", "cancelled", "No", "", "Maybe"]),
+    st.sampled_from(["", "mentee", "Mentor", "the dog"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROW_VALUES, min_size=1, max_size=12))
+def test_every_row_is_either_recorded_or_reported(rows):
+    pairs = pd.DataFrame({"pair_id": [1, 2, 3], "mentee_email": ["a", "b", "c"],
+                          "mentor_email": ["d", "e", "f"], "status": "active",
+                          "start": "2026-10-01", "finished_on": [None, None, "2026-12-01"]})
+    table = Table(data=pd.DataFrame(rows, columns=["Pair", "Date", "Status", "Cancelled by"],
+                                    dtype="string"),
+                  rows=pd.Series(range(2, len(rows) + 2), dtype="int64"),
+                  headers=["Pair", "Date", "Status", "Cancelled by"], source="x.csv", sha256="")
+    result = validate_meetings(table, pairs, today=TODAY)
+    good, bad = set(result.meetings["row"]), set(result.problems["row"])
+    assert not good & bad
+    assert good | bad <= set(range(2, len(rows) + 2))
+    assert (result.meetings["on_date"] <= TODAY).all()
+    assert (result.meetings["on_date"] >= "2026-10-01").all()
+    assert result.meetings["status"].isin(["held", "cancelled"]).all()
+    # A row in neither list can only be a repeat of a good row of the same file.
+    missing = set(range(2, len(rows) + 2)) - good - bad
+    assert not missing or good
+    assert len(result.meetings) == len(result.meetings.drop_duplicates(
+        ["pair_id", "on_date", "status"]))
