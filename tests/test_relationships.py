@@ -227,6 +227,32 @@ def test_rematch_keeps_every_other_pair_and_proposes_only_for_the_person_left_al
         "mentee.two@example.org", "proposed", "2027-01-20"]
 
 
+def test_a_withdrawing_mentor_with_another_pair_stays_for_that_pair(store):
+    withdraw_pair(store, 1, "2026-11-01", by="mentor", reason="workload or time")
+    matcher = FakeMatcher()
+    rematch = rematch_after_withdrawal(store, 1, matcher=matcher)
+    signups = matcher.calls[0]["signups"]
+    assert "mentor.one@example.org" in set(signups["email"])  # still mentors pair 3
+    assert ("mentee.one@example.org", "mentor.one@example.org") in set(
+        map(tuple, rematch.forbid.to_numpy()))
+    assert rematch.proposals["mentor_email"].tolist() != ["mentor.one@example.org"]
+
+
+def test_running_pairs_outside_the_cohort_are_not_shown_to_the_engine(store):
+    store.add_pairs(pd.DataFrame({"mentee_email": ["old.mentee@example.org"],
+                                  "mentor_email": ["mentor.three@example.org"]}), "2025",
+                    status="active", start_date="2025-10-01")
+    withdraw_pair(store, 2, "2026-11-01", by="mentor", reason="other")
+    matcher = FakeMatcher()
+    rematch = rematch_after_withdrawal(store, 2, matcher=matcher)
+    assert len(rematch.current) == 3
+    assert "old.mentee@example.org" not in set(matcher.calls[0]["current"]["mentee_email"])
+    assert any("outside cohort 2026" in note for note in rematch.notes)
+    signups = matcher.calls[0]["signups"].set_index("email")
+    assert signups.loc["mentor.three@example.org", "capacity"] == 0  # taken by the 2025 pair
+    assert rematch.proposals.empty
+
+
 def test_rematch_when_the_mentee_withdrew_offers_the_mentors_place(store):
     confirm_first_meeting(store, 2, "2026-10-20")
     withdraw_pair(store, 2, "2027-01-10", by="mentee", reason="left the institution")

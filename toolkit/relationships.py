@@ -698,6 +698,9 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     signups = store.people(cohort)
     leaving = {"mentee": [pair["mentee_email"]], "mentor": [pair["mentor_email"]],
                "both": [pair["mentee_email"], pair["mentor_email"]], "lead": []}[by]
+    # Someone still in another running pair stays (that pair needs them).
+    busy = set(current["mentee_email"]) | set(current["mentor_email"])
+    leaving = [email for email in leaving if email not in busy]
     notes = []
     if side == "mentee":
         # Only the person left alone is re-matched: other people not already in a running
@@ -714,8 +717,20 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
         empty = pd.DataFrame(columns=["mentee_email", "mentor_email", "score"])
         return Rematch(int(pair_id), "", "", current, forbid, empty, None, cohort, notes)
     matcher = matcher or _default_matcher()
-    result = matcher(signups, current=current[["mentee_email", "mentor_email"]],
-                     forbid=forbid, **match_options)
+    # The engine only sees running pairs whose two people are among the sign-ups; the others
+    # (e.g. pairs of an earlier cohort) are untouched anyway.
+    present = set(signups["email"])
+    seen = current["mentee_email"].isin(present) & current["mentor_email"].isin(present)
+    if not seen.all():
+        notes.append(f"{int((~seen).sum())} running pair(s) of people outside cohort {cohort} "
+                     "are kept as they are and not shown to the engine.")
+        # Their mentors' places are still taken.
+        taken = current.loc[~seen, "mentor_email"].value_counts()
+        used = signups["email"].map(taken).fillna(0).astype("int64")
+        signups = signups.assign(capacity=(signups["capacity"].astype("int64") - used).clip(
+            lower=0))
+    result = matcher(signups, current=current.loc[seen, ["mentee_email", "mentor_email"]]
+                     .reset_index(drop=True), forbid=forbid, **match_options)
     found = result.pairs
     kept = found.merge(current[["mentee_email", "mentor_email"]], how="left", indicator=True)
     new = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
