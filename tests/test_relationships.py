@@ -302,3 +302,26 @@ def test_any_sequence_of_changes_follows_the_transition_table(requested):
                 status, changes = wanted, changes + 1
         assert store.pairs()["status"].iloc[0] == status
         assert len(pair_events(store, [1])) == changes + 1
+
+
+def test_rematch_with_the_real_engine_keeps_every_other_pair(sample_dir, tmp_path):
+    """Runs once the pairing engine (issue 3) is merged; skipped before."""
+    pytest.importorskip("toolkit.matching", reason="the pairing engine is not merged yet")
+    from toolkit.meetings import read_meetings, save_meetings
+    from toolkit.sample import SAMPLE_TODAY, sample_store
+
+    with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
+        save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
+        left = store.pairs(statuses=("active",)).iloc[4]
+        withdraw_pair(store, int(left["id"]), "2027-05-01", by="mentor",
+                      reason="workload or time")
+        before = store.pairs().set_index("id")
+        rematch = rematch_after_withdrawal(store, int(left["id"]))
+        assert rematch.person == left["mentee_email"]
+        assert len(rematch.current) == len(before) - 1
+        assert set(rematch.proposals["mentee_email"]) == {left["mentee_email"]}
+        assert left["mentor_email"] not in set(rematch.proposals["mentor_email"])
+        new = accept_rematch(store, rematch, "2027-05-10")
+        after = store.pairs().set_index("id")
+        columns = ["mentee_email", "mentor_email", "status", "start_date"]
+        pd.testing.assert_frame_equal(before[columns], after.drop(index=new)[columns])
