@@ -107,3 +107,18 @@ def test_renewal_panel_renews_when_both_agree(store):
     panel.button.click()
     assert panel.result["status"] == "renewed"
     assert panel.last_message[1].startswith("Pair 1 is renewed until 2028-10-01")
+
+
+def test_everything_copes_with_a_store_without_pairs(tmp_path):
+    from toolkit.store import Store
+
+    with Store(tmp_path / "empty.sqlite") as empty:
+        assert WarningsPanel(empty, TODAY).result.empty
+        assert StatusPanel(empty, TODAY).result.empty
+        assert TimelinePanel(empty, TODAY).result is not None
+        panel = MeetingPanel(empty, TODAY)
+        panel.button.click()
+        assert panel.last_message == ("warning",
+                                      "There is no running pair to record a meeting for.")
+        for cls in (WithdrawalPanel, RenewalPanel):
+            assert cls(empty, TODAY).pair.value is None
