@@ -31,7 +31,8 @@ def load_agreement_template(path: str | Path | None = None) -> str:
     The template is Markdown: ``#`` and ``##`` headings, ``- `` bullet points, ``**bold**``
     words, and fields in braces (``{mentee_name}``, ``{mentee_department}``,
     ``{mentor_name}``, ``{mentor_department}``, ``{start}``, ``{term_end}``,
-    ``{term_months}``, ``{target}``, ``{pair_id}``) that are filled in for each pair.
+    ``{term_months}``, ``{renewal_text}``, ``{target}``, ``{pair_id}``) that are filled in
+    for each pair.
 
     Examples
     --------
@@ -67,16 +68,27 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     -------
     pandas.DataFrame
         One row per pair: ``pair_id, mentee_name, mentee_department, mentor_name,
-        mentor_department, start, term_end, term_months, target``.
+        mentor_department, start, term_end, term_months, target, renewal_text``.
     """
     lifecycle = lifecycle or Lifecycle()
     cols = ["pair_id", "mentee_name", "mentee_department", "mentor_name", "mentor_department",
             "start", "term_end"]
-    out = pairs[cols].copy()
+    out = pairs[cols].copy().reset_index(drop=True)
+    pairs = pairs.reset_index(drop=True)
     out["start"] = out["start"].fillna("to be agreed")
     out["term_end"] = out["term_end"].fillna("to be agreed")
     out["term_months"] = str(lifecycle.term_months)
     out["target"] = str(target)
+    times = {1: "once", 2: "twice"}.get(lifecycle.max_renewals,
+                                       f"up to {lifecycle.max_renewals} times")
+    renewals = pairs["renewals"].fillna(0).astype(int).to_numpy()
+    left = lifecycle.max_renewals - renewals
+    out["renewal_text"] = [
+        f"it can be renewed {times}, for {lifecycle.renewal_months} more months, if you both wish"
+        if r == 0 and n > 0 else
+        f"it can be renewed again, for {lifecycle.renewal_months} more months, if you both wish"
+        if n > 0 else "it cannot be renewed again" if r > 0 else "it cannot be renewed"
+        for r, n in zip(renewals, left, strict=True)]
     return out.astype(str).reset_index(drop=True)
 
 
