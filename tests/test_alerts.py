@@ -11,6 +11,7 @@ from toolkit.alerts import (
     check_pairs,
     check_store,
     draft_messages,
+    load_settings,
     load_templates,
     status_table,
 )
@@ -210,3 +211,21 @@ def test_status_table_and_the_status_command(tmp_path, capsys):
     assert "No warnings on 2026-10-02" in capsys.readouterr().out
     assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "soon"]) == 2
     assert "'today' must be a date" in capsys.readouterr().err
+
+
+def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"first_meeting_weeks": 20, "term_months": 6}', encoding="utf-8")
+    rules, lifecycle = load_settings(settings)
+    assert (rules.first_meeting_weeks, lifecycle.term_months) == (20, 6)
+    with make_store(tmp_path):
+        pass
+    store = str(tmp_path / "scheme.sqlite")
+    assert main(["status", "--store", store, "--today", "2026-12-01", "--settings",
+                 str(settings)]) == 0
+    assert "No warnings" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text('{"weeks": 3}', encoding="utf-8")
+    assert main(["status", "--store", store, "--settings", str(tmp_path / "bad.json")]) == 2
+    assert "Unknown setting(s) ['weeks']" in capsys.readouterr().err
+    with pytest.raises(SettingsError, match="'pace' must be a list"):
+        load_settings({"pace": [4, 1]})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = [
     "check_store",
     "draft_messages",
     "format_warnings",
+    "load_settings",
     "load_templates",
     "meeting_counts",
     "status_table",
@@ -133,6 +135,58 @@ class AlertRules:
             {"rule": name, "title": title, "checks": text.format(**values),
              "enabled": name in self.enabled}
             for name, (title, text) in RULES.items()])
+
+
+def load_settings(source: str | Path | dict | None) -> tuple[AlertRules, Lifecycle]:
+    """Read the warning rules' and the lifecycle's settings from a JSON file (or a dict).
+
+    Any of ``first_meeting_weeks``, ``pace`` (a list of [months, meetings]),
+    ``cancellations_in_a_row``, ``term_end_days``, ``mentor_withdrawals_min``, ``enabled``
+    (a list of rule names), ``term_months``, ``renewal_months`` and ``max_renewals``; the
+    rest keep their defaults.
+
+    Raises
+    ------
+    SettingsError
+        If the file cannot be read or names a setting that does not exist.
+
+    Examples
+    --------
+    >>> rules, lifecycle = load_settings({"pace": [[6, 1], [12, 2]], "max_renewals": 0})
+    >>> rules.pace, lifecycle.max_renewals
+    (((6, 1), (12, 2)), 0)
+    """
+    if source is None:
+        return AlertRules(), Lifecycle()
+    if isinstance(source, dict):
+        data = source
+    else:
+        path = Path(source)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise SettingsError(f"The settings file '{path}' does not exist: check the path."
+                                ) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SettingsError(f"The settings file '{path}' is not valid JSON ({exc}).") from None
+        if not isinstance(data, dict):
+            raise SettingsError(f"The settings file '{path}' must hold one JSON object.")
+    rule_names = {f.name for f in fields(AlertRules)}
+    life_names = {f.name for f in fields(Lifecycle)}
+    unknown = sorted(set(data) - rule_names - life_names)
+    if unknown:
+        raise SettingsError(f"Unknown setting(s) {unknown}; the settings are "
+                            f"{sorted(rule_names | life_names)}.")
+    rules = {k: v for k, v in data.items() if k in rule_names}
+    if "pace" in rules:
+        try:
+            rules["pace"] = tuple((int(m), int(n)) for m, n in rules["pace"])
+        except (TypeError, ValueError):
+            raise SettingsError("'pace' must be a list of [months, meetings] pairs, such as "
+                                "[[4, 1], [8, 2], [12, 3]].") from None
+    if "enabled" in rules:
+        rules["enabled"] = tuple(rules["enabled"])
+    return AlertRules(**rules), Lifecycle(**{k: v for k, v in data.items() if k in life_names})
 
 
 def meeting_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) -> pd.DataFrame:

@@ -137,8 +137,9 @@ class WarningsPanel(Panel):
         """Run the rules again."""
         self.clear_messages()
         warnings = check_store(self.store, self.today, self.rules, lifecycle=self.lifecycle)
-        warnings["message"] = draft_messages(warnings, pair_table(self.store), self.templates,
-                                             self.rules, self.lifecycle)
+        pairs = pair_table(self.store, lifecycle=self.lifecycle)
+        warnings["message"] = draft_messages(warnings, pairs, self.templates, self.rules,
+                                             self.lifecycle)
         self.result = warnings
         if warnings.empty:
             self.ok(f"No warnings on {self.today.isoformat()}: every pair is on track.")
@@ -174,9 +175,10 @@ class TimelinePanel(Panel):
     """
 
     def __init__(self, store: Store, today: date | str | None = None,
-                 rules: AlertRules | None = None) -> None:
+                 rules: AlertRules | None = None, lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
         self.store, self.today, self.rules = store, _today(today), rules or AlertRules()
+        self.lifecycle = lifecycle
         self.view = widgets.Dropdown(
             options=[("each pair's meetings (all running pairs)", "timeline"),
                      ("each pair's meetings (pairs with a warning)", "warned"),
@@ -194,13 +196,14 @@ class TimelinePanel(Panel):
         from .meetings import meetings
 
         self.clear_messages()
-        pairs, meets = pair_table(self.store), meetings(self.store)
+        pairs, meets = pair_table(self.store, lifecycle=self.lifecycle), meetings(self.store)
         if self.view.value == "pace":
             fig = plot_pace(pairs, meets, self.today, self.rules)
         else:
             ids = None
             if self.view.value == "warned":
-                warned = check_store(self.store, self.today, self.rules)["pair_id"]
+                warned = check_store(self.store, self.today, self.rules,
+                                     lifecycle=self.lifecycle)["pair_id"]
                 ids = sorted(int(i) for i in warned.dropna().unique())
             fig = plot_meeting_timeline(pairs, meets, self.today, self.rules, pair_ids=ids)
         self.result = fig
@@ -253,9 +256,11 @@ class MeetingImportPanel(Panel):
     """
 
     def __init__(self, store: Store, path: str | Path, today: date | str | None = None,
-                 mapping: dict | str | Path | None = None, sheet: str | None = None) -> None:
+                 mapping: dict | str | Path | None = None, sheet: str | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
         self.store, self.path, self.today = store, Path(path), _today(today)
+        self.lifecycle = lifecycle
         self.mapping, self.sheet, self.saved = mapping, sheet, 0
         self.button = widgets.Button(description="Record the good rows", button_style="primary")
         self.button.on_click(lambda _b: self.save())
@@ -267,7 +272,8 @@ class MeetingImportPanel(Panel):
     def check(self) -> Any:
         """Read and check the export against the store."""
         self.clear_messages()
-        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet)
+        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
+                                    lifecycle=self.lifecycle)
         for notice in self.result.notices:
             self.info(notice)
         if self.result.ok:
@@ -286,7 +292,7 @@ class MeetingImportPanel(Panel):
         """Record the good rows (first meetings confirm proposed pairs)."""
         if self.result is None:
             return 0
-        self.saved = save_meetings(self.store, self.result)
+        self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
         self.ok(f"Recorded {self.saved} meeting(s).")
         self.check()
         return self.saved
@@ -298,9 +304,10 @@ class MeetingPanel(Panel):
     ``result`` is 1 when the last click recorded a meeting, 0 when it was already recorded.
     """
 
-    def __init__(self, store: Store, today: date | str | None = None) -> None:
+    def __init__(self, store: Store, today: date | str | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today = store, _today(today)
+        self.store, self.today, self.lifecycle = store, _today(today), lifecycle
         self.pair = widgets.Dropdown(options=_pair_options(store, OPEN_STATUSES),
                                      description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
@@ -325,7 +332,8 @@ class MeetingPanel(Panel):
             return 0
         self.result = record_meeting(self.store, self.pair.value, self.date.value,
                                      self.status.value, self.cancelled_by.value,
-                                     self.note.value, today=self.today)
+                                     self.note.value, today=self.today,
+                                     lifecycle=self.lifecycle)
         if self.result:
             self.ok(f"Recorded a {self.status.value} meeting of pair {self.pair.value} on "
                     f"{self.date.value}.")

@@ -22,14 +22,17 @@ def _existing_store(path: str):
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the early warnings of a store's pairs; exit 0 (warnings are not errors)."""
-    from .alerts import check_store, draft_messages, format_warnings
+    from .alerts import check_store, draft_messages, format_warnings, load_settings, load_templates
     from .meetings import _today
     from .relationships import pair_table
 
     today = _today(args.today)
+    rules, lifecycle = load_settings(args.settings)
+    templates = load_templates(args.templates) if args.drafts else None
     with _existing_store(args.store) as store:
-        warnings = check_store(store, today, cohort=args.cohort)
-        drafts = draft_messages(warnings, pair_table(store)) if args.drafts else None
+        warnings = check_store(store, today, rules, cohort=args.cohort, lifecycle=lifecycle)
+        drafts = (draft_messages(warnings, pair_table(store, lifecycle=lifecycle), templates,
+                                 rules, lifecycle) if args.drafts else None)
         running = len(store.pairs(cohort=args.cohort, scheme="mentoring",
                                   statuses=("proposed", "active", "renewed")))
     print(f"{running} running pair(s) in '{args.store}'.")
@@ -53,6 +56,12 @@ def add_status(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cohort", metavar="C", help="only this cohort's pairs")
     p.add_argument("--drafts", action="store_true",
                    help="also print a drafted message for each warning")
+    p.add_argument("--settings", metavar="FILE",
+                   help="JSON object of rule and term settings, e.g. "
+                   '{"first_meeting_weeks": 4, "pace": [[4, 1], [8, 2], [12, 3]], '
+                   '"term_end_days": 45, "max_renewals": 1}')
+    p.add_argument("--templates", metavar="DIR",
+                   help="folder with your own message templates (alert_<rule>.txt)")
     p.set_defaults(handler=cmd_status)
 
 
