@@ -153,6 +153,7 @@ def test_answers_from_an_earlier_term_do_not_count(store):
     # In the renewed term, one answer alone must not renew the pair again.
     pair = record_renewal_answer(store, 1, "mentor", True, "2028-09-01", lifecycle)
     assert (pair["status"], pair["renewals"]) == ("renewed", 1)
+    assert renewal_answers(store).to_numpy().tolist() == [[1, "", "yes"]]
 
 
 def test_a_yes_beyond_the_renewal_limit_is_refused_and_not_recorded(store):

@@ -456,12 +456,32 @@ def withdraw_pair(store: Store, pair_id: int, on_date: date | str, by: str,
 
 
 def renewal_answers(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame:
-    """Return the latest renewal answer of each party of each pair.
+    """Return each party's renewal answer given in the pair's current term.
 
-    Columns ``pair_id, mentee, mentor`` (``"yes"``, ``"no"`` or ``""`` when not answered).
+    Answers given before the pair's last change of status (e.g. before it was renewed) do
+    not count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pair_id, mentee, mentor`` (``"yes"``, ``"no"`` or ``""`` when not answered), for
+        the pairs with at least one such answer.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
+    ...     start_date="2026-10-05")
+    >>> _ = record_renewal_answer(store, pid, "mentor", False, "2027-09-01")
+    >>> renewal_answers(store).to_numpy().tolist()
+    [[1, '', 'no']]
     """
     events = pair_events(store, pair_ids)
-    answers = events[events["reason"] == _ANSWER]
+    changes = events[events["from_status"].fillna("") != events["to_status"]]
+    last_change = events["pair_id"].map(changes.groupby("pair_id")["id"].max()).fillna(0)
+    answers = events[(events["reason"] == _ANSWER) & (events["id"] > last_change)]
     parsed = answers["note"].str.extract(r"^(?P<party>mentee|mentor)=(?P<answer>yes|no)")
     parsed["pair_id"] = answers["pair_id"]
     latest = parsed.dropna().drop_duplicates(["pair_id", "party"], keep="last")
