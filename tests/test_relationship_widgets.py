@@ -69,6 +69,9 @@ def test_meeting_panels_record_and_report(store, tmp_path):
     assert imported.result.problems["row"].tolist() == [3]
     imported.button.click()
     assert imported.saved == 1
+    assert imported.last_message[0] == "warning"  # the bad row is still to be corrected
+    imported.button.click()  # a second click records nothing twice
+    assert imported.saved == 0
     assert len(meetings(store)) == 2
 
 

@@ -375,6 +375,14 @@ def save_meetings(store: Store, result: MeetingImport | pd.DataFrame, activate: 
         return 0
     now = _now()
     with store.transaction() as conn:
+        # Checked again inside the transaction, so a meeting is never recorded twice, even
+        # when two sessions import the same export at once.
+        stored = meetings(store)[["pair_id", "on_date", "status"]].drop_duplicates()
+        fresh = frame.merge(stored, how="left", on=["pair_id", "on_date", "status"],
+                            indicator=True)["_merge"] == "left_only"
+        frame = frame[fresh.to_numpy()]
+        if frame.empty:
+            return 0
         conn.executemany(
             "INSERT INTO meetings (pair_id, on_date, status, cancelled_by, note, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

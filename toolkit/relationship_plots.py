@@ -40,7 +40,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
     One row per pair (labelled by pair number, never by name): a grey bar from the start of
     the term to today, a dot per held meeting, a cross per cancelled one, and dotted lines
     at the pace's checkpoints (1 by month 4, 2 by month 8, 3 by month 12 by default). Pairs
-    behind the pace have their label in red.
+    behind the pace have their label in orange (colour-blind-safe palette).
 
     Parameters
     ----------
@@ -114,7 +114,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
     ax.legend(handles=[
         Line2D([], [], marker="o", linestyle="", color=_HELD, label="held"),
         Line2D([], [], marker="x", linestyle="", color=_CANCELLED, label="cancelled"),
-        Line2D([], [], linestyle="", label="red label: behind the pace", color=_BEHIND),
+        Line2D([], [], linestyle="", label="orange label: behind the pace", color=_BEHIND),
     ], loc="lower right", fontsize=8, framealpha=0.9)
     ax.set_title(f"Meetings of {n} running pair(s)", loc="left", pad=16)
     return fig

@@ -51,6 +51,11 @@ __all__ = [
 _WIDE = {"description_width": "160px"}
 
 
+def _button(description: str, style: str = "", disabled: bool = False) -> widgets.Button:
+    return widgets.Button(description=description, button_style=style, disabled=disabled,
+                          layout=widgets.Layout(width="230px"))
+
+
 def figure_widget(fig: Any) -> widgets.Image:
     """Render a matplotlib Figure as a PNG image widget (works without any backend)."""
     buffer = io.BytesIO()
@@ -226,7 +231,7 @@ class AgreementPanel(Panel):
             layout=widgets.Layout(width="820px", height="160px"))
         self.docx = widgets.Checkbox(value=True, description="Word (.docx)")
         self.markdown = widgets.Checkbox(value=True, description="Markdown (.md)")
-        self.button = widgets.Button(description="Write agreements", button_style="primary")
+        self.button = _button("Write agreements", "primary")
         self.button.on_click(lambda _b: self.write())
         self.widget = widgets.VBox([
             widgets.HTML("Choose pairs (Ctrl/Cmd-click for several), or none for every "
@@ -262,18 +267,22 @@ class MeetingImportPanel(Panel):
         self.store, self.path, self.today = store, Path(path), _today(today)
         self.lifecycle = lifecycle
         self.mapping, self.sheet, self.saved = mapping, sheet, 0
-        self.button = widgets.Button(description="Record the good rows", button_style="primary")
+        self.button = _button("Record the good rows", "primary")
         self.button.on_click(lambda _b: self.save())
         self.problems_view = widgets.VBox()
         self.widget = widgets.VBox([self.messages, self.problems_view, self.button])
         self.check()
 
+    def _read(self) -> Any:
+        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
+                                    lifecycle=self.lifecycle)
+        return self.result
+
     @safely
     def check(self) -> Any:
         """Read and check the export against the store."""
         self.clear_messages()
-        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
-                                    lifecycle=self.lifecycle)
+        self._read()
         for notice in self.result.notices:
             self.info(notice)
         if self.result.ok:
@@ -292,9 +301,14 @@ class MeetingImportPanel(Panel):
         """Record the good rows (first meetings confirm proposed pairs)."""
         if self.result is None:
             return 0
+        self.clear_messages()
         self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
-        self.ok(f"Recorded {self.saved} meeting(s).")
-        self.check()
+        source, problems = self.result.source, self.result.problems
+        self._read()  # what is left to record: nothing, until the export changes
+        self.ok(f"Recorded {self.saved} meeting(s) from '{source}'.")
+        if not problems.empty:
+            self.warn(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
+                      "correct them in the export and run this again.")
         return self.saved
 
 
@@ -318,7 +332,7 @@ class MeetingPanel(Panel):
                                              value="", description="Cancelled by", style=_WIDE)
         self.note = widgets.Text(description="Note (private)", style=_WIDE,
                                  layout=widgets.Layout(width="820px"))
-        self.button = widgets.Button(description="Record meeting", button_style="primary")
+        self.button = _button("Record meeting", "primary")
         self.button.on_click(lambda _b: self.record())
         self.widget = widgets.VBox([self.pair, self.date, self.status, self.cancelled_by,
                                     self.note, self.button, self.messages])
@@ -375,11 +389,9 @@ class WithdrawalPanel(Panel):
         self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
         self.note = widgets.Text(description="Note (private)", style=_WIDE,
                                  layout=widgets.Layout(width="820px"))
-        self.button = widgets.Button(description="Record withdrawal", button_style="warning")
-        self.propose_button = widgets.Button(description="Propose a new partner",
-                                             disabled=True)
-        self.accept_button = widgets.Button(description="Accept the proposal",
-                                            button_style="success", disabled=True)
+        self.button = _button("Record withdrawal", "warning")
+        self.propose_button = _button("Propose a new partner", disabled=True)
+        self.accept_button = _button("Accept the proposal", "success", disabled=True)
         self.button.on_click(lambda _b: self.withdraw())
         self.propose_button.on_click(lambda _b: self.propose())
         self.accept_button.on_click(lambda _b: self.accept())
@@ -454,7 +466,7 @@ class RenewalPanel(Panel):
         self.mentor = widgets.ToggleButtons(options=["not yet", "yes", "no"], value="not yet",
                                             description="Mentor renews?", style=_WIDE)
         self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
-        self.button = widgets.Button(description="Record answers", button_style="primary")
+        self.button = _button("Record answers", "primary")
         self.button.on_click(lambda _b: self.record())
         self.answers = widgets.VBox()
         self.widget = widgets.VBox([self.pair, self.mentee, self.mentor, self.date, self.button,

@@ -374,13 +374,15 @@ def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "
         for stale in Path(store_path).parent.glob(Path(store_path).name + "*"):
             stale.unlink()
     store = Store(store_path)
-    if store.pairs(scheme="mentoring").empty:
-        if not store.cohorts():
-            signups = read_signups(sample_dir / "signups.csv")
-            signups.raise_for_problems()
-            store.save_signups(signups.people, cohort, signups.source, signups.sha256)
-        pairs = pd.read_csv(sample_dir / "sample_pairs.csv", dtype=str)
-        with store.transaction():
+    signups = read_signups(sample_dir / "signups.csv")
+    signups.raise_for_problems()
+    pairs = pd.read_csv(sample_dir / "sample_pairs.csv", dtype=str)
+    # One transaction, the check included: two sessions opening the sample at once (a notebook
+    # and its app) cannot both add the pairs.
+    with store.transaction():
+        if store.pairs(scheme="mentoring").empty:
+            if not store.cohorts():
+                store.save_signups(signups.people, cohort, signups.source, signups.sha256)
             for start, group in pairs.groupby("start_date", sort=True):
                 store.add_pairs(group[["mentee_email", "mentor_email"]], cohort,
                                 settings={"made_by": "sample_pairs"}, start_date=str(start))
@@ -392,6 +394,7 @@ def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
 
     Pairs not in the store, or already finished, are skipped.
     """
+    from .errors import LifecycleError
     from .relationships import withdraw_pair
 
     gone = pd.read_csv(Path(sample_dir) / "withdrawals.csv", dtype=str)
@@ -399,8 +402,11 @@ def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
     found = gone.merge(running, on=["mentee_email", "mentor_email"])
     ids = []
     for rec in found.to_dict("records"):
-        withdraw_pair(store, int(rec["id"]), rec["date"], by=rec["withdrawn_by"],
-                      reason=rec["reason"])
+        try:
+            withdraw_pair(store, int(rec["id"]), rec["date"], by=rec["withdrawn_by"],
+                          reason=rec["reason"])
+        except LifecycleError:  # finished meanwhile (by another session): nothing to do
+            continue
         ids.append(int(rec["id"]))
     return ids
 
