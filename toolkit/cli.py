@@ -155,6 +155,11 @@ def _add_meetings(sub: argparse._SubParsersAction) -> None:
     from .relationships_cli import add_meetings
 
     add_meetings(sub)
+# -- coaching -------------------------------------------------------------------------------
+def _add_coaching(sub: argparse._SubParsersAction) -> None:
+    from .coaching_round import add_coaching_command
+
+    add_coaching_command(sub)
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -163,6 +168,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_demo,
     _add_status,
     _add_meetings,
+    _add_coaching,
 ]
 
 

@@ -125,6 +125,62 @@ MIGRATIONS: list[str] = [
         recorded_at TEXT NOT NULL
     );
     """,
+    # 2: coaching: requests as triaged, the coach pool, sessions and objective scores.
+    """
+    CREATE TABLE coaching_requests (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL,
+        grade TEXT NOT NULL,
+        line_manager_email TEXT,
+        manager_approved INTEGER NOT NULL DEFAULT 0,
+        cost_approved INTEGER NOT NULL DEFAULT 0,
+        need TEXT NOT NULL DEFAULT '[]',
+        objectives TEXT NOT NULL DEFAULT '[]',
+        meeting_mode TEXT NOT NULL DEFAULT 'either',
+        requested_on TEXT,
+        route TEXT,
+        status TEXT,
+        reason TEXT,
+        outcome TEXT,
+        coach_email TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_coaches (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL,
+        pool TEXT NOT NULL CHECK (pool IN ('internal', 'external')),
+        capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity >= 0),
+        specialisms TEXT NOT NULL DEFAULT '[]',
+        cost_per_session REAL NOT NULL DEFAULT 0,
+        meeting_mode TEXT NOT NULL DEFAULT 'either',
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_sessions (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        on_date TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('chemistry', 'session')),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (pair_id, on_date, kind)
+    );
+    CREATE TABLE coaching_objectives (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 3),
+        objective TEXT NOT NULL DEFAULT '',
+        start_score INTEGER CHECK (start_score BETWEEN 1 AND 10),
+        end_score INTEGER CHECK (end_score BETWEEN 1 AND 10),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, number)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
