@@ -69,6 +69,15 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     pandas.DataFrame
         One row per pair: ``pair_id, mentee_name, mentee_department, mentor_name,
         mentor_department, start, term_end, term_months, target, renewal_text``.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [7], "mentee_name": ["Ada"],
+    ...     "mentee_department": ["Maths"], "mentor_name": ["Bo"],
+    ...     "mentor_department": ["Physics"], "start": ["2026-10-05"],
+    ...     "term_end": ["2027-10-05"], "renewals": [0]})
+    >>> agreement_fields(pairs).loc[0, "renewal_text"]
+    'it can be renewed once, for 12 more months, if you both wish'
     """
     lifecycle = lifecycle or Lifecycle()
     cols = ["pair_id", "mentee_name", "mentee_department", "mentor_name", "mentor_department",

@@ -323,7 +323,18 @@ def _pairs_for_check(store: Store, lifecycle: Lifecycle | None = None) -> pd.Dat
 
 
 def meetings(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame:
-    """Return the recorded meetings (``id, pair_id, on_date, status, cancelled_by, note``)."""
+    """Return the recorded meetings (``id, pair_id, on_date, status, cancelled_by, note``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> _ = record_meeting(store, pid, "2026-11-02", "cancelled", "mentor", today="2027-01-01")
+    >>> meetings(store)[["pair_id", "on_date", "status", "cancelled_by"]].to_numpy().tolist()
+    [[1, '2026-11-02', 'cancelled', 'mentor']]
+    """
     frame = store.query("SELECT id, pair_id, on_date, status, cancelled_by, note FROM meetings "
                         "ORDER BY pair_id, on_date, id")
     if pair_ids is not None:
@@ -368,7 +379,12 @@ def save_meetings(store: Store, result: MeetingImport | pd.DataFrame, activate: 
     """Record the good meetings of an import in one transaction; return how many.
 
     With ``activate`` (default), a proposed pair's first held meeting confirms it: the
-    pair becomes active on that date, recorded in its audit trail.
+    pair becomes active on that date, recorded in its audit trail. Meetings already in the
+    store are skipped (checked inside the transaction).
+
+    Examples
+    --------
+    See :func:`read_meetings`.
     """
     frame = result.meetings if isinstance(result, MeetingImport) else result
     if frame.empty:

@@ -57,7 +57,14 @@ def _button(description: str, style: str = "", disabled: bool = False) -> widget
 
 
 def figure_widget(fig: Any) -> widgets.Image:
-    """Render a matplotlib Figure as a PNG image widget (works without any backend)."""
+    """Render a matplotlib Figure as a PNG image widget (works without any backend).
+
+    Examples
+    --------
+    >>> from toolkit.figures import new_figure
+    >>> figure_widget(new_figure(figsize=(2, 1))).format
+    'png'
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
     return widgets.Image(value=buffer.getvalue(), format="png")
@@ -80,6 +87,18 @@ class StatusPanel(Panel):
     """Every pair with its status, term and meetings so far; filter by status.
 
     ``result`` is the table shown.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
+    ...     panel = StatusPanel(store, "2027-01-01")
+    >>> panel.result[["pair_id", "status", "held"]].to_numpy().tolist()
+    [[1, 'proposed', 0]]
     """
 
     def __init__(self, store: Store, today: date | str | None = None,
@@ -113,6 +132,18 @@ class WarningsPanel(Panel):
 
     ``result`` is the warnings table with a ``message`` column; ``draft`` is the text box
     holding the chosen warning's message.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
+    ...     panel = WarningsPanel(store, "2027-01-01")
+    >>> panel.result["rule"].tolist(), panel.draft.value.splitlines()[0]
+    (['no_first_meeting'], 'Subject: Your mentoring pair: has your first meeting taken place?')
     """
 
     def __init__(self, store: Store, today: date | str | None = None,

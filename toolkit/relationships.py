@@ -146,6 +146,16 @@ def pair_events(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame
     """Return the audit trail of pairs: every change and answer, oldest first.
 
     Columns ``id, pair_id, from_status, to_status, on_date, reason, note, recorded_at``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> _ = confirm_first_meeting(store, pid, "2026-10-20")
+    >>> pair_events(store)[["to_status", "on_date"]].to_numpy().tolist()
+    [['proposed', '2026-10-05'], ['active', '2026-10-20']]
     """
     if pair_ids is None:
         return store.query("SELECT * FROM pair_events ORDER BY pair_id, id")
@@ -179,6 +189,15 @@ def pair_table(store: Store, cohort: str | None = None, scheme: str | None = "me
         Columns ``pair_id, cohort, scheme, status, mentee_email, mentee_name,
         mentee_department, mentor_email, mentor_name, mentor_department, start,
         term_start, term_end, renewals``, sorted by pair id.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> pair_table(store)[["pair_id", "mentee_name", "start", "term_end"]].to_numpy().tolist()
+    [[1, 'a@example.org', '2026-10-05', '2027-10-05']]
     """
     lifecycle = lifecycle or Lifecycle()
     pairs = store.pairs(cohort=cohort, scheme=scheme, statuses=statuses)
@@ -579,6 +598,17 @@ def current_pairs(store: Store, cohort: str | None = None,
 
     Columns ``pair_id, mentee_email, mentor_email``; pass them to the pairing engine's
     ``current=`` so they are kept and use up mentors' capacity.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> ids = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
+    ...     "mentor_email": ["b@example.org", "d@example.org"]}), "2026",
+    ...     start_date="2026-10-05")
+    >>> _ = withdraw_pair(store, ids[0], "2026-11-01", by="mentee")
+    >>> current_pairs(store)["pair_id"].tolist()
+    [2]
     """
     pairs = store.pairs(cohort=cohort, scheme=scheme, statuses=OPEN_STATUSES)
     return (pairs.rename(columns={"id": "pair_id"})[["pair_id", "mentee_email", "mentor_email"]]
@@ -702,6 +732,25 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     ------
     LifecycleError
         If the pair is not withdrawn, or the pairing engine is not available.
+
+    Examples
+    --------
+    A stand-in for the engine that offers the mentee the first free mentor:
+
+    >>> import tempfile, pathlib, types
+    >>> def engine(signups, current, forbid):
+    ...     return types.SimpleNamespace(pairs=pd.DataFrame({
+    ...         "mentee_email": ["a@example.org"], "mentor_email": ["e@example.org"],
+    ...         "score": [0.8]}))
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> _ = withdraw_pair(store, pid, "2026-12-01", by="mentor")
+    >>> rematch = rematch_after_withdrawal(store, pid, matcher=engine)
+    >>> rematch.person, rematch.proposals["mentor_email"].tolist()
+    ('a@example.org', ['e@example.org'])
+    >>> accept_rematch(store, rematch, "2026-12-10")
+    [2]
     """
     pair = _pair(store, pair_id)
     if pair["status"] != "withdrawn":
@@ -768,6 +817,15 @@ def accept_rematch(store: Store, rematch: Rematch, start_date: date | str,
     -------
     list of int
         The new pairs' ids.
+
+    Raises
+    ------
+    LifecycleError
+        If the re-match proposed nobody.
+
+    Examples
+    --------
+    See :func:`rematch_after_withdrawal`.
     """
     if rematch.proposals.empty:
         raise LifecycleError(

@@ -629,6 +629,17 @@ def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
     """Record the sample scheme's withdrawals (``withdrawals.csv``); return the pairs' ids.
 
     Pairs not in the store, or already finished, are skipped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder / "sample")
+    >>> store = sample_store(folder / "s.sqlite", folder / "sample")
+    >>> len(record_sample_withdrawals(store, folder / "sample"))
+    1
+    >>> record_sample_withdrawals(store, folder / "sample")
+    []
     """
     from .errors import LifecycleError
     from .relationships import withdraw_pair
