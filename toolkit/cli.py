@@ -144,6 +144,17 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_demo)
 
 
+# -- status and meetings (relationships through the year) ----------------------------------
+def _add_status(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_status
+
+    add_status(sub)
+
+
+def _add_meetings(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_meetings
+
+    add_meetings(sub)
 # -- coaching -------------------------------------------------------------------------------
 def _add_coaching(sub: argparse._SubParsersAction) -> None:
     from .coaching_round import add_coaching_command
@@ -171,6 +182,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
+    _add_status,
+    _add_meetings,
     _add_coaching,
     _add_draw,
 ]

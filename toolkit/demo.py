@@ -50,6 +50,47 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_relationships(ctx: DemoContext) -> None:
+    from .agreements import write_agreements
+    from .alerts import check_store, format_warnings
+    from .meetings import meetings, read_meetings, save_meetings
+    from .relationship_plots import plot_meeting_timeline
+    from .relationships import pair_table
+    from .sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from .store import Store
+
+    print(f"Step: follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
+    with Store(ctx.store_path) as store:
+        had_pairs = not store.pairs(scheme="mentoring").empty
+    if not had_pairs:
+        print("  No pairs in the store yet: using the sample pairs (sample_pairs.csv).")
+    with sample_store(ctx.store_path, ctx.sample, COHORT) as store:
+        broken = read_meetings(ctx.sample / "meetings_with_problems.csv", store, SAMPLE_TODAY)
+        print(f"  A meetings export with mistakes: {len(broken.problems)} problem(s), each "
+              "with its row:")
+        print("    " + format_problems(broken.problems, width=96).replace("\n", "\n    "))
+        result = read_meetings(ctx.sample / "meetings.csv", store, SAMPLE_TODAY)
+        saved = save_meetings(store, result)
+        print(f"  Recorded {saved} meeting(s) from meetings.csv"
+              + (f"; {result.problems['row'].nunique()} row(s) set aside with problems "
+                 "(pairs not in the store?)." if not result.ok else ", no problems."))
+        withdrawn = record_sample_withdrawals(store, ctx.sample)
+        print(f"  Recorded {len(withdrawn)} withdrawal(s).")
+        statuses = store.pairs(scheme="mentoring")["status"].value_counts().sort_index()
+        print("  Pairs by status: " + ", ".join(f"{v} {k}" for k, v in statuses.items()) + ".")
+        warnings = check_store(store, SAMPLE_TODAY)
+        print("    " + format_warnings(warnings, SAMPLE_TODAY).replace("\n", "\n    "))
+        agreements = write_agreements(store, ctx.out / "agreements",
+                                      statuses=("proposed", "active"))
+        print(f"  Wrote {len(agreements)} agreement(s) (.docx and .md) to "
+              f"'{ctx.out / 'agreements'}'.")
+        fig = plot_meeting_timeline(pair_table(store), meetings(store), SAMPLE_TODAY)
+        chart = ctx.out / "meetings_timeline.png"
+        fig.savefig(chart, dpi=90)
+    ctx.outputs["agreements"] = ctx.out / "agreements"
+    ctx.outputs["timeline"] = chart
+
+
 def _step_coaching(ctx: DemoContext) -> None:
     from .coaching import MatchSettings, save_coaching
     from .coaching_round import run_round, write_round
@@ -74,16 +115,19 @@ def _step_coaching(ctx: DemoContext) -> None:
     ctx.outputs["coach forms"] = written["forms"]
 
 
-
 def _step_unmentoring(ctx: DemoContext) -> None:
     from .draw_cli import demo_draws
 
     demo_draws(ctx)
 
 
-
 #: The demo's steps, in the order of a scheme lead's year.
-STEPS: list[Callable[[DemoContext], None]] = [_step_import, _step_coaching, _step_unmentoring]
+STEPS: list[Callable[[DemoContext], None]] = [
+    _step_import,
+    _step_relationships,
+    _step_unmentoring,
+    _step_coaching,
+]
 
 
 def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:
