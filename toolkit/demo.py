@@ -50,8 +50,42 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_pairing(ctx: DemoContext) -> None:
+    from .introductions import render_introductions, write_introductions
+    from .matching import match_mentors, run_summary, save_pairs
+    from .pairing_cli import write_match_outputs
+    from .signups import read_signups
+    from .store import Store
+
+    print("Step 2. Pair mentees with mentors")
+    signups = read_signups(ctx.sample / "signups.csv")
+    with Store(ctx.store_path) as store:
+        people = store.people(COHORT)
+        if people.empty:
+            people = signups.people
+        result = match_mentors(people)
+        ids = save_pairs(store, result, COHORT, extra_settings={"sha256": signups.sha256})
+    folder = ctx.out / "pairing"
+    written = write_match_outputs(result, folder, {
+        "input": {"file": str(ctx.sample / "signups.csv"), "sha256": signups.sha256,
+                  "rows_used": len(people), "rows_skipped": 0}})
+    drafts = write_introductions(render_introductions(result.pairs, people),
+                                 folder / "introductions")
+    print(f"  {run_summary(result)}")
+    print(f"  Saved {len(ids)} proposed pairs of cohort {COHORT} in the store; wrote "
+          f"{len(drafts)} introduction e-mail drafts.")
+    if len(result.pairs):
+        example = result.pairs["mentee_email"].iloc[0]
+        print("  Why one pair was made:\n    " + result.explain(example).replace(
+            "\n", "\n    "))
+    ctx.outputs["pairs"] = written["pairs"]
+    ctx.outputs["unmatched"] = written["unmatched"]
+    ctx.outputs["pairing_run"] = written["run"]
+    ctx.outputs["introductions"] = folder / "introductions"
+
+
 #: The demo's steps, in the order of a scheme lead's year.
-STEPS: list[Callable[[DemoContext], None]] = [_step_import]
+STEPS: list[Callable[[DemoContext], None]] = [_step_import, _step_pairing]
 
 
 def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:
