@@ -216,11 +216,11 @@ def eligibility(
     capacity = mentors["capacity"].to_numpy(dtype=np.int64) if "capacity" in mentors else (
         np.ones(len(mentors), dtype=np.int64))
     shape = (len(mentees), len(mentors))
+    e_dept, m_dept = _codes(_fold(mentees["department"]), _fold(mentors["department"]))
     rules = {
         "not_available": np.broadcast_to(capacity <= 0, shape).copy(),
         "not_more_senior": (m_level[None, :] - e_level[:, None]) < int(min_gap),
-        "same_department": _fold(mentees["department"])[:, None]
-        == _fold(mentors["department"])[None, :],
+        "same_department": e_dept[:, None] == m_dept[None, :],
         "line_management": chain_mask(e_mail, m_mail, manager_of),
         "forbidden": pair_mask(e_mail, m_mail, forbid),
         "paired_before": pair_mask(e_mail, m_mail, previous),
@@ -240,11 +240,19 @@ def _topic_matrix(topics: pd.Series, vocabulary: pd.Index) -> np.ndarray:
     return out
 
 
-def _gender_word(series: pd.Series) -> np.ndarray:
+def _codes(*arrays: np.ndarray) -> list[np.ndarray]:
+    """Replace text by integer codes shared across the arrays (fast to compare)."""
+    codes, _ = pd.factorize(np.concatenate(arrays))
+    bounds = np.cumsum([0, *(len(a) for a in arrays)])
+    return [codes[bounds[k]:bounds[k + 1]] for k in range(len(arrays))]
+
+
+def _gender_code(series: pd.Series) -> np.ndarray:
+    """Read a gender (or a preferred gender) as 1 woman, 2 man, 0 anything else."""
     folded = _fold(series)
-    out = np.full(len(folded), "", dtype=object)
-    out[np.isin(folded, ["woman", "female", "a woman", "women", "f"])] = "woman"
-    out[np.isin(folded, ["man", "male", "a man", "men", "m"])] = "man"
+    out = np.zeros(len(folded), dtype=np.int8)
+    out[np.isin(folded, ["woman", "female", "a woman", "women", "f"])] = 1
+    out[np.isin(folded, ["man", "male", "a man", "men", "m"])] = 2
     return out
 
 
@@ -304,10 +312,15 @@ def score_components(
     counts = te.sum(axis=1, keepdims=True)
     topics = (te @ tm.T) / np.maximum(counts, 1.0)
 
-    gap = (mentors["level"].to_numpy(dtype=np.int64)[None, :]
-           - mentees["level"].to_numpy(dtype=np.int64)[:, None])
-    distance = np.maximum(lo - gap, 0) + np.maximum(gap - hi, 0)
-    seniority = 1.0 / (1.0 + distance)
+    e_level = mentees["level"].to_numpy(dtype=np.int64)
+    m_level = mentors["level"].to_numpy(dtype=np.int64)
+    seniority = np.zeros((n, m))
+    if n and m:
+        # Few distinct gaps: score each once, then look the matrix up (no arithmetic per pair).
+        low = int(m_level.min() - e_level.max())
+        gaps = np.arange(low, int(m_level.max() - e_level.min()) + 1)
+        table = 1.0 / (1.0 + np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0))
+        seniority = table[(m_level - low)[None, :] - e_level[:, None]]
 
     def modes(frame: pd.DataFrame, count: int) -> np.ndarray:
         if "meeting_mode" not in frame:
@@ -316,13 +329,15 @@ def score_components(
         folded[folded == ""] = "either"
         return folded
 
-    e_mode, m_mode = modes(mentees, n)[:, None], modes(mentors, m)[None, :]
-    meeting = ((e_mode == m_mode) | (e_mode == "either") | (m_mode == "either")).astype(float)
+    e_mode, m_mode, either = _codes(modes(mentees, n), modes(mentors, m),
+                                    np.array(["either"], dtype=object))
+    e_mode, m_mode = e_mode[:, None], m_mode[None, :]
+    meeting = ((e_mode == m_mode) | (e_mode == either[0]) | (m_mode == either[0])).astype(float)
 
-    pref = (_gender_word(mentees["mentor_gender_preference"])
-            if "mentor_gender_preference" in mentees else np.full(n, "", dtype=object))
-    gender = _gender_word(mentors["gender"]) if "gender" in mentors else np.full(m, "", object)
-    gender_ok = ((pref[:, None] == "") | (pref[:, None] == gender[None, :])).astype(float)
+    pref = (_gender_code(mentees["mentor_gender_preference"])
+            if "mentor_gender_preference" in mentees else np.zeros(n, dtype=np.int8))
+    gender = _gender_code(mentors["gender"]) if "gender" in mentors else np.zeros(m, np.int8)
+    gender_ok = ((pref[:, None] == 0) | (pref[:, None] == gender[None, :])).astype(float)
     return {
         "topics": topics,
         "seniority": seniority,
