@@ -15,9 +15,6 @@ import importlib.util
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from .errors import RuleError, SettingsError
 
@@ -53,20 +50,28 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
     spread = float(score[eligible].max()) - low
     big = spread * k + 1.0
     wide = eligible[:, slots]
-    weight = np.where(wide, big + (score[:, slots] - low), 0.0)
+    # Cost to minimise: -(big + score - low) where allowed, 0 elsewhere (built in place).
+    cost = np.take(score, slots, axis=1)
+    cost += big - low
+    np.negative(cost, out=cost)
+    cost[~wide] = 0.0
     if method == "lapjv":
         import lap
 
-        _, x, _ = lap.lapjv(-weight, extend_cost=True)
+        _, x, _ = lap.lapjv(cost, extend_cost=True)
         rows = np.flatnonzero(x >= 0)
         cols = x[rows].astype(np.intp)
     else:
+        from scipy.optimize import linear_sum_assignment
+
         # Pad to a square so that every column is filled; then subtracting each column's
         # minimum changes no optimum and gives the solver a head start (exact, much faster
         # than plain repeated columns when many rows want the same columns).
         size = max(n, len(slots))
-        cost = np.zeros((size, size))
-        cost[:n, : len(slots)] = -weight
+        if size > n:
+            cost = np.vstack([cost, np.zeros((size - n, len(slots)))])
+        elif size > len(slots):
+            cost = np.hstack([cost, np.zeros((n, size - len(slots)))])
         cost -= cost.min(axis=0, keepdims=True)
         rows, cols = linear_sum_assignment(cost)
         real = (rows < n) & (cols < len(slots))
@@ -77,6 +82,9 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
 
 def _max_pairs(allowed: np.ndarray, capacity: np.ndarray) -> int:
     """Count the most pairs the allowed pairs and capacities admit (Hopcroft-Karp)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
     slots = np.repeat(np.arange(allowed.shape[1]), capacity)
     if len(slots) == 0 or not allowed.any():
         return 0
@@ -200,7 +208,7 @@ def solve_assignment(
         raise SettingsError(f"The method must be one of {', '.join(METHODS)} (got {method!r}).")
     if method == "auto":
         method = default_method()
-    if not np.isfinite(score[eligible]).all():
+    if not np.isfinite(score).all() and not np.isfinite(score[eligible]).all():
         raise SettingsError("Every eligible pair needs a finite score (found NaN or infinity).")
 
     fixed_r, fixed_c = _as_index_pairs(locked, n, m)
@@ -220,8 +228,11 @@ def solve_assignment(
     allowed = eligible & free[:, None] & (left > 0)[None, :]
     rows_on = np.flatnonzero(allowed.any(axis=1))
     cols_on = np.flatnonzero(allowed.any(axis=0))
-    sub_allowed = allowed[np.ix_(rows_on, cols_on)]
-    sub_score = score[np.ix_(rows_on, cols_on)]
+    if len(rows_on) == n and len(cols_on) == m:  # nothing to leave out: no copies
+        sub_allowed, sub_score = allowed, score
+    else:
+        sub_allowed = allowed[np.ix_(rows_on, cols_on)]
+        sub_score = score[np.ix_(rows_on, cols_on)]
     # Nobody can take more rows than there are rows that may go to them: exact, and smaller.
     sub_cap = np.minimum(left[cols_on], sub_allowed.sum(axis=0))
 

@@ -225,7 +225,8 @@ def eligibility(
         "forbidden": pair_mask(e_mail, m_mail, forbid),
         "paired_before": pair_mask(e_mail, m_mail, previous),
     }
-    self_pair = e_mail[:, None] == m_mail[None, :]
+    e_key, m_key = _codes(e_mail, m_mail)
+    self_pair = e_key[:, None] == m_key[None, :]
     return Eligibility(rules={k: np.asarray(v, dtype=bool) for k, v in rules.items()},
                        self_pair=np.asarray(self_pair, dtype=bool))
 
@@ -254,6 +255,15 @@ def _gender_code(series: pd.Series) -> np.ndarray:
     out[np.isin(folded, ["woman", "female", "a woman", "women", "f"])] = 1
     out[np.isin(folded, ["man", "male", "a man", "men", "m"])] = 2
     return out
+
+
+def _lookup(table: np.ndarray, row_key: np.ndarray, col_key: np.ndarray, width: int,
+            out: np.ndarray) -> None:
+    """Fill ``out[i, j] = table[row_key[i] + col_key[j]]`` via a small (rows x width) table."""
+    # Distinct row keys are few: build each distinct row once, then gather rows and columns.
+    keys = np.arange(int(row_key.max(initial=0)) + 1)
+    rows = table[keys[:, None] + np.arange(width)[None, :]]
+    out[...] = rows[row_key][:, col_key]
 
 
 def score_components(
@@ -310,17 +320,20 @@ def score_components(
     te = _topic_matrix(e_topics.reset_index(drop=True), vocabulary)
     tm = _topic_matrix(m_topics.reset_index(drop=True), vocabulary)
     counts = te.sum(axis=1, keepdims=True)
-    topics = (te @ tm.T) / np.maximum(counts, 1.0)
+    # Every component is written straight into one stacked array: no per-pair Python, and
+    # no full-size temporaries beyond the one being filled.
+    stack = np.empty((len(COMPONENTS), n, m), dtype=np.float64)
+    np.matmul(te / np.maximum(counts, 1.0), tm.T, out=stack[0])
 
     e_level = mentees["level"].to_numpy(dtype=np.int64)
     m_level = mentors["level"].to_numpy(dtype=np.int64)
-    seniority = np.zeros((n, m))
     if n and m:
-        # Few distinct gaps: score each once, then look the matrix up (no arithmetic per pair).
+        # Few distinct gaps: score each once, then look every pair up in the small table.
         low = int(m_level.min() - e_level.max())
         gaps = np.arange(low, int(m_level.max() - e_level.min()) + 1)
         table = 1.0 / (1.0 + np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0))
-        seniority = table[(m_level - low)[None, :] - e_level[:, None]]
+        _lookup(table, e_level.max() - e_level, m_level - m_level.min(),
+                int(m_level.max() - m_level.min()) + 1, stack[1])
 
     def modes(frame: pd.DataFrame, count: int) -> np.ndarray:
         if "meeting_mode" not in frame:
@@ -331,19 +344,18 @@ def score_components(
 
     e_mode, m_mode, either = _codes(modes(mentees, n), modes(mentors, m),
                                     np.array(["either"], dtype=object))
-    e_mode, m_mode = e_mode[:, None], m_mode[None, :]
-    meeting = ((e_mode == m_mode) | (e_mode == either[0]) | (m_mode == either[0])).astype(float)
+    k = int(max(e_mode.max(initial=0), m_mode.max(initial=0), either[0])) + 1
+    ways = np.arange(k)
+    fits = ((ways[:, None] == ways[None, :]) | (ways[:, None] == either[0])
+            | (ways[None, :] == either[0])).astype(np.float64)
+    stack[2] = fits[e_mode][:, m_mode] if n and m else 0.0
 
     pref = (_gender_code(mentees["mentor_gender_preference"])
             if "mentor_gender_preference" in mentees else np.zeros(n, dtype=np.int8))
     gender = _gender_code(mentors["gender"]) if "gender" in mentors else np.zeros(m, np.int8)
-    gender_ok = ((pref[:, None] == 0) | (pref[:, None] == gender[None, :])).astype(float)
-    return {
-        "topics": topics,
-        "seniority": seniority,
-        "meeting_mode": meeting,
-        "gender_preference": gender_ok,
-    }
+    wants = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])  # [pref, gender]
+    stack[3] = wants[pref][:, gender] if n and m else 0.0
+    return ComponentStack(stack)
 
 
 def validate_weights(weights: Mapping[str, object] | None, source: str = "the weights"
@@ -477,9 +489,25 @@ def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, f
     names = [k for k in components if weights.get(k, 0.0) > 0]
     total = float(sum(weights[k] for k in names))
     first = next(iter(components.values()))
-    out = np.zeros(first.shape, dtype=np.float64)
     if total <= 0:
-        return out
-    for name in names:
-        out += (weights[name] / total) * components[name]
-    return np.clip(out, 0.0, 1.0)
+        return np.zeros(first.shape, dtype=np.float64)
+    share = np.array([weights[k] / total for k in names])
+    stack = getattr(components, "stack", None)
+    if stack is not None and list(components) == list(COMPONENTS):
+        # One matrix-vector product over the stacked components (BLAS), no temporaries.
+        full = np.array([weights.get(k, 0.0) / total if k in names else 0.0
+                         for k in COMPONENTS])
+        out = np.tensordot(full, stack, axes=1)
+    else:
+        out = np.zeros(first.shape, dtype=np.float64)
+        for name, w in zip(names, share, strict=True):
+            out += w * components[name]
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+class ComponentStack(dict):
+    """The score components as a dict of views into one stacked array (fast to combine)."""
+
+    def __init__(self, stack: np.ndarray) -> None:
+        super().__init__((name, stack[k]) for k, name in enumerate(COMPONENTS))
+        self.stack = stack
