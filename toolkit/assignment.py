@@ -46,15 +46,16 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
     if k == 0 or not eligible.any():
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
     # Shift scores to [0, spread]; one more pair then always beats any gain in total score.
-    low = float(score[eligible].min())
-    spread = float(score[eligible].max()) - low
+    low = float(np.min(score, where=eligible, initial=np.inf))
+    spread = float(np.max(score, where=eligible, initial=-np.inf)) - low
     big = spread * k + 1.0
-    wide = eligible[:, slots]
-    # Cost to minimise: -(big + score - low) where allowed, 0 elsewhere (built in place).
-    cost = np.take(score, slots, axis=1)
-    cost += big - low
-    np.negative(cost, out=cost)
-    cost[~wide] = 0.0
+    # Cost to minimise: -(big + score - low) where allowed, 0 elsewhere; built per column,
+    # then repeated once per unit of capacity.
+    per_col = score - (low - big)
+    np.negative(per_col, out=per_col)
+    np.copyto(per_col, 0.0, where=~eligible)
+    cost = np.take(per_col, slots, axis=1)
+    del per_col
     if method == "lapjv":
         import lap
 
@@ -76,7 +77,7 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
         rows, cols = linear_sum_assignment(cost)
         real = (rows < n) & (cols < len(slots))
         rows, cols = rows[real], cols[real]
-    keep = wide[rows, cols]
+    keep = eligible[rows, slots[cols]]
     return rows[keep].astype(np.intp), slots[cols[keep]].astype(np.intp)
 
 
