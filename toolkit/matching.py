@@ -250,6 +250,28 @@ class MatchResult:
                              "mentees": counts,
                              "capacity": self.matcher.capacity})
 
+    def runner_up(self) -> pd.DataFrame:
+        """For every pair, the best other mentor the rules allow (ties: first by e-mail).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``mentee_email, runner_up, runner_up_score`` in the order of ``pairs``;
+            empty text and NaN where no other mentor is allowed.
+        """
+        rows, cols = self.rows, self.cols
+        masked = np.where(self.allowed[rows], self.score[rows], -np.inf)
+        masked[np.arange(len(rows)), cols] = -np.inf
+        best = masked.argmax(axis=1) if masked.size else np.zeros(len(rows), dtype=int)
+        value = masked[np.arange(len(rows)), best] if masked.size else np.full(len(rows), -np.inf)
+        found = np.isfinite(value)
+        emails = self.matcher.mentors["email"].to_numpy(dtype=object)
+        return pd.DataFrame({
+            "mentee_email": self.matcher.mentees["email"].to_numpy(dtype=object)[rows],
+            "runner_up": np.where(found, emails[best] if len(emails) else "", ""),
+            "runner_up_score": np.where(found, value, np.nan),
+        })
+
     def candidates(self, email: str) -> pd.DataFrame:
         """Every mentor considered for one mentee: the score, and the rule that ruled them out.
 

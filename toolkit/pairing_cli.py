@@ -52,8 +52,8 @@ def library_versions() -> dict[str, str]:
 
     Examples
     --------
-    >>> sorted(library_versions())[:3]
-    ['lapx', 'numpy', 'pandas']
+    >>> sorted(library_versions())
+    ['lapx', 'mentoring-toolkit', 'numpy', 'pandas', 'python', 'scipy']
     """
     out = {"python": platform.python_version()}
     for name in ("mentoring-toolkit", "numpy", "scipy", "pandas", "lapx"):

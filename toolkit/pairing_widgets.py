@@ -119,6 +119,9 @@ def pairs_table(result: MatchResult, people: pd.DataFrame | None = None,
     frame["score"] = pairs["score"].round(3)
     for name in COMPONENTS:
         frame[name] = pairs[name].round(2)
+    second = result.runner_up()
+    frame["runner-up"] = second["runner_up"].to_numpy()
+    frame["runner-up score"] = second["runner_up_score"].round(3).to_numpy()
     frame["kept"] = pairs["origin"].map({"new": "", "locked": "locked", "current": "running"})
     if changes is not None:
         what = dict(zip(changes["mentee_email"], changes["change"], strict=True))
