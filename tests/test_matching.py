@@ -395,3 +395,17 @@ def test_sample_scheme_all_paired_within_rules(sample_import):
             > people.loc[pairs["mentee_email"], "level"].to_numpy()).all()
     assert (people.loc[pairs["mentor_email"], "department"].to_numpy()
             != people.loc[pairs["mentee_email"], "department"].to_numpy()).all()
+
+
+def test_runner_up_is_the_best_other_allowed_mentor():
+    result = match_mentors(scheme())
+    second = result.runner_up().set_index("mentee_email")
+    # Bo's only allowed mentor is his own; Cy's only one is Ed (Di manages her).
+    assert second.loc["bo@example.org", "runner_up"] == ""
+    assert np.isnan(second.loc["bo@example.org", "runner_up_score"])
+    people = scheme().assign(capacity=[1, 1, 1, 2, 2, 0])
+    result = match_mentors(people)
+    second = result.runner_up().set_index("mentee_email")
+    mine = result.pairs.set_index("mentee_email")["mentor_email"]
+    assert second.loc["ann@example.org", "runner_up"] in {"di@example.org", "ed@example.org"}
+    assert second.loc["ann@example.org", "runner_up"] != mine["ann@example.org"]
