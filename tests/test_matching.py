@@ -196,7 +196,7 @@ def allowed_by_hand(people, a, b, forbid=()):
 
     def chain(x):
         up = []
-        while row[x]["line_manager_email"]:
+        while x in row and row[x]["line_manager_email"]:  # people who left end the chain
             x = row[x]["line_manager_email"]
             up.append(x)
         return up
@@ -409,3 +409,25 @@ def test_runner_up_is_the_best_other_allowed_mentor():
     mine = result.pairs.set_index("mentee_email")["mentor_email"]
     assert second.loc["ann@example.org", "runner_up"] in {"di@example.org", "ed@example.org"}
     assert second.loc["ann@example.org", "runner_up"] != mine["ann@example.org"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(people=people_schemes(), data=st.data())
+def test_current_pairs_are_kept_after_someone_withdraws(people, data):
+    first = match_mentors(people).pairs
+    if first.empty:
+        return
+    leaving = data.draw(st.sampled_from(sorted(people["email"])))
+    stay = first[(first["mentee_email"] != leaving) & (first["mentor_email"] != leaving)]
+    current = stay[["mentee_email", "mentor_email"]].iloc[: data.draw(
+        st.integers(0, len(stay)))]
+    after = match_mentors(people[people["email"] != leaving], current=current)
+    got = set(zip(after.pairs["mentee_email"], after.pairs["mentor_email"], strict=True))
+    assert set(zip(current["mentee_email"], current["mentor_email"], strict=True)) <= got
+    assert leaving not in set(after.pairs["mentee_email"]) | set(after.pairs["mentor_email"])
+    remaining = people[people["email"] != leaving]
+    for a, b in got:
+        assert allowed_by_hand(remaining, a, b)
+    load = after.pairs["mentor_email"].value_counts()
+    cap = remaining.set_index("email")["capacity"]
+    assert (load <= cap.reindex(load.index)).all()

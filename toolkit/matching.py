@@ -346,6 +346,11 @@ class MatchResult:
                 names = group["mentor_email"].tolist()
                 more = f" and {len(names) - 5} more" if len(names) > 5 else ""
                 lines.append(f"  {status} ({len(names)}): {', '.join(names[:5])}{more}")
+        if email in set(m.mentors["email"]):
+            j = m.mentor_index(email)
+            mine = sorted(m.mentees["email"].to_numpy()[self.rows[self.cols == j]])
+            lines.append(f"As a mentor, {email} has {len(mine)} mentee(s) of a capacity of "
+                         f"{int(m.capacity[j])}" + (f": {', '.join(mine)}." if mine else "."))
         del i
         return "\n".join(lines)
 
