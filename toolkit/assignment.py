@@ -99,7 +99,11 @@ def _fairness_threshold(score: np.ndarray, eligible: np.ndarray, capacity: np.nd
     """Find the highest t such that ``count`` pairs all score t or more (binary search)."""
     values = np.unique(score[eligible])
     lo = int(np.searchsorted(values, floor))  # known feasible
-    hi = len(values) - 1
+    # At least `count` rows need a pair scoring t or more: t is at most the count-th best
+    # row maximum. This bound shortens the search a lot when most rows are paired.
+    row_best = np.sort(np.max(score, axis=1, where=eligible, initial=-np.inf))
+    ceiling = row_best[len(row_best) - count]
+    hi = max(lo, int(np.searchsorted(values, ceiling, side="right")) - 1)
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if _max_pairs(eligible & (score >= values[mid]), capacity) >= count:
