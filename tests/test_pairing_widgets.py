@@ -20,6 +20,8 @@ def test_starts_with_default_weights_and_a_result(panel):
     assert "mentees paired" in panel.summary.value
     assert panel.pairs_view.children and panel.score_plot.value and panel.load_plot.value
     assert "is paired with" in panel.explain_view.value
+    html = panel.pairs_view.children[0].value
+    assert "runner-up" in html and "topics" in html
 
 
 def test_a_slider_move_rematches_and_shows_what_changed(panel):
