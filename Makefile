@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demo_output
 
-.PHONY: install demo lab app test test-fast lint bench clean
+.PHONY: install browser demo lab app test lint bench sample clean
 
 install: $(STAMP)
 
@@ -21,13 +21,29 @@ demo: install
 lab: install
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-test: install
+app: install
+	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1
+
+# Debian's Chromium for the real-browser tests; installed when missing and we may (root).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    >/dev/null) || echo "Chromium could not be installed: browser tests will be skipped."; \
+	else echo "Chromium is not installed and cannot be (not root): browser tests will be skipped."; fi
+
+test: install browser
+	$(BIN)/ruff check toolkit tests benchmarks notebooks
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --doctest-modules toolkit -p no:cacheprovider
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
+
+sample: install
+	$(BIN)/python -m toolkit sample --out sample_data
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -162,11 +162,36 @@ def _add_match(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_match)
 
 
+# -- coaching -------------------------------------------------------------------------------
+def _add_coaching(sub: argparse._SubParsersAction) -> None:
+    from .coaching_round import add_coaching_command
+
+    add_coaching_command(sub)
+
+
+# -- draw -----------------------------------------------------------------------------------
+def _add_draw(sub: argparse._SubParsersAction) -> None:
+    from .draw_cli import add_draw_arguments, run_draw
+
+    p = sub.add_parser(
+        "draw",
+        help="draw an UnMentoring round: everyone meets someone new",
+        description="Draw one UnMentoring round: every active participant in a pair (one trio "
+        "if the count is odd) with someone they have not been drawn with, from another "
+        "department whenever possible. Exit status: 0 drawn, 1 refused (round already drawn, "
+        "or the rules cannot be met), 2 unusable input.",
+    )
+    add_draw_arguments(p)
+    p.set_defaults(handler=run_draw)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
     _add_match,
+    _add_coaching,
+    _add_draw,
 ]
 
 

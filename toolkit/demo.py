@@ -57,7 +57,7 @@ def _step_pairing(ctx: DemoContext) -> None:
     from .signups import read_signups
     from .store import Store
 
-    print("Step 2. Pair mentees with mentors")
+    print("Step. Pair mentees with mentors")
     signups = read_signups(ctx.sample / "signups.csv")
     with Store(ctx.store_path) as store:
         people = store.people(COHORT)
@@ -80,12 +80,44 @@ def _step_pairing(ctx: DemoContext) -> None:
             "\n", "\n    "))
     ctx.outputs["pairs"] = written["pairs"]
     ctx.outputs["unmatched"] = written["unmatched"]
-    ctx.outputs["pairing_run"] = written["run"]
-    ctx.outputs["introductions"] = folder / "introductions"
+    ctx.outputs["pairing run"] = written["run"]
+    ctx.outputs["intro drafts"] = folder / "introductions"
+
+
+def _step_coaching(ctx: DemoContext) -> None:
+    from .coaching import MatchSettings, save_coaching
+    from .coaching_round import run_round, write_round
+    from .sample import COACHING_START, COACHING_TODAY
+    from .store import Store
+
+    print("Step. Coaching requests: triage, match coaches, track sessions and objectives")
+    done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
+                     ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
+                     today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
+    print("  " + done.summary().replace("\n", "\n  "))
+    written = write_round(done, ctx.out / "coaching")
+    from .coaching_progress import save_progress
+
+    with Store(ctx.store_path) as store:
+        ids = save_coaching(store, done.match, f"{COHORT} coaching")
+        saved = save_progress(store, f"{COHORT} coaching", done.sessions.records,
+                              done.progress.per_objective)
+    print(f"  Saved {len(ids)} coaching pairs, {saved['sessions']} sessions and "
+          f"{saved['scores']} objective scores in the store (scheme 'coaching').")
+    ctx.outputs["coaching"] = written["tracking"]
+    ctx.outputs["coach forms"] = written["forms"]
+
+
+def _step_unmentoring(ctx: DemoContext) -> None:
+    from .draw_cli import demo_draws
+
+    demo_draws(ctx)
 
 
 #: The demo's steps, in the order of a scheme lead's year.
-STEPS: list[Callable[[DemoContext], None]] = [_step_import, _step_pairing]
+STEPS: list[Callable[[DemoContext], None]] = [
+    _step_import, _step_pairing, _step_coaching, _step_unmentoring,
+]
 
 
 def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = None) -> DemoContext:

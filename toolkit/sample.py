@@ -11,7 +11,18 @@ import pandas as pd
 
 from .ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 
-__all__ = ["DEPARTMENTS", "TOPICS", "generate_people", "generate_unmentoring", "write_sample"]
+__all__ = [
+    "COACHING_NEEDS",
+    "COACHING_START",
+    "COACHING_TODAY",
+    "DEPARTMENTS",
+    "TOPICS",
+    "generate_coaching",
+    "generate_coaching_activity",
+    "generate_people",
+    "generate_unmentoring",
+    "write_sample",
+]
 
 DIVISION = "Division of Natural and Life Sciences"
 DEPARTMENTS = [
@@ -178,6 +189,237 @@ def generate_unmentoring(people: pd.DataFrame, seed: int = 2026) -> pd.DataFrame
     return frame.sample(frac=1, random_state=seed + 2).reset_index(drop=True)
 
 
+#: Development needs on the coaching request form, which are also the coaches' specialisms.
+COACHING_NEEDS = [
+    "Leadership", "Confidence", "Career transition", "Managing a team", "Work-life balance",
+    "Resilience", "Communication", "Returning from leave", "Promotion", "Time management",
+]
+_OBJECTIVE_TEXT = {
+    "Leadership": "Develop my leadership style for the new project team",
+    "Confidence": "Gain confidence presenting at international conferences",
+    "Career transition": "Plan a career transition into research management",
+    "Managing a team": "Get better at managing a team of five researchers",
+    "Work-life balance": "Find a sustainable work-life balance during term time",
+    "Resilience": "Build resilience after a difficult grant round",
+    "Communication": "Improve communication with senior colleagues",
+    "Returning from leave": "Settle back into research after returning from leave",
+    "Promotion": "Prepare a strong promotion case for next year",
+    "Time management": "Protect writing time through better time management",
+}
+_EXTRA_OBJECTIVES = [
+    "Delegate more of my administrative load", "Say no to requests more often",
+    "Give difficult feedback kindly and clearly", "Chair meetings that finish on time",
+]
+#: The sample coaching round: pairs start on this day, and the sample is checked on that one.
+COACHING_START = "2026-03-02"
+COACHING_TODAY = "2026-09-21"
+
+
+def generate_coaching(people: pd.DataFrame, seed: int = 2026) -> dict[str, pd.DataFrame]:
+    """Generate a coaching round: requests from staff and a pool of internal and external coaches.
+
+    About forty requests from staff at grades 6 to 10 (both sides of the grade 8/9 boundary),
+    some without the line manager's approval, some external ones without approval of the cost,
+    one with no line manager; fourteen internal coaches drawn from senior staff (one of them
+    a coachee's own line manager) and six external coaches with a cost per session. The
+    internal network has a few places fewer than approved internal requests, so some wait.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The sign-ups from :func:`generate_people` (the same staff, so chains are shared).
+    seed : int
+        The random seed.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``requests`` and ``coaches``, with the headers a request form and a coach list use.
+
+    Examples
+    --------
+    >>> data = generate_coaching(generate_people())
+    >>> len(data["requests"]), sorted(data["coaches"]["Internal or external"].unique())
+    (40, ['External', 'Internal'])
+    """
+    rng = np.random.default_rng(seed + 11)
+    staff = people.sort_values("email").reset_index(drop=True)
+    # Internal coaches: senior staff, one of them the line manager of a chosen coachee.
+    candidates = staff[(staff["level"] >= 1) & (staff["level"] <= 5)]
+    counts = {1: 4, 2: 11, 3: 13, 4: 9, 5: 3}
+    picked = np.concatenate([
+        rng.choice(candidates.index[candidates["level"] == lv], size=k, replace=False)
+        for lv, k in counts.items()])
+    coachees = staff.loc[np.sort(picked)]
+    managed = coachees[coachees["line_manager_email"].isin(staff["email"])
+                       & (coachees["level"] <= 3)]
+    boss_email = managed["line_manager_email"].iloc[0]
+    pool = staff[(staff["level"] >= 3) & ~staff.index.isin(coachees.index)
+                 & (staff["email"] != boss_email)]
+    internal = pd.concat([staff[staff["email"] == boss_email],
+                          pool.loc[np.sort(rng.choice(pool.index, size=13, replace=False))]])
+    specialisms = [
+        "; ".join(sorted(rng.choice(COACHING_NEEDS, size=int(rng.integers(2, 5)),
+                                    replace=False)))
+        for _ in range(len(internal) + 6)]
+    external_names = [n for n in _names(np.random.default_rng(seed + 12), 60)
+                      if n not in set(people["name"])][:6]
+    coaches = pd.DataFrame({
+        "Name": [*internal["name"], *external_names],
+        "Email": [*internal["email"], *(_email(n) for n in external_names)],
+        "Department": [*internal["department"], *(["External"] * 6)],
+        "Internal or external": ["Internal"] * len(internal) + ["External"] * 6,
+        "Capacity": [*rng.choice([1, 1, 1, 2], size=len(internal)), 2, 2, 3, 2, 1, 2],
+        "Specialisms": specialisms,
+        "Cost per session": [""] * len(internal) + [
+            f"£{c}" for c in rng.choice([180, 240, 300, 350, 420, 450], size=6)],
+        "Meeting mode": rng.choice(["in person", "online", "either"], size=len(internal) + 6),
+        "Line manager email": [*internal["line_manager_email"], *([""] * 6)],
+    })
+    n = len(coachees)
+    needs = [sorted(rng.choice(COACHING_NEEDS, size=int(rng.integers(1, 4)), replace=False))
+             for _ in range(n)]
+    objectives = []
+    for need in needs:
+        chosen = [_OBJECTIVE_TEXT[x] for x in need]
+        if len(chosen) < 3 and rng.random() < 0.6:
+            chosen.append(_EXTRA_OBJECTIVES[int(rng.integers(len(_EXTRA_OBJECTIVES)))])
+        objectives.append(chosen + [""] * (3 - len(chosen)))
+    external = coachees["level"].to_numpy() >= 4
+    approved = np.where(rng.random(n) < 0.88, "Yes", "No").astype(object)
+    cost = np.where(external & (rng.random(n) < 0.8), "Yes", "").astype(object)
+    approved[np.flatnonzero(~external)[:2]] = ["", "No"]
+    cost[np.flatnonzero(external)[:2]] = ["No", ""]
+    approved[np.flatnonzero(external)[:2]] = "Yes"
+    approved[approved == "Yes"] = rng.choice(["Yes", "yes", "Y", "Approved"],
+                                             size=int((approved == "Yes").sum()))
+    manager = coachees["line_manager_email"].to_numpy().copy()
+    heads = np.char.add("head.", np.char.add(
+        coachees["department"].str.casefold().str.replace(r"\W+", "-", regex=True).to_numpy(
+            dtype=str), "@example.org"))
+    no_boss = np.flatnonzero(manager == "")
+    manager[no_boss[1:]] = heads[no_boss[1:]]  # all but one professor name their head
+    start = datetime(2026, 1, 5, 8, 30)
+    minutes = np.sort(rng.integers(0, 60 * 24 * 46, n))
+    requests = pd.DataFrame({
+        "Timestamp": [(start + timedelta(minutes=int(m))).strftime("%Y-%m-%d %H:%M")
+                      for m in minutes],
+        "Name": coachees["name"].to_numpy(),
+        "Email": coachees["email"].to_numpy(),
+        "Department": coachees["department"].to_numpy(),
+        "Grade": coachees["grade"].to_numpy(),
+        "Line manager email": manager,
+        "Line manager approved": approved,
+        "Line manager approved cost": cost,
+        "Development need": ["".join(f"{x};" for x in need) for need in needs],
+        "Objective 1": [o[0] for o in objectives],
+        "Objective 2": [o[1] for o in objectives],
+        "Objective 3": [o[2] for o in objectives],
+        "Meeting mode": rng.choice(["Online (Teams)", "Face to face", "No preference"], size=n),
+    })
+    order = rng.permutation(n)
+    requests = requests.iloc[order].sort_values("Timestamp", kind="stable")
+    return {"requests": requests.reset_index(drop=True), "coaches": coaches}
+
+
+def generate_coaching_activity(pairs: pd.DataFrame, objectives: pd.DataFrame,
+                               seed: int = 2026) -> dict[str, pd.DataFrame]:
+    """Generate the session log and objective scores of a coaching round, on fixed dates.
+
+    Pairs start on :data:`COACHING_START`; seen on :data:`COACHING_TODAY` the round shows
+    every situation an officer meets: pairs that finished, pairs still going, one over the
+    limit, one silent for weeks, one past its end date, one with a session after it, a pair
+    that never started, cancelled sessions, a mistyped e-mail, and missing score forms.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``coachee_email, route`` (from :func:`toolkit.coaching.match_coaches`).
+    objectives : pandas.DataFrame
+        ``email, number, objective`` (from :func:`toolkit.coaching.objectives_of`).
+    seed : int
+        The random seed.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sessions`` (Email, Date as dd/mm/yyyy, Type, Status) and ``scores`` (Email,
+        Objective, Start score, End score).
+    """
+    rng = np.random.default_rng(seed + 13)
+    day0 = datetime.fromisoformat(COACHING_START)
+    pairs = pairs.sort_values("coachee_email").reset_index(drop=True)
+    scenarios = ["over", "quiet", "past end", "after end", "not started"]
+    rows: list[tuple[str, datetime, str, str]] = []
+    plan: dict[str, str] = {}
+    for i, (email, route) in enumerate(zip(pairs["coachee_email"], pairs["route"],
+                                           strict=True)):
+        if i < len(scenarios):
+            scenario = scenarios[i]
+        elif route == "internal":
+            scenario = "complete" if rng.random() < 0.7 else "late"
+        else:
+            scenario = "complete" if rng.random() < 0.4 else "active"
+        plan[email] = scenario
+        limit = 4 if route == "internal" else 6
+        if scenario == "not started":
+            continue
+        delay = {"quiet": 63, "late": 70 + int(rng.integers(0, 40))}.get(scenario, 0)
+        first = day0 + timedelta(days=int(rng.integers(0, 15)) + delay)
+        rows.append((email, first, "Chemistry", "Held"))
+        count = {"over": limit + 1, "quiet": 2, "past end": 2, "after end": limit,
+                 "active": limit - 2, "late": 2 + int(rng.integers(0, 2)),
+                 "complete": limit}[scenario]
+        gap = {"late": 28, "active": 30}.get(scenario, 25)
+        day = first
+        for k in range(count):
+            day = day + timedelta(days=gap + int(rng.integers(0, 8)))
+            if scenario == "after end" and k == count - 1:
+                day = first + timedelta(days=190)
+            if scenario in ("active", "late") and k == count - 1:
+                day = datetime(2026, 9, 1) + timedelta(days=int(rng.integers(0, 14)))
+            rows.append((email, day, "Session", "Held"))
+        if rng.random() < 0.25:
+            rows.append((email, first + timedelta(days=12), "Session", "Cancelled"))
+    if len(pairs):
+        typo = pairs["coachee_email"].iloc[-1].replace("@", "@mail.")
+        rows.append((typo, day0 + timedelta(days=40), "Session", "Held"))
+    sessions = pd.DataFrame(rows, columns=["Email", "Date", "Type", "Status"]).sort_values(
+        ["Date", "Email"], kind="stable")
+    sessions["Date"] = sessions["Date"].map(lambda d: d.strftime("%d/%m/%Y"))
+    scored = objectives[objectives["email"].isin(plan)
+                        & objectives["email"].map(plan).ne("not started")].copy()
+    start_score = rng.integers(2, 7, len(scored))
+    gain = rng.integers(0, 5, len(scored))
+    finished = scored["email"].map(plan).isin(["complete", "over", "after end"]).to_numpy()
+    end_score = np.where(finished, np.minimum(start_score + gain, 10), 0)
+    emails = sorted(scored["email"].unique())
+    no_start = emails[1] if len(emails) > 1 else None
+    no_end = next((e for e in emails if plan[e] == "complete"), None)
+    scores = pd.DataFrame({
+        "Email": scored["email"].to_numpy(),
+        "Objective": scored["number"].to_numpy(),
+        "Start score": np.where(scored["email"].to_numpy() == no_start, "",
+                                start_score.astype(str)),
+        "End score": np.where((end_score == 0) | (scored["email"].to_numpy() == no_end), "",
+                              end_score.astype(str)),
+    })
+    return {"sessions": sessions.reset_index(drop=True), "scores": scores}
+
+
+def _coaching_problem_examples(requests: pd.DataFrame) -> pd.DataFrame:
+    """Make a short request export with one of each common mistake."""
+    rows = requests.head(8).copy()
+    rows.loc[1, "Email"] = "not-an-address"
+    rows.loc[2, "Grade"] = "Senior lectuer"
+    rows.loc[3, "Line manager approved"] = "maybe"
+    rows.loc[4, "Timestamp"] = "last Tuesday"
+    rows.loc[5, "Email"] = rows.loc[0, "Email"]
+    rows.loc[6, "Line manager email"] = rows.loc[6, "Email"]
+    rows.loc[7, "Meeting mode"] = "by carrier pigeon"
+    return rows
+
+
 _FORM_QUESTIONS = {
     "department": "Which department do you work in?",
     "grade": "What is your current grade or job title?",
@@ -250,7 +492,10 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     Files: ``signups.csv`` (plain headers, Google-Forms-style answers),
     ``signups_forms.xlsx`` with ``signups_forms_mapping.json`` (a Microsoft Forms export with
     its own question headers), ``signups_with_problems.csv`` (one of each common mistake),
-    ``unmentoring.csv``, and ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
+    ``unmentoring.csv``, the coaching round (``coaching_requests.csv``,
+    ``coaching_coaches.csv``, ``coaching_sessions.csv``, ``coaching_scores.csv``,
+    ``coaching_requests_with_problems.csv``), and
+    ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
 
     Parameters
     ----------
@@ -296,6 +541,34 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
 
     written["unmentoring"] = out / "unmentoring.csv"
     generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)
+
+    from .coaching import (
+        MatchSettings,
+        match_coaches,
+        objectives_of,
+        triage,
+        validate_coaches,
+        validate_requests,
+    )
+    from .readers import Table
+
+    coaching = generate_coaching(people, seed)
+    for short in ("requests", "coaches"):
+        written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
+        coaching[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+    written["coaching_requests_with_problems"] = out / "coaching_requests_with_problems.csv"
+    _coaching_problem_examples(coaching["requests"]).to_csv(
+        written["coaching_requests_with_problems"], index=False, encoding="utf-8")
+    as_table = {k: Table(data=v.astype(str).astype("string"),
+                         rows=pd.Series(np.arange(2, len(v) + 2)), headers=list(v.columns),
+                         source=k, sha256="") for k, v in coaching.items()}
+    requests = validate_requests(as_table["requests"]).records
+    match = match_coaches(triage(requests), validate_coaches(as_table["coaches"]).records,
+                          MatchSettings(start_date=COACHING_START))
+    activity = generate_coaching_activity(match.pairs, objectives_of(requests), seed)
+    for short in ("sessions", "scores"):
+        written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
+        activity[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
 
     for short, ladder in {"uk-he": DEFAULT_LADDER, "lecturer": LECTURER_LADDER,
                           "civil-service": CIVIL_SERVICE_LADDER}.items():

@@ -50,7 +50,8 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "department", "dept", "your department", "school", "school or department",
         "department or school", "division", "unit", "team", "home department",
     ),
-    "grade": ("grade", "job grade", "your grade", "current grade", "grade or level", "level",
+    "grade": ("grade", "job grade", "your grade", "current grade", "grade or level", "grade/level",
+              "level",
               "staff grade", "career stage", "position"),
     "role": (
         "role", "mentoring role", "signing up as", "sign up as", "participation",
@@ -495,7 +496,7 @@ def validate_signups(
     level = ladder.levels_of(canon["grade"])
     unknown_grade = (canon["grade"] != "") & level.isna()
     if unknown_grade.any():
-        suggestions = canon["grade"][unknown_grade].map(ladder.suggest)
+        suggestions = [ladder.suggest(g) for g in canon["grade"][unknown_grade]]
         message = pd.Series("", index=raw.index, dtype=object)
         message[unknown_grade] = [
             f"'{g}' is not a grade on the ladder '{ladder.name}'; "

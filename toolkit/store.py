@@ -8,10 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from .signups import SignupImport
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"]
 
@@ -121,6 +125,62 @@ MIGRATIONS: list[str] = [
         recorded_at TEXT NOT NULL
     );
     """,
+    # 2: coaching: requests as triaged, the coach pool, sessions and objective scores.
+    """
+    CREATE TABLE coaching_requests (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL,
+        grade TEXT NOT NULL,
+        line_manager_email TEXT,
+        manager_approved INTEGER NOT NULL DEFAULT 0,
+        cost_approved INTEGER NOT NULL DEFAULT 0,
+        need TEXT NOT NULL DEFAULT '[]',
+        objectives TEXT NOT NULL DEFAULT '[]',
+        meeting_mode TEXT NOT NULL DEFAULT 'either',
+        requested_on TEXT,
+        route TEXT,
+        status TEXT,
+        reason TEXT,
+        outcome TEXT,
+        coach_email TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_coaches (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        department TEXT NOT NULL,
+        pool TEXT NOT NULL CHECK (pool IN ('internal', 'external')),
+        capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity >= 0),
+        specialisms TEXT NOT NULL DEFAULT '[]',
+        cost_per_session REAL NOT NULL DEFAULT 0,
+        meeting_mode TEXT NOT NULL DEFAULT 'either',
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_sessions (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        on_date TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('chemistry', 'session')),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (pair_id, on_date, kind)
+    );
+    CREATE TABLE coaching_objectives (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 3),
+        objective TEXT NOT NULL DEFAULT '',
+        start_score INTEGER CHECK (start_score BETWEEN 1 AND 10),
+        end_score INTEGER CHECK (end_score BETWEEN 1 AND 10),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, number)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -188,9 +248,21 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"The store '{self.path}' cannot be written ({exc}): close any other program "
+                "using it (another notebook, a database browser) and try again."
+            ) from None
         try:
             yield self.conn
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(
+                f"Nothing was saved to '{self.path}': the write failed ({exc}). The store is "
+                "as it was before; correct the data and try again."
+            ) from exc
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -293,6 +365,15 @@ class Store:
                 [(r[0], cohort, r[5], r[7], import_id) for r in records],
             )
         return import_id
+
+    def save_import(self, signups: SignupImport, cohort: str, kind: str = "mentoring") -> int:
+        """Save the clean rows of a :class:`~toolkit.signups.SignupImport` for a cohort.
+
+        The rows set aside with problems are not saved; their number is recorded with the
+        import so the lead can see that some are still to be fixed.
+        """
+        return self.save_signups(signups.people, cohort, signups.source, signups.sha256,
+                                 skipped=int(signups.problems["row"].nunique()), kind=kind)
 
     def people(self, cohort: str | None = None) -> pd.DataFrame:
         """Return the people (of one cohort's sign-ups, if given), with their role that cohort."""

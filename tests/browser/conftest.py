@@ -1,0 +1,124 @@
+"""Serve notebooks with Voila on localhost and drive Debian's Chromium with Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("TOOLKIT_CHROMIUM", "/usr/bin/chromium")
+SHOTS = REPO / "test-output" / "browser"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium; skipped, saying why, only when it cannot be had at all."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} and could not be installed "
+                    "(run `make browser` as root, or set TOOLKIT_CHROMIUM).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class VoilaServer:
+    """A Voila server for one notebook, on 127.0.0.1 with no token."""
+
+    def __init__(self, notebook: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
+        self.log = (SHOTS / f"voila-{Path(notebook).stem}.log")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self._log_file = self.log.open("w")
+        self.proc = subprocess.Popen(
+            [voila, notebook, "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
+             "--show_tracebacks=True"],
+            cwd=REPO / "notebooks", stdout=self._log_file, stderr=subprocess.STDOUT,
+            env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url, timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answers: it is up
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"Voila did not start for {notebook}: see {self.log}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+        self._log_file.close()
+
+
+@pytest.fixture
+def voila() -> Iterator:
+    servers: list[VoilaServer] = []
+
+    def start(notebook: str) -> VoilaServer:
+        server = VoilaServer(notebook)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and uncaught page errors."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Voila's page template links Font Awesome from a CDN; this machine is offline, so answer
+    # those two requests with an empty stylesheet rather than count the refusal as our error.
+    context.route("https://cdn.jsdelivr.net/npm/@fortawesome/**",
+                  lambda route: route.fulfill(status=200, content_type="text/css", body=""))
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error"
+            else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-output/browser/."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,17 @@
+import pytest
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_notebook_renders_as_an_app(voila, page):
+    server = voila("01_import_signups.ipynb")
+    page.goto(server.url, timeout=120_000)
+    page.wait_for_selector(".widget-dropdown", timeout=120_000)
+    # Code is hidden; the mapping drop-downs and the summary chart are shown.
+    assert page.locator(".widget-dropdown").count() == 11
+    page.wait_for_selector("img", timeout=60_000)
+    screenshot(page, "01_import_signups")
+    assert page.locator("text=Traceback").count() == 0
+    assert not page.console_errors, page.console_errors

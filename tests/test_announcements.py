@@ -1,0 +1,131 @@
+"""Announcements: mail-merge list, e-mail drafts from the template, calendar files."""
+
+from __future__ import annotations
+
+import email
+from datetime import date
+from email.policy import default
+
+import pandas as pd
+import pytest
+
+from toolkit.announcements import (
+    MAIL_MERGE_COLUMNS,
+    TEMPLATE_PATH,
+    group_ics,
+    load_template,
+    mail_merge,
+    parse_week,
+    render_drafts,
+    write_announcements,
+)
+from toolkit.errors import SettingsError
+
+PEOPLE = pd.DataFrame({
+    "name": ["Ada Byron", "Bo Chen", "Cy Diaz", "Di Evans", "Ed Fox"],
+    "email": ["ada@example.org", "bo@example.org", "cy@example.org", "di@example.org",
+              "ed@example.org"],
+    "department": ["Maths", "Physics", "History", "Music", "Law, Ethics; Policy"],
+})
+DRAW = pd.DataFrame({
+    "round": ["2026-10"] * 5,
+    "group": [1, 1, 2, 2, 2],
+    "email": ["ada@example.org", "bo@example.org", "cy@example.org", "di@example.org",
+              "ed@example.org"],
+})
+
+
+def test_mail_merge_has_exactly_the_contract_columns():
+    merge = mail_merge(DRAW, PEOPLE, "2026-10-07")
+    assert list(merge.columns) == MAIL_MERGE_COLUMNS
+    assert merge["email"].tolist() == PEOPLE["email"].tolist()
+    row = merge.set_index("email").loc["cy@example.org"]
+    assert row["partner_names"] == "Di Evans and Ed Fox"
+    assert row["partner_departments"] == "Music and Law, Ethics; Policy"
+    assert set(merge["week"]) == {"week of Monday 5 October 2026"}
+
+
+def test_drafts_name_partner_department_week_and_prompt():
+    drafts = render_drafts(DRAW, PEOPLE, "2026-W41").set_index("email")
+    body = drafts.loc["ed@example.org", "body"]
+    assert body.startswith("Dear Ed,")
+    assert "Cy Diaz (History) and Di Evans (Music)" in body
+    assert "week of Monday 5 October 2026" in body
+    assert "think, do, share" in body
+    assert drafts.loc["ed@example.org", "subject"].endswith("(2026-10)")
+
+
+def test_an_edited_template_is_used(tmp_path):
+    template = tmp_path / "mine.txt"
+    template.write_text("Subject: Coffee with $partner_names\nHi $first_name, meet $week.\n")
+    drafts = render_drafts(DRAW, PEOPLE, None, template=template)
+    assert drafts.loc[0, "subject"] == "Coffee with Bo Chen"
+    assert drafts.loc[0, "body"] == "Hi Ada, meet at a time that suits you both this month.\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Dear $first_name\n", "must start with a line 'Subject: ...'"),
+    ("Subject: hi\nDear $firstname\n", r"unknown placeholder\(s\) \['\$firstname'\]"),
+])
+def test_bad_templates_are_explained(tmp_path, text, message):
+    template = tmp_path / "t.txt"
+    template.write_text(text)
+    with pytest.raises(SettingsError, match=message):
+        load_template(template)
+
+
+def test_shipped_template_loads():
+    subject, body = load_template(TEMPLATE_PATH)
+    assert "$round" in subject.template and "$partners" in body.template
+
+
+def test_drafts_open_as_unsent_messages(tmp_path):
+    written = write_announcements(DRAW, PEOPLE, tmp_path / "out", week="2026-10-05",
+                                  ics=True, sender="scheme@example.org")
+    files = sorted(written["drafts"].glob("*.eml"))
+    assert len(files) == 5
+    message = email.message_from_bytes(files[0].read_bytes(), policy=default)
+    assert message["To"] == "ada@example.org"
+    assert message["X-Unsent"] == "1"
+    assert "Bo Chen (Physics)" in message.get_content()
+    merge = pd.read_csv(written["mail_merge"])
+    assert list(merge.columns) == MAIL_MERGE_COLUMNS
+    assert sorted(p.name for p in written["calendar"].iterdir()) == ["group-001.ics",
+                                                                     "group-002.ics"]
+    # Exporting a re-drawn round again leaves no stale drafts behind.
+    regrouped = DRAW.assign(group=[1, 2, 1, 2, 2])
+    written = write_announcements(regrouped, PEOPLE, tmp_path / "out", week="2026-10-05")
+    names = sorted(p.name for p in written["drafts"].glob("*.eml"))
+    assert len(names) == 5 and names[0] == "group-001-ada_example.org.eml"
+    assert "group-001-bo_example.org.eml" not in names
+    assert not list((tmp_path / "out" / "calendar").glob("*.ics"))
+
+
+def test_calendar_files_are_valid_and_stable():
+    files = group_ics(DRAW, PEOPLE, date(2026, 10, 8))
+    text = files[2]
+    assert text == group_ics(DRAW, PEOPLE, "2026-10-05")[2]
+    lines = text.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert "DTSTART;VALUE=DATE:20261005" in lines and "DTEND;VALUE=DATE:20261010" in lines
+    unfolded = text.replace("\r\n ", "")
+    assert unfolded.count("ATTENDEE;") == 3
+    assert "Law\\, Ethics\\; Policy" in unfolded
+    with pytest.raises(SettingsError, match="need the week"):
+        group_ics(DRAW, PEOPLE, None)
+
+
+@pytest.mark.parametrize(("value", "monday"), [
+    ("2026-10-11", date(2026, 10, 5)),
+    ("2026-W41", date(2026, 10, 5)),
+    ("2026w41", date(2026, 10, 5)),
+    (date(2026, 10, 5), date(2026, 10, 5)),
+])
+def test_parse_week(value, monday):
+    assert parse_week(value) == monday
+
+
+def test_unknown_people_in_the_draw_are_refused():
+    with pytest.raises(SettingsError, match="not in the participants list"):
+        mail_merge(DRAW, PEOPLE.iloc[:3])

@@ -1,0 +1,108 @@
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from toolkit import Store, open_store
+from toolkit.errors import StoreError
+from toolkit.store import SCHEMA_VERSION
+
+
+def test_new_store_has_the_current_schema(tmp_path):
+    with open_store(tmp_path / "sub" / "scheme.sqlite") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        tables = set(store.query("SELECT name FROM sqlite_master WHERE type='table'")["name"])
+    assert {"people", "signups", "pairs", "pair_events", "draws", "meetings",
+            "feedback"} <= tables
+
+
+def test_signups_are_saved_and_read_back(tmp_path, sample_import):
+    path = tmp_path / "scheme.sqlite"
+    with Store(path) as store:
+        store.save_import(sample_import, "2026")
+    with Store(path) as store:  # reopened: nothing lost
+        people = store.people("2026")
+        imports = store.query("SELECT * FROM imports")
+    assert len(people) == len(sample_import.people)
+    assert people["email"].is_unique
+    assert imports.loc[0, "sha256"] == sample_import.sha256
+    assert imports.loc[0, "rows_skipped"] == 0
+    expected = sample_import.people.set_index("email").sort_index()
+    got = people.set_index("email").sort_index()
+    assert (got["level"] == expected["level"]).all()
+    assert (got["role"] == expected["role"]).all()
+
+
+def test_a_second_year_updates_people_and_keeps_their_first_cohort(tmp_path, sample_people):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_signups(sample_people.head(10), "2025")
+        changed = sample_people.head(3).assign(department="Moved", role="mentor")
+        store.save_signups(changed, "2026")
+        assert store.cohorts() == ["2025", "2026"]
+        now = store.people("2026")
+        assert len(now) == 3
+        assert set(now["department"]) == {"Moved"}
+        assert set(now["first_cohort"]) == {"2025"}
+        assert len(store.people("2025")) == 10
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(tmp_path, sample_people):
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        store.save_signups(sample_people.head(5), "2026")
+        before = store.people()
+        broken = sample_people.iloc[5:10].copy()
+        broken.loc[broken.index[-1], "role"] = "spectator"  # violates the CHECK constraint
+        with pytest.raises(StoreError, match="Nothing was saved"):
+            store.save_signups(broken, "2026")
+        pd.testing.assert_frame_equal(store.people(), before)
+        assert len(store.query("SELECT * FROM imports")) == 1
+
+
+def test_an_error_inside_a_transaction_rolls_everything_back(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            conn.execute("INSERT INTO runs (kind, settings, created_at) VALUES ('x', '{}', 'now')")
+            raise RuntimeError("power cut")
+        assert store.query("SELECT COUNT(*) AS n FROM runs")["n"].item() == 0
+
+
+def test_an_old_store_is_migrated_forward(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_store_from_a_newer_toolkit_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version VALUES (999, 'later')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer toolkit"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be opened as a scheme store"):
+        Store(path)
+
+
+def test_pairs_are_recorded_with_their_first_event(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        ids = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+                                            "mentor_email": ["b@example.org"],
+                                            "score": [0.7], "topics": [0.5]}),
+                              "2026", settings={"objective": "coverage"})
+        pairs = store.pairs(cohort="2026")
+        events = store.query("SELECT * FROM pair_events")
+    assert pairs["id"].tolist() == ids
+    assert pairs.loc[0, "components"] == '{"topics": 0.5}'
+    assert events["to_status"].tolist() == ["proposed"]
