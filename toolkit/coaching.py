@@ -755,23 +755,12 @@ def _solve(score: np.ndarray, eligible: np.ndarray,
            capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (row, column) pairs that match the most rows, then maximise the total score.
 
-    A seam: at merge this is to be replaced by ``toolkit.matching.solve_assignment(score,
-    eligible, capacity, objective="coverage")`` from the pairing engine. For now each column
-    is repeated once per place and the Hungarian method (scipy's ``linear_sum_assignment``)
-    solves it, with every eligible pair worth a constant larger than any total of scores so
-    that covering one more row always wins (coach pools are small).
+    The pairing engine's exact solver (:func:`toolkit.assignment.solve_assignment` with the
+    ``coverage`` objective), so coaching and mentoring share one assignment method.
     """
-    from scipy.optimize import linear_sum_assignment
+    from .assignment import solve_assignment
 
-    slots = np.repeat(np.arange(score.shape[1]), np.maximum(capacity, 0))
-    if score.shape[0] == 0 or slots.size == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    ok = eligible[:, slots]
-    big = float(np.abs(score).max(initial=0.0)) * score.shape[0] + 1.0
-    weight = np.where(ok, big + score[:, slots], 0.0)
-    rows, cols = linear_sum_assignment(weight, maximize=True)
-    keep = ok[rows, cols]
-    return rows[keep].astype(np.int64), slots[cols[keep]].astype(np.int64)
+    return solve_assignment(score, eligible, capacity, objective="coverage")
 
 
 def _waiting_reasons(requests: pd.DataFrame, coaches: pd.DataFrame,

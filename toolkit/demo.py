@@ -50,6 +50,53 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_pairing(ctx: DemoContext) -> None:
+    import pandas as pd
+
+    from .introductions import render_introductions, write_introductions
+    from .matching import match_mentors, run_summary
+    from .pairing_cli import write_match_outputs
+    from .sample import SAMPLE_PAIRED_ON
+    from .signups import read_signups
+    from .store import Store
+
+    print("Step 2. Pair mentees with mentors")
+    signups = read_signups(ctx.sample / "signups.csv")
+    with Store(ctx.store_path) as store:
+        people = store.people(COHORT)
+        if people.empty:
+            people = signups.people
+        result = match_mentors(people)
+        # The sample's story: most pairs started in October, a few in a summer pilot.
+        story = pd.read_csv(ctx.sample / "sample_pairs.csv", dtype=str)
+        pairs = result.pairs.drop(columns="origin").merge(
+            story, on=["mentee_email", "mentor_email"], how="left")
+        pairs["start_date"] = pairs["start_date"].fillna(SAMPLE_PAIRED_ON)
+        settings = {**result.settings, "sha256": signups.sha256}
+        ids: list[int] = []
+        with store.transaction():
+            for start, group in pairs.groupby("start_date", sort=True):
+                ids += store.add_pairs(group.drop(columns="start_date"), COHORT,
+                                       settings=settings, start_date=str(start))
+    folder = ctx.out / "pairing"
+    written = write_match_outputs(result, folder, {
+        "input": {"file": str(ctx.sample / "signups.csv"), "sha256": signups.sha256,
+                  "rows_used": len(people), "rows_skipped": 0}})
+    drafts = write_introductions(render_introductions(result.pairs, people),
+                                 folder / "introductions")
+    print(f"  {run_summary(result)}")
+    print(f"  Saved {len(ids)} proposed pairs of cohort {COHORT} in the store; wrote "
+          f"{len(drafts)} introduction e-mail drafts.")
+    if len(result.pairs):
+        example = result.pairs["mentee_email"].iloc[0]
+        print("  Why one pair was made:\n    " + result.explain(example).replace(
+            "\n", "\n    "))
+    ctx.outputs["pairs"] = written["pairs"]
+    ctx.outputs["unmatched"] = written["unmatched"]
+    ctx.outputs["pairing run"] = written["run"]
+    ctx.outputs["intro drafts"] = folder / "introductions"
+
+
 def _step_relationships(ctx: DemoContext) -> None:
     from .agreements import write_agreements
     from .alerts import check_store, format_warnings
@@ -59,7 +106,7 @@ def _step_relationships(ctx: DemoContext) -> None:
     from .sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
     from .store import Store
 
-    print(f"Step: follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
+    print(f"Step 3. Follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
     with Store(ctx.store_path) as store:
         had_pairs = not store.pairs(scheme="mentoring").empty
     if not had_pairs:
@@ -97,7 +144,7 @@ def _step_coaching(ctx: DemoContext) -> None:
     from .sample import COACHING_START, COACHING_TODAY
     from .store import Store
 
-    print("Step. Coaching requests: triage, match coaches, track sessions and objectives")
+    print("Step 5. Coaching requests: triage, match coaches, track sessions and objectives")
     done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
                      ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
                      today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
@@ -124,6 +171,7 @@ def _step_unmentoring(ctx: DemoContext) -> None:
 #: The demo's steps, in the order of a scheme lead's year.
 STEPS: list[Callable[[DemoContext], None]] = [
     _step_import,
+    _step_pairing,
     _step_relationships,
     _step_unmentoring,
     _step_coaching,

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from .ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
-from .management import chain_mask
 
 __all__ = [
     "COACHING_NEEDS",
@@ -434,30 +433,28 @@ def _coaching_problem_examples(requests: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def sample_pairs(people: pd.DataFrame, seed: int = 2026, start_date: str = SAMPLE_PAIRED_ON,
+def sample_pairs(people: pd.DataFrame, start_date: str = SAMPLE_PAIRED_ON,
                  pilot_date: str = SAMPLE_PILOT_ON, pilot_share: float = 0.1) -> pd.DataFrame:
-    """Pair the sample people by a simple, deterministic rule (a stand-in for the engine).
+    """Pair the sample people with the pairing engine, with the dates the sample story uses.
 
-    Mentees, in a seeded order, each take the free mentor closest above them in seniority
-    who works in another department and is outside their line-management chain (ties go to
-    the mentor with most places left, then by e-mail). The real pairing engine does far
-    better; this only gives the sample scheme plausible pairs to follow through the year.
+    The pairs are exactly those :func:`toolkit.matching.match_mentors` makes with its
+    default settings (so the demo's pairing step makes the same ones). The first
+    ``pilot_share`` of them, by mentee e-mail, started earlier in a summer pilot, so that
+    their terms end sooner and the renewal warnings have something to show.
 
     Parameters
     ----------
     people : pandas.DataFrame
-        Sign-ups with ``email, level, department, role, capacity, line_manager_email``.
-    seed : int
-        The seed of the mentees' order.
+        Clean sign-ups (``SignupImport.people`` or :func:`generate_people`).
     start_date : str
         The pairs' start date.
     pilot_date, pilot_share : str, float
-        A share of the pairs started earlier, in a summer pilot, so their terms end sooner.
+        The pilot's start date and the share of pairs in it.
 
     Returns
     -------
     pandas.DataFrame
-        ``mentee_email, mentor_email, start_date``.
+        ``mentee_email, mentor_email, start_date``, sorted by mentee.
 
     Examples
     --------
@@ -465,30 +462,16 @@ def sample_pairs(people: pd.DataFrame, seed: int = 2026, start_date: str = SAMPL
     >>> len(pairs) > 60, pairs["mentee_email"].is_unique
     (True, True)
     """
-    people = people.sort_values("email").reset_index(drop=True)
-    mentees = people[people["role"].isin(["mentee", "both"])].reset_index(drop=True)
-    mentors = people[people["role"].isin(["mentor", "both"])].reset_index(drop=True)
-    manager_of = dict(zip(people["email"], people["line_manager_email"].fillna(""),
-                          strict=True))
-    blocked = chain_mask(mentees["email"], mentors["email"], manager_of)
-    gap = mentors["level"].to_numpy()[None, :] - mentees["level"].to_numpy()[:, None]
-    ok = ((gap >= 1) & ~blocked
-          & (mentees["department"].to_numpy()[:, None] != mentors["department"].to_numpy()[None, :])
-          & (mentees["email"].to_numpy()[:, None] != mentors["email"].to_numpy()[None, :]))
-    places = mentors["capacity"].astype(int).to_numpy().copy()
-    order = np.random.default_rng(seed + 11).permutation(len(mentees))
-    chosen = []
-    for i in order:
-        free = np.flatnonzero(ok[i] & (places > 0))
-        if not len(free):
-            continue
-        best = min(free, key=lambda j: (gap[i, j], -places[j], mentors["email"].iloc[j]))
-        places[best] -= 1
-        chosen.append((mentees["email"].iloc[i], mentors["email"].iloc[best]))
-    frame = pd.DataFrame(chosen, columns=["mentee_email", "mentor_email"])
+    from .matching import match_mentors
+
+    people = people.copy()
+    if len(people) and isinstance(people["topics"].iloc[0], list):
+        people["topics"] = people["topics"].map("; ".join)
+    frame = match_mentors(people).pairs[["mentee_email", "mentor_email"]]
+    frame = frame.sort_values("mentee_email").reset_index(drop=True)
     pilot = np.arange(len(frame)) < round(pilot_share * len(frame))
     frame["start_date"] = np.where(pilot, pilot_date, start_date)
-    return frame.sort_values(["mentee_email"]).reset_index(drop=True)
+    return frame
 
 
 def simulate_year(pairs: pd.DataFrame, seed: int = 2026, until: str = "2027-06-25"
@@ -802,7 +785,9 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     written["signups_with_problems"] = out / "signups_with_problems.csv"
     _problem_examples(people).to_csv(written["signups_with_problems"], index=False)
 
-    pairs = sample_pairs(people, seed)
+    from .signups import read_signups
+
+    pairs = sample_pairs(read_signups(written["signups"]).people)
     written["sample_pairs"] = out / "sample_pairs.csv"
     pairs.to_csv(written["sample_pairs"], index=False)
     meetings, withdrawals = simulate_year(pairs, seed)
