@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 
@@ -271,14 +270,6 @@ def test_rematch_needs_a_withdrawn_pair_and_does_nothing_when_both_left(store):
     assert rematch.proposals.empty and not matcher.calls
     with pytest.raises(LifecycleError, match="no proposal to accept"):
         accept_rematch(store, rematch, "2026-11-02")
-
-
-@pytest.mark.skipif(importlib.util.find_spec("toolkit.matching") is not None,
-                    reason="the pairing engine is installed")
-def test_rematch_without_the_engine_says_what_to_do(store):
-    withdraw_pair(store, 1, "2026-11-01", by="mentor", reason="other")
-    with pytest.raises(LifecycleError, match="pair the person by hand"):
-        rematch_after_withdrawal(store, 1)
 
 
 # -- property: any sequence of requested changes keeps the lifecycle's rules -----------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -678,14 +677,9 @@ class Rematch:
 
 
 def _default_matcher() -> Callable[..., Any]:
-    try:
-        module = importlib.import_module("toolkit.matching")
-    except ImportError:
-        raise LifecycleError(
-            "The pairing engine (toolkit.matching) is not installed in this toolkit, so a "
-            "re-match cannot be proposed here: pair the person by hand in the pairing notebook."
-        ) from None
-    return module.match_mentors
+    from .matching import match_mentors
+
+    return match_mentors
 
 
 def _withdrawn_by(store: Store, pair_id: int) -> str:
