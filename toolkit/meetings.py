@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,7 @@ from .errors import InputFileError, RowProblemsError, SettingsError
 from .readers import Table, read_table
 from .relationships import Lifecycle, activate_pairs, pair_table
 from .signups import PROBLEM_COLUMNS, find_columns, load_mapping
-from .store import Store
+from .store import Store, now_utc
 
 __all__ = [
     "MEETING_FIELDS",
@@ -55,10 +55,6 @@ CANCELLED_BY_WORDS = {
     "": "", "unknown": "", "not known": "",
 }
 _COLUMNS = ["row", "pair_id", "on_date", "status", "cancelled_by", "note"]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _today(today: date | str | None) -> date:
@@ -389,7 +385,7 @@ def save_meetings(store: Store, result: MeetingImport | pd.DataFrame, activate: 
     frame = result.meetings if isinstance(result, MeetingImport) else result
     if frame.empty:
         return 0
-    now = _now()
+    now = now_utc()
     with store.transaction() as conn:
         # Checked again inside the transaction, so a meeting is never recorded twice, even
         # when two sessions import the same export at once.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import LifecycleError, SettingsError
-from .store import Store
+from .store import Store, now_utc
 
 __all__ = [
     "OPEN_STATUSES",
@@ -96,10 +96,6 @@ class Lifecycle:
                     f"The lifecycle setting '{name}' must be a whole number "
                     f"{'0 or more' if name == 'max_renewals' else '1 or more'} (got {value!r})."
                 )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _iso(value: date | str | None, what: str = "date") -> str:
@@ -324,7 +320,7 @@ def change_status(store: Store, pair_id: int, to_status: str, on_date: date | st
         conn.execute(
             "INSERT INTO pair_events (pair_id, from_status, to_status, on_date, reason, note, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (int(pair_id), current, to_status, day, reason, note, _now()))
+            (int(pair_id), current, to_status, day, reason, note, now_utc()))
         return _pair(store, pair_id)
 
 
@@ -388,7 +384,7 @@ def activate_pairs(store: Store, first_meetings: pd.Series, reason: str = "first
         start = start.where(start.notna(), pd.Series(wanted.to_numpy(), index=start.index))
         term_end = add_months(start, lifecycle.term_months + proposed.loc[ids, "renewals"]
                               .astype("int64") * lifecycle.renewal_months)
-        now = _now()
+        now = now_utc()
         conn.executemany(
             "UPDATE pairs SET status = 'active', start_date = ?, term_end = ? WHERE id = ?",
             list(zip(start, term_end, ids, strict=True)))
@@ -574,7 +570,7 @@ def record_renewal_answer(store: Store, pair_id: int, party: str, wants_renewal:
             "INSERT INTO pair_events (pair_id, from_status, to_status, on_date, reason, note, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (int(pair_id), status, status, day, _ANSWER,
-             f"{party}={'yes' if wants_renewal else 'no'}", _now()))
+             f"{party}={'yes' if wants_renewal else 'no'}", now_utc()))
         # Only answers given since the pair's last change of status (this term) count.
         events = pair_events(store, [int(pair_id)])
         events = events[(events["reason"] == _ANSWER) & (events["id"] > _last_change_id(events))]

@@ -18,7 +18,7 @@ from .errors import StoreError
 if TYPE_CHECKING:
     from .signups import SignupImport
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "now_utc", "open_store"]
 
 #: Forward migrations, applied in order to bring any older store up to date. Never edit a
 #: released entry: add a new one. Each entry is run as one transaction.
@@ -192,7 +192,8 @@ PEOPLE_COLUMNS = [
 ]
 
 
-def _now() -> str:
+def now_utc() -> str:
+    """Return the current UTC time as an ISO timestamp (seconds), as the store records it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -308,7 +309,7 @@ class Store:
                 for statement in MIGRATIONS[version - 1].split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _now()))
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_utc()))
 
     # -- generic access ---------------------------------------------------------------------
     def query(self, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
@@ -347,7 +348,7 @@ class Store:
         if not str(cohort).strip():
             raise StoreError("The cohort is empty: give the year or label of this round, "
                              "e.g. '2026'.")
-        now = _now()
+        now = now_utc()
         extra_cols = [c for c in people.columns if c not in PEOPLE_COLUMNS and c != "row"]
         records = []
         for rec in people.to_dict("records"):
@@ -435,7 +436,7 @@ class Store:
         list of int
             The new pairs' ids, in the order given.
         """
-        now = _now()
+        now = now_utc()
         known = {"mentee_email", "mentor_email", "score"}
         comp_cols = [c for c in pairs.columns if c not in known
                      and pd.api.types.is_numeric_dtype(pairs[c])]
