@@ -26,7 +26,7 @@ from .matching import (
     save_pairs,
 )
 from .scoring import COMPONENT_LABELS, COMPONENTS
-from .widgets import Panel, safely, show_table
+from .widgets import Panel, button, safely, show_table
 
 __all__ = ["PairingPanel", "figure_png", "load_histogram", "pairs_table", "score_histogram"]
 
@@ -234,16 +234,16 @@ class PairingPanel(Panel):
         self.mentor_picker = widgets.Dropdown(options=mentors, description="mentor",
                                               layout=widgets.Layout(width="420px"))
         self.mentee_picker.observe(self._picked, names="value")
-        self.lock_button = widgets.Button(description="Lock this pair", icon="lock")
-        self.forbid_button = widgets.Button(description="Forbid this pair", icon="ban")
-        self.clear_button = widgets.Button(description="Clear locks and forbids")
+        self.lock_button = button("Lock this pair", icon="lock")
+        self.forbid_button = button("Forbid this pair", icon="ban")
+        self.clear_button = button("Clear locks and forbids")
         self.lock_button.on_click(lambda _: self.lock())
         self.forbid_button.on_click(lambda _: self.forbid_pair())
         self.clear_button.on_click(lambda _: self.clear())
-        self.save_button = widgets.Button(description="Save pairs to the store",
+        self.save_button = button("Save pairs to the store",
                                           button_style="primary", icon="save",
                                           layout=widgets.Layout(width="220px"))
-        self.export_button = widgets.Button(description="Export CSV and e-mails",
+        self.export_button = button("Export CSV and e-mails",
                                             icon="download", layout=widgets.Layout(width="220px"))
         self.save_button.on_click(lambda _: self.save())
         self.export_button.on_click(lambda _: self.export())

@@ -34,7 +34,7 @@ from .relationships import (
     withdraw_pair,
 )
 from .store import Store
-from .widgets import Panel, safely, show_table
+from .widgets import Panel, button, safely, show_table
 
 __all__ = [
     "AgreementPanel",
@@ -52,7 +52,7 @@ _WIDE = {"description_width": "160px"}
 
 
 def _button(description: str, style: str = "", disabled: bool = False) -> widgets.Button:
-    return widgets.Button(description=description, button_style=style, disabled=disabled,
+    return button(description, button_style=style, disabled=disabled,
                           layout=widgets.Layout(width="230px"))
 
 
