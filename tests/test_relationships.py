@@ -106,7 +106,7 @@ def test_a_change_that_fails_half_way_leaves_the_store_as_it_was(store, monkeypa
     def broken() -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rel, "_now", broken)
+    monkeypatch.setattr(rel, "now_utc", broken)
     with pytest.raises(RuntimeError):
         change_status(store, 1, "active", "2026-10-20")
     for old, new in zip(before, snapshot(store), strict=True):
