@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/python -m toolkit demo --out $(OUT)
 
+# Jupyter refuses to run as root unless told; only add that where we are root (CI, containers).
+ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: install
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_OK)
 
 app: install
 	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1

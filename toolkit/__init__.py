@@ -12,6 +12,7 @@ from .errors import (
     ToolkitError,
 )
 from .ladder import DEFAULT_LADDER, LADDERS, Ladder, load_ladder
+from .matching import MatchResult, MentorMatcher, match_mentors
 from .readers import read_table
 from .signups import SignupImport, read_signups, validate_signups
 from .store import Store, open_store
@@ -27,6 +28,8 @@ __all__ = [
     "InputFileError",
     "Ladder",
     "LifecycleError",
+    "MatchResult",
+    "MentorMatcher",
     "RowProblemsError",
     "RuleError",
     "SettingsError",
@@ -36,6 +39,7 @@ __all__ = [
     "ToolkitError",
     "__version__",
     "load_ladder",
+    "match_mentors",
     "open_store",
     "read_signups",
     "read_table",

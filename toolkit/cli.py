@@ -144,6 +144,37 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_demo)
 
 
+# -- status and meetings (relationships through the year) ----------------------------------
+def _add_status(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_status
+
+    add_status(sub)
+
+
+def _add_meetings(sub: argparse._SubParsersAction) -> None:
+    from .relationships_cli import add_meetings
+
+    add_meetings(sub)
+
+
+# -- match ----------------------------------------------------------------------------------
+def _add_match(sub: argparse._SubParsersAction) -> None:
+    from .pairing_cli import add_match_arguments, run_match
+
+    p = sub.add_parser(
+        "match",
+        help="pair mentees with mentors under the scheme's rules",
+        description="Pair every mentee it can with a mentor who is more senior, in another "
+        "department, outside their line-management chain and with room left, choosing the "
+        "best pairs for the scheme as a whole (an optimal assignment, not a stable matching). "
+        "Writes pairs.csv, unmatched.csv and run.json to --out. Exit status: 0 done, 1 rows "
+        "with problems (without --skip-invalid) or a locked pair that breaks a rule, 2 an "
+        "input that cannot be used.",
+    )
+    add_match_arguments(p)
+    p.set_defaults(handler=run_match)
+
+
 # -- coaching -------------------------------------------------------------------------------
 def _add_coaching(sub: argparse._SubParsersAction) -> None:
     from .coaching_round import add_coaching_command
@@ -213,6 +244,9 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate,
     _add_sample,
     _add_demo,
+    _add_match,
+    _add_status,
+    _add_meetings,
     _add_coaching,
     _add_draw,
     _add_report,

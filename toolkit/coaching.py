@@ -17,13 +17,13 @@ from .ladder import Ladder
 from .management import chain_mask
 from .readers import Table, read_table
 from .signups import (
-    _EMAIL,
+    EMAIL_PATTERN,
     HEADER_VARIANTS,
     MEETING_MODES,
     PROBLEM_COLUMNS,
-    _meeting_modes,
     find_columns,
     load_mapping,
+    read_meeting_modes,
     resolve_ladder,
     split_multi,
 )
@@ -242,7 +242,7 @@ class _Checker:
 
     def email(self, name: str, unique: bool = True, optional: bool = False) -> pd.Series:
         mail = self.canon[name].str.casefold()
-        self.add((mail != "") & ~mail.str.match(_EMAIL), name,
+        self.add((mail != "") & ~mail.str.match(EMAIL_PATTERN), name,
                  "This is not an e-mail address: write it as name@example.org"
                  + (", or leave it empty." if optional else "."))
         if unique:
@@ -317,7 +317,7 @@ def validate_requests(table: Table, mapping: dict[str, str] | str | Path | None 
         check.add(answer.isna(), name,
                   "Write 'yes' if the line manager approved, or 'no' (or leave it empty) if not.")
         approvals[name] = answer.fillna(False).astype(bool)
-    mode = _meeting_modes(pd.Series(canon["meeting_mode"], dtype="string"))
+    mode = read_meeting_modes(pd.Series(canon["meeting_mode"], dtype="string"))
     check.add((canon["meeting_mode"] != "") & mode.isna().to_numpy(), "meeting_mode",
               f"Unknown meeting preference: use one of {sorted(set(MEETING_MODES.values()))}.")
     requested = parse_dates(canon["requested_on"])
@@ -418,7 +418,7 @@ def validate_coaches(table: Table,
               "The cost per session must be an amount such as 350 or £350.")
     check.add((pool == "external") & (cost_text == ""), "cost_per_session",
               "An external coach needs a cost per session (line managers approve the cost).")
-    mode = _meeting_modes(pd.Series(canon["meeting_mode"], dtype="string"))
+    mode = read_meeting_modes(pd.Series(canon["meeting_mode"], dtype="string"))
     check.add((canon["meeting_mode"] != "") & mode.isna().to_numpy(), "meeting_mode",
               f"Unknown meeting mode: use one of {sorted(set(MEETING_MODES.values()))}.")
     records = pd.DataFrame({
@@ -755,23 +755,12 @@ def _solve(score: np.ndarray, eligible: np.ndarray,
            capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (row, column) pairs that match the most rows, then maximise the total score.
 
-    A seam: at merge this is to be replaced by ``toolkit.matching.solve_assignment(score,
-    eligible, capacity, objective="coverage")`` from the pairing engine. For now each column
-    is repeated once per place and the Hungarian method (scipy's ``linear_sum_assignment``)
-    solves it, with every eligible pair worth a constant larger than any total of scores so
-    that covering one more row always wins (coach pools are small).
+    The pairing engine's exact solver (:func:`toolkit.assignment.solve_assignment` with the
+    ``coverage`` objective), so coaching and mentoring share one assignment method.
     """
-    from scipy.optimize import linear_sum_assignment
+    from .assignment import solve_assignment
 
-    slots = np.repeat(np.arange(score.shape[1]), np.maximum(capacity, 0))
-    if score.shape[0] == 0 or slots.size == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    ok = eligible[:, slots]
-    big = float(np.abs(score).max(initial=0.0)) * score.shape[0] + 1.0
-    weight = np.where(ok, big + score[:, slots], 0.0)
-    rows, cols = linear_sum_assignment(weight, maximize=True)
-    keep = ok[rows, cols]
-    return rows[keep].astype(np.int64), slots[cols[keep]].astype(np.int64)
+    return solve_assignment(score, eligible, capacity, objective="coverage")
 
 
 def _waiting_reasons(requests: pd.DataFrame, coaches: pd.DataFrame,

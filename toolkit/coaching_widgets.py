@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from .coaching import MatchSettings, TriageRules
 from .coaching_round import CoachingRound, run_round
 from .signups import resolve_ladder
-from .widgets import Panel, safely, show_table
+from .widgets import Panel, button, safely, show_table
 
 __all__ = ["CoachingPanel"]
 
@@ -56,7 +56,7 @@ class CoachingPanel(Panel):
             value=True, description="External coaching needs cost approval", indent=False)
         self.same_department = widgets.Checkbox(
             value=False, description="A coach may be in the coachee's department", indent=False)
-        self.button = widgets.Button(description="Triage and match", button_style="primary")
+        self.button = button("Triage and match", button_style="primary")
         self.button.on_click(lambda _b: self.run())
         self.tables = widgets.VBox()
         self.widget = widgets.VBox([

@@ -50,13 +50,101 @@ def _step_import(ctx: DemoContext) -> None:
     ctx.outputs["store"] = ctx.store_path
 
 
+def _step_pairing(ctx: DemoContext) -> None:
+    import pandas as pd
+
+    from .introductions import render_introductions, write_introductions
+    from .matching import match_mentors, run_summary
+    from .pairing_cli import write_match_outputs
+    from .sample import SAMPLE_PAIRED_ON
+    from .signups import read_signups
+    from .store import Store
+
+    print("Step 2. Pair mentees with mentors")
+    signups = read_signups(ctx.sample / "signups.csv")
+    with Store(ctx.store_path) as store:
+        people = store.people(COHORT)
+        if people.empty:
+            people = signups.people
+        result = match_mentors(people)
+        # The sample's story: most pairs started in October, a few in a summer pilot.
+        story = pd.read_csv(ctx.sample / "sample_pairs.csv", dtype=str)
+        pairs = result.pairs.drop(columns="origin").merge(
+            story, on=["mentee_email", "mentor_email"], how="left")
+        pairs["start_date"] = pairs["start_date"].fillna(SAMPLE_PAIRED_ON)
+        settings = {**result.settings, "sha256": signups.sha256}
+        ids: list[int] = []
+        with store.transaction():
+            for start, group in pairs.groupby("start_date", sort=True):
+                ids += store.add_pairs(group.drop(columns="start_date"), COHORT,
+                                       settings=settings, start_date=str(start))
+    folder = ctx.out / "pairing"
+    written = write_match_outputs(result, folder, {
+        "input": {"file": str(ctx.sample / "signups.csv"), "sha256": signups.sha256,
+                  "rows_used": len(people), "rows_skipped": 0}})
+    drafts = write_introductions(render_introductions(result.pairs, people),
+                                 folder / "introductions")
+    print(f"  {run_summary(result)}")
+    print(f"  Saved {len(ids)} proposed pairs of cohort {COHORT} in the store; wrote "
+          f"{len(drafts)} introduction e-mail drafts.")
+    if len(result.pairs):
+        example = result.pairs["mentee_email"].iloc[0]
+        print("  Why one pair was made:\n    " + result.explain(example).replace(
+            "\n", "\n    "))
+    ctx.outputs["pairs"] = written["pairs"]
+    ctx.outputs["unmatched"] = written["unmatched"]
+    ctx.outputs["pairing run"] = written["run"]
+    ctx.outputs["intro drafts"] = folder / "introductions"
+
+
+def _step_relationships(ctx: DemoContext) -> None:
+    from .agreements import write_agreements
+    from .alerts import check_store, format_warnings
+    from .meetings import meetings, read_meetings, save_meetings
+    from .relationship_plots import plot_meeting_timeline
+    from .relationships import pair_table
+    from .sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from .store import Store
+
+    print(f"Step 3. Follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
+    with Store(ctx.store_path) as store:
+        had_pairs = not store.pairs(scheme="mentoring").empty
+    if not had_pairs:
+        print("  No pairs in the store yet: using the sample pairs (sample_pairs.csv).")
+    with sample_store(ctx.store_path, ctx.sample, COHORT) as store:
+        broken = read_meetings(ctx.sample / "meetings_with_problems.csv", store, SAMPLE_TODAY)
+        print(f"  A meetings export with mistakes: {len(broken.problems)} problem(s), each "
+              "with its row:")
+        print("    " + format_problems(broken.problems, width=96).replace("\n", "\n    "))
+        result = read_meetings(ctx.sample / "meetings.csv", store, SAMPLE_TODAY)
+        saved = save_meetings(store, result)
+        print(f"  Recorded {saved} meeting(s) from meetings.csv"
+              + (f"; {result.problems['row'].nunique()} row(s) set aside with problems "
+                 "(pairs not in the store?)." if not result.ok else ", no problems."))
+        withdrawn = record_sample_withdrawals(store, ctx.sample)
+        print(f"  Recorded {len(withdrawn)} withdrawal(s).")
+        statuses = store.pairs(scheme="mentoring")["status"].value_counts().sort_index()
+        print("  Pairs by status: " + ", ".join(f"{v} {k}" for k, v in statuses.items()) + ".")
+        warnings = check_store(store, SAMPLE_TODAY)
+        print("    " + format_warnings(warnings, SAMPLE_TODAY).replace("\n", "\n    "))
+        agreements = write_agreements(store, ctx.out / "agreements",
+                                      statuses=("proposed", "active"))
+        print(f"  Wrote {len(agreements)} agreement(s) (.docx and .md) to "
+              f"'{ctx.out / 'agreements'}'.")
+        fig = plot_meeting_timeline(pair_table(store), meetings(store), SAMPLE_TODAY)
+        chart = ctx.out / "meetings_timeline.png"
+        fig.savefig(chart, dpi=90)
+    ctx.outputs["agreements"] = ctx.out / "agreements"
+    ctx.outputs["timeline"] = chart
+
+
 def _step_coaching(ctx: DemoContext) -> None:
     from .coaching import MatchSettings, save_coaching
     from .coaching_round import run_round, write_round
     from .sample import COACHING_START, COACHING_TODAY
     from .store import Store
 
-    print("Step. Coaching requests: triage, match coaches, track sessions and objectives")
+    print("Step 5. Coaching requests: triage, match coaches, track sessions and objectives")
     done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
                      ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
                      today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
@@ -72,7 +160,6 @@ def _step_coaching(ctx: DemoContext) -> None:
           f"{saved['scores']} objective scores in the store (scheme 'coaching').")
     ctx.outputs["coaching"] = written["tracking"]
     ctx.outputs["coach forms"] = written["forms"]
-
 
 
 def _step_unmentoring(ctx: DemoContext) -> None:
@@ -103,7 +190,12 @@ def _step_report(ctx: DemoContext) -> None:
 
 #: The demo's steps, in the order of a scheme lead's year.
 STEPS: list[Callable[[DemoContext], None]] = [
-    _step_import, _step_coaching, _step_unmentoring, _step_report,
+    _step_import,
+    _step_pairing,
+    _step_relationships,
+    _step_unmentoring,
+    _step_coaching,
+    _step_report,
 ]
 
 

@@ -173,7 +173,7 @@ def demo_draws(ctx: object) -> None:
     from .outputs import write_csv_atomic
     from .store import Store
 
-    print("Step. The monthly UnMentoring draw: three rounds, then the announcements")
+    print("Step 4. The monthly UnMentoring draw: three rounds, then the announcements")
     people = read_participants(ctx.sample / "unmentoring.csv")
     folder = ctx.out / "unmentoring"
     with Store(ctx.store_path) as store:

@@ -27,7 +27,7 @@ from .draws import (
     store_exclusions,
 )
 from .errors import SettingsError
-from .widgets import Panel, safely, show_table
+from .widgets import Panel, button, safely, show_table
 
 __all__ = ["DrawPanel", "preview_table"]
 
@@ -113,15 +113,15 @@ class DrawPanel(Panel):
         self.groups = widgets.Dropdown(options=[], description="Group",
                                        style={"description_width": "120px"},
                                        layout=widgets.Layout(width="640px"))
-        self.lock_button = widgets.Button(description="Lock this group", icon="lock")
-        self.break_button = widgets.Button(description="Break this group", icon="unlink")
-        self.clear_button = widgets.Button(description="Clear locks and breaks")
-        self.redraw_button = widgets.Button(description="Re-draw (new seed)", icon="refresh")
+        self.lock_button = button("Lock this group", icon="lock")
+        self.break_button = button("Break this group", icon="unlink")
+        self.clear_button = button("Clear locks and breaks")
+        self.redraw_button = button("Re-draw (new seed)", icon="refresh")
         self.replace = widgets.Checkbox(value=False, description="replace this round if it is "
                                         "already saved", indent=False)
-        self.save_button = widgets.Button(description="Save the round", button_style="primary",
+        self.save_button = button("Save the round", button_style="primary",
                                           icon="save")
-        self.export_button = widgets.Button(description="Export announcements",
+        self.export_button = button("Export announcements",
                                             icon="envelope")
         self.ics = widgets.Checkbox(value=True, description="with calendar files", indent=False)
         self.preview = widgets.VBox()

@@ -48,7 +48,7 @@ from .errors import (
 )
 from .outputs import atomic_write
 from .readers import read_table
-from .signups import _EMAIL, HEADER_VARIANTS, PROBLEM_COLUMNS, find_columns, load_mapping
+from .signups import EMAIL_PATTERN, HEADER_VARIANTS, PROBLEM_COLUMNS, find_columns, load_mapping
 
 if TYPE_CHECKING:
     from .store import Store
@@ -162,7 +162,7 @@ def validate_participants(table: object, mapping: dict[str, str] | None = None) 
 
     for f in PARTICIPANT_REQUIRED:
         add(cols[f] == "", f, f"The {f} is empty: fill it in (column '{columns[f]}').")
-    bad = np.array([e != "" and not _EMAIL.match(e) for e in email], dtype=bool)
+    bad = np.array([e != "" and not EMAIL_PATTERN.match(e) for e in email], dtype=bool)
     add(bad, "email", "This is not an e-mail address: write it as name@example.org.")
     dup = pd.Series(email).duplicated(keep=False).to_numpy() & (email != "")
     add(dup, "email", "The same person (same e-mail) is listed more than once: keep one row.")
@@ -470,7 +470,7 @@ def save_draw_to_store(store: Store, draw: pd.DataFrame, seed: int, week: str | 
     LifecycleError
         If the round already exists and ``redraw`` is False (nothing is written).
     """
-    from .store import _now
+    from .store import now_utc
 
     labels = round_labels(draw)
     if len(labels) != 1:
@@ -486,7 +486,7 @@ def save_draw_to_store(store: Store, draw: pd.DataFrame, seed: int, week: str | 
             "(?, ?, ?, ?, ?) ON CONFLICT(round) DO UPDATE SET seed = excluded.seed, "
             "week = excluded.week, settings = excluded.settings",
             (label, int(seed), week, json.dumps(settings or {}, sort_keys=True, default=str),
-             _now()))
+             now_utc()))
         conn.executemany("INSERT INTO draws (round, grp, email) VALUES (?, ?, ?)",
                          [(label, int(g), str(e)) for g, e in
                           zip(draw["group"], draw["email"], strict=True)])

@@ -16,15 +16,28 @@ __all__ = [
     "COACHING_START",
     "COACHING_TODAY",
     "DEPARTMENTS",
+    "SAMPLE_PAIRED_ON",
+    "SAMPLE_TODAY",
     "SURVEY_QUESTIONS",
     "TOPICS",
     "generate_coaching",
     "generate_coaching_activity",
+    "generate_meetings",
     "generate_people",
     "generate_survey",
     "generate_unmentoring",
+    "record_sample_withdrawals",
+    "sample_pairs",
+    "sample_store",
+    "simulate_year",
     "write_sample",
 ]
+
+#: The day most of the sample scheme's pairs were made, the day a small summer pilot's pairs
+#: were made, and the fixed "today" of the demo (no sample meeting is later).
+SAMPLE_PAIRED_ON = "2026-10-05"
+SAMPLE_PILOT_ON = "2026-07-20"
+SAMPLE_TODAY = "2027-07-01"
 
 DIVISION = "Division of Natural and Life Sciences"
 DEPARTMENTS = [
@@ -422,6 +435,237 @@ def _coaching_problem_examples(requests: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def sample_pairs(people: pd.DataFrame, start_date: str = SAMPLE_PAIRED_ON,
+                 pilot_date: str = SAMPLE_PILOT_ON, pilot_share: float = 0.1) -> pd.DataFrame:
+    """Pair the sample people with the pairing engine, with the dates the sample story uses.
+
+    The pairs are exactly those :func:`toolkit.matching.match_mentors` makes with its
+    default settings (so the demo's pairing step makes the same ones). The first
+    ``pilot_share`` of them, by mentee e-mail, started earlier in a summer pilot, so that
+    their terms end sooner and the renewal warnings have something to show.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        Clean sign-ups (``SignupImport.people`` or :func:`generate_people`).
+    start_date : str
+        The pairs' start date.
+    pilot_date, pilot_share : str, float
+        The pilot's start date and the share of pairs in it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mentee_email, mentor_email, start_date``, sorted by mentee.
+
+    Examples
+    --------
+    >>> pairs = sample_pairs(generate_people())
+    >>> len(pairs) > 60, pairs["mentee_email"].is_unique
+    (True, True)
+    """
+    from .matching import match_mentors
+
+    people = people.copy()
+    if len(people) and isinstance(people["topics"].iloc[0], list):
+        people["topics"] = people["topics"].map("; ".join)
+    frame = match_mentors(people).pairs[["mentee_email", "mentor_email"]]
+    frame = frame.sort_values("mentee_email").reset_index(drop=True)
+    pilot = np.arange(len(frame)) < round(pilot_share * len(frame))
+    frame["start_date"] = np.where(pilot, pilot_date, start_date)
+    return frame
+
+
+def simulate_year(pairs: pd.DataFrame, seed: int = 2026, until: str = "2027-06-25"
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate a year of meetings for pairs, and one withdrawal.
+
+    Most pairs meet every six to ten weeks; some start late, some meet only once or
+    once, some never meet, some have their last two meetings cancelled, and one mentee
+    withdraws (from a pair whose mentor has no other mentee). All dates come from the
+    pairs' start dates and ``until``: nothing depends on the real date.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``mentee_email, mentor_email`` and ``start_date`` (ISO); any source of pairs will do
+        (:func:`sample_pairs`, or the pairing engine's result).
+    seed : int
+        The random seed.
+    until : str
+        No meeting after this date.
+
+    Returns
+    -------
+    meetings : pandas.DataFrame
+        ``mentee_email, mentor_email, date, status, cancelled_by`` (ISO dates).
+    withdrawals : pandas.DataFrame
+        ``mentee_email, mentor_email, date, withdrawn_by, reason``.
+
+    Examples
+    --------
+    >>> pairs = sample_pairs(generate_people())
+    >>> meets, gone = simulate_year(pairs)
+    >>> meets["date"].max() <= "2027-06-25", len(gone)
+    (True, 1)
+    """
+    rng = np.random.default_rng(seed + 23)
+    pairs = pairs.reset_index(drop=True)
+    n = len(pairs)
+    kind = rng.choice(["steady", "slow", "never", "cancelling"], size=n, p=[0.7, 0.12, 0.08, 0.1])
+    single = pairs["mentor_email"].map(pairs["mentor_email"].value_counts()) == 1
+    steady = np.flatnonzero((kind == "steady") & single.to_numpy())
+    leaver = int(steady[0]) if len(steady) else -1
+    end = pd.Timestamp(until)
+    records = []
+    withdrawals = []
+    for i, pair in pairs.iterrows():
+        start = pd.Timestamp(pair.get("start_date") or SAMPLE_PAIRED_ON)
+        if kind[i] == "never":
+            continue
+        late = rng.random() < 0.15
+        day = start + pd.Timedelta(days=int(rng.integers(50, 90) if late else rng.integers(7, 35)))
+        gap = (110, 160) if kind[i] == "slow" else (40, 75)
+        stop = end if i != leaver else start + pd.Timedelta(days=150)
+        dates = []
+        while day <= stop:
+            dates.append(day)
+            day = day + pd.Timedelta(days=int(rng.integers(*gap)))
+        if kind[i] == "slow":
+            dates = dates[:1]
+        for k, when in enumerate(dates):
+            cancelled = ((kind[i] == "cancelling" and k >= len(dates) - 2 and k > 0)
+                         or (k > 0 and rng.random() < 0.06))
+            by = str(rng.choice(["mentee", "mentor"])) if cancelled else ""
+            records.append((pair["mentee_email"], pair["mentor_email"],
+                            when.date().isoformat(), "cancelled" if cancelled else "held", by))
+        if i == leaver:
+            withdrawals.append((pair["mentee_email"], pair["mentor_email"],
+                                (stop + pd.Timedelta(days=10)).date().isoformat(), "mentee",
+                                "changed job or role"))
+    meetings = pd.DataFrame(records, columns=["mentee_email", "mentor_email", "date", "status",
+                                              "cancelled_by"])
+    meetings = meetings.sort_values(["date", "mentee_email"], kind="stable").reset_index(drop=True)
+    gone = pd.DataFrame(withdrawals, columns=["mentee_email", "mentor_email", "date",
+                                              "withdrawn_by", "reason"])
+    return meetings, gone
+
+
+def generate_meetings(pairs: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
+    """Return the simulated meetings of :func:`simulate_year` (without the withdrawal).
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"], "start_date": ["2026-10-05"]})
+    >>> list(generate_meetings(pairs).columns)
+    ['mentee_email', 'mentor_email', 'date', 'status', 'cancelled_by']
+    """
+    return simulate_year(pairs, seed)[0]
+
+
+def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "2026",
+                 fresh: bool = False):
+    """Open a store holding the sample scheme's sign-ups and pairs (added only when it has none).
+
+    The pairs are those of ``sample_pairs.csv`` (made by :func:`sample_pairs`), each with its
+    start date, recorded as proposed: importing the sample meetings then confirms them.
+    With ``fresh``, an existing file at ``store_path`` is deleted first (only use it for a
+    store that holds the sample scheme).
+
+    Returns
+    -------
+    Store
+        The open store (close it when done).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder / "sample")
+    >>> store = sample_store(folder / "s.sqlite", folder / "sample")
+    >>> len(store.pairs()) > 60
+    True
+    """
+    from .signups import read_signups
+    from .store import Store
+
+    sample_dir = Path(sample_dir)
+    if fresh:
+        for stale in Path(store_path).parent.glob(Path(store_path).name + "*"):
+            stale.unlink()
+    store = Store(store_path)
+    signups = read_signups(sample_dir / "signups.csv")
+    signups.raise_for_problems()
+    pairs = pd.read_csv(sample_dir / "sample_pairs.csv", dtype=str)
+    # One transaction, the check included: two sessions opening the sample at once (a notebook
+    # and its app) cannot both add the pairs.
+    with store.transaction():
+        if store.pairs(scheme="mentoring").empty:
+            if not store.cohorts():
+                store.save_signups(signups.people, cohort, signups.source, signups.sha256)
+            for start, group in pairs.groupby("start_date", sort=True):
+                store.add_pairs(group[["mentee_email", "mentor_email"]], cohort,
+                                settings={"made_by": "sample_pairs"}, start_date=str(start))
+    return store
+
+
+def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
+    """Record the sample scheme's withdrawals (``withdrawals.csv``); return the pairs' ids.
+
+    Pairs not in the store, or already finished, are skipped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder / "sample")
+    >>> store = sample_store(folder / "s.sqlite", folder / "sample")
+    >>> len(record_sample_withdrawals(store, folder / "sample"))
+    1
+    >>> record_sample_withdrawals(store, folder / "sample")
+    []
+    """
+    from .errors import LifecycleError
+    from .relationships import withdraw_pair
+
+    gone = pd.read_csv(Path(sample_dir) / "withdrawals.csv", dtype=str)
+    running = store.pairs(scheme="mentoring", statuses=("proposed", "active", "renewed"))
+    found = gone.merge(running, on=["mentee_email", "mentor_email"])
+    ids = []
+    for rec in found.to_dict("records"):
+        try:
+            withdraw_pair(store, int(rec["id"]), rec["date"], by=rec["withdrawn_by"],
+                          reason=rec["reason"])
+        except LifecycleError:  # finished meanwhile (by another session): nothing to do
+            continue
+        ids.append(int(rec["id"]))
+    return ids
+
+
+def _meetings_export(meetings: pd.DataFrame) -> pd.DataFrame:
+    """Dress meetings up as a form export: question headers, UK dates, Yes/No answers."""
+    return pd.DataFrame({
+        "Mentee email": meetings["mentee_email"],
+        "Mentor email": meetings["mentor_email"],
+        "Date of meeting": pd.to_datetime(meetings["date"]).dt.strftime("%d/%m/%Y"),
+        "Did the meeting take place?": meetings["status"].map({"held": "Yes",
+                                                               "cancelled": "No"}),
+        "Cancelled by": meetings["cancelled_by"].str.capitalize(),
+    })
+
+
+def _meeting_problem_examples(meetings: pd.DataFrame) -> pd.DataFrame:
+    """Make a short meetings export with one of each common mistake."""
+    rows = _meetings_export(meetings.head(6)).reset_index(drop=True)
+    rows.loc[1, "Mentor email"] = "nobody@example.org"
+    rows.loc[2, "Date of meeting"] = "31/02/2027"
+    rows.loc[3, "Date of meeting"] = "01/01/2030"
+    rows.loc[4, "Date of meeting"] = "01/06/2026"
+    rows.loc[5, "Did the meeting take place?"] = "Maybe"
+    return rows
+
+
 #: The end-of-year survey's Likert questions: (question, labels lowest first, mean tilt).
 SURVEY_QUESTIONS: list[tuple[str, tuple[str, ...], float]] = [
     ("We met as often as we had planned",
@@ -582,10 +826,13 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     Files: ``signups.csv`` (plain headers, Google-Forms-style answers),
     ``signups_forms.xlsx`` with ``signups_forms_mapping.json`` (a Microsoft Forms export with
     its own question headers), ``signups_with_problems.csv`` (one of each common mistake),
-    ``unmentoring.csv``, the coaching round (``coaching_requests.csv``,
-    ``coaching_coaches.csv``, ``coaching_sessions.csv``, ``coaching_scores.csv``,
-    ``coaching_requests_with_problems.csv``), ``survey.csv`` (the end-of-year feedback
-    survey), and ``ladders/*.json`` (the shipped grade ladders, to copy and edit).
+    ``unmentoring.csv``, ``sample_pairs.csv`` (pairs made by a simple rule, standing in for
+    the pairing engine), ``meetings.csv`` (a simulated year of their meetings as a form
+    export), ``meetings_with_problems.csv``, ``withdrawals.csv``, the coaching round
+    (``coaching_requests.csv``, ``coaching_coaches.csv``, ``coaching_sessions.csv``,
+    ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``), ``survey.csv`` (the
+    end-of-year feedback survey), and ``ladders/*.json`` (the shipped grade ladders, to copy
+    and edit).
 
     Parameters
     ----------
@@ -628,6 +875,19 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
 
     written["signups_with_problems"] = out / "signups_with_problems.csv"
     _problem_examples(people).to_csv(written["signups_with_problems"], index=False)
+
+    from .signups import read_signups
+
+    pairs = sample_pairs(read_signups(written["signups"]).people)
+    written["sample_pairs"] = out / "sample_pairs.csv"
+    pairs.to_csv(written["sample_pairs"], index=False)
+    meetings, withdrawals = simulate_year(pairs, seed)
+    written["meetings"] = out / "meetings.csv"
+    _meetings_export(meetings).to_csv(written["meetings"], index=False)
+    written["meetings_with_problems"] = out / "meetings_with_problems.csv"
+    _meeting_problem_examples(meetings).to_csv(written["meetings_with_problems"], index=False)
+    written["withdrawals"] = out / "withdrawals.csv"
+    withdrawals.to_csv(written["withdrawals"], index=False)
 
     written["unmentoring"] = out / "unmentoring.csv"
     generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)

@@ -135,7 +135,7 @@ GENDER_PREFERENCES = {
     "not important": "",
 }
 
-_EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[a-z]{2,}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[a-z]{2,}$")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -353,7 +353,7 @@ def split_multi(series: pd.Series) -> pd.Series:
     )
 
 
-def _meeting_modes(series: pd.Series) -> pd.Series:
+def read_meeting_modes(series: pd.Series) -> pd.Series:
     """Read meeting preferences: known words first, then keywords ("Online (Teams)")."""
     folded = _fold_words(series)
     mode = folded.map(MEETING_MODES)
@@ -462,10 +462,10 @@ def validate_signups(
 
     # E-mails: the person key.
     email = canon["email"].str.casefold()
-    bad_email = (email != "") & ~email.str.match(_EMAIL)
+    bad_email = (email != "") & ~email.str.match(EMAIL_PATTERN)
     add(bad_email, "email", "This is not an e-mail address: write it as name@example.org.")
     manager = canon["line_manager_email"].str.casefold()
-    bad_manager = (manager != "") & ~manager.str.match(_EMAIL)
+    bad_manager = (manager != "") & ~manager.str.match(EMAIL_PATTERN)
     add(bad_manager, "line_manager_email",
         "This is not an e-mail address: give the line manager's work e-mail, or leave it empty.")
     self_managed = (manager != "") & (manager == email)
@@ -523,7 +523,7 @@ def validate_signups(
     capacity = cap_num.fillna(1).where(~bad_cap, 0).astype("int64")
 
     # Meeting mode and mentor-gender preference: known answers or empty.
-    mode = _meeting_modes(canon["meeting_mode"])
+    mode = read_meeting_modes(canon["meeting_mode"])
     add((canon["meeting_mode"] != "") & mode.isna(), "meeting_mode",
         f"Unknown meeting preference: use one of {sorted(set(MEETING_MODES.values()))}, or leave"
         " it empty.")

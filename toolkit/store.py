@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from .errors import StoreError
 if TYPE_CHECKING:
     from .signups import SignupImport
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "now_utc", "open_store"]
 
 #: Forward migrations, applied in order to bring any older store up to date. Never edit a
 #: released entry: add a new one. Each entry is run as one transaction.
@@ -191,7 +192,8 @@ PEOPLE_COLUMNS = [
 ]
 
 
-def _now() -> str:
+def now_utc() -> str:
+    """Return the current UTC time as an ISO timestamp (seconds), as the store records it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -218,9 +220,9 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=15)
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -274,6 +276,21 @@ class Store:
         row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
 
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging, waiting while another session holds the file.
+
+        Two sessions may open a new store at the same moment (a notebook and its app); the
+        switch is not covered by SQLite's busy timeout, so it is retried for a while.
+        """
+        for attempt in range(100):
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.1)
+
     def _migrate(self) -> None:
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
@@ -287,10 +304,12 @@ class Store:
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction() as conn:
+                if self.schema_version() >= version:  # another session got there first
+                    continue
                 for statement in MIGRATIONS[version - 1].split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _now()))
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_utc()))
 
     # -- generic access ---------------------------------------------------------------------
     def query(self, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
@@ -329,7 +348,7 @@ class Store:
         if not str(cohort).strip():
             raise StoreError("The cohort is empty: give the year or label of this round, "
                              "e.g. '2026'.")
-        now = _now()
+        now = now_utc()
         extra_cols = [c for c in people.columns if c not in PEOPLE_COLUMNS and c != "row"]
         records = []
         for rec in people.to_dict("records"):
@@ -417,7 +436,7 @@ class Store:
         list of int
             The new pairs' ids, in the order given.
         """
-        now = _now()
+        now = now_utc()
         known = {"mentee_email", "mentor_email", "score"}
         comp_cols = [c for c in pairs.columns if c not in known
                      and pd.api.types.is_numeric_dtype(pairs[c])]

@@ -22,6 +22,7 @@ from .errors import RowProblemsError, ToolkitError
 __all__ = [
     "ColumnMappingPanel",
     "Panel",
+    "button",
     "message_html",
     "safely",
     "show_table",
@@ -44,6 +45,12 @@ def message_html(text: str, kind: str = "info") -> str:
         f'<div style="border-left:4px solid {colour};background:{background};color:{colour};'
         f'padding:6px 10px;margin:4px 0">{html.escape(text)}</div>'
     )
+
+
+def button(description: str, **kwargs: Any) -> widgets.Button:
+    """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
+    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
+    return widgets.Button(description=description, **kwargs)
 
 
 def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:

@@ -64,10 +64,12 @@ class VoilaServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url, timeout=2)
+                # Not the notebook's own URL: asking for it would start a kernel and run the
+                # notebook once more, beside the page's own run.
+                urllib.request.urlopen(self.url + "voila/static/ready-check", timeout=2)
                 return
             except urllib.error.HTTPError:
-                return  # it answers: it is up
+                return  # it answers (404 for that made-up file): it is up
             except OSError:
                 if self.proc.poll() is not None:
                     break

@@ -1,0 +1,52 @@
+"""The two apps a lead tunes by hand: pairing (weights) and the UnMentoring draw."""
+
+import pytest
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _tables_text(page) -> str:
+    return "\n".join(page.locator(".widget-html table").all_inner_texts())
+
+
+def test_moving_a_weight_slider_changes_the_pairs(voila, page):
+    server = voila("02_pairing.ipynb")
+    page.goto(server.url, timeout=180_000)
+    page.wait_for_selector(".widget-slider", timeout=180_000)
+    page.wait_for_selector(".widget-html table", timeout=120_000)
+    assert page.locator(".widget-slider").count() == 4  # one per score component
+    before = _tables_text(page)
+    screenshot(page, "02_pairing_before")
+    # Type a new weight into the "topics" slider's read-out, as a lead can.
+    topics = page.locator(".widget-slider", has_text="topics")
+    readout = topics.locator(".widget-readout")
+    readout.click()
+    readout.press("Control+A")
+    readout.type("0")
+    readout.press("Enter")
+    page.wait_for_function(
+        "before => Array.from(document.querySelectorAll('.widget-html table'))"
+        ".map(t => t.innerText).join('\\n') !== before", arg=before, timeout=60_000)
+    assert _tables_text(page) != before
+    screenshot(page, "02_pairing_after_topics_off")
+    assert page.locator("text=Traceback").count() == 0
+    assert not page.console_errors, page.console_errors
+
+
+def test_pressing_draw_shows_a_draw(voila, page):
+    server = voila("03_unmentoring_draw.ipynb")
+    page.goto(server.url, timeout=180_000)
+    button = page.locator(".widget-button", has_text="Re-draw")
+    button.wait_for(timeout=180_000)
+    page.wait_for_selector(".widget-html table", timeout=120_000)
+    before = _tables_text(page)
+    assert "group" in before.lower()
+    button.click()
+    page.wait_for_function(
+        "before => Array.from(document.querySelectorAll('.widget-html table'))"
+        ".map(t => t.innerText).join('\\n') !== before", arg=before, timeout=60_000)
+    screenshot(page, "03_unmentoring_draw")
+    assert page.locator("text=Traceback").count() == 0
+    assert not page.console_errors, page.console_errors

@@ -1,0 +1,231 @@
+"""Each early-warning rule on dated fixtures, with "today" fixed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.alerts import (
+    RULES,
+    AlertRules,
+    check_pairs,
+    check_store,
+    draft_messages,
+    load_settings,
+    load_templates,
+    status_table,
+)
+from toolkit.cli import main
+from toolkit.errors import SettingsError
+from toolkit.relationships import pair_table
+
+from .relationship_helpers import make_store
+
+START = "2026-10-01"
+
+
+def pairs(*rows: dict) -> pd.DataFrame:
+    """Pairs as pair_table gives them; each row overrides the defaults."""
+    out = []
+    for i, row in enumerate(rows, start=1):
+        base = {"pair_id": i, "status": "active", "mentee_email": f"mentee{i}@example.org",
+                "mentee_name": f"Mentee {i}", "mentor_email": f"mentor{i}@example.org",
+                "mentor_name": f"Mentor {i}", "start": START, "term_start": START,
+                "term_end": "2027-10-01", "renewals": 0}
+        out.append({**base, **row})
+    return pd.DataFrame(out)
+
+
+def meets(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["pair_id", "on_date", "status", "cancelled_by"])
+
+
+NONE = meets()
+
+
+def rules_fired(p, m, today, rules=None):
+    found = check_pairs(p, m, today, rules)
+    return found[["rule", "pair_id"]].astype(str).to_numpy().tolist()
+
+
+@pytest.mark.parametrize(("today", "meetings", "expected"), [
+    ("2026-11-11", NONE, []),                                  # 41 days: not yet
+    ("2026-11-12", NONE, [["no_first_meeting", "1"]]),         # 6 weeks exactly
+    ("2026-11-12", meets((1, "2026-10-20", "cancelled", "mentor")),
+     [["no_first_meeting", "1"]]),                            # a cancelled one does not count
+    ("2026-11-12", meets((1, "2026-10-20", "held", "")), []),
+    ("2026-11-12", meets((1, "2026-11-20", "held", "")), [["no_first_meeting", "1"]]),  # later
+])
+def test_no_first_meeting_within_six_weeks(today, meetings, expected):
+    assert rules_fired(pairs({"status": "proposed"}), meetings, today) == expected
+
+
+def test_the_first_meeting_rule_is_configurable():
+    p = pairs({"status": "proposed"})
+    assert rules_fired(p, NONE, "2026-10-29", AlertRules(first_meeting_weeks=4)) == [
+        ["no_first_meeting", "1"]]
+
+
+@pytest.mark.parametrize(("today", "held", "expected"), [
+    ("2027-01-31", ["2026-10-20"], []),                         # before month 4: fine
+    ("2027-02-01", ["2026-10-20"], []),                         # 1 by month 4
+    ("2027-05-31", ["2026-10-20"], []),
+    ("2027-06-01", ["2026-10-20"], [["behind_pace", "1"]]),     # only 1 by month 8
+    ("2027-06-01", ["2026-10-20", "2027-03-01"], []),
+    ("2027-10-01", ["2026-10-20", "2027-03-01"], [["behind_pace", "1"], ["term_ending", "1"]]),
+])
+def test_behind_the_pace_of_three_meetings_a_year(today, held, expected):
+    m = meets(*[(1, d, "held", "") for d in held])
+    assert rules_fired(pairs({}), m, today) == expected
+
+
+def test_pace_is_not_repeated_for_a_pair_that_never_met_and_counts_the_current_term():
+    assert rules_fired(pairs({}), NONE, "2027-06-01") == [["no_first_meeting", "1"]]
+    renewed = pairs({"status": "renewed", "renewals": 1, "term_start": "2027-10-01",
+                     "term_end": "2028-10-01"})
+    last_year = meets(*[(1, d, "held", "") for d in ("2026-11-01", "2027-02-01", "2027-05-01",
+                                                     "2027-08-01")])
+    assert rules_fired(renewed, last_year, "2028-02-01") == [["behind_pace", "1"]]
+    detail = check_pairs(renewed, last_year, "2028-02-01")["detail"].iloc[0]
+    assert detail == ("You have held 0 meeting(s) this term; the pace asks for 1 by month 4.")
+
+
+def test_a_custom_pace():
+    m = meets((1, "2026-10-20", "held", ""))
+    custom = AlertRules(pace=((2, 1), (4, 2)))
+    assert rules_fired(pairs({}), m, "2027-02-01", custom) == [["behind_pace", "1"]]
+
+
+@pytest.mark.parametrize(("statuses", "n", "expected"), [
+    (["held", "cancelled", "cancelled"], 2, [["cancellations", "1"]]),
+    (["cancelled", "cancelled", "held"], 2, []),
+    (["held", "cancelled"], 2, []),
+    (["cancelled", "cancelled"], 3, []),
+    (["cancelled", "cancelled", "cancelled"], 3, [["cancellations", "1"]]),
+])
+def test_cancellations_in_a_row(statuses, n, expected):
+    days = ["2026-10-20", "2026-12-01", "2027-01-10"]
+    m = meets(*[(1, d, s, "mentee" if s == "cancelled" else "")
+                for d, s in zip(days, statuses, strict=False)])
+    assert rules_fired(pairs({}), m, "2027-01-20", AlertRules(cancellations_in_a_row=n,
+                                                              enabled=("cancellations",))
+                       ) == expected
+
+
+@pytest.mark.parametrize(("today", "row", "expected_detail"), [
+    ("2027-08-31", {}, None),
+    ("2027-09-01", {}, "The term ends on 2027-10-01 (in 30 days). Ask both whether they want "
+                       "to renew."),
+    ("2027-10-11", {}, "The term ended on 2027-10-01, 10 days ago, with no decision recorded. "
+                       "Ask both whether they want to renew."),
+    ("2028-09-15", {"status": "renewed", "renewals": 1, "term_start": "2027-10-01",
+                    "term_end": "2028-10-01"},
+     "The term ends on 2028-10-01 (in 16 days). It cannot be renewed again: plan a good ending."),
+    ("2027-09-15", {"status": "proposed"}, None),
+])
+def test_term_ending_within_thirty_days(today, row, expected_detail):
+    found = check_pairs(pairs(row), NONE, today, AlertRules(enabled=("term_ending",)))
+    if expected_detail is None:
+        assert found.empty
+    else:
+        assert found["detail"].tolist() == [expected_detail]
+
+
+def test_a_mentor_whose_mentees_all_withdrew():
+    p = pairs({"status": "withdrawn", "mentor_email": "m@example.org", "mentor_name": "M"},
+              {"status": "withdrawn", "mentor_email": "m@example.org", "mentor_name": "M"},
+              {"status": "withdrawn", "mentor_email": "n@example.org", "mentor_name": "N"},
+              {"status": "active", "mentor_email": "n@example.org", "mentor_name": "N"})
+    rules = AlertRules(enabled=("mentor_all_withdrew",))
+    found = check_pairs(p, NONE, "2026-12-01", rules)
+    assert found[["mentor_email", "recipients"]].to_numpy().tolist() == [
+        ["m@example.org", "mentor"]]
+    assert found["pair_id"].isna().all()
+    assert check_pairs(p, NONE, "2026-12-01", AlertRules(
+        enabled=("mentor_all_withdrew",), mentor_withdrawals_min=3)).empty
+
+
+def test_finished_and_future_pairs_raise_no_pair_warnings():
+    p = pairs({"status": "ended"}, {"status": "proposed", "start": "2027-05-01",
+                                    "term_start": "2027-05-01"})
+    assert check_pairs(p, NONE, "2027-03-01").empty
+
+
+def test_rule_settings_are_checked():
+    with pytest.raises(SettingsError, match="Unknown warning rule"):
+        AlertRules(enabled=("no_first_meeting", "moon_phase"))
+    with pytest.raises(SettingsError, match="'term_end_days' must be a whole number"):
+        AlertRules(term_end_days=0)
+    with pytest.raises(SettingsError, match="The pace must list"):
+        AlertRules(pace=())
+    described = AlertRules(term_end_days=45).describe()
+    assert list(described["rule"]) == list(RULES)
+    assert "45 days" in described.set_index("rule").loc["term_ending", "checks"]
+
+
+# -- on a store, with messages -----------------------------------------------------------------
+def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
+    from toolkit.meetings import read_meetings, save_meetings
+    from toolkit.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+
+    with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
+        save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
+        record_sample_withdrawals(store, sample_dir)
+        found = check_store(store, SAMPLE_TODAY)
+        assert set(found["rule"]) == set(RULES)
+        drafts = draft_messages(found, pair_table(store))
+    assert drafts.str.startswith("Subject: ").all()
+    assert not drafts.str.contains(r"\{\w+\}", regex=True).any()
+    first = found.index[0]
+    assert f"Dear {found.loc[first, 'mentee_name'].split()[0]} and" in drafts[first]
+
+
+def test_drafts_use_the_leads_own_templates(tmp_path):
+    (tmp_path / "alert_cancellations.txt").write_text("Hello {mentee_first}, {unknown}.",
+                                                      encoding="utf-8")
+    templates = load_templates(tmp_path)
+    assert templates["cancellations"] == "Hello {mentee_first}, {unknown}."
+    assert templates["no_first_meeting"] == load_templates()["no_first_meeting"]
+    w = pd.DataFrame({"rule": ["cancellations"], "pair_id": [1], "mentee_name": ["Ada One"],
+                      "mentor_name": ["Ed Mentor"], "detail": [""], "since": [""]})
+    assert draft_messages(w, templates=templates).tolist() == ["Hello Ada, {unknown}."]
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_templates(tmp_path / "missing")
+
+
+def test_status_table_and_the_status_command(tmp_path, capsys):
+    with make_store(tmp_path) as store:
+        table = status_table(store, "2026-12-01")
+        assert table["held"].tolist() == [0, 0, 0]
+        assert table.loc[0, "mentee_name"] == "Ada One"
+    code = main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "2026-12-01",
+                 "--drafts"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "3 running pair(s)" in out
+    assert "No first meeting (3)" in out
+    assert "pair 1: Ada One with Ed Mentor" in out
+    assert "Dear Ada and Ed," in out
+    assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today",
+                 "2026-10-02"]) == 0
+    assert "No warnings on 2026-10-02" in capsys.readouterr().out
+    assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "soon"]) == 2
+    assert "'today' must be a date" in capsys.readouterr().err
+
+
+def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"first_meeting_weeks": 20, "term_months": 6}', encoding="utf-8")
+    rules, lifecycle = load_settings(settings)
+    assert (rules.first_meeting_weeks, lifecycle.term_months) == (20, 6)
+    with make_store(tmp_path):
+        pass
+    store = str(tmp_path / "scheme.sqlite")
+    assert main(["status", "--store", store, "--today", "2026-12-01", "--settings",
+                 str(settings)]) == 0
+    assert "No warnings" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text('{"weeks": 3}', encoding="utf-8")
+    assert main(["status", "--store", store, "--settings", str(tmp_path / "bad.json")]) == 2
+    assert "Unknown setting(s) ['weeks']" in capsys.readouterr().err
+    with pytest.raises(SettingsError, match="'pace' must be a list"):
+        load_settings({"pace": [4, 1]})

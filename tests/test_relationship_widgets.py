@@ -1,0 +1,127 @@
+"""The relationship panels, driven as a lead would, without a kernel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from toolkit.meetings import meetings
+from toolkit.relationship_widgets import (
+    AgreementPanel,
+    MeetingImportPanel,
+    MeetingPanel,
+    RenewalPanel,
+    StatusPanel,
+    TimelinePanel,
+    WarningsPanel,
+    WithdrawalPanel,
+)
+from toolkit.relationships import confirm_first_meeting
+
+from .relationship_helpers import FakeMatcher, make_store
+
+TODAY = "2027-09-15"
+
+
+@pytest.fixture
+def store(tmp_path):
+    with make_store(tmp_path) as opened:
+        confirm_first_meeting(opened, 1, "2026-10-20")
+        confirm_first_meeting(opened, 2, "2026-10-21")
+        yield opened
+
+
+def test_status_and_warnings_panels(store):
+    status = StatusPanel(store, TODAY)
+    assert len(status.result) == 3
+    status.status.value = "active"
+    assert status.result["pair_id"].tolist() == [1, 2]
+    warnings = WarningsPanel(store, TODAY)
+    assert set(warnings.result["rule"]) == {"no_first_meeting", "term_ending"}
+    warnings.rule.value = "term_ending"
+    assert "Subject: Your mentoring term ends on 2027-10-01" in warnings.draft.value
+    warnings.draft.value = "edited"  # the lead edits the draft freely
+    assert warnings.draft.value == "edited"
+
+
+def test_timeline_panel_draws_each_view(store):
+    panel = TimelinePanel(store, TODAY)
+    assert panel.result.axes
+    for view in ("warned", "pace"):
+        panel.view.value = view
+        assert panel.result.axes
+
+
+def test_meeting_panels_record_and_report(store, tmp_path):
+    panel = MeetingPanel(store, TODAY)
+    panel.pair.value = 3
+    panel.date.value = date(2026, 11, 5)
+    panel.button.click()
+    assert panel.result == 1
+    assert store.pairs().set_index("id").loc[3, "status"] == "active"
+    panel.date.value = date(2030, 1, 1)
+    panel.button.click()
+    assert panel.last_message[0] == "error" and "future" in panel.last_message[1]
+    export = tmp_path / "m.csv"
+    export.write_text("Pair,Date\n1,2026-12-01\n8,2026-12-01\n", encoding="utf-8")
+    imported = MeetingImportPanel(store, export, TODAY)
+    assert imported.result.problems["row"].tolist() == [3]
+    imported.button.click()
+    assert imported.saved == 1
+    assert imported.last_message[0] == "warning"  # the bad row is still to be corrected
+    imported.button.click()  # a second click records nothing twice
+    assert imported.saved == 0
+    assert len(meetings(store)) == 2
+
+
+def test_agreement_panel_writes_files(store, tmp_path):
+    panel = AgreementPanel(store, tmp_path / "agreements")
+    panel.markdown.value = False
+    panel.button.click()
+    assert panel.result["pair_id"].tolist() == [1, 2, 3]
+    assert list(panel.result.columns) == ["pair_id", "docx"]
+
+
+def test_withdrawal_then_rematch_in_clicks(store):
+    panel = WithdrawalPanel(store, TODAY, matcher=FakeMatcher())
+    panel.pair.value = 2
+    panel.by.value = "mentor"
+    panel.reason.value = "workload or time"
+    panel.button.click()
+    assert store.pairs().set_index("id").loc[2, "status"] == "withdrawn"
+    assert 2 not in [v for _, v in panel.pair.options]
+    panel.propose_button.click()
+    assert panel.rematch.proposals["mentee_email"].tolist() == ["mentee.two@example.org"]
+    panel.accept_button.click()
+    new = store.pairs().iloc[-1]
+    assert (new["mentee_email"], new["status"]) == ("mentee.two@example.org", "proposed")
+
+
+def test_renewal_panel_renews_when_both_agree(store):
+    panel = RenewalPanel(store, TODAY)
+    panel.pair.value = 1
+    panel.mentee.value = "yes"
+    panel.button.click()
+    assert panel.result["status"] == "active"
+    panel.pair.value = 1
+    panel.mentee.value = "not yet"
+    panel.mentor.value = "yes"
+    panel.button.click()
+    assert panel.result["status"] == "renewed"
+    assert panel.last_message[1].startswith("Pair 1 is renewed until 2028-10-01")
+
+
+def test_everything_copes_with_a_store_without_pairs(tmp_path):
+    from toolkit.store import Store
+
+    with Store(tmp_path / "empty.sqlite") as empty:
+        assert WarningsPanel(empty, TODAY).result.empty
+        assert StatusPanel(empty, TODAY).result.empty
+        assert TimelinePanel(empty, TODAY).result is not None
+        panel = MeetingPanel(empty, TODAY)
+        panel.button.click()
+        assert panel.last_message == ("warning",
+                                      "There is no running pair to record a meeting for.")
+        for cls in (WithdrawalPanel, RenewalPanel):
+            assert cls(empty, TODAY).pair.value is None

@@ -1,0 +1,22 @@
+"""Several sessions opening (and so creating) the same new store at once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+from toolkit.store import SCHEMA_VERSION, Store
+
+
+def _open(path: str) -> int:
+    with Store(path) as store:
+        return store.schema_version()
+
+
+def test_sessions_creating_the_same_store_at_once_all_succeed(tmp_path):
+    paths = [str(tmp_path / f"s{i}.sqlite") for i in range(8)]
+    with ProcessPoolExecutor(4) as pool:
+        versions = list(pool.map(_open, [p for p in paths for _ in range(4)]))
+    assert versions == [SCHEMA_VERSION] * len(versions)
+    with Store(paths[0]) as store:
+        assert store.query("SELECT COUNT(*) AS n FROM schema_version")["n"].iloc[0] == (
+            SCHEMA_VERSION)
