@@ -7,6 +7,7 @@ import hashlib
 import json
 import platform
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -122,6 +123,14 @@ def write_match_outputs(result, out: str | Path, run_info: dict | None = None,
 
 def run_match(args: argparse.Namespace) -> int:
     """Run ``python -m toolkit match``; return the exit status (0, 1 or 2)."""
+    from .progress import stages
+
+    with stages(["reading the sign-ups", "pairing", "writing"], "Pairing") as step:
+        step("reading the sign-ups")
+        return _match(args, step)
+
+
+def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
     from .matching import match_mentors, previous_pairs, read_pairs_file, run_summary
     from .scoring import load_weights
     from .signups import read_signups
@@ -152,6 +161,7 @@ def run_match(args: argparse.Namespace) -> int:
 
         with Store(args.store) as store:
             previous = previous_pairs(store)
+    step("pairing")
     result = match_mentors(signups, weights=weights, objective=args.objective, locks=locks,
                            forbid=forbid, current=current, previous=previous,
                            min_gap=extra.get("min_gap"), ideal_gap=extra.get("ideal_gap"))
@@ -165,6 +175,7 @@ def run_match(args: argparse.Namespace) -> int:
                   for k, v in inputs.items() if v},
         "store": str(args.store) if args.store else None,
     }
+    step("writing")
     written = write_match_outputs(result, out, run_info, args.eligible)
     print(run_summary(result))
     print(f"Wrote {', '.join(str(p) for p in written.values())}.")
