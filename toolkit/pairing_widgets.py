@@ -118,7 +118,7 @@ def pairs_table(result: MatchResult, people: pd.DataFrame | None = None,
             frame[col] = [f"{names.get(e, e)} <{e}>" for e in frame[col]]
     frame["score"] = pairs["score"].round(3)
     for name in COMPONENTS:
-        frame[name] = pairs[name].round(2)
+        frame[name.replace("_", " ")] = pairs[name].round(2)
     second = result.runner_up()
     frame["runner-up"] = second["runner_up"].to_numpy()
     frame["runner-up score"] = second["runner_up_score"].round(3).to_numpy()
