@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, RowProblemsError, SettingsError
+from .errors import InputFileError, SettingsError
 from .ladder import Ladder
 from .management import chain_mask
+from .problems import ProblemReport, collect_problems, problem_rows
 from .readers import Table, read_table
 from .signups import (
     EMAIL_PATTERN,
     HEADER_VARIANTS,
     MEETING_MODES,
-    PROBLEM_COLUMNS,
     find_columns,
     load_mapping,
     read_meeting_modes,
@@ -158,7 +158,7 @@ def parse_dates(series: pd.Series) -> pd.Series:
 
 # -- importing ------------------------------------------------------------------------------
 @dataclass
-class CoachingImport:
+class CoachingImport(ProblemReport):
     """What importing a coaching export (requests, coaches, sessions or scores) produced.
 
     Attributes
@@ -185,18 +185,7 @@ class CoachingImport:
     sha256: str
     notices: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        """True when no row has a problem."""
-        return self.problems.empty
-
-    def raise_for_problems(self) -> None:
-        """Raise :class:`RowProblemsError` listing every problem, if there are any."""
-        if not self.ok:
-            raise RowProblemsError(
-                f"'{self.source}' has {len(self.problems)} problem(s) on "
-                f"{self.problems['row'].nunique()} row(s): fix them in the spreadsheet and "
-                "import it again.", self.problems)
+    fix_hint = "fix them in the spreadsheet and import it again."
 
 
 class _Checker:
@@ -226,13 +215,12 @@ class _Checker:
         self.found: list[pd.DataFrame] = []
 
     def add(self, mask: pd.Series | np.ndarray, name: str, message: str | pd.Series) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
-        self.found.append(pd.DataFrame({
-            "row": self.rows.to_numpy()[mask], "field": name,
-            "value": self.canon[name].to_numpy()[mask], "problem": msg}))
+        # Masks and per-row messages are taken in row order, whatever their index.
+        index = self.rows.index
+        if not isinstance(message, str):
+            message = pd.Series(np.asarray(message, dtype=object), index=index)
+        self.found.append(problem_rows(self.rows, np.asarray(mask), name,
+                                       self.canon[name].set_axis(index), message))
 
     def required(self, names: tuple[str, ...]) -> None:
         for name in names:
@@ -254,13 +242,7 @@ class _Checker:
         return mail
 
     def result(self, records: pd.DataFrame) -> CoachingImport:
-        problems = pd.concat(self.found or [pd.DataFrame(columns=PROBLEM_COLUMNS)],
-                             ignore_index=True)
-        problems["row"] = problems["row"].astype("int64")
-        order = {name: i for i, name in enumerate(self.canon.columns)}
-        problems = (problems.assign(_o=problems["field"].map(order))
-                    .sort_values(["row", "_o"], kind="stable").drop(columns="_o")
-                    .reset_index(drop=True))
+        problems = collect_problems(self.found, self.canon.columns)
         bad = self.rows.isin(problems["row"]).to_numpy()
         rejected = pd.concat([self.rows.rename("row"), self.table.data.reset_index(drop=True)],
                              axis=1)[bad].reset_index(drop=True)

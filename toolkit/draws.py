@@ -47,8 +47,9 @@ from .errors import (
     StoreError,
 )
 from .outputs import atomic_write
+from .problems import collect_problems, problem_rows
 from .readers import read_table
-from .signups import EMAIL_PATTERN, HEADER_VARIANTS, PROBLEM_COLUMNS, find_columns, load_mapping
+from .signups import EMAIL_PATTERN, HEADER_VARIANTS, find_columns, load_mapping
 
 if TYPE_CHECKING:
     from .store import Store
@@ -154,11 +155,10 @@ def validate_participants(table: object, mapping: dict[str, str] | None = None) 
     email = np.array([e.casefold() for e in cols["email"]], dtype=object)
     paused_key = pd.Series(cols["paused"], dtype=object).str.casefold()
     paused = paused_key.map(_PAUSED_VALUES)
-    found: list[tuple[int, str, str, str]] = []
+    found: list[pd.DataFrame] = []
 
     def add(mask: np.ndarray, field: str, problem: str) -> None:
-        found.extend((int(r), field, str(v), problem)
-                     for r, v in zip(rows[mask], cols[field][mask], strict=True))
+        found.append(problem_rows(pd.Series(rows), mask, field, pd.Series(cols[field]), problem))
 
     for f in PARTICIPANT_REQUIRED:
         add(cols[f] == "", f, f"The {f} is empty: fill it in (column '{columns[f]}').")
@@ -168,9 +168,9 @@ def validate_participants(table: object, mapping: dict[str, str] | None = None) 
     add(dup, "email", "The same person (same e-mail) is listed more than once: keep one row.")
     add(paused.isna().to_numpy(), "paused",
         "Write 'yes' if the person sits out this month, or 'no' (or leave it empty).")
-    if found:
-        problems = pd.DataFrame(found, columns=PROBLEM_COLUMNS).sort_values(
-            ["row", "field"], kind="stable").reset_index(drop=True)
+    # Within a row, problems are listed by field name (alphabetically).
+    problems = collect_problems(found, sorted(PARTICIPANT_FIELDS))
+    if not problems.empty:
         raise RowProblemsError(
             f"{source} has {len(problems)} problem(s) on {problems['row'].nunique()} row(s): "
             "fix them in the sign-up list and draw again (nobody is left out silently).",

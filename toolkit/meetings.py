@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputFileError, RowProblemsError, SettingsError
+from .problems import ProblemReport, collect_problems, problem_rows
 from .readers import Table, read_table
 from .relationships import Lifecycle, activate_pairs, pair_table
-from .signups import PROBLEM_COLUMNS, find_columns, load_mapping
+from .signups import find_columns, load_mapping
 from .store import Store, now_utc
 
 __all__ = [
@@ -93,7 +94,7 @@ def parse_dates(text: pd.Series, dayfirst: bool = True) -> pd.Series:
 
 
 @dataclass
-class MeetingImport:
+class MeetingImport(ProblemReport):
     """What importing meetings produced.
 
     Attributes
@@ -117,29 +118,8 @@ class MeetingImport:
     columns: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        """True when no row has a problem."""
-        return self.problems.empty
-
-    def raise_for_problems(self) -> None:
-        """Raise :class:`RowProblemsError` listing every problem, if there are any."""
-        if not self.ok:
-            raise RowProblemsError(
-                f"'{self.source}' has {len(self.problems)} problem(s) on "
-                f"{self.problems['row'].nunique()} row(s): correct them and import the file "
-                "again (meetings already recorded are not duplicated).", self.problems)
-
-
-def _problem(rows: pd.Series, mask: pd.Series, field_name: str, values: pd.Series,
-             message: pd.Series | str) -> pd.DataFrame:
-    mask = mask.fillna(False).astype(bool)
-    if not mask.any():
-        return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    msg = message[mask].to_numpy(dtype=object) if isinstance(message, pd.Series) else message
-    return pd.DataFrame({"row": rows[mask].to_numpy(), "field": field_name,
-                         "value": values[mask].fillna("").astype(str).to_numpy(),
-                         "problem": msg})
+    fix_hint = ("correct them and import the file again (meetings already recorded are not "
+                "duplicated).")
 
 
 def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | None = None,
@@ -214,9 +194,9 @@ def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | Non
         pair_id = number.where(whole).astype("Int64")
         pair_id = pair_id.where(pair_id.isin(known_ids))
         unknown = (text != "") & pair_id.isna()
-        found.append(_problem(rows, unknown, "pair_id", text,
-                              "There is no pair with this number in the store: check the "
-                              "number against the status table."))
+        found.append(problem_rows(rows, unknown, "pair_id", text,
+                                  "There is no pair with this number in the store: check the "
+                                  "number against the status table."))
     if {"mentee_email", "mentor_email"} <= set(columns):
         mentee = col("mentee_email").str.casefold()
         mentor = col("mentor_email").str.casefold()
@@ -230,64 +210,58 @@ def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | Non
         need = pair_id.isna() & ~unknown
         named = (mentee != "") | (mentor != "")
         no_pair = need & named & by_email.isna()
-        found.append(_problem(
+        found.append(problem_rows(
             rows, no_pair, "mentee_email", mentee + " / " + mentor,
             "The store has no pair of this mentee with this mentor: check both e-mails "
             "(or the pair was made after this export was prepared)."))
         unknown = unknown | no_pair
         pair_id = pair_id.fillna(by_email.where(need))
     missing_pair = pair_id.isna() & ~unknown
-    found.append(_problem(rows, missing_pair, "pair_id", col("pair_id"),
-                          "The row does not say which pair met: give the pair number or both "
-                          "e-mails."))
+    found.append(problem_rows(rows, missing_pair, "pair_id", col("pair_id"),
+                              "The row does not say which pair met: give the pair number or both "
+                              "e-mails."))
 
     # When.
     date_text = col("date")
     on_date = parse_dates(date_text, dayfirst=dayfirst)
-    found.append(_problem(rows, date_text == "", "date", date_text,
-                          "The date is empty: give the date of the meeting."))
-    found.append(_problem(rows, (date_text != "") & on_date.isna(), "date", date_text,
-                          "This is not a date: write it as YYYY-MM-DD or DD/MM/YYYY."))
+    found.append(problem_rows(rows, date_text == "", "date", date_text,
+                              "The date is empty: give the date of the meeting."))
+    found.append(problem_rows(rows, (date_text != "") & on_date.isna(), "date", date_text,
+                              "This is not a date: write it as YYYY-MM-DD or DD/MM/YYYY."))
     future = on_date.notna() & (on_date.fillna("") > today_iso)
-    found.append(_problem(rows, future, "date", date_text,
-                          f"The date is in the future (today is {today_iso}): record a "
-                          "meeting once it has taken place."))
+    found.append(problem_rows(rows, future, "date", date_text,
+                              f"The date is in the future (today is {today_iso}): record a "
+                              "meeting once it has taken place."))
     info = pairs.set_index("pair_id")
     start = pair_id.map(info["start"]).astype(object)
     early = on_date.notna() & start.notna() & (on_date.fillna("") < start.fillna(""))
-    found.append(_problem(rows, early, "date", date_text,
-                          "The date is before the pair started on " + start.fillna("")
-                          + ": check the date and the pair."))
+    found.append(problem_rows(rows, early, "date", date_text,
+                              "The date is before the pair started on " + start.fillna("")
+                              + ": check the date and the pair."))
     if "finished_on" in info.columns:
         finish = pair_id.map(info["finished_on"]).astype(object)
         late = on_date.notna() & finish.notna() & (on_date.fillna("") > finish.fillna("9"))
-        found.append(_problem(rows, late, "date", date_text,
-                              "The date is after the pair ended or was withdrawn on "
-                              + finish.fillna("") + ": check the date and the pair."))
+        found.append(problem_rows(rows, late, "date", date_text,
+                                  "The date is after the pair ended or was withdrawn on "
+                                  + finish.fillna("") + ": check the date and the pair."))
 
     # Held or cancelled, and by whom.
     status_text = col("status")
     folded = status_text.str.casefold().str.replace(r"\s+", " ", regex=True)
     status = folded.map(STATUS_WORDS)
     status = status.where(status_text != "", "held" if "status" not in columns else None)
-    found.append(_problem(rows, status.isna(), "status", status_text,
-                          "Say whether the meeting was held or cancelled (held / cancelled)."))
+    found.append(problem_rows(rows, status.isna(), "status", status_text,
+                              "Say whether the meeting was held or cancelled (held / cancelled)."))
     by_text = col("cancelled_by")
     by = by_text.str.casefold().str.strip().map(CANCELLED_BY_WORDS)
-    found.append(_problem(rows, by.isna(), "cancelled_by", by_text,
-                          "Who cancelled must be mentee, mentor, both or lead (or empty)."))
+    found.append(problem_rows(rows, by.isna(), "cancelled_by", by_text,
+                              "Who cancelled must be mentee, mentor, both or lead (or empty)."))
     held_by = (status == "held") & (by.fillna("") != "")
-    found.append(_problem(rows, held_by, "cancelled_by", by_text,
-                          "The meeting is marked as held but also as cancelled by someone: "
-                          "correct one of the two."))
+    found.append(problem_rows(rows, held_by, "cancelled_by", by_text,
+                              "The meeting is marked as held but also as cancelled by someone: "
+                              "correct one of the two."))
 
-    problems = pd.concat([f for f in found if not f.empty]
-                         or [pd.DataFrame(columns=PROBLEM_COLUMNS)], ignore_index=True)
-    problems["row"] = problems["row"].astype("int64")
-    order = {name: i for i, name in enumerate(MEETING_FIELDS)}
-    problems = (problems.assign(_o=problems["field"].map(order))
-                .sort_values(["row", "_o"], kind="stable").drop(columns="_o")
-                .reset_index(drop=True))
+    problems = collect_problems(found, MEETING_FIELDS)
     good = ~rows.isin(problems["row"]).to_numpy()
     frame = pd.DataFrame({
         "row": rows.to_numpy(), "pair_id": pair_id.to_numpy(), "on_date": on_date.to_numpy(),

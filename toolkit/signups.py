@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, RowProblemsError, SettingsError
+from .errors import InputFileError, SettingsError
 from .ladder import DEFAULT_LADDER, LADDERS, Ladder, load_ladder
+from .problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
 from .readers import Table, read_table
 
 __all__ = [
@@ -36,7 +37,6 @@ OPTIONAL_FIELDS = (
     "gender",
     "mentor_gender_preference",
 )
-PROBLEM_COLUMNS = ["row", "field", "value", "problem"]
 
 #: Headers recognised for each canonical field, compared after folding case and dropping
 #: everything but letters and digits ("E-mail address" -> "emailaddress").
@@ -149,7 +149,7 @@ def _fold_words(series: pd.Series) -> pd.Series:
 
 
 @dataclass
-class SignupImport:
+class SignupImport(ProblemReport):
     """What importing a sign-up export produced.
 
     Attributes
@@ -182,20 +182,8 @@ class SignupImport:
     ladder: Ladder
     notices: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        """True when no row has a problem."""
-        return self.problems.empty
-
-    def raise_for_problems(self) -> None:
-        """Raise :class:`RowProblemsError` listing every problem, if there are any."""
-        if not self.ok:
-            rows = self.problems["row"].nunique()
-            raise RowProblemsError(
-                f"'{self.source}' has {len(self.problems)} problem(s) on {rows} row(s): fix "
-                "them in the spreadsheet and import it again, or skip those rows on purpose.",
-                self.problems,
-            )
+    fix_hint = ("fix them in the spreadsheet and import it again, or skip those rows on "
+                "purpose.")
 
 
 def load_mapping(path: str | Path | None) -> dict[str, str]:
@@ -368,19 +356,6 @@ def read_meeting_modes(series: pd.Series) -> pd.Series:
     return mode.fillna(guess)
 
 
-def _problems(rows: pd.Series, mask: pd.Series, field_name: str, values: pd.Series,
-              message: pd.Series | str) -> pd.DataFrame:
-    if not mask.any():
-        return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    msg = message[mask] if isinstance(message, pd.Series) else message
-    return pd.DataFrame({
-        "row": rows[mask].to_numpy(),
-        "field": field_name,
-        "value": values[mask].fillna("").astype(str).to_numpy(),
-        "problem": np.asarray(msg, dtype=object) if isinstance(msg, pd.Series) else msg,
-    })
-
-
 def _manager_cycles(email: pd.Series, manager: pd.Series) -> set[str]:
     """Return the e-mails that sit on a cycle of line managers (a manages b manages a)."""
     boss = {e: m for e, m in zip(email, manager, strict=True) if m and e and m != e}
@@ -450,10 +425,10 @@ def validate_signups(
 
     def add(mask: pd.Series, field_name: str, message: pd.Series | str,
             values: pd.Series | None = None) -> None:
-        found.append(_problems(rows, mask.reset_index(drop=True),
-                               field_name, (canon[field_name] if values is None else values)
-                               .reset_index(drop=True), message if isinstance(message, str)
-                               else message.reset_index(drop=True)))
+        found.append(problem_rows(rows, mask.reset_index(drop=True),
+                                  field_name, (canon[field_name] if values is None else values)
+                                  .reset_index(drop=True), message if isinstance(message, str)
+                                  else message.reset_index(drop=True)))
 
     # Required values present.
     for name in REQUIRED_FIELDS:
@@ -531,13 +506,7 @@ def validate_signups(
     add((canon["mentor_gender_preference"] != "") & pref.isna(), "mentor_gender_preference",
         "Unknown preference: use 'woman', 'man' or 'no preference', or leave it empty.")
 
-    problems = pd.concat([f for f in found if not f.empty] or
-                         [pd.DataFrame(columns=PROBLEM_COLUMNS)], ignore_index=True)
-    problems["row"] = problems["row"].astype("int64")
-    order = {name: i for i, name in enumerate(REQUIRED_FIELDS + OPTIONAL_FIELDS)}
-    problems = (problems.assign(_o=problems["field"].map(order))
-                .sort_values(["row", "_o"], kind="stable").drop(columns="_o")
-                .reset_index(drop=True))
+    problems = collect_problems(found, REQUIRED_FIELDS + OPTIONAL_FIELDS)
     bad_rows = rows.isin(problems["row"]).to_numpy()
 
     topics = split_multi(canon["topics"]).map("; ".join)

@@ -1,0 +1,98 @@
+"""The shared row-problems machinery: building, ordering and raising."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.coaching import CoachingImport
+from toolkit.errors import RowProblemsError
+from toolkit.meetings import MeetingImport
+from toolkit.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
+from toolkit.signups import PROBLEM_COLUMNS as SIGNUP_PROBLEM_COLUMNS
+from toolkit.signups import SignupImport
+
+ROWS = pd.Series([2, 3, 4, 5])
+
+
+def frame(rows, field, problem="p"):
+    return pd.DataFrame({"row": rows, "field": field, "value": "", "problem": problem})
+
+
+def test_signups_still_exports_the_problem_columns():
+    assert SIGNUP_PROBLEM_COLUMNS is PROBLEM_COLUMNS
+    assert PROBLEM_COLUMNS == ["row", "field", "value", "problem"]
+
+
+def test_problem_rows_treats_missing_mask_values_as_no_problem():
+    values = pd.Series(["a", None, "c", "d"], dtype="string")
+    for mask in (pd.Series([pd.NA, True, False, pd.NA], dtype="boolean"),
+                 pd.Series([None, True, False, np.nan], dtype=object)):
+        found = problem_rows(ROWS, mask, "email", values, "Bad.")
+        assert found.to_numpy().tolist() == [[3, "email", "", "Bad."]]
+
+
+def test_problem_rows_with_no_problem_is_empty_with_the_columns():
+    found = problem_rows(ROWS, pd.Series([pd.NA] * 4, dtype="boolean"), "email", ROWS, "Bad.")
+    assert found.empty and list(found.columns) == PROBLEM_COLUMNS
+
+
+def test_problem_rows_takes_one_message_per_row_and_array_masks_in_order():
+    messages = pd.Series([f"m{i}" for i in range(4)])
+    found = problem_rows(ROWS, np.array([True, False, False, True]), "grade", ROWS, messages)
+    assert found.to_numpy().tolist() == [[2, "grade", "2", "m0"], [5, "grade", "5", "m3"]]
+
+
+def test_collect_problems_sorts_by_row_then_field_order_stably():
+    found = [frame([4, 2], "email", "first"), pd.DataFrame(columns=PROBLEM_COLUMNS),
+             frame([4], "name"), frame([4], "email", "second"), frame([2], "unlisted")]
+    problems = collect_problems(found, ("name", "email"))
+    assert problems[["row", "field", "problem"]].to_numpy().tolist() == [
+        [2, "email", "first"], [2, "unlisted", "p"], [4, "name", "p"],
+        [4, "email", "first"], [4, "email", "second"]]
+    assert problems["row"].dtype == "int64"
+    assert problems.index.tolist() == list(range(5))
+
+
+def test_collect_problems_of_nothing_is_empty_with_int_rows():
+    problems = collect_problems([frame([], "email")], ("email",))
+    assert problems.empty and list(problems.columns) == PROBLEM_COLUMNS
+    assert problems["row"].dtype == "int64"
+
+
+@dataclass
+class Result(ProblemReport):
+    problems: pd.DataFrame
+    source: str = "list.csv"
+    fix_hint = "fix them."
+
+
+def test_report_raises_with_every_problem_attached():
+    problems = collect_problems([frame([3, 5], "email"), frame([3], "name")], ("name", "email"))
+    result = Result(problems)
+    assert not result.ok
+    with pytest.raises(RowProblemsError) as info:
+        result.raise_for_problems()
+    assert str(info.value) == "'list.csv' has 3 problem(s) on 2 row(s): fix them."
+    assert info.value.problems is problems
+
+
+def test_report_without_problems_is_ok_and_does_not_raise():
+    result = Result(pd.DataFrame(columns=PROBLEM_COLUMNS))
+    assert result.ok
+    result.raise_for_problems()
+    assert "fix_hint" not in Result.__dataclass_fields__
+
+
+@pytest.mark.parametrize(("kind", "hint"), [
+    (SignupImport, "fix them in the spreadsheet and import it again, or skip those rows on "
+                   "purpose."),
+    (MeetingImport, "correct them and import the file again (meetings already recorded are "
+                    "not duplicated)."),
+    (CoachingImport, "fix them in the spreadsheet and import it again."),
+])
+def test_each_importer_keeps_its_own_message(kind, hint):
+    assert issubclass(kind, ProblemReport) and kind.fix_hint == hint
