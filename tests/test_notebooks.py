@@ -40,3 +40,9 @@ def test_notebook_structure(path):
              and "".join(c["source"]).lstrip().startswith("## ")]
     assert len(steps) >= 3
     assert cells[-1]["cell_type"] == "markdown", f"{path.name}: end with a summary"
+    # One step per cell: after the parameters and the set-up cell that follows them, every
+    # code cell is introduced by a short explanation.
+    for index in range(first_code + 2, len(cells)):
+        if cells[index]["cell_type"] == "code":
+            assert cells[index - 1]["cell_type"] == "markdown", (
+                f"{path.name}: cell {index} has no explanation before it")
