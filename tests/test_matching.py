@@ -15,6 +15,7 @@ from toolkit.matching import (
     previous_pairs,
     read_pairs_file,
     save_pairs,
+    store_constraints,
 )
 from toolkit.store import Store
 
@@ -341,7 +342,7 @@ def test_previous_pairs_are_not_repeated_unless_locked(tmp_path):
     people = scheme()
     first = match_mentors(people)
     with Store(tmp_path / "s.sqlite") as store:
-        save_pairs(store, first, "2025", status="active")
+        save_pairs(store, first, "2025", status="ended")
         before = previous_pairs(store)
     assert len(before) == len(first.pairs)
     again = match_mentors(people, previous=before)
@@ -351,6 +352,36 @@ def test_previous_pairs_are_not_repeated_unless_locked(tmp_path):
     renew = before.head(1)
     kept = match_mentors(people, previous=before, locks=renew)
     assert renew.iloc[0]["mentee_email"] in set(kept.pairs["mentee_email"])
+
+
+def test_running_pairs_in_the_store_are_kept_and_saving_twice_adds_nothing(tmp_path):
+    people = scheme()
+    first = match_mentors(people)
+    with Store(tmp_path / "s.sqlite") as store:
+        ids = save_pairs(store, first, "2026")
+        assert len(ids) == len(first.pairs) > 0
+        assert save_pairs(store, first, "2026") == []  # a second click stores nothing
+        adjusted, running, previous = store_constraints(store, people)
+        assert len(running) == len(first.pairs) and previous.empty
+        again = match_mentors(adjusted, current=running, previous=previous)
+        assert save_pairs(store, again, "2026") == []
+        stored = store.pairs()
+    # Matching again with the store never gives anyone a second mentor.
+    assert (again.pairs["origin"] == "current").sum() == len(first.pairs)
+    assert stored["mentee_email"].is_unique
+
+
+def test_a_running_pair_outside_the_sign_ups_still_takes_its_mentors_place(tmp_path):
+    people = scheme()
+    first = match_mentors(people)
+    mentor = first.pairs["mentor_email"].iloc[0]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.add_pairs(pd.DataFrame({"mentee_email": ["someone.else@example.org"],
+                                      "mentor_email": [mentor]}), "2025", status="active")
+        adjusted, running, _ = store_constraints(store, people)
+    before = int(people.loc[people["email"] == mentor, "capacity"].iloc[0])
+    after = int(adjusted.loc[adjusted["email"] == mentor, "capacity"].iloc[0])
+    assert running.empty and after == max(0, before - 1)
 
 
 def test_rematch_keeps_everyone_else_after_a_withdrawal():

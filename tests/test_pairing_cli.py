@@ -68,19 +68,34 @@ def test_every_option(sample_dir, sample_people, tmp_path):
     assert len(info["files"]["locks"]["sha256"]) == 64
 
 
-def test_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
+def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
     from toolkit.matching import match_mentors, save_pairs
 
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
-        save_pairs(store, first, "2025", status="active")
+        save_pairs(store, first, "2025", status="ended")
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
     again = pd.read_csv(tmp_path / "pairs.csv")
     old = set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"], strict=True))
     assert not old & set(zip(again["mentee_email"], again["mentor_email"], strict=True))
     assert run(sample_dir / "signups.csv", "--store", tmp_path / "missing.sqlite",
                "--out", tmp_path) == 2
+
+
+def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir, sample_import,
+                                                                      tmp_path):
+    from toolkit.matching import match_mentors, save_pairs
+
+    first = match_mentors(sample_import)
+    store_path = tmp_path / "scheme.sqlite"
+    with Store(store_path) as store:
+        save_pairs(store, first, "2026", status="active")
+    assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
+    again = pd.read_csv(tmp_path / "pairs.csv")
+    kept = set(zip(again["mentee_email"], again["mentor_email"], strict=True))
+    assert kept == set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"],
+                           strict=True))
 
 
 def test_row_problems_are_refused_unless_skipped(sample_dir, tmp_path, capsys):

@@ -90,6 +90,16 @@ def test_save_and_export(panel, tmp_path):
     assert drafts[0].read_text().startswith("Dear ")
 
 
+def test_saving_twice_or_reopening_never_doubles_the_pairs(panel, sample_import, tmp_path):
+    first = panel.save()
+    assert panel.save() == []  # a double click stores nothing new
+    reopened = PairingPanel(sample_import, store=tmp_path / "scheme.sqlite", cohort="2026")
+    assert (reopened.result.pairs["origin"] == "current").sum() == len(first)
+    assert reopened.save() == []
+    with Store(tmp_path / "scheme.sqlite") as store:
+        assert store.pairs()["mentee_email"].is_unique
+
+
 def test_a_bad_template_is_a_friendly_error(panel):
     panel.template.value = "Dear $mentor_nickname"
     assert panel.export() is None

@@ -48,6 +48,7 @@ __all__ = [
     "run_summary",
     "save_pairs",
     "solve_assignment",
+    "store_constraints",
 ]
 
 #: The columns of ``MatchResult.pairs`` and of ``pairs.csv`` (then one per component).
@@ -134,11 +135,15 @@ def read_pairs_file(path: str | Path, what: str = "pairs") -> pd.DataFrame:
     return _pairs_frame(data[~blank], what)
 
 
-def previous_pairs(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
-    """Return the pairs already made in earlier rounds, which must not be made again.
+RUNNING = ("proposed", "active", "renewed")
+FINISHED = ("ended", "withdrawn")
 
-    Every stored pair of the scheme counts, except those still ``proposed`` (a proposal that
-    was never confirmed can be made again). To renew a pair, lock it.
+
+def previous_pairs(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
+    """Return the pairs that have finished (ended or withdrawn): they are not made again.
+
+    Pairs still running are not "previous": see :func:`store_constraints`, which keeps them.
+    To renew a finished pair, lock it.
 
     Examples
     --------
@@ -146,13 +151,64 @@ def previous_pairs(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
     >>> from toolkit.store import Store
     >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
     ...     _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a"], "mentor_email": ["b"]}),
-    ...                         "2025", status="active")
+    ...                         "2025", status="ended")
     ...     previous_pairs(store).values.tolist()
     [['a', 'b']]
     """
-    stored = store.pairs(scheme=scheme)
-    stored = stored[stored["status"] != "proposed"]
+    stored = store.pairs(scheme=scheme, statuses=FINISHED)
     return _pairs_frame(stored[list(_PAIR_FIELDS)] if len(stored) else None, "stored pairs")
+
+
+def store_constraints(store: Store, people: pd.DataFrame, scheme: str = "mentoring"
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read what the store says about a new matching round: pairs to keep and pairs to avoid.
+
+    Pairs still running (proposed, active or renewed) are kept as they are and use up their
+    mentor's places, so matching again never gives anyone a second mentor. A running pair
+    whose mentee is not in these sign-ups still takes its mentor's place (the mentor's
+    capacity is lowered). Finished pairs are never proposed again.
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    people : pandas.DataFrame
+        The sign-ups about to be matched.
+    scheme : str
+        ``"mentoring"`` (default).
+
+    Returns
+    -------
+    (people, current, previous) : tuple of pandas.DataFrame
+        The sign-ups with capacities lowered where needed, the running pairs to keep
+        (``mentee_email, mentor_email``) and the finished pairs to avoid.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.store import Store
+    >>> people = pd.DataFrame({"email": ["a", "b"], "role": ["mentee", "mentor"],
+    ...                        "capacity": [1, 2]})
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a", "z"],
+    ...                                       "mentor_email": ["b", "b"]}), "2026")
+    ...     adjusted, current, previous = store_constraints(store, people)
+    >>> current.values.tolist(), adjusted["capacity"].tolist(), len(previous)
+    ([['a', 'b']], [1, 1], 0)
+    """
+    running = _pairs_frame(store.pairs(scheme=scheme, statuses=RUNNING)[list(_PAIR_FIELDS)],
+                           "running pairs")
+    people = people.copy()
+    email = people["email"].astype(str).str.strip().str.lower()
+    mentees = set(email[people["role"].isin(["mentee", "both"])])
+    mentors = set(email[people["role"].isin(["mentor", "both"])])
+    keep = running["mentee_email"].isin(mentees) & running["mentor_email"].isin(mentors)
+    elsewhere = running[~keep & running["mentor_email"].isin(mentors)]
+    if len(elsewhere):
+        taken = elsewhere["mentor_email"].value_counts()
+        lowered = people["capacity"].astype(int) - email.map(taken).fillna(0).astype(int)
+        people["capacity"] = lowered.clip(lower=0).to_numpy()
+    return people, running[keep].reset_index(drop=True), previous_pairs(store, scheme)
 
 
 def compare_pairs(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.DataFrame:
@@ -658,6 +714,8 @@ def save_pairs(store: Store, result: MatchResult, cohort: str, status: str = "pr
                start_date: str | None = None, extra_settings: dict | None = None) -> list[int]:
     """Save a run's new and locked pairs in the store (pairs already running are not re-saved).
 
+    Pairs the store already holds as running are skipped, so saving twice stores nothing new.
+
     Parameters
     ----------
     store : Store
@@ -680,8 +738,16 @@ def save_pairs(store: Store, result: MatchResult, cohort: str, status: str = "pr
     """
     fresh = result.pairs[result.pairs["origin"] != "current"].drop(columns="origin")
     settings = {**result.settings, **(extra_settings or {})}
-    return store.add_pairs(fresh, cohort, scheme="mentoring", settings=settings, status=status,
-                           start_date=start_date)
+    with store.transaction():
+        # Saving twice (a double click, a re-run) must not store the same pair twice.
+        running = store.pairs(scheme="mentoring", statuses=RUNNING)
+        known = set(zip(running["mentee_email"], running["mentor_email"], strict=True))
+        fresh = fresh[[(e, m) not in known for e, m in
+                       zip(fresh["mentee_email"], fresh["mentor_email"], strict=True)]]
+        if fresh.empty:
+            return []
+        return store.add_pairs(fresh, cohort, scheme="mentoring", settings=settings,
+                               status=status, start_date=start_date)
 
 
 def run_summary(result: MatchResult) -> str:

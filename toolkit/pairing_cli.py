@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import pandas as pd
+
 from .errors import InputFileError
 from .outputs import atomic_write, write_csv_atomic
 
@@ -131,7 +133,7 @@ def run_match(args: argparse.Namespace) -> int:
 
 
 def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
-    from .matching import match_mentors, previous_pairs, read_pairs_file, run_summary
+    from .matching import match_mentors, read_pairs_file, run_summary, store_constraints
     from .scoring import load_weights
     from .signups import read_signups
 
@@ -153,6 +155,7 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
     forbid = read_pairs_file(args.forbid, "forbidden pairs") if args.forbid else None
     current = read_pairs_file(args.current, "current pairs") if args.current else None
     previous = None
+    people = signups.people
     if args.store:
         if not Path(args.store).exists():
             raise InputFileError(f"The store '{args.store}' does not exist: check the path, or "
@@ -160,9 +163,13 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         from .store import Store
 
         with Store(args.store) as store:
-            previous = previous_pairs(store)
+            people, running, previous = store_constraints(store, people)
+        if len(running):
+            current = running if current is None else pd.concat(
+                [current, running], ignore_index=True).drop_duplicates()
+            print(f"Kept {len(running)} pair(s) already running in the store.", file=sys.stderr)
     step("pairing")
-    result = match_mentors(signups, weights=weights, objective=args.objective, locks=locks,
+    result = match_mentors(people, weights=weights, objective=args.objective, locks=locks,
                            forbid=forbid, current=current, previous=previous,
                            min_gap=extra.get("min_gap"), ideal_gap=extra.get("ideal_gap"))
     inputs = {"signups": args.signups, "weights": args.weights, "locks": args.locks,

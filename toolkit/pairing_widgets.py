@@ -168,6 +168,10 @@ class PairingPanel(Panel):
         The starting objective.
     ladder : Ladder, str or Path, optional
         The grade ladder, when ``signups`` is a file to read.
+    mapping : dict, str or Path, optional
+        The column mapping, when ``signups`` is a form export with its own headers.
+    sheet : str, optional
+        The worksheet of an XLSX export.
     """
 
     def __init__(self, signups: Any, store: str | Path | None = None, cohort: str = "2026",
@@ -176,7 +180,8 @@ class PairingPanel(Panel):
                  forbid: pd.DataFrame | str | Path | None = None,
                  current: pd.DataFrame | str | Path | None = None,
                  weights: dict | str | Path | None = None, objective: str = "coverage",
-                 ladder: Any = None) -> None:
+                 ladder: Any = None, mapping: dict | str | Path | None = None,
+                 sheet: str | None = None) -> None:
         super().__init__()
         from .introductions import default_template
         from .matching import _pairs_frame, read_pairs_file
@@ -185,7 +190,7 @@ class PairingPanel(Panel):
         if isinstance(signups, str | Path):
             from .signups import read_signups
 
-            signups = read_signups(signups, ladder=ladder)
+            signups = read_signups(signups, mapping=mapping, ladder=ladder, sheet=sheet)
             signups.raise_for_problems()
 
         def pairs(value: Any, what: str) -> pd.DataFrame:
@@ -195,21 +200,28 @@ class PairingPanel(Panel):
 
         start, extra = load_weights(weights)
         self.signups = signups
-        self.matcher = MentorMatcher(signups, extra.get("min_gap", 1),
+        people = signups.people if hasattr(signups, "people") else signups
+        self.store_path = Path(store) if store else None
+        self.previous = None
+        running = None
+        if self.store_path is not None and self.store_path.exists():
+            from .matching import store_constraints
+            from .store import Store
+
+            # Pairs already running are kept (nobody gets a second mentor); finished pairs
+            # are not made again.
+            with Store(self.store_path) as s:
+                people, running, self.previous = store_constraints(s, people)
+        self.matcher = MentorMatcher(people, extra.get("min_gap", 1),
                                      extra.get("ideal_gap", (1, 2)))
         self.people = self.matcher.people
-        self.store_path = Path(store) if store else None
         self.cohort = cohort
         self.locks = pairs(locks, "locked pairs")
         self.forbid = pairs(forbid, "forbidden pairs")
         self.current = pairs(current, "current pairs")
-        self.previous = None
-        if self.store_path is not None and self.store_path.exists():
-            from .matching import previous_pairs
-            from .store import Store
-
-            with Store(self.store_path) as s:
-                self.previous = previous_pairs(s)
+        if running is not None and len(running):
+            self.current = pd.concat([self.current, running],
+                                     ignore_index=True).drop_duplicates(ignore_index=True)
         self.changes: pd.DataFrame | None = None
         self.result: MatchResult | None = None
 
