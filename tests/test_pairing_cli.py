@@ -124,7 +124,7 @@ def test_a_lock_that_breaks_a_rule_exits_1(sample_people, sample_dir, tmp_path, 
 
 @pytest.mark.parametrize(("setup", "message"), [
     ("missing", "does not exist"),
-    ("bad_weights", "unknown component 'topic'"),
+    ("bad_weights", "Unknown score component 'topic'"),
     ("bad_locks", "mentee_email"),
 ])
 def test_unusable_input_exits_2(setup, message, sample_dir, tmp_path, capsys):

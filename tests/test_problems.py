@@ -88,8 +88,8 @@ def test_report_without_problems_is_ok_and_does_not_raise():
 
 
 @pytest.mark.parametrize(("kind", "hint"), [
-    (SignupImport, "fix them in the spreadsheet and import it again, or skip those rows on "
-                   "purpose."),
+    (SignupImport, "fix them in the spreadsheet and import it again, or leave those rows out "
+                   "on purpose (--skip-invalid on the command line)."),
     (MeetingImport, "correct them and import the file again (meetings already recorded are "
                     "not duplicated)."),
     (CoachingImport, "fix them in the spreadsheet and import it again."),

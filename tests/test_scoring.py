@@ -118,7 +118,8 @@ def test_zero_weight_switches_a_component_off():
 
 
 @pytest.mark.parametrize(("weights", "message"), [
-    ({"topicz": 1}, "unknown component 'topicz'"),
+    ({"topicz": 1}, "Unknown score component 'topicz'"),
+    ({"topics": 0, "seniority": 0, "meeting_mode": 0, "gender_preference": 0}, "Every weight"),
     ({"topics": -1}, "weight of 'topics' .* must be a number of 0 or more"),
     ({"topics": "high"}, "weight of 'topics'"),
     ({"topics": float("nan")}, "weight of 'topics'"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -46,6 +47,19 @@ def format_problems(problems: pd.DataFrame, width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def _percent(text: str) -> float:
+    """Read a percentage from 0 to 100 for argparse (a clear message otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number: give a percentage such "
+                                         "as 50.") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage: give a number from 0 "
+                                         "to 100.")
+    return value
+
+
 def _write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     from .outputs import write_csv_atomic
 
@@ -70,7 +84,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"\n'{result.source}': {len(people)} sign-ups are clean; "
         f"{result.problems['row'].nunique()} row(s) have {len(result.problems)} problem(s) "
-        "and were set aside."
+        "and must be fixed before those people can take part."
         + (f" The problems are in '{args.problems_out}'." if args.problems_out else "")
     )
     return 1
@@ -234,7 +248,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--senior-grade", default="Grade 9", metavar="GRADE",
                    help="grade from which the share of women is compared with the aim "
                    "(default 'Grade 9')")
-    p.add_argument("--aim", type=float, default=50.0, metavar="PERCENT",
+    p.add_argument("--aim", type=_percent, default=50.0, metavar="PERCENT",
                    help="the aim for the share of women at that grade and above (default 50)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_report)
@@ -287,3 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The output went to a program that stopped reading (`| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

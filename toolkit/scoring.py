@@ -388,13 +388,13 @@ def validate_weights(weights: Mapping[str, object] | None, source: str = "the we
     >>> validate_weights({"topic": 1})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    toolkit.errors.SettingsError: the weights name an unknown component 'topic'; ...
+    toolkit.errors.SettingsError: Unknown score component 'topic' in the weights; ...
     """
     out = dict(DEFAULT_WEIGHTS)
     for name, value in (weights or {}).items():
         if name not in COMPONENTS:
             raise SettingsError(
-                f"{source} name an unknown component '{name}'; the components are "
+                f"Unknown score component '{name}' in {source}; the components are "
                 f"{', '.join(COMPONENTS)}."
             )
         if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
@@ -404,6 +404,11 @@ def validate_weights(weights: Mapping[str, object] | None, source: str = "the we
                 f"(got {value!r}); use 0 to switch the component off."
             )
         out[name] = float(value)
+    if not any(out.values()):
+        raise SettingsError(
+            f"Every weight in {source} is 0, so every pair would score 0 and the pairs would be "
+            "arbitrary: give at least one component a weight above 0."
+        )
     return {name: out[name] for name in COMPONENTS}
 
 

@@ -182,8 +182,8 @@ class SignupImport(ProblemReport):
     ladder: Ladder
     notices: list[str] = field(default_factory=list)
 
-    fix_hint = ("fix them in the spreadsheet and import it again, or skip those rows on "
-                "purpose.")
+    fix_hint = ("fix them in the spreadsheet and import it again, or leave those rows out on "
+                "purpose (--skip-invalid on the command line).")
 
 
 def load_mapping(path: str | Path | None) -> dict[str, str]:
