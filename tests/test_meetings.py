@@ -193,3 +193,11 @@ def test_every_row_is_either_recorded_or_reported(rows):
     assert not missing or good
     assert len(result.meetings) == len(result.meetings.drop_duplicates(
         ["pair_id", "on_date", "status"]))
+
+
+def test_month_first_dates_are_never_guessed():
+    from toolkit.meetings import parse_dates
+
+    dates = pd.Series(["04/03/2027", "03/15/2027", "15/03/2027"])
+    assert parse_dates(dates).tolist() == ["2027-03-04", None, "2027-03-15"]
+    assert parse_dates(dates, dayfirst=False).tolist() == ["2027-04-03", "2027-03-15", None]

@@ -71,25 +71,40 @@ def _today(today: date | str | None) -> date:
         raise SettingsError(f"'today' must be a date such as 2027-06-15 (got {today!r}).") from None
 
 
-def parse_dates(text: pd.Series, dayfirst: bool = True) -> pd.Series:
-    """Read dates as ISO text: ISO dates first, then day-first (UK) or month-first dates.
+_DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M",
+              "%d/%m/%Y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S")
+_NAMED_MONTH = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y",
+                "%A %d %B %Y", "%a %d %b %Y")
 
-    Unreadable cells become missing.
+
+def parse_dates(text: pd.Series, dayfirst: bool = True) -> pd.Series:
+    """Read dates as ISO text: ISO dates, then day-first (UK) or month-first dates.
+
+    The order is never guessed from the numbers: with ``dayfirst`` (the default) 03/15/2027
+    is not a date (there is no month 15) rather than silently the 15th of March, so a file
+    written month first shows up as problems instead of half its dates being misread.
+    Dates with the month's name ("5 November 2026") are read either way. Unreadable cells
+    become missing.
 
     Examples
     --------
-    >>> parse_dates(pd.Series(["2026-10-05", "05/11/2026", "2026-12-01T00:00:00", "soon"])
-    ...             ).tolist()
-    ['2026-10-05', '2026-11-05', '2026-12-01', None]
+    >>> parse_dates(pd.Series(["2026-10-05", "05/11/2026", "2026-12-01T00:00:00", "soon",
+    ...                        "03/15/2027", "5 Nov 2026"])).tolist()
+    ['2026-10-05', '2026-11-05', '2026-12-01', None, None, '2026-11-05']
+    >>> parse_dates(pd.Series(["03/15/2027"]), dayfirst=False).tolist()
+    ['2027-03-15']
     """
     text = text.fillna("").astype(str).str.strip()
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    rest = iso.isna() & (text != "")
-    if rest.any():
-        other = pd.to_datetime(text[rest], format="mixed", dayfirst=dayfirst, errors="coerce")
-        iso = iso.astype("datetime64[ns]")
-        iso[rest] = other.astype("datetime64[ns]")
-    return pd.Series([d.date().isoformat() if pd.notna(d) else None for d in iso],
+    found = pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    numeric = _DAY_FIRST if dayfirst else tuple(
+        f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") for f in _DAY_FIRST)
+    for fmt in (*numeric, *_NAMED_MONTH):
+        rest = found.isna() & (text != "")
+        if not rest.any():
+            break
+        found[rest] = pd.to_datetime(text[rest], format=fmt, errors="coerce").astype(
+            "datetime64[ns]")
+    return pd.Series([d.date().isoformat() if pd.notna(d) else None for d in found],
                      index=text.index, dtype=object)
 
 
@@ -227,7 +242,9 @@ def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | Non
     found.append(problem_rows(rows, date_text == "", "date", date_text,
                               "The date is empty: give the date of the meeting."))
     found.append(problem_rows(rows, (date_text != "") & on_date.isna(), "date", date_text,
-                              "This is not a date: write it as YYYY-MM-DD or DD/MM/YYYY."))
+                              "This is not a date: write it as YYYY-MM-DD or DD/MM/YYYY (if the "
+                              "whole file writes the month first, import it with --month-first)."
+                              ))
     future = on_date.notna() & (on_date.fillna("") > today_iso)
     found.append(problem_rows(rows, future, "date", date_text,
                               f"The date is in the future (today is {today_iso}): record a "
