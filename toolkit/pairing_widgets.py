@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .figures import new_figure
 from .matching import (
     MatchResult,
     MentorMatcher,
@@ -49,7 +50,7 @@ def score_histogram(result: MatchResult) -> Figure:
     >>> score_histogram(match_mentors(people)).axes[0].get_xlabel()
     'pair score (0 = worst, 1 = best)'
     """
-    fig = Figure(figsize=(5, 2.8), layout="constrained")
+    fig = new_figure(figsize=(5, 2.8))
     ax = fig.add_subplot()
     scores = result.pairs["score"].to_numpy()
     ax.hist(scores, bins=np.linspace(0, 1, 21), color="#0072B2", edgecolor="white")
@@ -75,7 +76,7 @@ def load_histogram(result: MatchResult) -> Figure:
     >>> load_histogram(match_mentors(people)).axes[0].get_xlabel()
     'mentees per mentor'
     """
-    fig = Figure(figsize=(5, 2.8), layout="constrained")
+    fig = new_figure(figsize=(5, 2.8))
     ax = fig.add_subplot()
     load = result.load
     top = int(max(load["capacity"].max(), load["mentees"].max(), 1)) if len(load) else 1
