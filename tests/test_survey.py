@@ -80,8 +80,28 @@ def test_a_name_column_is_never_read(tmp_path):
 
 def test_unknown_roles_and_unknown_scales_get_a_notice(tmp_path):
     path = tmp_path / "s.csv"
-    path.write_text("Role,Mood\nMentee,Sunny\nObserver,Cloudy\nMentor,Sunny\n",
-                    encoding="utf-8")
+    path.write_text("Role,Mood,Useful\nMentee,Sunny,Agree\nObserver,Cloudy,Agree\n"
+                    "Mentor,Sunny,Disagree\n", encoding="utf-8")
     survey = read_survey(path)
     assert any("Observer" in n for n in survey.notices)
     assert any("'Mood' has only 2 different answers" in n for n in survey.notices)
+
+
+def test_a_file_with_no_scale_question_is_refused(tmp_path):
+    # The sign-up export given by mistake: no question is on a scale, so nothing is read.
+    path = tmp_path / "not_a_survey.csv"
+    path.write_text("Name,Email,Role,Dept,Topics\nAda,ada@example.org,Mentee,Maths,Teaching\n",
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match="holds answers on a scale"):
+        read_survey(path)
+
+
+def test_a_column_of_email_addresses_is_never_kept(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("Email,Role,The scheme was useful,Line manager e-mail\n"
+                    "a@example.org,Mentee,Agree,boss@example.org\n"
+                    "b@example.org,Mentor,Neutral,chief@example.org\n", encoding="utf-8")
+    survey = read_survey(path)
+    assert survey.questions["question"].tolist() == ["The scheme was useful"]
+    assert not survey.responses["answer"].astype(str).str.contains("@").any()
+    assert any("e-mail addresses" in n for n in survey.notices)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .errors import InputFileError, SettingsError
 from .readers import read_table
-from .signups import HEADER_VARIANTS, ROLE_VALUES, find_columns, load_mapping
+from .signups import EMAIL_PATTERN, HEADER_VARIANTS, ROLE_VALUES, find_columns, load_mapping
 from .store import Store
 
 __all__ = [
@@ -243,6 +243,19 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
                        "count only in the overall figures.")
     email = (data[columns["email"]].astype(str).str.strip().str.lower()
              if "email" in columns else pd.Series("", index=data.index))
+    # A column of e-mail addresses identifies people: never keep it as answers.
+    for q in list(questions):
+        given = data[q].astype(str).str.strip()
+        given = given[given != ""]
+        if len(given) and given.str.casefold().str.match(EMAIL_PATTERN).mean() > 0.5:
+            questions.remove(q)
+            notices.append(f"'{q}' holds e-mail addresses, so it was left out: answers that "
+                           "identify people are never kept.")
+    if not questions:
+        raise InputFileError(
+            f"'{table.source}' has no question columns besides e-mail and role: check that "
+            "this is the survey export."
+        )
     wide = data[questions].copy()
     wide.insert(0, "respondent", email.to_numpy())
     wide.insert(1, "role", role.to_numpy())
@@ -250,6 +263,12 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     long["answer"] = long["answer"].astype(str).str.strip()
     long = long[long["answer"] != ""].reset_index(drop=True)
     responses, table_q = classify_answers(long, scales)
+    if not (table_q["kind"] == "likert").any():
+        raise InputFileError(
+            f"None of the columns of '{table.source}' holds answers on a scale (agree, "
+            "satisfied, useful, how often, 1 to 10...): check that this is the survey export, "
+            "or give the labels of its scales in `scales`. Nothing was read."
+        )
     for q in table_q.loc[table_q["kind"] == "text", "question"]:
         n_distinct = long.loc[long["question"] == q, "answer"].nunique()
         if 1 < n_distinct <= 7:
