@@ -102,6 +102,33 @@ def voila() -> Iterator:
 
 
 @pytest.fixture
+def open_app(voila, page):
+    """Serve a notebook with Voila and load it in the page, trying a fresh server once more.
+
+    Now and then a kernel that Voila starts never begins running the notebook (seen on a
+    loaded two-core machine: "Kernel started", then nothing for minutes). A new server then
+    loads at once, so one more attempt tells that apart from a notebook that really hangs,
+    which still fails.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    def load(notebook: str, timeout_ms: int = 150_000) -> VoilaServer:
+        for attempt in (1, 2):
+            server = voila(notebook)
+            try:
+                page.goto(server.url, timeout=timeout_ms)
+                return server
+            except PlaywrightTimeout:
+                server.stop()
+                if attempt == 2:
+                    raise
+                page.console_errors.clear()
+        raise AssertionError("unreachable")
+
+    return load
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page that records console errors and uncaught page errors."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -5,9 +5,8 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_import_notebook_renders_as_an_app(voila, page):
-    server = voila("01_import_signups.ipynb")
-    page.goto(server.url, timeout=120_000)
+def test_import_notebook_renders_as_an_app(open_app, page):
+    open_app("01_import_signups.ipynb")
     page.wait_for_selector(".widget-dropdown", timeout=120_000)
     # Code is hidden; the mapping drop-downs and the summary chart are shown.
     assert page.locator(".widget-dropdown").count() == 11

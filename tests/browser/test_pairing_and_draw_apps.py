@@ -11,9 +11,8 @@ def _tables_text(page) -> str:
     return "\n".join(page.locator(".widget-html table").all_inner_texts())
 
 
-def test_moving_a_weight_slider_changes_the_pairs(voila, page):
-    server = voila("02_pairing.ipynb")
-    page.goto(server.url, timeout=180_000)
+def test_moving_a_weight_slider_changes_the_pairs(open_app, page):
+    open_app("02_pairing.ipynb")
     page.wait_for_selector(".widget-slider", timeout=180_000)
     page.wait_for_selector(".widget-html table", timeout=120_000)
     assert page.locator(".widget-slider").count() == 4  # one per score component
@@ -35,9 +34,8 @@ def test_moving_a_weight_slider_changes_the_pairs(voila, page):
     assert not page.console_errors, page.console_errors
 
 
-def test_pressing_draw_shows_a_draw(voila, page):
-    server = voila("03_unmentoring_draw.ipynb")
-    page.goto(server.url, timeout=180_000)
+def test_pressing_draw_shows_a_draw(open_app, page):
+    open_app("03_unmentoring_draw.ipynb")
     button = page.locator(".widget-button", has_text="Re-draw")
     button.wait_for(timeout=180_000)
     page.wait_for_selector(".widget-html table", timeout=120_000)

@@ -5,9 +5,8 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_relationships_notebook_renders_as_an_app(voila, page):
-    server = voila("04_relationships.ipynb")
-    page.goto(server.url, timeout=180_000)
+def test_relationships_notebook_renders_as_an_app(open_app, page):
+    open_app("04_relationships.ipynb")
     page.wait_for_selector("textarea", timeout=180_000)
     page.wait_for_selector("img", timeout=60_000)
     # The warnings panel shows a drafted message, ready to edit.
