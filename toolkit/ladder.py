@@ -110,11 +110,6 @@ class Ladder:
         match = difflib.get_close_matches(_key(grade), list(spellings), n=1, cutoff=0.5)
         return (match[0], spellings[match[0]]) if match else None
 
-    def nearest(self, grade: str) -> str | None:
-        """Return the ladder level whose spelling is closest to an unknown grade, if any."""
-        closest = self._closest(grade)
-        return closest[1] if closest else None
-
     def suggest(self, grade: str) -> str | None:
         """Describe the closest known spelling of an unknown grade, e.g. ``'lecturer' (Grade 8)``.
 
