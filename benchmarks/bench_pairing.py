@@ -20,10 +20,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.assignment import solve_assignment  # noqa: E402
-from toolkit.ladder import DEFAULT_LADDER  # noqa: E402
-from toolkit.matching import MentorMatcher  # noqa: E402
-from toolkit.sample import TOPICS  # noqa: E402
+from toolkit.core.assignment import solve_assignment  # noqa: E402
+from toolkit.core.ladder import DEFAULT_LADDER  # noqa: E402
+from toolkit.demo.sample import TOPICS  # noqa: E402
+from toolkit.pairing.matching import MentorMatcher  # noqa: E402
 
 RATIO_TARGET = 1.5
 RESOLVE_TARGET_MS = 50.0
@@ -100,7 +100,7 @@ print(len(frame), cost[rows, cols].sum())
 
 
 def bench_resolve() -> dict:
-    from toolkit.signups import read_signups
+    from toolkit.intake.signups import read_signups
 
     signups = read_signups(ROOT / "sample_data" / "signups.csv")
     matcher = MentorMatcher(signups)

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.alerts import check_pairs, check_store, status_table
-from toolkit.meetings import read_meetings, save_meetings
-from toolkit.store import Store
+from toolkit.relationships.alerts import check_pairs, check_store, status_table
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.store.connection import Store
 
 N_PAIRS = 5_000
 TODAY = "2027-07-01"
@@ -63,8 +63,8 @@ def run() -> list[dict]:
             _, t_save = _timed(lambda: save_meetings(store, result))
             warnings, t_check = _timed(lambda: check_store(store, TODAY))
             _, t_status = _timed(lambda: status_table(store, TODAY))
-            from toolkit.meetings import meetings
-            from toolkit.relationships import pair_table
+            from toolkit.relationships.lifecycle import pair_table
+            from toolkit.relationships.meetings import meetings
 
             table, meets = pair_table(store), meetings(store)
             _, t_rules = _timed(lambda: check_pairs(table, meets, TODAY))

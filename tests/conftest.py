@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.sample import write_sample
-from toolkit.signups import read_signups
+from toolkit.demo.sample import write_sample
+from toolkit.intake.signups import read_signups
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.store import Store
-from toolkit.survey import read_survey, save_survey
+from toolkit.evaluation.survey import read_survey, save_survey
+from toolkit.store.connection import Store
 
 COHORT = "2026"
 NOW = "2026-10-01T09:00:00+00:00"

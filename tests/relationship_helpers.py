@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.store import Store
+from toolkit.store.connection import Store
 
 PEOPLE = [
     # email, name, department, level, role, capacity

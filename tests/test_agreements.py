@@ -7,9 +7,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from toolkit.agreements import load_agreement_template, write_agreements
 from toolkit.errors import SettingsError
-from toolkit.relationships import confirm_first_meeting, end_pair
+from toolkit.relationships.agreements import load_agreement_template, write_agreements
+from toolkit.relationships.lifecycle import confirm_first_meeting, end_pair
 
 from .relationship_helpers import make_store
 
@@ -41,7 +41,7 @@ def test_each_running_pair_gets_a_word_and_a_markdown_agreement(tmp_path):
 
 
 def test_the_renewal_sentence_follows_the_lifecycle(tmp_path):
-    from toolkit.relationships import Lifecycle, renew_pair
+    from toolkit.relationships.lifecycle import Lifecycle, renew_pair
 
     with make_store(tmp_path) as store:
         confirm_first_meeting(store, 1, "2026-10-20")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.alerts import (
+from toolkit.cli.main import main
+from toolkit.errors import SettingsError
+from toolkit.relationships.alerts import (
     RULES,
     AlertRules,
     check_pairs,
@@ -15,9 +17,7 @@ from toolkit.alerts import (
     load_templates,
     status_table,
 )
-from toolkit.cli import main
-from toolkit.errors import SettingsError
-from toolkit.relationships import pair_table
+from toolkit.relationships.lifecycle import pair_table
 
 from .relationship_helpers import make_store
 
@@ -165,8 +165,8 @@ def test_rule_settings_are_checked():
 
 # -- on a store, with messages -----------------------------------------------------------------
 def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
-    from toolkit.meetings import read_meetings, save_meetings
-    from toolkit.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from toolkit.relationships.meetings import read_meetings, save_meetings
 
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))

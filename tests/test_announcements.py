@@ -9,7 +9,8 @@ from email.policy import default
 import pandas as pd
 import pytest
 
-from toolkit.announcements import (
+from toolkit.errors import SettingsError
+from toolkit.unmentoring.announcements import (
     MAIL_MERGE_COLUMNS,
     TEMPLATE_PATH,
     group_ics,
@@ -19,7 +20,6 @@ from toolkit.announcements import (
     render_drafts,
     write_announcements,
 )
-from toolkit.errors import SettingsError
 
 PEOPLE = pd.DataFrame({
     "name": ["Ada Byron", "Bo Chen", "Cy Diaz", "Di Evans", "Ed Fox"],

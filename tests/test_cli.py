@@ -4,7 +4,7 @@ import sys
 import pandas as pd
 import pytest
 
-from toolkit.cli import build_parser, main
+from toolkit.cli.main import build_parser, main
 
 from .helpers import person, write_csv
 

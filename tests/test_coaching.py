@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.coaching import (
+from toolkit.coaching.requests import (
     MatchSettings,
     TriageRules,
     coach_eligibility,
@@ -23,9 +23,9 @@ from toolkit.coaching import (
     save_coaching,
     triage,
 )
+from toolkit.core.management import chain_mask
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.management import chain_mask
-from toolkit.store import SCHEMA_VERSION, Store
+from toolkit.store.connection import SCHEMA_VERSION, Store
 
 HEADER = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager approved,"
           "Line manager approved cost,Development need,Objective 1,Objective 2,Meeting mode\n")
@@ -33,7 +33,7 @@ HEADER = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager
 
 def request(grade="Grade 8", manager="m@example.org", approved=True, cost=False, email=None,
             department="Maths", **extra):
-    from toolkit.ladder import DEFAULT_LADDER
+    from toolkit.core.ladder import DEFAULT_LADDER
 
     return {"email": email or f"{grade.replace(' ', '').lower()}@example.org", "name": "X",
             "department": department, "grade": grade,
@@ -81,7 +81,7 @@ def test_triage_thresholds_are_configurable():
 @given(st.lists(st.tuples(st.integers(0, 5), st.booleans(), st.booleans(), st.booleans()),
                 min_size=1, max_size=20))
 def test_every_request_gets_exactly_one_status_and_a_reason(rows):
-    from toolkit.ladder import DEFAULT_LADDER
+    from toolkit.core.ladder import DEFAULT_LADDER
 
     frame = pd.DataFrame([request(DEFAULT_LADDER.label(lv), "m@example.org" if has else "", a, c,
                                   email=f"p{i}@example.org")
@@ -408,7 +408,7 @@ def test_a_missing_cost_approval_column_is_noticed(tmp_path):
 
 
 def test_month_first_dates_are_read_only_when_they_cannot_be_day_first():
-    from toolkit.coaching import parse_dates
+    from toolkit.coaching.requests import parse_dates
 
     days = parse_dates(pd.Series(["03/02/2026", "01/31/2026", "9/1/26 10:00:00"]))
     assert days.dt.strftime("%Y-%m-%d").tolist() == ["2026-02-03", "2026-01-31", "2026-01-09"]

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from toolkit.cli import main
-from toolkit.coaching import MatchSettings
-from toolkit.coaching_outputs import plot_objective_scores, plot_session_use
-from toolkit.coaching_round import run_round, write_round
-from toolkit.coaching_widgets import CoachingPanel
-from toolkit.sample import COACHING_START, COACHING_TODAY
+from toolkit.cli.main import main
+from toolkit.coaching.outputs import plot_objective_scores, plot_session_use
+from toolkit.coaching.requests import MatchSettings
+from toolkit.coaching.round import run_round, write_round
+from toolkit.demo.sample import COACHING_START, COACHING_TODAY
+from toolkit.widgets.coaching import CoachingPanel
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_tracking_workbook_has_every_sheet(sample_round, tmp_path):
 
 
 def test_failed_workbook_write_keeps_the_old_file(sample_round, tmp_path):
-    from toolkit.coaching_outputs import write_tracking_workbook
+    from toolkit.coaching.outputs import write_tracking_workbook
 
     target = tmp_path / "tracking.xlsx"
     target.write_bytes(b"old")
@@ -130,7 +130,7 @@ def test_panel_shows_errors_instead_of_raising(sample_dir, tmp_path):
 
 
 def test_demo_step_writes_the_tracking_workbook(sample_dir, tmp_path, capsys):
-    from toolkit.demo import DemoContext, _step_coaching
+    from toolkit.demo.run import DemoContext, _step_coaching
 
     ctx = DemoContext(sample=sample_dir, out=tmp_path, store_path=tmp_path / "s.sqlite")
     _step_coaching(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.coaching_progress import (
+from toolkit.coaching.progress import (
     SessionLimits,
     objective_progress,
     read_objective_scores,
@@ -211,8 +211,8 @@ def test_scores_for_an_objective_not_in_the_request_are_kept():
 
 
 def test_sample_activity_matches_the_sample_pairs(sample_dir):
-    from toolkit.coaching_round import run_round
-    from toolkit.sample import COACHING_TODAY
+    from toolkit.coaching.round import run_round
+    from toolkit.demo.sample import COACHING_TODAY
 
     done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
                      sample_dir / "coaching_sessions.csv", sample_dir / "coaching_scores.csv",
@@ -227,11 +227,11 @@ def test_sample_activity_matches_the_sample_pairs(sample_dir):
 
 
 def test_progress_is_saved_against_the_stored_pairs(sample_dir, tmp_path):
-    from toolkit.coaching import save_coaching
-    from toolkit.coaching_progress import save_progress
-    from toolkit.coaching_round import run_round
-    from toolkit.sample import COACHING_TODAY
-    from toolkit.store import Store
+    from toolkit.coaching.progress import save_progress
+    from toolkit.coaching.requests import save_coaching
+    from toolkit.coaching.round import run_round
+    from toolkit.demo.sample import COACHING_TODAY
+    from toolkit.store.connection import Store
 
     done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
                      sample_dir / "coaching_sessions.csv", sample_dir / "coaching_scores.csv",

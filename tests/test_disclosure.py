@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.disclosure import (
+from toolkit.errors import SettingsError
+from toolkit.evaluation.disclosure import (
     HESA_RULE,
     DisclosureRule,
     as_text,
@@ -17,7 +18,6 @@ from toolkit.disclosure import (
     recoverable_cells,
     round_counts,
 )
-from toolkit.errors import SettingsError
 
 
 def determined_by_algebra(hidden: np.ndarray, total_row: bool, total_column: bool) -> np.ndarray:

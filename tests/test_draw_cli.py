@@ -8,9 +8,9 @@ import sys
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
-from toolkit.draws import default_seed, read_history, store_history, store_rounds
-from toolkit.store import Store
+from toolkit.cli.main import main
+from toolkit.store.connection import Store
+from toolkit.unmentoring.draws import default_seed, read_history, store_history, store_rounds
 
 
 @pytest.fixture
@@ -118,8 +118,8 @@ def test_a_list_with_problems_draws_nothing(tmp_path, capsys):
 
 
 def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
-    from toolkit.demo import run_demo
-    from toolkit.draw_cli import DEMO_ROUNDS
+    from toolkit.cli.draw import DEMO_ROUNDS
+    from toolkit.demo.run import run_demo
 
     ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
     assert "0 repeat(s)" in capsys.readouterr().out

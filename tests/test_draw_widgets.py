@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.draw_widgets import DrawPanel
-from toolkit.draws import read_history, store_rounds
 from toolkit.errors import SettingsError
-from toolkit.store import Store
+from toolkit.store.connection import Store
+from toolkit.unmentoring.draws import read_history, store_rounds
+from toolkit.widgets.draw import DrawPanel
 
 
 @pytest.fixture

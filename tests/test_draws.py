@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from toolkit.draws import (
+from toolkit.errors import InputFileError, LifecycleError, RowProblemsError, RuleError, StoreError
+from toolkit.store.connection import Store
+from toolkit.unmentoring.draws import (
     DRAW_COLUMNS,
     append_history,
     draw_round,
@@ -29,8 +31,6 @@ from toolkit.draws import (
     store_history,
     store_rounds,
 )
-from toolkit.errors import InputFileError, LifecycleError, RowProblemsError, RuleError, StoreError
-from toolkit.store import Store
 
 DEPTS = ["Chemistry", "History", "Physics", "Music"]
 
@@ -162,7 +162,7 @@ def test_reproducible_in_a_new_process(tmp_path, method):
                       read_history(tmp_path / "history.csv"), seed=99, round_label="r2",
                       method=method)
     code = (
-        "import sys; from toolkit.draws import *\n"
+        "import sys; from toolkit.unmentoring.draws import *\n"
         "d = draw_round(read_participants(sys.argv[1]), read_history(sys.argv[2]), seed=99, "
         f"round_label='r2', method='{method}')\nsys.stdout.write(d.to_csv(index=False))\n"
     )
@@ -318,7 +318,7 @@ def test_interrupted_save_leaves_the_old_history(tmp_path, monkeypatch):
     def fail(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("toolkit.outputs.os.replace", fail)
+    monkeypatch.setattr("toolkit.io.outputs.os.replace", fail)
     with pytest.raises(StoreError, match="history is unchanged"):
         append_history(path, draw_round(people, read_history(path), seed=1, round_label="r2"))
     assert path.read_bytes() == before

@@ -4,7 +4,7 @@ import pytest
 from scipy import stats
 
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.evaluation import (
+from toolkit.evaluation.measures import (
     equality_characteristics,
     funnel,
     journeys,
@@ -14,7 +14,7 @@ from toolkit.evaluation import (
     score_distribution,
     senior_share,
 )
-from toolkit.store import Store
+from toolkit.store.connection import Store
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 

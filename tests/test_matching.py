@@ -7,9 +7,9 @@ from hypothesis.extra import numpy as hnp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from toolkit import MatchResult, match_mentors
-from toolkit.assignment import solve_assignment
+from toolkit.core.assignment import solve_assignment
 from toolkit.errors import RuleError, SettingsError
-from toolkit.matching import (
+from toolkit.pairing.matching import (
     MentorMatcher,
     compare_pairs,
     previous_pairs,
@@ -17,7 +17,7 @@ from toolkit.matching import (
     save_pairs,
     store_constraints,
 )
-from toolkit.store import Store
+from toolkit.store.connection import Store
 
 METHODS = ["scipy", "lapjv"]
 

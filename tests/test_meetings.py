@@ -7,9 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.cli import main
+from toolkit.cli.main import main
 from toolkit.errors import InputFileError, RowProblemsError
-from toolkit.meetings import (
+from toolkit.io.readers import Table
+from toolkit.relationships.lifecycle import pair_events, withdraw_pair
+from toolkit.relationships.meetings import (
     meetings,
     parse_dates,
     read_meetings,
@@ -17,8 +19,6 @@ from toolkit.meetings import (
     save_meetings,
     validate_meetings,
 )
-from toolkit.readers import Table
-from toolkit.relationships import pair_events, withdraw_pair
 
 from .relationship_helpers import make_store
 
@@ -137,7 +137,7 @@ def test_recording_one_meeting_uses_the_same_checks(store):
 
 
 def test_sample_meetings_import_cleanly_against_the_sample_pairs(sample_dir, tmp_path):
-    from toolkit.sample import SAMPLE_TODAY, sample_store
+    from toolkit.demo.sample import SAMPLE_TODAY, sample_store
 
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         result = read_meetings(sample_dir / "meetings.csv", store, today=SAMPLE_TODAY)
@@ -196,7 +196,7 @@ def test_every_row_is_either_recorded_or_reported(rows):
 
 
 def test_month_first_dates_are_never_guessed():
-    from toolkit.meetings import parse_dates
+    from toolkit.relationships.meetings import parse_dates
 
     dates = pd.Series(["04/03/2027", "03/15/2027", "15/03/2027"])
     assert parse_dates(dates).tolist() == ["2027-03-04", None, "2027-03-15"]

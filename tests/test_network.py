@@ -4,7 +4,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from toolkit.network import (
+from toolkit.evaluation.network import (
     contact_edges,
     department_graph,
     management_edges,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
-from toolkit.matching import PAIR_COLUMNS
-from toolkit.store import Store
+from toolkit.cli.main import main
+from toolkit.pairing.matching import PAIR_COLUMNS
+from toolkit.store.connection import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,7 +69,7 @@ def test_every_option(sample_dir, sample_people, tmp_path):
 
 
 def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
-    from toolkit.matching import match_mentors, save_pairs
+    from toolkit.pairing.matching import match_mentors, save_pairs
 
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
@@ -85,7 +85,7 @@ def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_pa
 
 def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir, sample_import,
                                                                       tmp_path):
-    from toolkit.matching import match_mentors, save_pairs
+    from toolkit.pairing.matching import match_mentors, save_pairs
 
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"

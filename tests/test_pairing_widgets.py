@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
 
-from toolkit.introductions import render_introductions
-from toolkit.matching import PAIR_COLUMNS
-from toolkit.pairing_widgets import PairingPanel
-from toolkit.store import Store
+from toolkit.pairing.introductions import render_introductions
+from toolkit.pairing.matching import PAIR_COLUMNS
+from toolkit.store.connection import Store
+from toolkit.widgets.pairing import PairingPanel
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from toolkit import plots
+import toolkit.plots.evaluation as plots
 
 
 def _dept_graph():

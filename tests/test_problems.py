@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.coaching import CoachingImport
+from toolkit.coaching.requests import CoachingImport
 from toolkit.errors import RowProblemsError
-from toolkit.meetings import MeetingImport
-from toolkit.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
-from toolkit.signups import PROBLEM_COLUMNS as SIGNUP_PROBLEM_COLUMNS
-from toolkit.signups import SignupImport
+from toolkit.intake.signups import PROBLEM_COLUMNS as SIGNUP_PROBLEM_COLUMNS
+from toolkit.intake.signups import SignupImport
+from toolkit.io.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
+from toolkit.relationships.meetings import MeetingImport
 
 ROWS = pd.Series([2, 3, 4, 5])
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from toolkit.meetings import meetings
-from toolkit.relationship_widgets import (
+from toolkit.relationships.lifecycle import confirm_first_meeting
+from toolkit.relationships.meetings import meetings
+from toolkit.widgets.relationships import (
     AgreementPanel,
     MeetingImportPanel,
     MeetingPanel,
@@ -17,7 +18,6 @@ from toolkit.relationship_widgets import (
     WarningsPanel,
     WithdrawalPanel,
 )
-from toolkit.relationships import confirm_first_meeting
 
 from .relationship_helpers import FakeMatcher, make_store
 
@@ -113,7 +113,7 @@ def test_renewal_panel_renews_when_both_agree(store):
 
 
 def test_everything_copes_with_a_store_without_pairs(tmp_path):
-    from toolkit.store import Store
+    from toolkit.store.connection import Store
 
     with Store(tmp_path / "empty.sqlite") as empty:
         assert WarningsPanel(empty, TODAY).result.empty

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import relationships as rel
+import toolkit.relationships.lifecycle as rel
 from toolkit.errors import LifecycleError, SettingsError
-from toolkit.relationships import (
+from toolkit.relationships.lifecycle import (
     TRANSITIONS,
     Lifecycle,
     accept_rematch,
@@ -298,9 +298,9 @@ def test_any_sequence_of_changes_follows_the_transition_table(requested):
 
 def test_rematch_with_the_real_engine_keeps_every_other_pair(sample_dir, tmp_path):
     """Runs once the pairing engine (issue 3) is merged; skipped before."""
-    pytest.importorskip("toolkit.matching", reason="the pairing engine is not merged yet")
-    from toolkit.meetings import read_meetings, save_meetings
-    from toolkit.sample import SAMPLE_TODAY, sample_store
+    pytest.importorskip("toolkit.pairing.matching", reason="the pairing engine is not merged yet")
+    from toolkit.demo.sample import SAMPLE_TODAY, sample_store
+    from toolkit.relationships.meetings import read_meetings, save_meetings
 
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import docx
 
-from toolkit.demo import run_demo
+from toolkit.demo.run import run_demo
 
 
 def test_demo_follows_the_pairs_and_writes_agreements(sample_dir, tmp_path, capsys):
@@ -19,8 +19,8 @@ def test_demo_follows_the_pairs_and_writes_agreements(sample_dir, tmp_path, caps
 
 
 def _open_the_sample_year(store_path: str, sample_dir: str) -> int:
-    from toolkit.meetings import read_meetings, save_meetings
-    from toolkit.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+    from toolkit.relationships.meetings import read_meetings, save_meetings
 
     with sample_store(store_path, sample_dir) as store:
         save_meetings(store, read_meetings(f"{sample_dir}/meetings.csv", store, SAMPLE_TODAY))
@@ -32,8 +32,8 @@ def test_two_sessions_opening_the_sample_at_once_do_not_double_it(sample_dir, tm
     """A notebook and its app (or two tabs) may run the same cells at the same moment."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from toolkit.meetings import meetings
-    from toolkit.store import Store
+    from toolkit.relationships.meetings import meetings
+    from toolkit.store.connection import Store
 
     path = str(tmp_path / "shared.sqlite")
     with ProcessPoolExecutor(2) as pool:

@@ -3,11 +3,11 @@ import re
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
+from toolkit.cli.main import main
 from toolkit.errors import InputFileError, SettingsError, ToolkitError
-from toolkit.report import build_report, read_objectives
-from toolkit.store import Store
-from toolkit.survey import read_survey
+from toolkit.evaluation.report import build_report, read_objectives
+from toolkit.evaluation.survey import read_survey
+from toolkit.store.connection import Store
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
@@ -144,7 +144,7 @@ def test_cli_report_errors(tmp_path, capsys, year_store):
 
 
 def test_demo_writes_the_report(tmp_path, sample_dir):
-    from toolkit.demo import run_demo
+    from toolkit.demo.run import run_demo
 
     ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
     page = ctx.outputs["report"].read_text(encoding="utf-8")
@@ -155,7 +155,7 @@ def test_demo_writes_the_report(tmp_path, sample_dir):
 
 
 def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
-    from toolkit.evaluation_widgets import ReportPanel
+    from toolkit.widgets.report import ReportPanel
 
     panel = ReportPanel(year_store, tmp_path / "r")
     assert "nearest multiple of 5" in panel.statement.value

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import SettingsError
-from toolkit.scoring import (
+from toolkit.pairing.scoring import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     RULES,

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from toolkit import read_signups
+from toolkit.core.ladder import CIVIL_SERVICE_LADDER
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.ladder import CIVIL_SERVICE_LADDER
-from toolkit.signups import PROBLEM_COLUMNS, find_columns, split_multi
+from toolkit.intake.signups import PROBLEM_COLUMNS, find_columns, split_multi
 
 from .helpers import HEADER, person, write_csv, write_xlsx
 

@@ -5,7 +5,7 @@ import pytest
 
 from toolkit import Store, open_store
 from toolkit.errors import StoreError
-from toolkit.store import SCHEMA_VERSION
+from toolkit.store.connection import SCHEMA_VERSION
 
 
 def test_new_store_has_the_current_schema(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
-from toolkit.store import SCHEMA_VERSION, Store
+from toolkit.store.connection import SCHEMA_VERSION, Store
 
 
 def _open(path: str) -> int:

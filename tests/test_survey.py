@@ -1,16 +1,16 @@
 import pandas as pd
 import pytest
 
+from toolkit.demo.sample import SURVEY_QUESTIONS
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.sample import SURVEY_QUESTIONS
-from toolkit.store import Store
-from toolkit.survey import (
+from toolkit.evaluation.survey import (
     classify_answers,
     likert_counts,
     load_feedback,
     read_survey,
     save_survey,
 )
+from toolkit.store.connection import Store
 
 
 def test_sample_survey_reads_likert_items_and_free_text(sample_dir):

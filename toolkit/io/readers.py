@@ -1,0 +1,264 @@
+"""Reading form exports (CSV in any common encoding, XLSX) into tables of text."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.errors import InputFileError
+
+__all__ = ["Table", "read_table"]
+
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+]
+
+
+@dataclass
+class Table:
+    """A form export read as text, with the spreadsheet row number of every record.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        One column per header, every cell as text ("" when empty), plus nothing else.
+    rows : pandas.Series
+        For each record, the row number a spreadsheet program shows (the header is row 1).
+    headers : list of str
+        The headers as written in the file.
+    question_text : dict of str to str
+        For exports with a second header row (Qualtrics), each header's question text.
+    source : str
+        The file name, for messages.
+    sha256 : str
+        The SHA-256 of the file's bytes (recorded with every run for audit).
+    notices : list of str
+        Things the lead should know that are not errors (e.g. the encoding that was assumed).
+    """
+
+    data: pd.DataFrame
+    rows: pd.Series
+    headers: list[str]
+    source: str
+    sha256: str
+    question_text: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def _decode(raw: bytes, source: str) -> tuple[str, str | None]:
+    """Decode CSV bytes: BOMs first, then UTF-8, then Windows-1252 with a notice."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), None
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    f"'{source}' starts like {encoding.upper()} text but byte {exc.start} cannot "
+                    "be read: open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'."
+                ) from None
+    if b"\x00" in raw[:4096]:
+        raise InputFileError(
+            f"'{source}' is not a text file (it contains NUL bytes): export the form responses "
+            "as CSV or XLSX."
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputFileError(
+                f"'{source}' is neither UTF-8 nor Windows-1252 text (byte {utf8_error.start} "
+                "cannot be read): open it in Excel and save it again as 'CSV UTF-8 (Comma "
+                "delimited)'."
+            ) from None
+        return text, (
+            f"'{source}' is not UTF-8; it was read as Windows-1252 (what Excel's plain 'CSV' "
+            "format writes). If accented names look wrong, save it as 'CSV UTF-8' instead."
+        )
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv(raw: bytes, source: str) -> tuple[list[list[str]], list[str]]:
+    text, notice = _decode(raw, source)
+    delimiter = _sniff_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputFileError(
+            f"'{source}' is not a well-formed CSV file ({exc}): check for a stray quote mark, "
+            "or export the responses again."
+        ) from None
+    return records, [notice] if notice else []
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def _read_xlsx(raw: bytes, source: str, sheet: str | None) -> list[list[str]]:
+    import openpyxl  # imported here: only XLSX users pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputFileError(
+            f"'{source}' looks like an Excel workbook but cannot be opened ({exc}): open it in "
+            "Excel, save it again as .xlsx, or export the responses as CSV."
+        ) from None
+    except Exception as exc:  # openpyxl raises many types on corrupt files
+        raise InputFileError(
+            f"'{source}' cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}): "
+            "save it again as .xlsx or export it as CSV."
+        ) from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0] if book.worksheets else None
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise InputFileError(
+                f"'{source}' has no sheet named '{sheet}'; its sheets are {book.sheetnames}: "
+                "give one of those names."
+            )
+        if worksheet is None:
+            raise InputFileError(f"'{source}' has no sheets: export the responses again.")
+        return [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX form export as text, keeping each record's spreadsheet row number.
+
+    CSV files may be UTF-8 (with or without the byte-order mark Excel adds), UTF-16, or
+    Windows-1252 (read with a notice); commas, semicolons and tabs are all recognised as
+    separators. XLSX files are read from the first sheet unless ``sheet`` names another.
+    Qualtrics exports (three header rows) are recognised and their question texts kept.
+    Blank records are dropped here; they carry no data to lose.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    sheet : str, optional
+        The worksheet to read from an XLSX file.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing, unreadable, empty, or in a format the toolkit cannot read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("Name,Dept\\nAda,Maths\\n\\nBo,Physics\\n", encoding="utf-8-sig")
+    >>> t = read_table(p)
+    >>> t.headers, list(t.rows)
+    (['Name', 'Dept'], [2, 4])
+    """
+    path = Path(path)
+    source = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"The file '{path}' does not exist: check the path.") from None
+    except IsADirectoryError:
+        raise InputFileError(f"'{path}' is a folder, not a file: give the export's path.") from None
+    except OSError as exc:
+        raise InputFileError(f"The file '{path}' cannot be read ({exc.strerror}).") from None
+    if not raw.strip():
+        raise InputFileError(f"'{source}' is empty: export the form responses again.")
+    notices: list[str] = []
+    if raw.startswith(_OLE_MAGIC):
+        raise InputFileError(
+            f"'{source}' is an old-style Excel .xls file: open it in Excel and save it as .xlsx "
+            "(Excel Workbook) or as CSV UTF-8."
+        )
+    if raw.startswith(_XLSX_MAGIC):
+        records = _read_xlsx(raw, source, sheet)
+    else:
+        if sheet is not None:
+            notices.append(f"'{source}' is a CSV file, so the sheet name '{sheet}' was ignored.")
+        records, more = _read_csv(raw, source)
+        notices += more
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(str(c).strip() for c in r)]
+    if not numbered:
+        raise InputFileError(f"'{source}' has no rows: export the form responses again.")
+    header = numbered[0][1]
+    headers = [str(h).strip() for h in header]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        raise InputFileError(f"'{source}' has no header row: the first row must name the columns.")
+    body = numbered[1:]
+    question_text: dict[str, str] = {}
+    if len(body) >= 2 and str(body[1][1][0] if body[1][1] else "").startswith('{"ImportId"'):
+        question_text = {h: str(q).strip() for h, q in zip(headers, body[0][1], strict=False)}
+        body = body[2:]
+        notices.append(f"'{source}' is a Qualtrics export: its two extra header rows were skipped.")
+    headers = _unique_headers(headers)
+    width = len(headers)
+    cells = []
+    for _, record in body:
+        values = [str(c) for c in record[:width]]
+        values += [""] * (width - len(values))
+        cells.append(values)
+    data = pd.DataFrame(cells, columns=headers, dtype="string") if cells else pd.DataFrame(
+        {h: pd.Series(dtype="string") for h in headers}
+    )
+    rows = pd.Series([n for n, _ in body], dtype="int64", name="row")
+    return Table(
+        data=data,
+        rows=rows,
+        headers=headers,
+        source=source,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        question_text=question_text,
+        notices=notices,
+    )
+
+
+def _unique_headers(headers: list[str]) -> list[str]:
+    """Name blank headers and make repeated ones unique, as spreadsheets allow both."""
+    seen: dict[str, int] = {}
+    out = []
+    for index, header in enumerate(headers):
+        name = header or f"Column {index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out

@@ -1,0 +1,220 @@
+"""Notebook building blocks: panels whose controls and results tests can drive without a kernel.
+
+Every panel exposes its controls as attributes (``panel.slider.value = 3``,
+``panel.button.click()``) and its current result as ``panel.result``. Callbacks run through
+:func:`safely`, so a :class:`~toolkit.errors.ToolkitError` is shown as a friendly message in
+the panel's ``messages`` area instead of a lost traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit.errors import RowProblemsError, ToolkitError
+
+__all__ = [
+    "ColumnMappingPanel",
+    "Panel",
+    "button",
+    "message_html",
+    "safely",
+    "show_table",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STYLE = {
+    "error": ("#8a1c1c", "#fdecea"),
+    "warning": ("#7a4b00", "#fff4e5"),
+    "ok": ("#1e5631", "#edf7ed"),
+    "info": ("#0b3d91", "#e8f0fe"),
+}
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """Return a coloured message box as HTML (kinds: error, warning, ok, info)."""
+    colour, background = _STYLE.get(kind, _STYLE["info"])
+    return (
+        f'<div style="border-left:4px solid {colour};background:{background};color:{colour};'
+        f'padding:6px 10px;margin:4px 0">{html.escape(text)}</div>'
+    )
+
+
+def button(description: str, **kwargs: Any) -> widgets.Button:
+    """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
+    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
+    return widgets.Button(description=description, **kwargs)
+
+
+def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
+    """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
+    shown = frame.head(max_rows)
+    more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
+    return widgets.HTML(
+        '<div style="max-height:420px;overflow:auto">'
+        + shown.to_html(index=False, na_rep="", escape=True, border=0)
+        + more + "</div>"
+    )
+
+
+class Panel:
+    """Base class of the toolkit's notebook panels.
+
+    Subclasses build their controls in ``__init__``, put them in ``self.widget``, and call
+    ``self.info(...)``/``self.error(...)`` to talk to the lead.
+    """
+
+    def __init__(self) -> None:
+        self.messages = widgets.Output()
+        self.widget: widgets.Widget = widgets.VBox([self.messages])
+        self.result: Any = None
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _say(self, text: str, kind: str) -> None:
+        from IPython.display import HTML, display
+
+        self.last_message = (kind, text)
+        with self.messages:
+            display(HTML(message_html(text, kind)))
+
+    def clear_messages(self) -> None:
+        """Remove the messages shown so far."""
+        self.messages.clear_output()
+        self.last_message = None
+
+    def info(self, text: str) -> None:
+        """Show an information message."""
+        self._say(text, "info")
+
+    def ok(self, text: str) -> None:
+        """Show a success message."""
+        self._say(text, "ok")
+
+    def warn(self, text: str) -> None:
+        """Show a warning."""
+        self._say(text, "warning")
+
+    def error(self, text: str) -> None:
+        """Show an error the lead can act on."""
+        self._say(text, "error")
+
+
+def safely(method: F) -> F:
+    """Decorate a panel callback so a ToolkitError is shown in the panel, not raised."""
+
+    @functools.wraps(method)
+    def wrapper(self: Panel, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except RowProblemsError as exc:
+            self.error(f"{exc} ({len(exc.problems)} problem(s); see the table.)")
+            return None
+        except ToolkitError as exc:
+            self.error(str(exc))
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class ColumnMappingPanel(Panel):
+    """Choose which column of an export holds each field, and see every problem at once.
+
+    One dropdown per canonical field lists the export's headers, starting from what the
+    toolkit recognised; changing one re-validates at once. ``result`` is the latest
+    :class:`~toolkit.intake.signups.SignupImport` (or None while a required field is unmapped).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export (CSV or XLSX).
+    mapping : dict or path, optional
+        A starting mapping (canonical field -> header).
+    ladder : Ladder, str or Path, optional
+        The grade ladder.
+    sheet : str, optional
+        The XLSX worksheet.
+    """
+
+    def __init__(self, path: str | Path, mapping: dict | str | Path | None = None,
+                 ladder: Any = None, sheet: str | None = None) -> None:
+        super().__init__()
+        from toolkit.intake.signups import (
+            OPTIONAL_FIELDS,
+            REQUIRED_FIELDS,
+            find_columns,
+            load_mapping,
+            resolve_ladder,
+        )
+        from toolkit.io.readers import read_table
+
+        self.table = read_table(path, sheet=sheet)
+        self.ladder = resolve_ladder(ladder)
+        if mapping is not None and not isinstance(mapping, dict):
+            mapping = load_mapping(mapping)
+        try:
+            start = find_columns(self.table.headers, mapping, self.table.question_text,
+                                 f"'{self.table.source}'")
+        except ToolkitError:
+            start = find_columns(self.table.headers, mapping, self.table.question_text,
+                                 f"'{self.table.source}'", required=())
+        none = "(not in this file)"
+        self.dropdowns: dict[str, widgets.Dropdown] = {}
+        for name in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+            label = name.replace("_", " ") + (" *" if name in REQUIRED_FIELDS else "")
+            dropdown = widgets.Dropdown(
+                options=[none, *self.table.headers], value=start.get(name, none),
+                description=label, style={"description_width": "190px"},
+                layout=widgets.Layout(width="640px"),
+            )
+            dropdown.observe(self._changed, names="value")
+            self.dropdowns[name] = dropdown
+        self._none = none
+        self.problems_view = widgets.VBox()
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>{html.escape(self.table.source)}</b>: {len(self.table.data)} rows. "
+                         "Fields marked * are required."),
+            *self.dropdowns.values(), self.messages, self.problems_view,
+        ])
+        self.validate()
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """The current mapping: canonical field -> header."""
+        return {k: d.value for k, d in self.dropdowns.items() if d.value != self._none}
+
+    def _changed(self, _change: dict) -> None:
+        self.validate()
+
+    @safely
+    def validate(self) -> Any:
+        """Validate with the current mapping and show the problems table."""
+        from toolkit.intake.signups import validate_signups
+
+        self.clear_messages()
+        self.result = None
+        self.problems_view.children = ()
+        self.result = validate_signups(self.table, self.mapping, self.ladder, auto_detect=False)
+        for notice in self.result.notices:
+            self.warn(notice)
+        if self.result.ok:
+            self.ok(f"{len(self.result.people)} sign-ups, no problems.")
+        else:
+            self.warn(
+                f"{len(self.result.people)} sign-ups are clean; "
+                f"{self.result.problems['row'].nunique()} row(s) have "
+                f"{len(self.result.problems)} problem(s) and are set aside until fixed. "
+                "Row numbers are those your spreadsheet shows."
+            )
+            self.problems_view.children = (show_table(self.result.problems),)
+        return self.result
