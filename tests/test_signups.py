@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 
 from toolkit import read_signups
+from toolkit.core.answers import split_multi
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.intake.signups import PROBLEM_COLUMNS, find_columns, split_multi
+from toolkit.intake.signups import PROBLEM_COLUMNS, find_signup_columns
 
 from .helpers import HEADER, person, write_csv, write_xlsx
 
@@ -71,8 +72,8 @@ def test_mapping_file_that_is_not_json(tmp_path):
 
 
 def test_find_columns_prefers_the_mapping():
-    found = find_columns(["Name", "Email", "Dept", "Home dept", "Grade", "Role"],
-                         {"department": "Home dept"})
+    found = find_signup_columns(["Name", "Email", "Dept", "Home dept", "Grade", "Role"],
+                                {"department": "Home dept"})
     assert found["department"] == "Home dept"
 
 

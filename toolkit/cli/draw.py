@@ -61,9 +61,8 @@ def run_draw(args: argparse.Namespace) -> int:
     to the history in one atomic step (a temporary file renamed over the old one, or one
     store transaction), then the announcements are written.
     """
-    from toolkit.io.outputs import write_csv_atomic
-
     import toolkit.unmentoring.draws as draws
+    from toolkit.io.outputs import write_csv_atomic
 
     label = str(args.round_label).strip()
     if not label:

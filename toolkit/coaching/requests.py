@@ -12,19 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from toolkit.core.ladder import Ladder
+from toolkit.core.answers import MEETING_MODES, parse_yes_no, read_meeting_modes, split_multi
+from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.management import chain_mask
+from toolkit.core.text import EMAIL_PATTERN
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.intake.signups import (
-    EMAIL_PATTERN,
-    HEADER_VARIANTS,
-    MEETING_MODES,
-    find_columns,
-    load_mapping,
-    read_meeting_modes,
-    resolve_ladder,
-    split_multi,
-)
+from toolkit.intake.signups import HEADER_VARIANTS
+from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.problems import ProblemReport, collect_problems, problem_rows
 from toolkit.io.readers import Table, read_table
 
@@ -43,7 +37,6 @@ __all__ = [
     "match_coaches",
     "objectives_of",
     "parse_dates",
-    "parse_yes_no",
     "read_coaches",
     "read_requests",
     "save_coaching",
@@ -94,9 +87,6 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
                          "price per session", "cost per session gbp"),
 }
 
-_YES = {"yes", "y", "true", "1", "approved", "agreed", "confirmed", "x", "done", "ok"}
-_NO = {"no", "n", "false", "0", "", "not yet", "pending", "not approved", "declined", "waiting",
-       "awaiting"}
 _POOLS = {
     "internal": "internal", "internal network": "internal", "internal coach": "internal",
     "in house": "internal", "in-house": "internal", "staff": "internal",
@@ -113,23 +103,6 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y",
 def _fold(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip().str.casefold().str.replace(
         r"\s+", " ", regex=True)
-
-
-def parse_yes_no(series: pd.Series) -> pd.Series:
-    """Read yes/no answers: True, False, or missing (NA) when the answer is not recognised.
-
-    An empty cell, "pending" or "not yet" count as no.
-
-    Examples
-    --------
-    >>> parse_yes_no(pd.Series(["Yes", "", "pending", "maybe"])).tolist()
-    [True, False, False, <NA>]
-    """
-    folded = _fold(series).str.rstrip(".;")
-    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-    out[folded.isin(_YES)] = True
-    out[folded.isin(_NO)] = False
-    return out
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
@@ -195,7 +168,7 @@ class _Checker:
                  mapping: dict[str, str] | str | Path | None, kind: str,
                  variants: dict[str, tuple[str, ...]] | None = None) -> None:
         if mapping is not None and not isinstance(mapping, dict):
-            mapping = load_mapping(mapping)
+            mapping = read_mapping(mapping)
         self.source = table.source
         self.columns = find_columns(table.headers, mapping, table.question_text,
                                     f"'{table.source}'", fields=fields, required=required,

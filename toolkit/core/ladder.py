@@ -21,6 +21,7 @@ __all__ = [
     "LECTURER_LADDER",
     "Ladder",
     "load_ladder",
+    "resolve_ladder",
 ]
 
 _SPACES = re.compile(r"[\s_\-./]+")
@@ -245,3 +246,14 @@ LADDERS = {
     "lecturer": LECTURER_LADDER,
     "civil-service": CIVIL_SERVICE_LADDER,
 }
+
+
+def resolve_ladder(ladder: Ladder | str | Path | None) -> Ladder:
+    """Return a ladder from a Ladder, a shipped ladder's short name, or a JSON file path."""
+    if ladder is None:
+        return DEFAULT_LADDER
+    if isinstance(ladder, Ladder):
+        return ladder
+    if str(ladder) in LADDERS:
+        return LADDERS[str(ladder)]
+    return load_ladder(ladder)

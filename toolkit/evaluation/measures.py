@@ -513,7 +513,7 @@ def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> 
     >>> read_objectives(f).to_dict("records")
     [{'coachee': 'a@x', 'objective': 'Lead', 'score_before': 2.0, 'score_after': 4.0}]
     """
-    from toolkit.intake.signups import find_columns
+    from toolkit.io.columns import find_columns
     from toolkit.io.readers import read_table
 
     table = read_table(path)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.core.ladder import Ladder
+from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.version import __version__
 from toolkit.errors import InputFileError, SettingsError, ToolkitError
 from toolkit.evaluation.disclosure import (
@@ -60,7 +60,6 @@ from toolkit.evaluation.network import (
     people_graph,
 )
 from toolkit.evaluation.survey import likert_counts
-from toolkit.intake.signups import resolve_ladder
 from toolkit.io.outputs import atomic_write, write_csv_atomic
 from toolkit.plots.evaluation import (
     alt_text,

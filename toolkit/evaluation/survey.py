@@ -10,14 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.core.answers import ROLE_VALUES
+from toolkit.core.text import EMAIL_PATTERN
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.intake.signups import (
-    EMAIL_PATTERN,
-    HEADER_VARIANTS,
-    ROLE_VALUES,
-    find_columns,
-    load_mapping,
-)
+from toolkit.intake.signups import HEADER_VARIANTS
+from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.readers import read_table
 from toolkit.store.connection import Store
 
@@ -228,7 +225,7 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     """
     table = read_table(path, sheet=sheet)
     if isinstance(mapping, (str, Path)):
-        mapping = load_mapping(mapping)
+        mapping = read_mapping(mapping)
     columns = find_columns(table.headers, mapping=mapping, source=f"'{table.source}'",
                            fields=SURVEY_FIELDS, required=("role",), variants=SURVEY_VARIANTS)
     data = table.data

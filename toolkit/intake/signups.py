@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from toolkit.core.ladder import DEFAULT_LADDER, LADDERS, Ladder, load_ladder
-from toolkit.errors import InputFileError, SettingsError
+from toolkit.core.answers import MEETING_MODES, ROLE_VALUES, read_meeting_modes, split_multi
+from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.core.text import EMAIL_PATTERN, fold
+from toolkit.errors import InputFileError
+from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
 from toolkit.io.readers import Table, read_table
 
@@ -20,10 +20,8 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "REQUIRED_FIELDS",
     "SignupImport",
-    "find_columns",
-    "load_mapping",
+    "find_signup_columns",
     "read_signups",
-    "resolve_ladder",
     "split_multi",
     "validate_signups",
 ]
@@ -74,50 +72,6 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-ROLE_VALUES = {
-    "mentor": "mentor",
-    "mentors": "mentor",
-    "a mentor": "mentor",
-    "mentor only": "mentor",
-    "mentee": "mentee",
-    "mentees": "mentee",
-    "a mentee": "mentee",
-    "mentee only": "mentee",
-    "protege": "mentee",
-    "both": "both",
-    "mentor and mentee": "both",
-    "mentee and mentor": "both",
-    "mentor & mentee": "both",
-    "mentee & mentor": "both",
-    "both mentor and mentee": "both",
-    "both a mentor and a mentee": "both",
-    "either": "both",
-    "mentor;mentee": "both",
-    "mentee;mentor": "both",
-}
-
-MEETING_MODES = {
-    "in person": "in person",
-    "in-person": "in person",
-    "face to face": "in person",
-    "face-to-face": "in person",
-    "f2f": "in person",
-    "on campus": "in person",
-    "online": "online",
-    "virtual": "online",
-    "video": "online",
-    "remote": "online",
-    "teams": "online",
-    "zoom": "online",
-    "phone": "online",
-    "either": "either",
-    "both": "either",
-    "no preference": "either",
-    "any": "either",
-    "hybrid": "either",
-    "mixed": "either",
-}
-
 GENDER_PREFERENCES = {
     "woman": "woman",
     "a woman": "woman",
@@ -134,19 +88,6 @@ GENDER_PREFERENCES = {
     "no": "",
     "not important": "",
 }
-
-EMAIL_PATTERN = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[a-z]{2,}$")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def _fold(text: str) -> str:
-    return _NOT_ALNUM.sub("", str(text).casefold())
-
-
-def _fold_words(series: pd.Series) -> pd.Series:
-    """Trim, fold case and squeeze spaces, vectorised."""
-    return series.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-
 
 @dataclass
 class SignupImport(ProblemReport):
@@ -186,174 +127,20 @@ class SignupImport(ProblemReport):
                 "purpose (--skip-invalid on the command line).")
 
 
-def load_mapping(path: str | Path | None) -> dict[str, str]:
-    """Read a column-mapping file: a JSON object from canonical field to the file's header.
-
-    Raises
-    ------
-    SettingsError
-        If the file is not such an object or names a field the toolkit does not know.
-    """
-    if path is None:
-        return {}
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise SettingsError(f"The mapping file '{path}' does not exist: check the path.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SettingsError(
-            f"The mapping file '{path}' is not valid JSON ({exc}): it must look like "
-            '{"email": "Your work e-mail", "department": "Which department are you in?"}.'
-        ) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise SettingsError(
-            f"The mapping file '{path}' must be one JSON object from field name to header text."
-        )
-    return data
-
-
-def find_columns(
-    headers: list[str], mapping: dict[str, str] | None = None,
-    question_text: dict[str, str] | None = None, source: str = "the file",
-    fields: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS,
-    required: tuple[str, ...] = REQUIRED_FIELDS,
-    variants: dict[str, tuple[str, ...]] | None = None,
-    auto_detect: bool = True,
-) -> dict[str, str]:
-    """Decide which header holds each canonical field.
-
-    A mapping entry wins; otherwise a header is recognised when, ignoring case, spaces and
-    punctuation, it equals one of the field's known variants.
-
-    Parameters
-    ----------
-    headers : list of str
-        The headers of the export.
-    mapping : dict, optional
-        Canonical field -> header, from a mapping file or the notebook widget.
-    question_text : dict, optional
-        Extra header text (Qualtrics' question row) that a mapping may refer to.
-    source : str
-        The file name, for messages.
-    fields, required : tuple of str
-        The canonical fields to look for, and those that must be found.
-    variants : dict, optional
-        Recognised header spellings per field (default: sign-up fields).
-    auto_detect : bool
-        Recognise headers for fields the mapping does not name (default). False makes the
-        mapping the whole answer, as when a lead chose "not in this file".
-
-    Returns
-    -------
-    dict of str to str
-        Canonical field -> header in the file, for the fields found.
-
-    Raises
-    ------
-    InputFileError
-        If a required field has no column; the message lists the headers found.
-    SettingsError
-        If the mapping names an unknown field or a header the file does not have.
+def find_signup_columns(headers: list[str], mapping: dict[str, str] | None = None,
+                        question_text: dict[str, str] | None = None, source: str = "the file",
+                        auto_detect: bool = True, required: tuple[str, ...] = REQUIRED_FIELDS,
+                        ) -> dict[str, str]:
+    """Decide which header holds each sign-up field (see :func:`~toolkit.io.columns.find_columns`).
 
     Examples
     --------
-    >>> find_columns(["Full Name", "E-mail address", "Dept", "Grade", "Role"])["department"]
+    >>> find_signup_columns(["Full Name", "E-mail address", "Dept", "Grade", "Role"])["department"]
     'Dept'
     """
-    mapping = dict(mapping or {})
-    variants = HEADER_VARIANTS if variants is None else variants
-    question_text = question_text or {}
-    unknown = sorted(set(mapping) - set(fields))
-    if unknown:
-        raise SettingsError(
-            f"The column mapping names unknown field(s) {unknown}; the fields are {list(fields)}."
-        )
-    found: dict[str, str] = {}
-    by_question = {text: header for header, text in question_text.items() if text}
-    for canonical, header in mapping.items():
-        if not header:
-            continue
-        if header in headers:
-            found[canonical] = header
-        elif header in by_question:
-            found[canonical] = by_question[header]
-        else:
-            folded = {_fold(h): h for h in headers}
-            if _fold(header) in folded:
-                found[canonical] = folded[_fold(header)]
-            else:
-                raise SettingsError(
-                    f"The column mapping says '{canonical}' is in the column '{header}', but "
-                    f"{source} has no such column. Its headers are: {headers}."
-                )
-    taken = set(found.values())
-    folded_headers = [(h, _fold(h)) for h in headers]
-    for canonical in fields if auto_detect else ():
-        if canonical in found:
-            continue
-        wanted = {_fold(v) for v in (canonical, *variants.get(canonical, ()))}
-        for header, folded in folded_headers:
-            if header not in taken and folded in wanted:
-                found[canonical] = header
-                taken.add(header)
-                break
-    missing = [f for f in required if f not in found]
-    if missing:
-        raise InputFileError(
-            f"{source} has no column for the required field(s) {missing}. The headers found "
-            f"are: {headers}. Rename those columns, or give a mapping file (--mapping) such as "
-            f'{{"{missing[0]}": "<the header that holds it>"}}.'
-        )
-    return found
-
-
-def resolve_ladder(ladder: Ladder | str | Path | None) -> Ladder:
-    """Return a ladder from a Ladder, a shipped ladder's short name, or a JSON file path."""
-    if ladder is None:
-        return DEFAULT_LADDER
-    if isinstance(ladder, Ladder):
-        return ladder
-    if str(ladder) in LADDERS:
-        return LADDERS[str(ladder)]
-    return load_ladder(ladder)
-
-
-def split_multi(series: pd.Series) -> pd.Series:
-    """Split multi-choice answers into lists of trimmed answers.
-
-    Microsoft Forms writes ``a;b;c;`` and Google Forms ``a, b``; a semicolon anywhere in the
-    cell means semicolons separate the answers, otherwise commas do.
-
-    Examples
-    --------
-    >>> split_multi(pd.Series(["Teaching;Grants;", "Teaching, Leadership", ""])).tolist()
-    [['Teaching', 'Grants'], ['Teaching', 'Leadership'], []]
-    """
-    text = series.fillna("").astype(str)
-    sep = np.where(text.str.contains(";", regex=False), ";", ",")
-    return pd.Series(
-        [[p.strip() for p in t.split(s) if p.strip()] for t, s in zip(text, sep, strict=True)],
-        index=series.index,
-        dtype=object,
-    )
-
-
-def read_meeting_modes(series: pd.Series) -> pd.Series:
-    """Read meeting preferences: known words first, then keywords ("Online (Teams)")."""
-    folded = _fold_words(series)
-    mode = folded.map(MEETING_MODES)
-    bare = folded.str.replace(r"\(.*?\)", "", regex=True).str.strip()
-    mode = mode.fillna(bare.map(MEETING_MODES))
-    online = folded.str.contains(r"online|virtual|teams|zoom|video|remote", regex=True)
-    person = folded.str.contains(r"in person|in-person|face|campus|office", regex=True)
-    either = folded.str.contains(r"either|no preference|both|hybrid", regex=True)
-    guess = pd.Series(np.select([either | (online & person), online, person],
-                                ["either", "online", "in person"], default=""),
-                      index=series.index).replace("", pd.NA)
-    return mode.fillna(guess)
+    return find_columns(headers, mapping, question_text, source,
+                        fields=REQUIRED_FIELDS + OPTIONAL_FIELDS, required=required,
+                        variants=HEADER_VARIANTS, auto_detect=auto_detect)
 
 
 def _manager_cycles(email: pd.Series, manager: pd.Series) -> set[str]:
@@ -407,8 +194,8 @@ def validate_signups(
         If a required column is missing.
     """
     ladder = resolve_ladder(ladder)
-    columns = find_columns(table.headers, mapping, table.question_text, f"'{table.source}'",
-                           auto_detect=auto_detect)
+    columns = find_signup_columns(table.headers, mapping, table.question_text,
+                                  f"'{table.source}'", auto_detect=auto_detect)
     if table.data.empty:
         raise InputFileError(
             f"'{table.source}' has a header row but no sign-ups below it: export the responses "
@@ -483,7 +270,7 @@ def validate_signups(
         add(unknown_grade, "grade", message)
 
     # Role.
-    role_key = _fold_words(canon["role"]).str.rstrip(";").str.replace(r"\s*;\s*", ";", regex=True)
+    role_key = fold(canon["role"]).str.rstrip(";").str.replace(r"\s*;\s*", ";", regex=True)
     role = role_key.map(ROLE_VALUES)
     add((canon["role"] != "") & role.isna(), "role",
         "Unknown role: write 'mentor', 'mentee' or 'both' (mentor and mentee).")
@@ -502,7 +289,7 @@ def validate_signups(
     add((canon["meeting_mode"] != "") & mode.isna(), "meeting_mode",
         f"Unknown meeting preference: use one of {sorted(set(MEETING_MODES.values()))}, or leave"
         " it empty.")
-    pref = _fold_words(canon["mentor_gender_preference"]).map(GENDER_PREFERENCES)
+    pref = fold(canon["mentor_gender_preference"]).map(GENDER_PREFERENCES)
     add((canon["mentor_gender_preference"] != "") & pref.isna(), "mentor_gender_preference",
         "Unknown preference: use 'woman', 'man' or 'no preference', or leave it empty.")
 
@@ -594,6 +381,6 @@ def read_signups(
     [[3, 'grade']]
     """
     if mapping is not None and not isinstance(mapping, dict):
-        mapping = load_mapping(mapping)
+        mapping = read_mapping(mapping)
     ladder = resolve_ladder(ladder)
     return validate_signups(read_table(path, sheet=sheet), mapping, ladder)

@@ -3,24 +3,30 @@
 Every importer checks a whole file in one pass and reports each problem with its spreadsheet
 row, so a lead can fix them all at once. This module holds the pieces they share: the problem
 columns, the builder for one check (:func:`problem_rows`), the collection of every check into
-one sorted frame (:func:`collect_problems`), and the ``ok`` / ``raise_for_problems()`` of an
-import's result (:class:`ProblemReport`).
+one sorted frame (:func:`collect_problems`), the collector every importer checks its rows
+with (:class:`RowChecker`), and the ``ok`` / ``raise_for_problems()`` of an import's result
+(:class:`ProblemReport`).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import RowProblemsError
+from toolkit.core.text import is_email, normalise_emails
+from toolkit.errors import InputFileError, RowProblemsError
+from toolkit.io.columns import find_columns, read_mapping
+from toolkit.io.readers import Table
 
 __all__ = [
     "PROBLEM_COLUMNS",
     "ProblemReport",
+    "RowChecker",
     "collect_problems",
     "format_problems",
     "problem_rows",
@@ -161,6 +167,134 @@ class ProblemReport:
             raise RowProblemsError(
                 f"'{self.source}' has {len(self.problems)} problem(s) on "
                 f"{self.problems['row'].nunique()} row(s): {self.fix_hint}", self.problems)
+
+
+class RowChecker:
+    """Map an export's columns, then collect every problem its rows have, in one pass.
+
+    Every importer works the same way: find the columns
+    (:func:`~toolkit.io.columns.find_columns`), take each field as trimmed text (``canon``),
+    run vectorised checks that each add the rows they catch (:meth:`add`), and set aside
+    every row with a problem (:attr:`bad`, :meth:`rejected`). Row numbers are those a
+    spreadsheet shows.
+
+    Parameters
+    ----------
+    table : Table
+        The export as read by :func:`~toolkit.io.readers.read_table`.
+    fields, required : tuple of str
+        The importer's fields, and those that must have a column.
+    mapping : dict, str, Path or None
+        A column mapping (field -> header), or its JSON file.
+    kind : str
+        What the rows are, for messages ("sign-ups", "meetings").
+    variants : dict, optional
+        The usual spellings of each field's header.
+    auto_detect : bool
+        Recognise headers for fields the mapping leaves out (default True).
+
+    Raises
+    ------
+    InputFileError
+        If a required field has no column, or the file has no rows below its header.
+
+    Examples
+    --------
+    >>> table = Table(pd.DataFrame({"Name": ["Ada", ""], "Mail": ["ada@example.org", "x"]}),
+    ...               pd.Series([2, 3]), ["Name", "Mail"], "people.csv", "0" * 64)
+    >>> check = RowChecker(table, ("name", "email"), ("name", "email"), kind="people",
+    ...                    variants={"email": ("mail",)})
+    >>> check.require()
+    >>> _ = check.emails("email")
+    >>> check.problems()[["row", "field"]].values.tolist()
+    [[3, 'name'], [3, 'email']]
+    >>> check.bad.tolist()
+    [False, True]
+    """
+
+    def __init__(self, table: Table, fields: tuple[str, ...], required: tuple[str, ...] = (),
+                 mapping: dict[str, str] | str | Path | None = None, kind: str = "rows",
+                 variants: dict[str, tuple[str, ...]] | None = None,
+                 auto_detect: bool = True) -> None:
+        if mapping is not None and not isinstance(mapping, dict):
+            mapping = read_mapping(mapping)
+        self.table = table
+        self.source = table.source
+        self.fields = tuple(fields)
+        self.columns = find_columns(table.headers, mapping, table.question_text,
+                                    f"'{table.source}'", fields=self.fields, required=required,
+                                    variants=variants, auto_detect=auto_detect)
+        if table.data.empty:
+            raise InputFileError(
+                f"'{table.source}' has a header row but no {kind} below it: export it again "
+                f"once it has some.")
+        self.rows = pd.Series(np.asarray(table.rows), name="row")
+        raw = table.data.reset_index(drop=True)
+        self.canon = pd.DataFrame({
+            name: (raw[self.columns[name]].fillna("").astype(str).str.strip()
+                   if name in self.columns else pd.Series("", index=raw.index, dtype=object))
+            for name in self.fields
+        })
+        self.found: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series | np.ndarray, name: str, message: str | pd.Series,
+            values: pd.Series | None = None) -> None:
+        """Record a problem with ``name`` on every row where ``mask`` holds.
+
+        Masks, messages and values are taken in row order, whatever their index; the value
+        shown is the field's text unless ``values`` are given.
+        """
+        index = self.rows.index
+        if not isinstance(message, str):
+            message = pd.Series(np.asarray(message, dtype=object), index=index)
+        shown = self.canon[name] if values is None else pd.Series(
+            np.asarray(values, dtype=object), index=index)
+        self.found.append(problem_rows(self.rows, np.asarray(mask), name, shown, message))
+
+    def require(self, names: tuple[str, ...] | None = None) -> None:
+        """Record an empty value of each named field (default: every mapped field)."""
+        for name in self.columns if names is None else names:
+            header = self.columns.get(name, name)
+            self.add(self.canon[name] == "", name,
+                     f"The {name.replace('_', ' ')} is empty: fill it in (column '{header}').")
+
+    def emails(self, name: str, unique: bool = True, optional: bool = False) -> pd.Series:
+        """Check a column of e-mail addresses and return them normalised.
+
+        Parameters
+        ----------
+        name : str
+            The field.
+        unique : bool
+            Each address may appear once: later rows repeating one are problems.
+        optional : bool
+            An empty cell is allowed (say so in the message).
+        """
+        mail = normalise_emails(self.canon[name])
+        self.add((mail != "") & ~is_email(mail), name,
+                 "This is not an e-mail address: write it as name@example.org"
+                 + (", or leave it empty." if optional else "."))
+        if unique:
+            dup = (mail != "") & mail.duplicated(keep=False)
+            first = pd.Series(self.rows.to_numpy()).groupby(mail.to_numpy()).transform("min")
+            self.add(dup & (self.rows != first), name, pd.Series(
+                [f"The same e-mail is already on row {r}: keep one row and delete the other."
+                 for r in first]))
+        return mail
+
+    def problems(self) -> pd.DataFrame:
+        """Every problem found so far, sorted by row and then by field order."""
+        return collect_problems(self.found, self.fields)
+
+    @property
+    def bad(self) -> np.ndarray:
+        """True for each row that has at least one problem."""
+        return self.rows.isin(self.problems()["row"]).to_numpy()
+
+    def rejected(self) -> pd.DataFrame:
+        """Return the rows set aside, as read, with their spreadsheet ``row``."""
+        return pd.concat([self.rows, self.table.data.reset_index(drop=True)],
+                         axis=1)[self.bad].reset_index(drop=True)
 
 
 def format_problems(problems: pd.DataFrame, width: int = 100) -> str:

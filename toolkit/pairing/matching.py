@@ -111,7 +111,7 @@ def read_pairs_file(path: str | Path, what: str = "pairs") -> pd.DataFrame:
     >>> read_pairs_file(p).values.tolist()
     [['a@example.org', 'b@example.org']]
     """
-    from toolkit.intake.signups import find_columns
+    from toolkit.io.columns import find_columns
     from toolkit.io.readers import read_table
 
     table = read_table(path)

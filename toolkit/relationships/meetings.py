@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.intake.signups import find_columns, load_mapping
+from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.problems import ProblemReport, collect_problems, problem_rows
 from toolkit.io.readers import Table, read_table
 from toolkit.relationships.lifecycle import Lifecycle, activate_pairs, pair_table
@@ -353,7 +353,7 @@ def read_meetings(path: str | Path, store: Store, today: date | str | None = Non
     ['active']
     """
     if mapping is not None and not isinstance(mapping, dict):
-        mapping = load_mapping(mapping)
+        mapping = read_mapping(mapping)
     table = read_table(path, sheet=sheet)
     if table.data.empty:
         raise InputFileError(f"'{table.source}' has a header row but no meetings below it.")

@@ -38,6 +38,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from toolkit.core.text import EMAIL_PATTERN
 from toolkit.errors import (
     InputFileError,
     LifecycleError,
@@ -46,7 +47,8 @@ from toolkit.errors import (
     SettingsError,
     StoreError,
 )
-from toolkit.intake.signups import EMAIL_PATTERN, HEADER_VARIANTS, find_columns, load_mapping
+from toolkit.intake.signups import HEADER_VARIANTS
+from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.outputs import atomic_write
 from toolkit.io.problems import collect_problems, problem_rows
 from toolkit.io.readers import read_table
@@ -215,7 +217,7 @@ def read_participants(path: str | Path, mapping: dict[str, str] | str | Path | N
     [['ada@example.org', False], ['bo@example.org', True]]
     """
     if mapping is not None and not isinstance(mapping, dict):
-        mapping = load_mapping(mapping)
+        mapping = read_mapping(mapping)
     return validate_participants(read_table(path, sheet=sheet), mapping)
 
 

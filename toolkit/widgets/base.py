@@ -149,25 +149,21 @@ class ColumnMappingPanel(Panel):
     def __init__(self, path: str | Path, mapping: dict | str | Path | None = None,
                  ladder: Any = None, sheet: str | None = None) -> None:
         super().__init__()
-        from toolkit.intake.signups import (
-            OPTIONAL_FIELDS,
-            REQUIRED_FIELDS,
-            find_columns,
-            load_mapping,
-            resolve_ladder,
-        )
+        from toolkit.core.ladder import resolve_ladder
+        from toolkit.intake.signups import OPTIONAL_FIELDS, REQUIRED_FIELDS, find_signup_columns
+        from toolkit.io.columns import read_mapping
         from toolkit.io.readers import read_table
 
         self.table = read_table(path, sheet=sheet)
         self.ladder = resolve_ladder(ladder)
         if mapping is not None and not isinstance(mapping, dict):
-            mapping = load_mapping(mapping)
+            mapping = read_mapping(mapping)
         try:
-            start = find_columns(self.table.headers, mapping, self.table.question_text,
-                                 f"'{self.table.source}'")
+            start = find_signup_columns(self.table.headers, mapping, self.table.question_text,
+                                        f"'{self.table.source}'")
         except ToolkitError:
-            start = find_columns(self.table.headers, mapping, self.table.question_text,
-                                 f"'{self.table.source}'", required=())
+            start = find_signup_columns(self.table.headers, mapping, self.table.question_text,
+                                        f"'{self.table.source}'", required=())
         none = "(not in this file)"
         self.dropdowns: dict[str, widgets.Dropdown] = {}
         for name in REQUIRED_FIELDS + OPTIONAL_FIELDS:

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from toolkit.coaching.requests import MatchSettings, TriageRules
 from toolkit.coaching.round import CoachingRound, run_round
-from toolkit.intake.signups import resolve_ladder
+from toolkit.core.ladder import resolve_ladder
 from toolkit.widgets.base import Panel, button, safely, show_table
 
 __all__ = ["CoachingPanel"]

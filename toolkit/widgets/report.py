@@ -7,9 +7,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.core.ladder import Ladder
+from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.evaluation.disclosure import RULES, get_rule
-from toolkit.intake.signups import resolve_ladder
 from toolkit.widgets.base import Panel, safely
 
 __all__ = ["ReportPanel"]
