@@ -12,6 +12,7 @@ import pandas as pd
 from toolkit.relationships.alerts import check_pairs, check_store, status_table
 from toolkit.relationships.meetings import read_meetings, save_meetings
 from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
 
 N_PAIRS = 5_000
 TODAY = "2027-07-01"
@@ -57,7 +58,7 @@ def run() -> list[dict]:
         with Store(folder / "s.sqlite") as store:
             with store.transaction():
                 for start, group in pairs.groupby("start_date"):
-                    store.add_pairs(group[["mentee_email", "mentor_email"]], "2026",
+                    save_pairs(store, group[["mentee_email", "mentor_email"]], "2026",
                                     start_date=str(start))
             result, t_read = _timed(lambda: read_meetings(folder / "meetings.csv", store, TODAY))
             _, t_save = _timed(lambda: save_meetings(store, result))

@@ -25,7 +25,8 @@ from toolkit.coaching.requests import (
 )
 from toolkit.core.management import chain_mask
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.store.connection import SCHEMA_VERSION, Store
+from toolkit.store.connection import SCHEMA_VERSION, Store, query
+from toolkit.store.pairs import load_pairs
 
 HEADER = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager approved,"
           "Line manager approved cost,Development need,Objective 1,Objective 2,Meeting mode\n")
@@ -380,9 +381,9 @@ def test_save_coaching_uses_the_shared_pairs_table(tmp_path, sample_dir):
         assert store.schema_version() == SCHEMA_VERSION == 2
         ids = save_coaching(store, result, "2026")
         ids_again = save_coaching(store, result, "2026")
-        stored = store.pairs(scheme="coaching")
-        saved = store.query("SELECT * FROM coaching_requests WHERE cohort = '2026'")
-        pool = store.query("SELECT * FROM coaching_coaches")
+        stored = load_pairs(store, scheme="coaching")
+        saved = query(store, "SELECT * FROM coaching_requests WHERE cohort = '2026'")
+        pool = query(store, "SELECT * FROM coaching_coaches")
     assert len(ids) == len(result.pairs) == len(stored) == len(ids_again)  # replaced
     assert set(stored["start_date"]) == {"2026-03-02"}
     assert len(saved) == len(requests)

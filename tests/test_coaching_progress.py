@@ -13,6 +13,8 @@ from toolkit.coaching.progress import (
     session_status,
 )
 from toolkit.errors import SettingsError
+from toolkit.store.connection import query
+from toolkit.store.pairs import load_pairs
 
 START = "2026-03-02"
 
@@ -239,15 +241,15 @@ def test_progress_is_saved_against_the_stored_pairs(sample_dir, tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         save_coaching(store, done.match, "2026")
         save_coaching(store, done.match, "2026")  # again: proposed pairs are replaced
-        assert len(store.pairs(scheme="coaching")) == len(done.match.pairs)
+        assert len(load_pairs(store, scheme="coaching")) == len(done.match.pairs)
         first = save_progress(store, "2026", done.sessions.records,
                               done.progress.per_objective)
         again = save_progress(store, "2026", done.sessions.records,
                               done.progress.per_objective)
-        held = store.query("SELECT COUNT(*) AS n FROM coaching_sessions")["n"].item()
-        scored = store.query("SELECT COUNT(*) AS n FROM coaching_objectives")["n"].item()
+        held = query(store, "SELECT COUNT(*) AS n FROM coaching_sessions")["n"].item()
+        scored = query(store, "SELECT COUNT(*) AS n FROM coaching_objectives")["n"].item()
         save_coaching(store, done.match, "2026")  # pairs with sessions are kept
-        assert len(store.pairs(scheme="coaching")) >= len(done.match.pairs)
+        assert len(load_pairs(store, scheme="coaching")) >= len(done.match.pairs)
     assert first["unknown"] == ["zainab.grimaldi@mail.example.org"]
     assert first["sessions"] == held > 0 and again["sessions"] == 0
     assert scored == first["scores"] == len(done.progress.per_objective)

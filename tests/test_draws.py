@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from toolkit.errors import InputFileError, LifecycleError, RowProblemsError, RuleError, StoreError
 from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
 from toolkit.unmentoring.draws import (
     DRAW_COLUMNS,
     append_history,
@@ -338,10 +340,10 @@ def test_history_file_problems(tmp_path):
 # -- store ----------------------------------------------------------------------------------
 def test_store_rounds_seed_refusal_and_exclusions(tmp_path, sample_people):
     with Store(tmp_path / "scheme.sqlite") as store:
-        store.save_signups(sample_people, "2026")
+        save_signups(store, sample_people, "2026")
         mentees = sample_people[sample_people["role"] == "mentee"]["email"].head(5).tolist()
         mentors = sample_people[sample_people["role"] == "mentor"]["email"].head(5).tolist()
-        store.add_pairs(pd.DataFrame({"mentee_email": mentees, "mentor_email": mentors}),
+        save_pairs(store, pd.DataFrame({"mentee_email": mentees, "mentor_email": mentors}),
                         "2026")
         people = sample_people[["name", "email", "department"]]
         excluded = store_exclusions(store, people["email"])

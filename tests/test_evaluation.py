@@ -15,6 +15,8 @@ from toolkit.evaluation.measures import (
     senior_share,
 )
 from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
@@ -80,7 +82,7 @@ def test_other_characteristics_are_monitored(sample_people, tmp_path):
     people = sample_people.copy()
     people["Ethnicity"] = np.where(np.arange(len(people)) % 3 == 0, "Asian", "White")
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(people, COHORT)
+        save_signups(store, people, COHORT)
         data = load_scheme(store)
     assert equality_characteristics(data.people) == ["gender", "Ethnicity"]
 
@@ -89,7 +91,7 @@ def test_load_scheme_errors(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
         with pytest.raises(InputFileError, match="has no sign-ups yet"):
             load_scheme(store)
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
         with pytest.raises(InputFileError,
                            match=r"has no cohort '1999'; its cohorts are \['2026'\]"):
             load_scheme(store, "1999")
@@ -144,11 +146,11 @@ def test_objective_errors():
 
 def test_coaching_objectives_come_from_the_store(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
         emails = sorted(sample_people["email"])
         pairs = pd.DataFrame({"mentee_email": emails[:3], "mentor_email": emails[3:6]})
-        this_year = store.add_pairs(pairs, "2026 coaching", scheme="coaching")
-        last_year = store.add_pairs(pairs.iloc[:1], "2025 coaching", scheme="coaching")
+        this_year = save_pairs(store, pairs, "2026 coaching", scheme="coaching")
+        last_year = save_pairs(store, pairs.iloc[:1], "2025 coaching", scheme="coaching")
         with store.transaction() as conn:
             conn.executemany(
                 "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
@@ -164,7 +166,7 @@ def test_coaching_objectives_come_from_the_store(tmp_path, sample_people):
 
 def test_unmentoring_list_places_people_in_departments(tmp_path, sample_dir, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
         data = load_scheme(store, participants=sample_dir / "unmentoring.csv")
     unmentoring = pd.read_csv(sample_dir / "unmentoring.csv")
     newcomers = set(unmentoring["email"]) - set(sample_people["email"])

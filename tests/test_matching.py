@@ -14,10 +14,11 @@ from toolkit.pairing.matching import (
     compare_pairs,
     previous_pairs,
     read_pairs_file,
-    save_pairs,
+    save_match,
     store_constraints,
 )
 from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs, save_pairs
 
 METHODS = ["scipy", "lapjv"]
 
@@ -342,7 +343,7 @@ def test_previous_pairs_are_not_repeated_unless_locked(tmp_path):
     people = scheme()
     first = match_mentors(people)
     with Store(tmp_path / "s.sqlite") as store:
-        save_pairs(store, first, "2025", status="ended")
+        save_match(store, first, "2025", status="ended")
         before = previous_pairs(store)
     assert len(before) == len(first.pairs)
     again = match_mentors(people, previous=before)
@@ -358,14 +359,14 @@ def test_running_pairs_in_the_store_are_kept_and_saving_twice_adds_nothing(tmp_p
     people = scheme()
     first = match_mentors(people)
     with Store(tmp_path / "s.sqlite") as store:
-        ids = save_pairs(store, first, "2026")
+        ids = save_match(store, first, "2026")
         assert len(ids) == len(first.pairs) > 0
-        assert save_pairs(store, first, "2026") == []  # a second click stores nothing
+        assert save_match(store, first, "2026") == []  # a second click stores nothing
         adjusted, running, previous = store_constraints(store, people)
         assert len(running) == len(first.pairs) and previous.empty
         again = match_mentors(adjusted, current=running, previous=previous)
-        assert save_pairs(store, again, "2026") == []
-        stored = store.pairs()
+        assert save_match(store, again, "2026") == []
+        stored = load_pairs(store)
     # Matching again with the store never gives anyone a second mentor.
     assert (again.pairs["origin"] == "current").sum() == len(first.pairs)
     assert stored["mentee_email"].is_unique
@@ -376,7 +377,7 @@ def test_a_running_pair_outside_the_sign_ups_still_takes_its_mentors_place(tmp_p
     first = match_mentors(people)
     mentor = first.pairs["mentor_email"].iloc[0]
     with Store(tmp_path / "s.sqlite") as store:
-        store.add_pairs(pd.DataFrame({"mentee_email": ["someone.else@example.org"],
+        save_pairs(store, pd.DataFrame({"mentee_email": ["someone.else@example.org"],
                                       "mentor_email": [mentor]}), "2025", status="active")
         adjusted, running, _ = store_constraints(store, people)
     before = int(people.loc[people["email"] == mentor, "capacity"].iloc[0])

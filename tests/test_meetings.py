@@ -19,6 +19,7 @@ from toolkit.relationships.meetings import (
     save_meetings,
     validate_meetings,
 )
+from toolkit.store.pairs import load_pairs
 
 from .relationship_helpers import make_store
 
@@ -110,7 +111,7 @@ def test_saving_confirms_first_meetings_and_reimporting_adds_nothing(store, tmp_
     path = write(tmp_path, "Pair,Date,Held\n1,2026-11-02,no\n1,2026-11-20,yes\n"
                            "1,2026-12-20,yes\n2,2026-11-03,no\n")
     assert save_meetings(store, read_meetings(path, store, today=TODAY)) == 4
-    statuses = store.pairs().set_index("id")["status"]
+    statuses = load_pairs(store).set_index("id")["status"]
     assert statuses.to_dict() == {1: "active", 2: "proposed", 3: "proposed"}
     activation = pair_events(store, [1]).iloc[-1]
     assert (activation["to_status"], activation["on_date"]) == ("active", "2026-11-20")

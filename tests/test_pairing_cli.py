@@ -69,12 +69,12 @@ def test_every_option(sample_dir, sample_people, tmp_path):
 
 
 def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
-    from toolkit.pairing.matching import match_mentors, save_pairs
+    from toolkit.pairing.matching import match_mentors, save_match
 
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
-        save_pairs(store, first, "2025", status="ended")
+        save_match(store, first, "2025", status="ended")
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
     again = pd.read_csv(tmp_path / "pairs.csv")
     old = set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"], strict=True))
@@ -85,12 +85,12 @@ def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_pa
 
 def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir, sample_import,
                                                                       tmp_path):
-    from toolkit.pairing.matching import match_mentors, save_pairs
+    from toolkit.pairing.matching import match_mentors, save_match
 
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
-        save_pairs(store, first, "2026", status="active")
+        save_match(store, first, "2026", status="active")
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
     again = pd.read_csv(tmp_path / "pairs.csv")
     kept = set(zip(again["mentee_email"], again["mentor_email"], strict=True))

@@ -4,6 +4,7 @@ import pytest
 from toolkit.pairing.introductions import render_introductions
 from toolkit.pairing.matching import PAIR_COLUMNS
 from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs
 from toolkit.widgets.pairing import PairingPanel
 
 
@@ -79,7 +80,7 @@ def test_save_and_export(panel, tmp_path):
     ids = panel.save()
     assert len(ids) == len(panel.result.pairs)
     with Store(tmp_path / "scheme.sqlite") as store:
-        stored = store.pairs(cohort="2026")
+        stored = load_pairs(store, cohort="2026")
     assert len(stored) == len(ids) and set(stored["status"]) == {"proposed"}
     panel.template.value = "Dear $mentor_first_name, meet $mentee_name."
     written = panel.export()
@@ -97,7 +98,7 @@ def test_saving_twice_or_reopening_never_doubles_the_pairs(panel, sample_import,
     assert (reopened.result.pairs["origin"] == "current").sum() == len(first)
     assert reopened.save() == []
     with Store(tmp_path / "scheme.sqlite") as store:
-        assert store.pairs()["mentee_email"].is_unique
+        assert load_pairs(store)["mentee_email"].is_unique
 
 
 def test_a_bad_template_is_a_friendly_error(panel):

@@ -8,6 +8,7 @@ import pytest
 
 from toolkit.relationships.lifecycle import confirm_first_meeting
 from toolkit.relationships.meetings import meetings
+from toolkit.store.pairs import load_pairs
 from toolkit.widgets.relationships import (
     AgreementPanel,
     MeetingImportPanel,
@@ -59,7 +60,7 @@ def test_meeting_panels_record_and_report(store, tmp_path):
     panel.date.value = date(2026, 11, 5)
     panel.button.click()
     assert panel.result == 1
-    assert store.pairs().set_index("id").loc[3, "status"] == "active"
+    assert load_pairs(store).set_index("id").loc[3, "status"] == "active"
     panel.date.value = date(2030, 1, 1)
     panel.button.click()
     assert panel.last_message[0] == "error" and "future" in panel.last_message[1]
@@ -89,12 +90,12 @@ def test_withdrawal_then_rematch_in_clicks(store):
     panel.by.value = "mentor"
     panel.reason.value = "workload or time"
     panel.button.click()
-    assert store.pairs().set_index("id").loc[2, "status"] == "withdrawn"
+    assert load_pairs(store).set_index("id").loc[2, "status"] == "withdrawn"
     assert 2 not in [v for _, v in panel.pair.options]
     panel.propose_button.click()
     assert panel.rematch.proposals["mentee_email"].tolist() == ["mentee.two@example.org"]
     panel.accept_button.click()
-    new = store.pairs().iloc[-1]
+    new = load_pairs(store).iloc[-1]
     assert (new["mentee_email"], new["status"]) == ("mentee.two@example.org", "proposed")
 
 

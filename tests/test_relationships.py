@@ -29,6 +29,7 @@ from toolkit.relationships.lifecycle import (
     renewal_answers,
     withdraw_pair,
 )
+from toolkit.store.pairs import load_pairs, save_pairs
 
 from .relationship_helpers import FakeMatcher, make_store, snapshot
 
@@ -204,7 +205,7 @@ def test_rematch_keeps_every_other_pair_and_proposes_only_for_the_person_left_al
     for pid in (1, 2, 3):
         confirm_first_meeting(store, pid, "2026-10-20")
     withdraw_pair(store, 2, "2027-01-10", by="mentor", reason="changed job or role")
-    before = store.pairs().set_index("id")
+    before = load_pairs(store).set_index("id")
     matcher = FakeMatcher()
     rematch = rematch_after_withdrawal(store, 2, matcher=matcher, weights={"topics": 1})
     call = matcher.calls[0]
@@ -220,7 +221,7 @@ def test_rematch_keeps_every_other_pair_and_proposes_only_for_the_person_left_al
     assert rematch.proposals["mentor_email"].tolist() == ["mentor.three@example.org"]
 
     [new_id] = accept_rematch(store, rematch, "2027-01-20")
-    after = store.pairs().set_index("id")
+    after = load_pairs(store).set_index("id")
     columns = [c for c in before.columns if c != "score"]
     pd.testing.assert_frame_equal(before[columns], after.drop(index=new_id)[columns])
     assert after.loc[new_id, ["mentee_email", "status", "start_date"]].tolist() == [
@@ -239,7 +240,7 @@ def test_a_withdrawing_mentor_with_another_pair_stays_for_that_pair(store):
 
 
 def test_running_pairs_outside_the_cohort_are_not_shown_to_the_engine(store):
-    store.add_pairs(pd.DataFrame({"mentee_email": ["old.mentee@example.org"],
+    save_pairs(store, pd.DataFrame({"mentee_email": ["old.mentee@example.org"],
                                   "mentor_email": ["mentor.three@example.org"]}), "2025",
                     status="active", start_date="2025-10-01")
     withdraw_pair(store, 2, "2026-11-01", by="mentor", reason="other")
@@ -285,14 +286,14 @@ def test_any_sequence_of_changes_follows_the_transition_table(requested):
                 change_status(store, 1, wanted, "2026-12-01")
             except LifecycleError:
                 allowed = wanted in TRANSITIONS[status] and not (
-                    wanted == "renewed" and store.pairs()["renewals"].iloc[0] >= 1)
+                    wanted == "renewed" and load_pairs(store)["renewals"].iloc[0] >= 1)
                 assert not allowed
                 for old, new in zip(before, snapshot(store), strict=True):
                     pd.testing.assert_frame_equal(old, new)
             else:
                 assert wanted in TRANSITIONS[status]
                 status, changes = wanted, changes + 1
-        assert store.pairs()["status"].iloc[0] == status
+        assert load_pairs(store)["status"].iloc[0] == status
         assert len(pair_events(store, [1])) == changes + 1
 
 
@@ -304,16 +305,16 @@ def test_rematch_with_the_real_engine_keeps_every_other_pair(sample_dir, tmp_pat
 
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
-        left = store.pairs(statuses=("active",)).iloc[4]
+        left = load_pairs(store, statuses=("active",)).iloc[4]
         withdraw_pair(store, int(left["id"]), "2027-05-01", by="mentor",
                       reason="workload or time")
-        before = store.pairs().set_index("id")
+        before = load_pairs(store).set_index("id")
         rematch = rematch_after_withdrawal(store, int(left["id"]))
         assert rematch.person == left["mentee_email"]
         assert len(rematch.current) == len(before) - 1
         assert set(rematch.proposals["mentee_email"]) == {left["mentee_email"]}
         assert left["mentor_email"] not in set(rematch.proposals["mentor_email"])
         new = accept_rematch(store, rematch, "2027-05-10")
-        after = store.pairs().set_index("id")
+        after = load_pairs(store).set_index("id")
         columns = ["mentee_email", "mentor_email", "status", "start_date"]
         pd.testing.assert_frame_equal(before[columns], after.drop(index=new)[columns])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import docx
 
 from toolkit.demo.run import run_demo
+from toolkit.store.pairs import load_pairs
 
 
 def test_demo_follows_the_pairs_and_writes_agreements(sample_dir, tmp_path, capsys):
@@ -25,7 +26,7 @@ def _open_the_sample_year(store_path: str, sample_dir: str) -> int:
     with sample_store(store_path, sample_dir) as store:
         save_meetings(store, read_meetings(f"{sample_dir}/meetings.csv", store, SAMPLE_TODAY))
         record_sample_withdrawals(store, sample_dir)
-        return len(store.pairs())
+        return len(load_pairs(store))
 
 
 def test_two_sessions_opening_the_sample_at_once_do_not_double_it(sample_dir, tmp_path):
@@ -39,7 +40,7 @@ def test_two_sessions_opening_the_sample_at_once_do_not_double_it(sample_dir, tm
     with ProcessPoolExecutor(2) as pool:
         counts = list(pool.map(_open_the_sample_year, [path, path], [str(sample_dir)] * 2))
     with Store(path) as store:
-        pairs = store.pairs()
+        pairs = load_pairs(store)
         recorded = meetings(store)
     assert counts == [len(pairs), len(pairs)]
     assert pairs[["mentee_email", "mentor_email"]].duplicated().sum() == 0

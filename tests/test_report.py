@@ -8,6 +8,7 @@ from toolkit.errors import InputFileError, SettingsError, ToolkitError
 from toolkit.evaluation.report import build_report, read_objectives
 from toolkit.evaluation.survey import read_survey
 from toolkit.store.connection import Store
+from toolkit.store.people import save_signups
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
@@ -76,7 +77,7 @@ def test_small_groups_have_no_percentages(report):
 
 def test_store_with_sign_ups_only_still_reports(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
     first = build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False,
                          objectives=objectives_frame())
     assert (first.html.parent / "figures" / "coaching-objectives.svg").exists()
@@ -96,7 +97,7 @@ def test_a_leak_is_caught_and_the_files_removed(tmp_path, sample_people):
     people = sample_people.copy()
     people.loc[0, "department"] = people.loc[1, "email"]  # a department that is an address
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(people, COHORT)
+        save_signups(store, people, COHORT)
     with pytest.raises(ToolkitError, match="would have contained a person's name or e-mail"):
         build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False)
     assert not (tmp_path / "r" / "report.html").exists()
@@ -112,7 +113,7 @@ def test_setting_errors(tmp_path, year_store):
 
 def test_cli_report_imports_the_survey(tmp_path, sample_dir, sample_people, capsys):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
     code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
                  "--survey", str(sample_dir / "survey.csv"), "--quiet"])
     assert code == 0

@@ -5,13 +5,15 @@ import pytest
 
 from toolkit import Store, open_store
 from toolkit.errors import StoreError
-from toolkit.store.connection import SCHEMA_VERSION
+from toolkit.store.connection import SCHEMA_VERSION, query
+from toolkit.store.pairs import load_pairs, save_pairs
+from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
 
 
 def test_new_store_has_the_current_schema(tmp_path):
     with open_store(tmp_path / "sub" / "scheme.sqlite") as store:
         assert store.schema_version() == SCHEMA_VERSION
-        tables = set(store.query("SELECT name FROM sqlite_master WHERE type='table'")["name"])
+        tables = set(query(store, "SELECT name FROM sqlite_master WHERE type='table'")["name"])
     assert {"people", "signups", "pairs", "pair_events", "draws", "meetings",
             "feedback"} <= tables
 
@@ -19,10 +21,10 @@ def test_new_store_has_the_current_schema(tmp_path):
 def test_signups_are_saved_and_read_back(tmp_path, sample_import):
     path = tmp_path / "scheme.sqlite"
     with Store(path) as store:
-        store.save_import(sample_import, "2026")
+        save_import(store, sample_import, "2026")
     with Store(path) as store:  # reopened: nothing lost
-        people = store.people("2026")
-        imports = store.query("SELECT * FROM imports")
+        people = load_people(store, "2026")
+        imports = query(store, "SELECT * FROM imports")
     assert len(people) == len(sample_import.people)
     assert people["email"].is_unique
     assert imports.loc[0, "sha256"] == sample_import.sha256
@@ -35,28 +37,28 @@ def test_signups_are_saved_and_read_back(tmp_path, sample_import):
 
 def test_a_second_year_updates_people_and_keeps_their_first_cohort(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people.head(10), "2025")
+        save_signups(store, sample_people.head(10), "2025")
         changed = sample_people.head(3).assign(department="Moved", role="mentor")
-        store.save_signups(changed, "2026")
-        assert store.cohorts() == ["2025", "2026"]
-        now = store.people("2026")
+        save_signups(store, changed, "2026")
+        assert load_cohorts(store) == ["2025", "2026"]
+        now = load_people(store, "2026")
         assert len(now) == 3
         assert set(now["department"]) == {"Moved"}
         assert set(now["first_cohort"]) == {"2025"}
-        assert len(store.people("2025")) == 10
+        assert len(load_people(store, "2025")) == 10
 
 
 def test_a_failed_import_leaves_the_store_as_it_was(tmp_path, sample_people):
     path = tmp_path / "s.sqlite"
     with Store(path) as store:
-        store.save_signups(sample_people.head(5), "2026")
-        before = store.people()
+        save_signups(store, sample_people.head(5), "2026")
+        before = load_people(store)
         broken = sample_people.iloc[5:10].copy()
         broken.loc[broken.index[-1], "role"] = "spectator"  # violates the CHECK constraint
         with pytest.raises(StoreError, match="Nothing was saved"):
-            store.save_signups(broken, "2026")
-        pd.testing.assert_frame_equal(store.people(), before)
-        assert len(store.query("SELECT * FROM imports")) == 1
+            save_signups(store, broken, "2026")
+        pd.testing.assert_frame_equal(load_people(store), before)
+        assert len(query(store, "SELECT * FROM imports")) == 1
 
 
 def test_an_error_inside_a_transaction_rolls_everything_back(tmp_path):
@@ -64,7 +66,7 @@ def test_an_error_inside_a_transaction_rolls_everything_back(tmp_path):
         with pytest.raises(RuntimeError), store.transaction() as conn:
             conn.execute("INSERT INTO runs (kind, settings, created_at) VALUES ('x', '{}', 'now')")
             raise RuntimeError("power cut")
-        assert store.query("SELECT COUNT(*) AS n FROM runs")["n"].item() == 0
+        assert query(store, "SELECT COUNT(*) AS n FROM runs")["n"].item() == 0
 
 
 def test_an_old_store_is_migrated_forward(tmp_path):
@@ -97,12 +99,12 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
 
 def test_pairs_are_recorded_with_their_first_event(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
-        ids = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+        ids = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
                                             "mentor_email": ["b@example.org"],
                                             "score": [0.7], "topics": [0.5]}),
                               "2026", settings={"objective": "coverage"})
-        pairs = store.pairs(cohort="2026")
-        events = store.query("SELECT * FROM pair_events")
+        pairs = load_pairs(store, cohort="2026")
+        events = query(store, "SELECT * FROM pair_events")
     assert pairs["id"].tolist() == ids
     assert pairs.loc[0, "components"] == '{"topics": 0.5}'
     assert events["to_status"].tolist() == ["proposed"]

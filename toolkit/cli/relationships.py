@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from toolkit.errors import StoreError
+from toolkit.store.pairs import load_pairs
 
 __all__ = ["add_meetings", "add_status", "cmd_meetings_import", "cmd_status"]
 
@@ -39,7 +40,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         warnings = check_store(store, today, rules, cohort=args.cohort, lifecycle=lifecycle)
         drafts = (draft_messages(warnings, pair_table(store, lifecycle=lifecycle), templates,
                                  rules, lifecycle) if args.drafts else None)
-        running = len(store.pairs(cohort=args.cohort, scheme="mentoring",
+        running = len(load_pairs(store, cohort=args.cohort, scheme="mentoring",
                                   statuses=("proposed", "active", "renewed")))
     print(f"{running} running pair(s) in '{args.store}'.")
     print(format_warnings(warnings, today, drafts))

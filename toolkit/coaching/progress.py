@@ -12,6 +12,7 @@ import pandas as pd
 from toolkit.coaching.requests import _VARIANTS, CoachingImport, _Checker, _fold, parse_dates
 from toolkit.errors import SettingsError
 from toolkit.io.readers import Table, read_table
+from toolkit.store.connection import query
 
 if TYPE_CHECKING:
     from toolkit.store.connection import Store
@@ -502,7 +503,7 @@ def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
         ``sessions`` and ``scores`` (rows written) and ``unknown`` (e-mails with no pair).
     """
     now = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-    pairs = store.query("SELECT mentee_email AS email, MAX(id) AS pair_id FROM pairs WHERE "
+    pairs = query(store, "SELECT mentee_email AS email, MAX(id) AS pair_id FROM pairs WHERE "
                         "scheme = 'coaching' AND cohort = ? GROUP BY mentee_email", (cohort,))
     pair_of = dict(zip(pairs["email"], pairs["pair_id"].astype(int), strict=True))
     held = sessions[sessions["held"].astype(bool)] if "held" in sessions else sessions

@@ -21,6 +21,7 @@ from toolkit.intake.signups import HEADER_VARIANTS
 from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.problems import ProblemReport, collect_problems, problem_rows
 from toolkit.io.readers import Table, read_table
+from toolkit.store.pairs import save_pairs
 
 if TYPE_CHECKING:
     from toolkit.store.connection import Store
@@ -888,9 +889,10 @@ def save_coaching(store: Store, match: CoachMatch, cohort: str) -> list[int]:
     >>> m = CoachMatch(pairs=pd.DataFrame({"coachee_email": ["a@example.org"],
     ...     "coach_email": ["c@example.org"], "score": [0.8], "start_date": ["2026-03-02"]}),
     ...     waiting=pd.DataFrame(), requests=pd.DataFrame(), coaches=pd.DataFrame(), settings={})
+    >>> from toolkit.store.pairs import load_pairs
     >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
     ...     ids = save_coaching(store, m, "2026")
-    ...     store.pairs(scheme="coaching")[["mentee_email", "mentor_email"]].values.tolist()
+    ...     load_pairs(store, scheme="coaching")[["mentee_email", "mentor_email"]].values.tolist()
     [['a@example.org', 'c@example.org']]
     """
     now = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
@@ -940,5 +942,5 @@ def save_coaching(store: Store, match: CoachMatch, cohort: str) -> list[int]:
             f"INSERT INTO coaching_coaches (cohort, {', '.join(coach_cols)}, saved_at) VALUES "
             f"(?, {', '.join('?' * len(coach_cols))}, ?)",
             [(cohort, *(cell(v) for v in rec), now) for rec in coaches.itertuples(index=False)])
-        return store.add_pairs(frame, cohort, scheme="coaching", settings=match.settings,
+        return save_pairs(store, frame, cohort, scheme="coaching", settings=match.settings,
                                start_date=start or None)

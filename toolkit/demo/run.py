@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.io.problems import format_problems
+from toolkit.store.pairs import load_pairs, save_pairs
+from toolkit.store.people import load_people, save_signups
 
 __all__ = ["DemoContext", "run_demo"]
 
@@ -43,8 +45,8 @@ def _step_import(ctx: DemoContext) -> None:
     signups = read_signups(ctx.sample / "signups.csv")
     signups.raise_for_problems()
     with Store(ctx.store_path) as store:
-        store.save_signups(signups.people, COHORT, signups.source, signups.sha256)
-        roles = store.people(COHORT)["role"].value_counts().to_dict()
+        save_signups(store, signups.people, COHORT, signups.source, signups.sha256)
+        roles = load_people(store, COHORT)["role"].value_counts().to_dict()
     print(f"  Saved {len(signups.people)} sign-ups of cohort {COHORT} in the store "
           f"({', '.join(f'{v} {k}' for k, v in sorted(roles.items()))}).")
     ctx.outputs["store"] = ctx.store_path
@@ -63,7 +65,7 @@ def _step_pairing(ctx: DemoContext) -> None:
     print("Step 2. Pair mentees with mentors")
     signups = read_signups(ctx.sample / "signups.csv")
     with Store(ctx.store_path) as store:
-        people = store.people(COHORT)
+        people = load_people(store, COHORT)
         if people.empty:
             people = signups.people
         result = match_mentors(people)
@@ -76,7 +78,7 @@ def _step_pairing(ctx: DemoContext) -> None:
         ids: list[int] = []
         with store.transaction():
             for start, group in pairs.groupby("start_date", sort=True):
-                ids += store.add_pairs(group.drop(columns="start_date"), COHORT,
+                ids += save_pairs(store, group.drop(columns="start_date"), COHORT,
                                        settings=settings, start_date=str(start))
     folder = ctx.out / "pairing"
     written = write_match_outputs(result, folder, {
@@ -108,7 +110,7 @@ def _step_relationships(ctx: DemoContext) -> None:
 
     print(f"Step 3. Follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
     with Store(ctx.store_path) as store:
-        had_pairs = not store.pairs(scheme="mentoring").empty
+        had_pairs = not load_pairs(store, scheme="mentoring").empty
     if not had_pairs:
         print("  No pairs in the store yet: using the sample pairs (sample_pairs.csv).")
     with sample_store(ctx.store_path, ctx.sample, COHORT) as store:
@@ -123,7 +125,7 @@ def _step_relationships(ctx: DemoContext) -> None:
                  "(pairs not in the store?)." if not result.ok else ", no problems."))
         withdrawn = record_sample_withdrawals(store, ctx.sample)
         print(f"  Recorded {len(withdrawn)} withdrawal(s).")
-        statuses = store.pairs(scheme="mentoring")["status"].value_counts().sort_index()
+        statuses = load_pairs(store, scheme="mentoring")["status"].value_counts().sort_index()
         print("  Pairs by status: " + ", ".join(f"{v} {k}" for k, v in statuses.items()) + ".")
         warnings = check_store(store, SAMPLE_TODAY)
         print("    " + format_warnings(warnings, SAMPLE_TODAY).replace("\n", "\n    "))

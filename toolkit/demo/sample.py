@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
+from toolkit.store.pairs import load_pairs, save_pairs
+from toolkit.store.people import load_cohorts, save_signups
 
 __all__ = [
     "COACHING_NEEDS",
@@ -584,7 +586,7 @@ def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = write_sample(folder / "sample")
     >>> store = sample_store(folder / "s.sqlite", folder / "sample")
-    >>> len(store.pairs()) > 60
+    >>> len(load_pairs(store)) > 60
     True
     """
     from toolkit.intake.signups import read_signups
@@ -601,11 +603,11 @@ def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "
     # One transaction, the check included: two sessions opening the sample at once (a notebook
     # and its app) cannot both add the pairs.
     with store.transaction():
-        if store.pairs(scheme="mentoring").empty:
-            if not store.cohorts():
-                store.save_signups(signups.people, cohort, signups.source, signups.sha256)
+        if load_pairs(store, scheme="mentoring").empty:
+            if not load_cohorts(store):
+                save_signups(store, signups.people, cohort, signups.source, signups.sha256)
             for start, group in pairs.groupby("start_date", sort=True):
-                store.add_pairs(group[["mentee_email", "mentor_email"]], cohort,
+                save_pairs(store, group[["mentee_email", "mentor_email"]], cohort,
                                 settings={"made_by": "sample_pairs"}, start_date=str(start))
     return store
 
@@ -630,7 +632,7 @@ def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
     from toolkit.relationships.lifecycle import withdraw_pair
 
     gone = pd.read_csv(Path(sample_dir) / "withdrawals.csv", dtype=str)
-    running = store.pairs(scheme="mentoring", statuses=("proposed", "active", "renewed"))
+    running = load_pairs(store, scheme="mentoring", statuses=("proposed", "active", "renewed"))
     found = gone.merge(running, on=["mentee_email", "mentor_email"])
     ids = []
     for rec in found.to_dict("records"):

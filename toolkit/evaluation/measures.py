@@ -18,7 +18,9 @@ from scipy import stats
 from toolkit.errors import InputFileError, SettingsError
 from toolkit.evaluation.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from toolkit.evaluation.survey import SurveyImport, load_feedback
-from toolkit.store.connection import Store
+from toolkit.store.connection import Store, query
+from toolkit.store.pairs import load_pairs
+from toolkit.store.people import load_cohorts, load_people, save_signups
 
 __all__ = [
     "FUNNEL_STAGES",
@@ -122,7 +124,7 @@ def load_scheme(store: Store, cohort: str | None = None,
     ...
     toolkit.errors.InputFileError: The store '...' has no sign-ups yet: ...
     """
-    cohorts = store.cohorts()
+    cohorts = load_cohorts(store)
     if not cohorts:
         raise InputFileError(
             f"The store '{store.path}' has no sign-ups yet: import the sign-ups (notebook 01) "
@@ -133,8 +135,8 @@ def load_scheme(store: Store, cohort: str | None = None,
         raise InputFileError(
             f"The store '{store.path}' has no cohort '{cohort}'; its cohorts are {cohorts}."
         )
-    people = store.people(cohort)
-    extra = store.query(
+    people = load_people(store, cohort)
+    extra = query(store,
         "SELECT p.email, p.extra FROM people p JOIN signups s ON s.email = p.email "
         "WHERE s.cohort = ? ORDER BY p.email", (cohort,))
     if len(extra):
@@ -142,7 +144,7 @@ def load_scheme(store: Store, cohort: str | None = None,
                               index=extra["email"].to_numpy())
         parsed = parsed[[c for c in parsed.columns if c not in people.columns]]
         people = people.join(parsed, on="email")
-    directory = store.query("SELECT email, department FROM people ORDER BY email")
+    directory = query(store, "SELECT email, department FROM people ORDER BY email")
     if participants is not None:
         from toolkit.unmentoring.draws import read_participants
 
@@ -153,9 +155,9 @@ def load_scheme(store: Store, cohort: str | None = None,
         objectives = store_objectives(store, cohort)
     elif not isinstance(objectives, pd.DataFrame):
         objectives = read_objectives(objectives)
-    pairs = store.pairs(scheme="mentoring")
-    meetings = store.query("SELECT pair_id, on_date, status FROM meetings ORDER BY id")
-    draws = store.query(
+    pairs = load_pairs(store, scheme="mentoring")
+    meetings = query(store, "SELECT pair_id, on_date, status FROM meetings ORDER BY id")
+    draws = query(store,
         "SELECT d.round, d.grp, d.email, r.created_at FROM draws d "
         "JOIN draw_rounds r ON r.round = d.round ORDER BY r.created_at, d.round, d.grp, d.email")
     return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
@@ -186,11 +188,11 @@ def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:
     """
     from toolkit.intake.signups import read_signups
 
-    if cohort not in store.cohorts():
+    if cohort not in load_cohorts(store):
         result = read_signups(signups)
         result.raise_for_problems()
-        store.save_signups(result.people, cohort, result.source, result.sha256)
-    return len(store.people(cohort))
+        save_signups(store, result.people, cohort, result.source, result.sha256)
+    return len(load_people(store, cohort))
 
 
 def journeys(people: pd.DataFrame, pairs: pd.DataFrame, meetings: pd.DataFrame,
@@ -554,7 +556,7 @@ def store_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
     ['coachee', 'objective', 'score_before', 'score_after']
     """
     empty = pd.DataFrame(columns=list(OBJECTIVE_COLUMNS))
-    known = set(store.query("SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
+    known = set(query(store, "SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
     if "coaching_objectives" not in known:
         return empty
     sql = ("SELECT p.mentee_email AS coachee, o.number, o.objective, "
@@ -564,7 +566,7 @@ def store_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
     if cohort is not None:
         sql += " AND (p.cohort = ? OR substr(p.cohort, 1, ?) = ?)"
         params = (cohort, len(cohort) + 1, f"{cohort} ")
-    rows = store.query(sql + " ORDER BY p.mentee_email, o.number", params)
+    rows = query(store, sql + " ORDER BY p.mentee_email, o.number", params)
     if rows.empty:
         return empty
     rows["objective"] = rows["objective"].where(rows["objective"].astype(str).str.strip() != "",

@@ -72,7 +72,7 @@ from toolkit.plots.evaluation import (
     plot_share_vs_aim,
     plot_slope,
 )
-from toolkit.store.connection import Store
+from toolkit.store.connection import Store, query
 
 __all__ = [
     "ReportFigure",
@@ -831,7 +831,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             bar.set_postfix_str(step)
             if step == "Reading the store":
                 data = load_scheme(store, cohort, objectives, participants)
-                everyone = store.query("SELECT name, email FROM people")
+                everyone = query(store, "SELECT name, email FROM people")
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":

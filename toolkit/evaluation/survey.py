@@ -16,7 +16,7 @@ from toolkit.errors import InputFileError, SettingsError
 from toolkit.intake.signups import HEADER_VARIANTS
 from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.readers import read_table
-from toolkit.store.connection import Store
+from toolkit.store.connection import Store, query
 
 __all__ = [
     "LIKERT_SCALES",
@@ -331,7 +331,7 @@ def load_feedback(store: Store, cohort: str | None = None,
     """
     sql = ("SELECT respondent, respondent_role AS role, question, answer FROM feedback"
            + (" WHERE cohort = ?" if cohort is not None else "") + " ORDER BY id")
-    long = store.query(sql, (cohort,) if cohort is not None else ())
+    long = query(store, sql, (cohort,) if cohort is not None else ())
     if long.empty:
         long = pd.DataFrame(columns=["respondent", "role", "question", "answer"])
     responses, questions = classify_answers(long, scales)

@@ -32,6 +32,7 @@ from toolkit.pairing.scoring import (
     score_components,
     validate_weights,
 )
+from toolkit.store.pairs import load_pairs, save_pairs
 
 if TYPE_CHECKING:
     from toolkit.intake.signups import SignupImport
@@ -46,7 +47,7 @@ __all__ = [
     "previous_pairs",
     "read_pairs_file",
     "run_summary",
-    "save_pairs",
+    "save_match",
     "solve_assignment",
     "store_constraints",
 ]
@@ -150,12 +151,12 @@ def previous_pairs(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
     >>> import tempfile, pathlib
     >>> from toolkit.store.connection import Store
     >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a"], "mentor_email": ["b"]}),
+    ...     _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a"], "mentor_email": ["b"]}),
     ...                         "2025", status="ended")
     ...     previous_pairs(store).values.tolist()
     [['a', 'b']]
     """
-    stored = store.pairs(scheme=scheme, statuses=FINISHED)
+    stored = load_pairs(store, scheme=scheme, statuses=FINISHED)
     return _pairs_frame(stored[list(_PAIR_FIELDS)] if len(stored) else None, "stored pairs")
 
 
@@ -190,13 +191,13 @@ def store_constraints(store: Store, people: pd.DataFrame, scheme: str = "mentori
     >>> people = pd.DataFrame({"email": ["a", "b"], "role": ["mentee", "mentor"],
     ...                        "capacity": [1, 2]})
     >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a", "z"],
+    ...     _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a", "z"],
     ...                                       "mentor_email": ["b", "b"]}), "2026")
     ...     adjusted, current, previous = store_constraints(store, people)
     >>> current.values.tolist(), adjusted["capacity"].tolist(), len(previous)
     ([['a', 'b']], [1, 1], 0)
     """
-    running = _pairs_frame(store.pairs(scheme=scheme, statuses=RUNNING)[list(_PAIR_FIELDS)],
+    running = _pairs_frame(load_pairs(store, scheme=scheme, statuses=RUNNING)[list(_PAIR_FIELDS)],
                            "running pairs")
     people = people.copy()
     email = people["email"].astype(str).str.strip().str.lower()
@@ -711,7 +712,7 @@ def match_mentors(
     return matcher.match(weights, objective, locks, forbid, current, previous, method)
 
 
-def save_pairs(store: Store, result: MatchResult, cohort: str, status: str = "proposed",
+def save_match(store: Store, result: MatchResult, cohort: str, status: str = "proposed",
                start_date: str | None = None, extra_settings: dict | None = None) -> list[int]:
     """Save a run's new and locked pairs in the store (pairs already running are not re-saved).
 
@@ -741,13 +742,13 @@ def save_pairs(store: Store, result: MatchResult, cohort: str, status: str = "pr
     settings = {**result.settings, **(extra_settings or {})}
     with store.transaction():
         # Saving twice (a double click, a re-run) must not store the same pair twice.
-        running = store.pairs(scheme="mentoring", statuses=RUNNING)
+        running = load_pairs(store, scheme="mentoring", statuses=RUNNING)
         known = set(zip(running["mentee_email"], running["mentor_email"], strict=True))
         fresh = fresh[[(e, m) not in known for e, m in
                        zip(fresh["mentee_email"], fresh["mentor_email"], strict=True)]]
         if fresh.empty:
             return []
-        return store.add_pairs(fresh, cohort, scheme="mentoring", settings=settings,
+        return save_pairs(store, fresh, cohort, scheme="mentoring", settings=settings,
                                status=status, start_date=start_date)
 
 

@@ -191,7 +191,8 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> store = Store(folder / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> written = write_agreements(store, folder / "agreements")
     >>> written["docx"].map(lambda p: pathlib.Path(p).name).tolist()

@@ -378,7 +378,8 @@ def check_store(store: Store, today: date | str | None = None, rules: AlertRules
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> check_store(store, "2027-09-20")["rule"].tolist()
@@ -400,7 +401,8 @@ def status_table(store: Store, today: date | str | None = None, cohort: str | No
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> status_table(store, "2027-01-01")[["pair_id", "status", "held"]].values.tolist()
     [[1, 'proposed', 0]]

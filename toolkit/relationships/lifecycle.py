@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import LifecycleError, SettingsError
-from toolkit.store.connection import Store, now_utc
+from toolkit.store.connection import Store, now_utc, query
+from toolkit.store.pairs import load_pairs, save_pairs
+from toolkit.store.people import load_people
 
 __all__ = [
     "OPEN_STATUSES",
@@ -146,16 +148,16 @@ def pair_events(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> _ = confirm_first_meeting(store, pid, "2026-10-20")
     >>> pair_events(store)[["to_status", "on_date"]].to_numpy().tolist()
     [['proposed', '2026-10-05'], ['active', '2026-10-20']]
     """
     if pair_ids is None:
-        return store.query("SELECT * FROM pair_events ORDER BY pair_id, id")
+        return query(store, "SELECT * FROM pair_events ORDER BY pair_id, id")
     marks = ", ".join("?" * len(pair_ids))
-    return store.query(f"SELECT * FROM pair_events WHERE pair_id IN ({marks}) "
+    return query(store, f"SELECT * FROM pair_events WHERE pair_id IN ({marks}) "
                        "ORDER BY pair_id, id", tuple(int(i) for i in pair_ids))
 
 
@@ -189,20 +191,20 @@ def pair_table(store: Store, cohort: str | None = None, scheme: str | None = "me
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> pair_table(store)[["pair_id", "mentee_name", "start", "term_end"]].to_numpy().tolist()
     [[1, 'a@example.org', '2026-10-05', '2027-10-05']]
     """
     lifecycle = lifecycle or Lifecycle()
-    pairs = store.pairs(cohort=cohort, scheme=scheme, statuses=statuses)
+    pairs = load_pairs(store, cohort=cohort, scheme=scheme, statuses=statuses)
     if pairs.empty:
         return pd.DataFrame(columns=[
             "pair_id", "cohort", "scheme", "status", "mentee_email", "mentee_name",
             "mentee_department", "mentor_email", "mentor_name", "mentor_department", "start",
             "term_start", "term_end", "renewals"])
-    first = store.query("SELECT pair_id, MIN(on_date) AS made FROM pair_events GROUP BY pair_id")
-    people = store.query("SELECT email, name, department FROM people")
+    first = query(store, "SELECT pair_id, MIN(on_date) AS made FROM pair_events GROUP BY pair_id")
+    people = query(store, "SELECT email, name, department FROM people")
     frame = pairs.rename(columns={"id": "pair_id"}).merge(first, on="pair_id", how="left")
     frame["start"] = frame["start_date"].where(frame["start_date"].notna(), frame["made"])
     frame["renewals"] = frame["renewals"].astype("int64")
@@ -224,7 +226,7 @@ def pair_table(store: Store, cohort: str | None = None, scheme: str | None = "me
 
 
 def _pair(store: Store, pair_id: int) -> dict[str, Any]:
-    rows = store.query("SELECT * FROM pairs WHERE id = ?", (int(pair_id),))
+    rows = query(store, "SELECT * FROM pairs WHERE id = ?", (int(pair_id),))
     if rows.empty:
         raise LifecycleError(
             f"There is no pair {pair_id} in the store: pick a pair from the status table.")
@@ -277,7 +279,7 @@ def change_status(store: Store, pair_id: int, to_status: str, on_date: date | st
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> change_status(store, pid, "active", "2026-10-20")["status"]
     'active'
@@ -332,7 +334,7 @@ def confirm_first_meeting(store: Store, pair_id: int, on_date: date | str,
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026")
     >>> pair = confirm_first_meeting(store, pid, "2026-10-20")
     >>> pair["status"], pair["start_date"], pair["term_end"]
@@ -366,16 +368,16 @@ def activate_pairs(store: Store, first_meetings: pd.Series, reason: str = "first
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
     ...     "mentor_email": ["b@example.org", "d@example.org"]}), "2026")
     >>> activate_pairs(store, pd.Series({2: "2026-10-20"}))
     [2]
-    >>> store.pairs()[["status", "start_date", "term_end"]].iloc[1].tolist()
+    >>> load_pairs(store)[["status", "start_date", "term_end"]].iloc[1].tolist()
     ['active', '2026-10-20', '2027-10-20']
     """
     lifecycle = lifecycle or Lifecycle()
     with store.transaction() as conn:
-        proposed = store.pairs(statuses=("proposed",)).set_index("id")
+        proposed = load_pairs(store, statuses=("proposed",)).set_index("id")
         wanted = first_meetings[first_meetings.index.isin(proposed.index)].sort_index()
         if wanted.empty:
             return []
@@ -403,7 +405,7 @@ def renew_pair(store: Store, pair_id: int, on_date: date | str,
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> renew_pair(store, pid, "2027-09-20")["term_end"]
@@ -421,7 +423,7 @@ def end_pair(store: Store, pair_id: int, on_date: date | str, reason: str = "ter
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> end_pair(store, pid, "2027-10-05")["status"]
@@ -454,7 +456,7 @@ def withdraw_pair(store: Store, pair_id: int, on_date: date | str, by: str,
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> withdraw_pair(store, pid, "2026-12-01", by="mentor", reason="workload or time")["status"]
     'withdrawn'
@@ -485,7 +487,7 @@ def renewal_answers(store: Store, pair_ids: list[int] | None = None) -> pd.DataF
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> _ = record_renewal_answer(store, pid, "mentor", False, "2027-09-01")
@@ -542,7 +544,7 @@ def record_renewal_answer(store: Store, pair_id: int, party: str, wants_renewal:
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> record_renewal_answer(store, pid, "mentee", True, "2027-09-10")["status"]
@@ -598,14 +600,14 @@ def current_pairs(store: Store, cohort: str | None = None,
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> ids = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
+    >>> ids = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
     ...     "mentor_email": ["b@example.org", "d@example.org"]}), "2026",
     ...     start_date="2026-10-05")
     >>> _ = withdraw_pair(store, ids[0], "2026-11-01", by="mentee")
     >>> current_pairs(store)["pair_id"].tolist()
     [2]
     """
-    pairs = store.pairs(cohort=cohort, scheme=scheme, statuses=OPEN_STATUSES)
+    pairs = load_pairs(store, cohort=cohort, scheme=scheme, statuses=OPEN_STATUSES)
     return (pairs.rename(columns={"id": "pair_id"})[["pair_id", "mentee_email", "mentor_email"]]
             .reset_index(drop=True))
 
@@ -626,14 +628,14 @@ def pairs_to_forbid(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> ids = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
+    >>> ids = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org", "c@example.org"],
     ...     "mentor_email": ["b@example.org", "d@example.org"]}), "2026", status="active",
     ...     start_date="2026-10-05")
     >>> _ = end_pair(store, ids[0], "2027-10-05", reason="not renewed")
     >>> pairs_to_forbid(store).values.tolist()
     [['a@example.org', 'b@example.org']]
     """
-    pairs = store.pairs(scheme=scheme, statuses=("ended", "withdrawn"))
+    pairs = load_pairs(store, scheme=scheme, statuses=("ended", "withdrawn"))
     return (pairs[["mentee_email", "mentor_email"]].drop_duplicates()
             .sort_values(["mentee_email", "mentor_email"]).reset_index(drop=True))
 
@@ -733,7 +735,7 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     ...         "mentee_email": ["a@example.org"], "mentor_email": ["e@example.org"],
     ...         "score": [0.8]}))
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> _ = withdraw_pair(store, pid, "2026-12-01", by="mentor")
     >>> rematch = rematch_after_withdrawal(store, pid, matcher=engine)
@@ -754,7 +756,7 @@ def rematch_after_withdrawal(store: Store, pair_id: int, cohort: str | None = No
     current = current_pairs(store, scheme=pair["scheme"])
     current = current[current["pair_id"] != int(pair_id)].reset_index(drop=True)
     forbid = pairs_to_forbid(store, scheme=pair["scheme"])
-    signups = store.people(cohort)
+    signups = load_people(store, cohort)
     leaving = {"mentee": [pair["mentee_email"]], "mentor": [pair["mentor_email"]],
                "both": [pair["mentee_email"], pair["mentor_email"]], "lead": []}[by]
     # Someone still in another running pair stays (that pair needs them).
@@ -821,5 +823,5 @@ def accept_rematch(store: Store, rematch: Rematch, start_date: date | str,
         raise LifecycleError(
             "This re-match has no proposal to accept: pair the person by hand instead.")
     day = _iso(start_date, "start date")
-    return store.add_pairs(rematch.proposals, rematch.cohort, settings={
+    return save_pairs(store, rematch.proposals, rematch.cohort, settings={
         "rematch_of_pair": rematch.pair_id, **(settings or {})}, start_date=day)

@@ -13,7 +13,7 @@ from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.problems import ProblemReport, collect_problems, problem_rows
 from toolkit.io.readers import Table, read_table
 from toolkit.relationships.lifecycle import Lifecycle, activate_pairs, pair_table
-from toolkit.store.connection import Store, now_utc
+from toolkit.store.connection import Store, now_utc, query
 
 __all__ = [
     "MEETING_FIELDS",
@@ -303,7 +303,7 @@ def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | Non
 
 def _pairs_for_check(store: Store, lifecycle: Lifecycle | None = None) -> pd.DataFrame:
     pairs = pair_table(store, scheme=None, lifecycle=lifecycle)
-    finished = store.query(
+    finished = query(store,
         "SELECT pair_id, MAX(on_date) AS finished_on FROM pair_events "
         "WHERE to_status IN ('ended', 'withdrawn') GROUP BY pair_id")
     return pairs.merge(finished, on="pair_id", how="left")
@@ -316,13 +316,14 @@ def meetings(store: Store, pair_ids: list[int] | None = None) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> _ = record_meeting(store, pid, "2026-11-02", "cancelled", "mentor", today="2027-01-01")
     >>> meetings(store)[["pair_id", "on_date", "status", "cancelled_by"]].to_numpy().tolist()
     [[1, '2026-11-02', 'cancelled', 'mentor']]
     """
-    frame = store.query("SELECT id, pair_id, on_date, status, cancelled_by, note FROM meetings "
+    frame = query(store, "SELECT id, pair_id, on_date, status, cancelled_by, note FROM meetings "
                         "ORDER BY pair_id, on_date, id")
     if pair_ids is not None:
         frame = frame[frame["pair_id"].isin([int(i) for i in pair_ids])].reset_index(drop=True)
@@ -342,14 +343,16 @@ def read_meetings(path: str | Path, store: Store, today: date | str | None = Non
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> store = Store(folder / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> _ = (folder / "m.csv").write_text(
     ...     "Mentee email,Mentor email,Date\\na@example.org,b@example.org,20/10/2026\\n")
     >>> result = read_meetings(folder / "m.csv", store, today="2027-01-01")
     >>> save_meetings(store, result)
     1
-    >>> store.pairs()["status"].tolist()
+    >>> from toolkit.store.pairs import load_pairs
+    >>> load_pairs(store)["status"].tolist()
     ['active']
     """
     if mapping is not None and not isinstance(mapping, dict):
@@ -418,7 +421,8 @@ def record_meeting(store: Store, pair_id: int, on_date: date | str, status: str 
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> [pid] = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> record_meeting(store, pid, "2026-11-02", today="2027-01-01")
     1

@@ -52,6 +52,9 @@ from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.outputs import atomic_write
 from toolkit.io.problems import collect_problems, problem_rows
 from toolkit.io.readers import read_table
+from toolkit.store.connection import query
+from toolkit.store.pairs import load_pairs
+from toolkit.store.people import load_people
 
 if TYPE_CHECKING:
     from toolkit.store.connection import Store
@@ -408,7 +411,7 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False,
 # -- store -----------------------------------------------------------------------------------
 def store_history(store: Store) -> pd.DataFrame:
     """Return every round saved in a store as ``round, group, email``, in the order drawn."""
-    frame = store.query(
+    frame = query(store,
         "SELECT d.round, d.grp AS \"group\", d.email FROM draws d JOIN draw_rounds r "
         "ON r.round = d.round ORDER BY r.rowid, d.grp, d.email")
     if frame.empty:
@@ -439,7 +442,7 @@ def load_history(history: str | Path | None = None,
 
 def store_rounds(store: Store) -> pd.DataFrame:
     """Return the saved rounds (``round, seed, week, settings, created_at``), oldest first."""
-    return store.query("SELECT round, seed, week, settings, created_at FROM draw_rounds "
+    return query(store, "SELECT round, seed, week, settings, created_at FROM draw_rounds "
                        "ORDER BY rowid")
 
 
@@ -517,8 +520,8 @@ def store_exclusions(store: Store, emails: Iterable[str] | None = None) -> pd.Da
     """
     from toolkit.core.management import ancestors
 
-    pairs = store.pairs()
-    people = store.people()
+    pairs = load_pairs(store)
+    people = load_people(store)
     frames = [pd.DataFrame({"email_a": pairs["mentee_email"].astype(str).str.casefold(),
                             "email_b": pairs["mentor_email"].astype(str).str.casefold(),
                             "reason": pairs["scheme"].astype(str) + " pair"})]

@@ -23,7 +23,7 @@ from toolkit.pairing.matching import (
     MentorMatcher,
     compare_pairs,
     run_summary,
-    save_pairs,
+    save_match,
 )
 from toolkit.pairing.scoring import COMPONENT_LABELS, COMPONENTS
 from toolkit.plots.figures import new_figure
@@ -388,7 +388,7 @@ class PairingPanel(Panel):
         if self.store_path is None:
             raise StoreError("No store was given: pass store='...sqlite' to the panel.")
         with Store(self.store_path) as s:
-            ids = save_pairs(s, self.result, self.cohort,
+            ids = save_match(s, self.result, self.cohort,
                              extra_settings={"sha256": getattr(self.signups, "sha256", "")})
         self.ok(f"Saved {len(ids)} proposed pairs of cohort {self.cohort} in "
                 f"'{self.store_path}'.")

@@ -99,7 +99,8 @@ class StatusPanel(Panel):
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
@@ -144,7 +145,8 @@ class WarningsPanel(Panel):
     --------
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> _ = store.add_pairs(pd.DataFrame({"mentee_email": ["a@example.org"],
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
