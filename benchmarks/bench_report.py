@@ -15,8 +15,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from evaluation_helpers import fill_year, objectives_frame  # noqa: E402
 
+from toolkit.core.disclosure import get_rule, protect_counts, protect_rates, recoverable_cells  # noqa: E402
 from toolkit.demo.sample import write_sample  # noqa: E402
-from toolkit.evaluation.disclosure import get_rule, protect_counts, protect_rates, recoverable_cells  # noqa: E402
 from toolkit.evaluation.report import build_report  # noqa: E402
 from toolkit.intake.signups import read_signups  # noqa: E402
 from toolkit.store.connection import Store  # noqa: E402

@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import SettingsError
-from toolkit.evaluation.disclosure import (
+from toolkit.core.disclosure import (
     HESA_RULE,
     DisclosureRule,
     as_text,
@@ -18,6 +17,7 @@ from toolkit.evaluation.disclosure import (
     recoverable_cells,
     round_counts,
 )
+from toolkit.errors import SettingsError
 
 
 def determined_by_algebra(hidden: np.ndarray, total_row: bool, total_column: bool) -> np.ndarray:

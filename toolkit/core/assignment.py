@@ -14,7 +14,11 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 
+import lap
 import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from toolkit.errors import RuleError, SettingsError
 
@@ -57,14 +61,10 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
     cost = np.take(per_col, slots, axis=1)
     del per_col
     if method == "lapjv":
-        import lap
-
         _, x, _ = lap.lapjv(cost, extend_cost=True)
         rows = np.flatnonzero(x >= 0)
         cols = x[rows].astype(np.intp)
     else:
-        from scipy.optimize import linear_sum_assignment
-
         # Pad to a square so that every column is filled; then subtracting each column's
         # minimum changes no optimum and gives the solver a head start (exact, much faster
         # than plain repeated columns when many rows want the same columns).
@@ -83,9 +83,6 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
 
 def _max_pairs(allowed: np.ndarray, capacity: np.ndarray) -> int:
     """Count the most pairs the allowed pairs and capacities admit (Hopcroft-Karp)."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_bipartite_matching
-
     slots = np.repeat(np.arange(allowed.shape[1]), capacity)
     if len(slots) == 0 or not allowed.any():
         return 0

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from tqdm.auto import tqdm
+
 __all__ = ["stages"]
 
 
@@ -29,8 +31,6 @@ def stages(names: Sequence[str], desc: str, enabled: bool | None = None) -> Iter
     ...     step("reading")
     ...     step("writing")
     """
-    from tqdm.auto import tqdm
-
     bar = tqdm(total=len(names), desc=desc, disable=None if enabled is None else not enabled,
                leave=False, bar_format="{desc}: {n}/{total} {postfix}")
     done = 0

@@ -1,7 +1,7 @@
 """Year-end evaluation: how far participants got, mentor load, equality monitoring, coaching.
 
 Everything here works on unrounded numbers and returns raw tables; the report passes them
-through :mod:`toolkit.evaluation.disclosure` before anything is published.
+through :mod:`toolkit.core.disclosure` before anything is published.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.evaluation.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from toolkit.evaluation.survey import SurveyImport, load_feedback
 from toolkit.store.connection import Store, query
 from toolkit.store.pairs import load_pairs

@@ -23,10 +23,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.core.ladder import Ladder, resolve_ladder
-from toolkit.core.version import __version__
-from toolkit.errors import InputFileError, SettingsError, ToolkitError
-from toolkit.evaluation.disclosure import (
+from toolkit.core.disclosure import (
     DisclosureRule,
     as_text,
     describe_count,
@@ -37,6 +34,9 @@ from toolkit.evaluation.disclosure import (
     publish_mean,
     publish_percent,
 )
+from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.core.version import __version__
+from toolkit.errors import InputFileError, SettingsError, ToolkitError
 from toolkit.evaluation.measures import (
     SchemeData,
     equality_characteristics,

@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from toolkit.errors import InputFileError
@@ -122,8 +123,6 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(raw: bytes, source: str, sheet: str | None) -> list[list[str]]:
-    import openpyxl  # imported here: only XLSX users pay for it
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

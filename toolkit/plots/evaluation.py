@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from toolkit.evaluation.disclosure import HESA_RULE, DisclosureRule, describe_count, round_counts
+from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, round_counts
 from toolkit.plots.figures import PALETTE, new_figure
 
 __all__ = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from IPython import get_ipython
+from IPython.core.pylabtools import print_figure
 from matplotlib.figure import Figure
 
 __all__ = ["PALETTE", "new_figure"]
@@ -15,11 +17,6 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def _show_figures_in_notebooks() -> None:
     """Teach a running IPython kernel to show a returned Figure as a PNG, whatever the backend."""
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-    except ImportError:  # pragma: no cover - IPython always comes with the notebooks
-        return
     shell = get_ipython()
     if shell is None:
         return

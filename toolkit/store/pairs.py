@@ -67,6 +67,7 @@ def save_pairs(store: Store, pairs: pd.DataFrame, cohort: str, scheme: str = "me
             ids.append(pair_id)
     return ids
 
+
 def load_pairs(store: Store, cohort: str | None = None, scheme: str | None = None,
           statuses: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Return stored pairs, optionally of one cohort, scheme and set of statuses."""

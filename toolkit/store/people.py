@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
 from toolkit.errors import StoreError
 from toolkit.store.connection import Store, now_utc, query
 
-if TYPE_CHECKING:
-    from toolkit.intake.signups import SignupImport
+__all__ = [
+    "PEOPLE_COLUMNS",
+    "ImportedSignups",
+    "load_cohorts",
+    "load_people",
+    "save_import",
+    "save_signups",
+]
 
-__all__ = ["PEOPLE_COLUMNS", "load_cohorts", "load_people", "save_import", "save_signups"]
+
+class ImportedSignups(Protocol):
+    """What :func:`save_import` needs of an import: the clean people and the problems."""
+
+    people: pd.DataFrame
+    problems: pd.DataFrame
+    source: str
+    sha256: str
+
 
 PEOPLE_COLUMNS = [
     "email", "name", "department", "grade", "level", "role", "line_manager_email", "capacity",
@@ -87,7 +101,9 @@ def save_signups(store: Store, people: pd.DataFrame, cohort: str, source: str = 
         )
     return import_id
 
-def save_import(store: Store, signups: SignupImport, cohort: str, kind: str = "mentoring") -> int:
+
+def save_import(store: Store, signups: ImportedSignups, cohort: str,
+                kind: str = "mentoring") -> int:
     """Save the clean rows of a :class:`~toolkit.intake.signups.SignupImport` for a cohort.
 
     The rows set aside with problems are not saved; their number is recorded with the
@@ -95,6 +111,7 @@ def save_import(store: Store, signups: SignupImport, cohort: str, kind: str = "m
     """
     return save_signups(store, signups.people, cohort, signups.source, signups.sha256,
                         skipped=int(signups.problems["row"].nunique()), kind=kind)
+
 
 def load_people(store: Store, cohort: str | None = None) -> pd.DataFrame:
     """Return the people (of one cohort's sign-ups, if given), with their role that cohort."""

@@ -7,8 +7,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from toolkit.core.disclosure import RULES, get_rule
 from toolkit.core.ladder import Ladder, resolve_ladder
-from toolkit.evaluation.disclosure import RULES, get_rule
 from toolkit.widgets.base import Panel, safely
 
 __all__ = ["ReportPanel"]
@@ -35,7 +35,7 @@ class ReportPanel(Panel):
     participants : path, optional
         The UnMentoring sign-up list (departments of people not in the mentoring sign-ups).
     rule : str
-        The starting rule (a name in :data:`toolkit.evaluation.disclosure.RULES`).
+        The starting rule (a name in :data:`toolkit.core.disclosure.RULES`).
     ladder : Ladder, str or Path, optional
         The grade ladder (default UK HE).
     senior_grade : str
