@@ -87,11 +87,3 @@ def test_sample_command_writes_the_scheme(capsys, tmp_path):
     assert code == 0
     assert (tmp_path / "s" / "signups.csv").exists()
     assert (tmp_path / "s" / "ladders" / "uk-he.json").exists()
-
-
-def test_demo_runs_on_generated_sample(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no ./sample_data here: the demo generates it
-    code, out, _ = run(capsys, "demo", "--out", "out")
-    assert code == 0
-    assert "Outputs:" in out
-    assert (tmp_path / "out" / "scheme.sqlite").exists()

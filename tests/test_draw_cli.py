@@ -117,23 +117,6 @@ def test_a_list_with_problems_draws_nothing(tmp_path, capsys):
     assert not (tmp_path / "h.csv").exists()
 
 
-def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
-    from toolkit.cli.draw import DEMO_ROUNDS
-    from toolkit.demo.run import run_demo
-
-    ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
-    assert "0 repeat(s)" in capsys.readouterr().out
-    history = pd.read_csv(ctx.outputs["draw history"])
-    assert history["round"].unique().tolist() == [label for label, _ in DEMO_ROUNDS]
-    merge = pd.read_csv(ctx.outputs["mail merge"])
-    assert list(merge.columns) == ["email", "partner_names", "partner_departments", "week"]
-    draw = pd.read_csv(ctx.outputs["draw"])
-    assert sorted(merge["email"]) == sorted(draw["email"])
-    assert len(list(ctx.outputs["mail drafts"].glob("*.eml"))) == len(draw)
-    with Store(ctx.store_path) as store:
-        assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]
-
-
 def test_unavoidable_repeats_are_allowed_oldest_first_and_said(tmp_path, capsys):
     roster = tmp_path / "coffee.csv"
     roster.write_text("name,email,department\nAda,a@example.org,Maths\nBo,b@example.org,Physics\n")

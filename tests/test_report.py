@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from toolkit.cli.main import main
-from toolkit.errors import InputFileError, SettingsError, ToolkitError
+from toolkit.errors import SettingsError, StoreError, ToolkitError
 from toolkit.evaluation.report import build_report, read_objectives
 from toolkit.evaluation.survey import read_survey
-from toolkit.store.connection import Store
+from toolkit.store.connection import MISSING_STORE, Store
 from toolkit.store.people import save_signups
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
@@ -104,7 +104,7 @@ def test_a_leak_is_caught_and_the_files_removed(tmp_path, sample_people):
 
 
 def test_setting_errors(tmp_path, year_store):
-    with pytest.raises(InputFileError, match="There is no scheme store at"):
+    with pytest.raises(StoreError, match=re.escape(MISSING_STORE.split("{")[0])):
         build_report(tmp_path / "missing.sqlite", tmp_path / "r")
     with pytest.raises(SettingsError, match="'Grade 11' is not a grade on the ladder"):
         build_report(year_store, tmp_path / "r", senior_grade="Grade 11")
@@ -138,21 +138,10 @@ def test_cli_report(year_store, tmp_path, capsys):
 def test_cli_report_errors(tmp_path, capsys, year_store):
     assert main(["report", "--store", str(tmp_path / "none.sqlite"), "--out",
                  str(tmp_path / "r")]) == 2
-    assert "There is no scheme store" in capsys.readouterr().err
+    assert MISSING_STORE.split("{")[0] in capsys.readouterr().err
     assert main(["report", "--store", str(year_store), "--out", str(tmp_path / "r"),
                  "--rule", "loose", "--quiet"]) == 2
     assert "must be one of ['hesa', 'hesa-strict']" in capsys.readouterr().err
-
-
-def test_demo_writes_the_report(tmp_path, sample_dir):
-    from toolkit.demo.run import run_demo
-
-    ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
-    page = ctx.outputs["report"].read_text(encoding="utf-8")
-    # The coaching scores and UnMentoring rounds the other demo steps saved are reported.
-    assert "How coaching objectives moved" in page
-    assert "Ties made in each UnMentoring round" in page
-    assert "Not recorded" not in page  # everyone drawn is placed in a department
 
 
 def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
@@ -171,4 +160,4 @@ def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
     broken.button.click()
     assert broken.result is None
     kind, text = broken.last_message
-    assert kind == "error" and "There is no scheme store" in text
+    assert kind == "error" and MISSING_STORE.split("{")[0] in text

@@ -35,7 +35,7 @@ from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
 from toolkit.store.connection import Store
 
-__all__ = ["add_coaching_command"]
+__all__ = ["register"]
 
 
 def _print_problems(imports: list[CoachingImport | None]) -> bool:
@@ -129,14 +129,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def add_coaching_command(sub: argparse._SubParsersAction) -> None:
-    """Add ``coaching triage|match|status`` to the command line's sub-commands."""
-    p = sub.add_parser(
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``coaching triage|match|status`` to the command line."""
+    p = commands.add_parser(
         "coaching", help="coaching requests: triage, match coaches, track sessions",
         description="Coaching requests: route each to internal or external coaching (or on "
         "hold), match coaches, and check sessions and objectives. Exit status: 0 fine, 1 some "
         "rows had problems (listed, and set aside), 2 a file cannot be used at all.")
-    commands = p.add_subparsers(title="coaching commands", metavar="STEP")
+    steps = p.add_subparsers(title="coaching commands", metavar="STEP")
 
     def request_options(q: argparse.ArgumentParser) -> None:
         q.add_argument("--mapping", metavar="FILE",
@@ -148,7 +148,7 @@ def add_coaching_command(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--no-cost-approval", action="store_true",
                        help="do not require cost approval for external coaching")
 
-    t = commands.add_parser("triage", help="route every request, with a reason",
+    t = steps.add_parser("triage", help="route every request, with a reason",
                             description="Give every request one status (internal, external or "
                             "on hold) and a reason.")
     t.add_argument("requests", help="the request form's export: CSV or XLSX")
@@ -156,7 +156,7 @@ def add_coaching_command(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--out", metavar="FILE", help="also write the triage as CSV")
     t.set_defaults(handler=_cmd_triage)
 
-    m = commands.add_parser("match", help="match coaches; list the waiting list with reasons",
+    m = steps.add_parser("match", help="match coaches; list the waiting list with reasons",
                             description="Triage, then match coaches (never in the coachee's "
                             "line-management chain, another department, within capacity), "
                             "and write the tracking workbook, the pairs and the waiting list.")
@@ -173,7 +173,7 @@ def add_coaching_command(sub: argparse._SubParsersAction) -> None:
                    help="the round's name in the store (default 'coaching')")
     m.set_defaults(handler=_cmd_match)
 
-    s = commands.add_parser("status", help="sessions against the limits, objectives, forms",
+    s = steps.add_parser("status", help="sessions against the limits, objectives, forms",
                             description="Check each pair's sessions against the limits on a "
                             "given day, show objective progress and missing forms, and write "
                             "coaching_status.xlsx.")

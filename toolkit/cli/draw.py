@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.errors import LifecycleError, SettingsError
 
-__all__ = ["DEMO_ROUNDS", "add_draw_arguments", "demo_draws", "run_draw"]
+__all__ = ["DEMO_ROUNDS", "add_draw_arguments", "demo_draws", "register", "run"]
 
 
 def add_draw_arguments(p: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def add_draw_arguments(p: argparse.ArgumentParser) -> None:
                    "apart")
 
 
-def run_draw(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the ``draw`` command; return the exit status.
 
     The history (file or store) is read first and an existing round is refused before
@@ -202,3 +202,17 @@ def demo_draws(ctx: object) -> None:
     ctx.outputs["calendar"] = written["calendar"]
     print(f"  Announcements for {label}: a mail-merge list, {len(draw)} e-mail drafts and "
           f"{draw['group'].nunique()} calendar files in '{folder}'.")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``draw`` to the command line."""
+    p = commands.add_parser(
+        "draw",
+        help="draw an UnMentoring round: everyone meets someone new",
+        description="Draw one UnMentoring round: every active participant in a pair (one trio "
+        "if the count is odd) with someone they have not been drawn with, from another "
+        "department whenever possible. Exit status: 0 drawn, 1 refused (round already drawn, "
+        "or the rules cannot be met), 2 unusable input.",
+    )
+    add_draw_arguments(p)
+    p.set_defaults(handler=run)

@@ -16,7 +16,7 @@ from toolkit.core.version import library_versions
 from toolkit.errors import InputFileError
 from toolkit.io.outputs import atomic_write, write_csv_atomic
 
-__all__ = ["add_match_arguments", "run_match", "write_match_outputs"]
+__all__ = ["add_match_arguments", "register", "run", "write_match_outputs"]
 
 
 def add_match_arguments(p: argparse.ArgumentParser) -> None:
@@ -105,7 +105,7 @@ def write_match_outputs(result, out: str | Path, run_info: dict | None = None,
     return written
 
 
-def run_match(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``python -m toolkit match``; return the exit status (0, 1 or 2)."""
     from toolkit.core.progress import stages
 
@@ -175,3 +175,18 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
     print(f"Wrote {', '.join(str(p) for p in written.values())}.")
     return 0
 
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``match`` to the command line."""
+    p = commands.add_parser(
+        "match",
+        help="pair mentees with mentors under the scheme's rules",
+        description="Pair every mentee it can with a mentor who is more senior, in another "
+        "department, outside their line-management chain and with room left, choosing the "
+        "best pairs for the scheme as a whole (an optimal assignment, not a stable matching). "
+        "Writes pairs.csv, unmatched.csv and run.json to --out. Exit status: 0 done, 1 rows "
+        "with problems (without --skip-invalid) or a locked pair that breaks a rule, 2 an "
+        "input that cannot be used.",
+    )
+    add_match_arguments(p)
+    p.set_defaults(handler=run)

@@ -132,7 +132,12 @@ def today(value: date | datetime | str | None = None) -> date:
     >>> today() == date.today()
     True
     """
-    return date.today() if value is None else as_date(value, "'today'")
+    if value is None:
+        return date.today()
+    try:
+        return as_date(value)
+    except SettingsError:
+        raise SettingsError(f"'today' must be a date such as 2027-06-15 (got {value!r}).") from None
 
 
 def add_months(dates: pd.Series, months: pd.Series | int) -> pd.Series:

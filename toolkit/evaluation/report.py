@@ -9,7 +9,6 @@ writes ``report.html`` (figures embedded, readable offline), ``figures/*.png`` a
 
 from __future__ import annotations
 
-import argparse
 import base64
 import html
 import io
@@ -36,7 +35,7 @@ from toolkit.core.disclosure import (
 )
 from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.version import __version__
-from toolkit.errors import InputFileError, SettingsError, ToolkitError
+from toolkit.errors import SettingsError, ToolkitError
 from toolkit.evaluation.measures import (
     SchemeData,
     equality_characteristics,
@@ -72,7 +71,7 @@ from toolkit.plots.evaluation import (
     plot_share_vs_aim,
     plot_slope,
 )
-from toolkit.store.connection import Store, query
+from toolkit.store.connection import Store, open_existing, query
 
 __all__ = [
     "ReportFigure",
@@ -80,7 +79,6 @@ __all__ = [
     "ReportTable",
     "Section",
     "build_report",
-    "cmd_report",
     "find_identifiers",
     "read_objectives",
     "section_coaching",
@@ -820,7 +818,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     out = Path(out_dir)
     own = isinstance(store, Store)
     if not own:
-        store = _open_existing(store)
+        store = open_existing(store)
     try:
         steps = ["Reading the store", "Participation", "Feedback", "Coaching", "Network",
                  "Equality", "Writing files"]
@@ -860,14 +858,6 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     return result
 
 
-def _open_existing(path: str | Path) -> Store:
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(f"There is no scheme store at '{path}': check the path (it "
-                             "is the .sqlite file the notebooks and the demo write).")
-    return Store(path)
-
-
 def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
            ) -> ReportResult:
     figures_dir, tables_dir = out / "figures", out / "tables"
@@ -898,37 +888,3 @@ def _write(sections: list[Section], out: Path, cohort: str, rule: DisclosureRule
                              lambda p: p.write_text(page, encoding="utf-8"))
     return ReportResult(html=html_path, figures=figures, tables=tables, sections=sections,
                         rule=rule)
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """Run ``python -m toolkit report`` (see ``toolkit.cli.main``); return the exit status.
-
-    With ``--survey``, the survey export is first saved in the store as the cohort's feedback
-    (replacing earlier answers to the same questions).
-
-    Examples
-    --------
-    >>> from toolkit.cli.main import main
-    >>> main(["report", "--store", "no-such-store.sqlite", "--out", "unused"])  # message on stderr
-    2
-    """
-    get_rule(args.rule)  # a wrong rule name stops here, before anything is written
-    if args.survey:
-        from toolkit.evaluation.survey import read_survey, save_survey
-
-        survey = read_survey(args.survey)
-        with _open_existing(args.store) as store:
-            cohort = args.cohort or load_scheme(store).cohort
-            saved = save_survey(store, survey, cohort)
-        print(f"Saved {saved} answers from '{survey.source}' as the feedback of cohort {cohort}.")
-        for notice in survey.notices:
-            print(f"Note: {notice}")
-    result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
-                          ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
-                          objectives=args.objectives, participants=args.participants,
-                          progress=not args.quiet)
-    print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
-          f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
-          f"tables (CSV) in '{result.html.parent / 'tables'}'.")
-    print(result.rule.statement())
-    return 0

@@ -14,7 +14,11 @@ import pandas as pd
 from toolkit.errors import StoreError
 from toolkit.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Store", "now_utc", "open_store", "query"]
+__all__ = ["MISSING_STORE", "Store", "now_utc", "open_existing", "open_store", "query"]
+
+#: The message when a command that needs an existing scheme is given a path with no store.
+MISSING_STORE = ("The scheme store '{path}' does not exist: check the path (it is the .sqlite "
+                 "file of your scheme, such as demo_output/scheme.sqlite).")
 
 def now_utc() -> str:
     """Return the current UTC time as an ISO timestamp (seconds), as the store records it."""
@@ -148,4 +152,18 @@ def query(store: Store, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
 
 def open_store(path: str | Path) -> Store:
     """Open (or create) a scheme store; see :class:`Store`."""
+    return Store(path)
+
+
+def open_existing(path: str | Path) -> Store:
+    """Open the store of a scheme that already exists; never create a new file.
+
+    Raises
+    ------
+    StoreError
+        If there is no file at ``path``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(MISSING_STORE.format(path=path))
     return Store(path)
