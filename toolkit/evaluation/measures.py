@@ -7,7 +7,6 @@ through :mod:`toolkit.core.disclosure` before anything is published.
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +17,18 @@ from scipy import stats
 from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from toolkit.errors import InputFileError, SettingsError
 from toolkit.evaluation.survey import SurveyImport, load_feedback
-from toolkit.store.connection import Store, query
+from toolkit.store.coaching import load_objective_scores
+from toolkit.store.connection import Store
+from toolkit.store.draws import load_draws
+from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs
-from toolkit.store.people import load_cohorts, load_people, save_signups
+from toolkit.store.people import (
+    load_cohorts,
+    load_directory,
+    load_extra_answers,
+    load_people,
+    save_signups,
+)
 
 __all__ = [
     "FUNNEL_STAGES",
@@ -136,15 +144,11 @@ def load_scheme(store: Store, cohort: str | None = None,
             f"The store '{store.path}' has no cohort '{cohort}'; its cohorts are {cohorts}."
         )
     people = load_people(store, cohort)
-    extra = query(store,
-        "SELECT p.email, p.extra FROM people p JOIN signups s ON s.email = p.email "
-        "WHERE s.cohort = ? ORDER BY p.email", (cohort,))
+    extra = load_extra_answers(store, cohort)
     if len(extra):
-        parsed = pd.DataFrame([json.loads(x or "{}") for x in extra["extra"]],
-                              index=extra["email"].to_numpy())
-        parsed = parsed[[c for c in parsed.columns if c not in people.columns]]
-        people = people.join(parsed, on="email")
-    directory = query(store, "SELECT email, department FROM people ORDER BY email")
+        people = people.join(extra[[c for c in extra.columns if c not in people.columns]],
+                             on="email")
+    directory = load_directory(store)[["email", "department"]]
     if participants is not None:
         from toolkit.unmentoring.draws import read_participants
 
@@ -156,10 +160,8 @@ def load_scheme(store: Store, cohort: str | None = None,
     elif not isinstance(objectives, pd.DataFrame):
         objectives = read_objectives(objectives)
     pairs = load_pairs(store, scheme="mentoring")
-    meetings = query(store, "SELECT pair_id, on_date, status FROM meetings ORDER BY id")
-    draws = query(store,
-        "SELECT d.round, d.grp, d.email, r.created_at FROM draws d "
-        "JOIN draw_rounds r ON r.round = d.round ORDER BY r.created_at, d.round, d.grp, d.email")
+    meetings = load_meetings(store)[["pair_id", "on_date", "status"]]
+    draws = load_draws(store)
     return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
                       meetings=meetings, draws=draws, feedback=load_feedback(store, cohort),
                       objectives=objectives)
@@ -556,17 +558,7 @@ def store_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
     ['coachee', 'objective', 'score_before', 'score_after']
     """
     empty = pd.DataFrame(columns=list(OBJECTIVE_COLUMNS))
-    known = set(query(store, "SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
-    if "coaching_objectives" not in known:
-        return empty
-    sql = ("SELECT p.mentee_email AS coachee, o.number, o.objective, "
-           "o.start_score AS score_before, o.end_score AS score_after FROM coaching_objectives o "
-           "JOIN pairs p ON p.id = o.pair_id WHERE p.scheme = 'coaching'")
-    params: tuple = ()
-    if cohort is not None:
-        sql += " AND (p.cohort = ? OR substr(p.cohort, 1, ?) = ?)"
-        params = (cohort, len(cohort) + 1, f"{cohort} ")
-    rows = query(store, sql + " ORDER BY p.mentee_email, o.number", params)
+    rows = load_objective_scores(store, cohort)
     if rows.empty:
         return empty
     rows["objective"] = rows["objective"].where(rows["objective"].astype(str).str.strip() != "",

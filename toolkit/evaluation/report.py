@@ -71,7 +71,8 @@ from toolkit.plots.evaluation import (
     plot_share_vs_aim,
     plot_slope,
 )
-from toolkit.store.connection import Store, open_existing, query
+from toolkit.store.connection import Store, open_existing
+from toolkit.store.people import load_directory
 
 __all__ = [
     "ReportFigure",
@@ -829,7 +830,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             bar.set_postfix_str(step)
             if step == "Reading the store":
                 data = load_scheme(store, cohort, objectives, participants)
-                everyone = query(store, "SELECT name, email FROM people")
+                everyone = load_directory(store)[["name", "email"]]
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,8 @@ from toolkit.errors import InputFileError, SettingsError
 from toolkit.intake.signups import HEADER_VARIANTS
 from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.readers import read_table
-from toolkit.store.connection import Store, query
+from toolkit.store.connection import Store
+from toolkit.store.feedback import load_feedback_answers, save_feedback_answers
 
 __all__ = [
     "LIKERT_SCALES",
@@ -298,24 +298,7 @@ def save_survey(store: Store, survey: SurveyImport, cohort: str) -> int:
     ...     save_survey(store, SurveyImport(answers, questions), "2026")
     1
     """
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    records = [
-        (cohort, r["role"], r["question"], r["answer"], r["respondent"], now)
-        for r in survey.responses[["role", "question", "answer", "respondent"]]
-        .to_dict("records")
-    ]
-    qs = sorted(set(survey.responses["question"]))
-    with store.transaction() as conn:
-        conn.executemany("DELETE FROM feedback WHERE cohort = ? AND question = ?",
-                         [(cohort, q) for q in qs])
-        conn.executemany(
-            "INSERT INTO feedback (cohort, respondent_role, question, answer, respondent, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", records)
-        conn.execute(
-            "INSERT INTO imports (kind, cohort, source, sha256, rows_imported, rows_skipped, "
-            "imported_at) VALUES ('survey', ?, ?, ?, ?, 0, ?)",
-            (cohort, survey.source, survey.sha256, len(records), now))
-    return len(records)
+    return save_feedback_answers(store, survey.responses, cohort, survey.source, survey.sha256)
 
 
 def load_feedback(store: Store, cohort: str | None = None,
@@ -329,11 +312,7 @@ def load_feedback(store: Store, cohort: str | None = None,
     ...     len(load_feedback(store, "2026").responses)
     0
     """
-    sql = ("SELECT respondent, respondent_role AS role, question, answer FROM feedback"
-           + (" WHERE cohort = ?" if cohort is not None else "") + " ORDER BY id")
-    long = query(store, sql, (cohort,) if cohort is not None else ())
-    if long.empty:
-        long = pd.DataFrame(columns=["respondent", "role", "question", "answer"])
+    long = load_feedback_answers(store, cohort)
     responses, questions = classify_answers(long, scales)
     return SurveyImport(responses=responses, questions=questions, source=str(store.path))
 

@@ -14,6 +14,8 @@ __all__ = [
     "PEOPLE_COLUMNS",
     "ImportedSignups",
     "load_cohorts",
+    "load_directory",
+    "load_extra_answers",
     "load_people",
     "save_import",
     "save_signups",
@@ -132,3 +134,20 @@ def load_people(store: Store, cohort: str | None = None) -> pd.DataFrame:
 def load_cohorts(store: Store) -> list[str]:
     """Return the cohorts that have sign-ups, oldest first."""
     return query(store, "SELECT DISTINCT cohort FROM signups ORDER BY cohort")["cohort"].tolist()
+
+
+def load_directory(store: Store) -> pd.DataFrame:
+    """Return everyone's department (``email, department``), whatever their cohort."""
+    return query(store, "SELECT email, name, department FROM people ORDER BY email")
+
+
+def load_extra_answers(store: Store, cohort: str) -> pd.DataFrame:
+    """Return the sign-up form's other answers of a cohort, one column per question.
+
+    Columns of the export that are not one of the toolkit's fields are kept with each person
+    (as JSON in the store); this returns them as a frame indexed by e-mail.
+    """
+    rows = query(store, "SELECT p.email, p.extra FROM people p JOIN signups s "
+                        "ON s.email = p.email WHERE s.cohort = ? ORDER BY p.email", (cohort,))
+    return pd.DataFrame([json.loads(x or "{}") for x in rows["extra"]],
+                        index=pd.Index(rows["email"].to_numpy(), name="email"))
