@@ -5,9 +5,10 @@ import pytest
 
 from toolkit import Store, open_store
 from toolkit.errors import StoreError
-from toolkit.store.connection import SCHEMA_VERSION, query
+from toolkit.store.connection import query
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
+from toolkit.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def test_new_store_has_the_current_schema(tmp_path):
@@ -77,6 +78,48 @@ def test_an_old_store_is_migrated_forward(tmp_path):
     conn.close()
     with Store(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_version_1_store_holding_a_year_is_migrated_with_its_data(tmp_path):
+    """Last year's file (schema 1: no coaching tables) opens, keeps everything, and takes
+    coaching records."""
+    path = tmp_path / "2025.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL)")
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO schema_version VALUES (1, '2025-09-01T00:00:00+00:00')")
+    conn.executemany(
+        "INSERT INTO people (email, name, department, grade, level, role, first_cohort, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, '2025', '2025-09-01')",
+        [("a@example.org", "Ada Lovelace", "Maths", "Grade 7", 2, "mentee"),
+         ("b@example.org", "Bo Chen", "Physics", "Grade 9", 4, "mentor")])
+    conn.executemany("INSERT INTO signups (email, cohort, role, capacity) VALUES (?, '2025', ?, 1)",
+                     [("a@example.org", "mentee"), ("b@example.org", "mentor")])
+    conn.execute("INSERT INTO pairs (cohort, mentee_email, mentor_email, score, status, "
+                 "start_date, created_at) VALUES ('2025', 'a@example.org', 'b@example.org', "
+                 "0.8, 'active', '2025-10-01', '2025-10-01')")
+    conn.execute("INSERT INTO meetings (pair_id, on_date, status, recorded_at) VALUES "
+                 "(1, '2025-11-03', 'held', '2025-11-04')")
+    conn.execute("INSERT INTO draw_rounds (round, seed, created_at) VALUES ('2025-10', 7, 'x')")
+    conn.executemany("INSERT INTO draws (round, grp, email) VALUES ('2025-10', 0, ?)",
+                     [("a@example.org",), ("b@example.org",)])
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert load_people(store, "2025")["email"].tolist() == ["a@example.org", "b@example.org"]
+        assert load_pairs(store)[["mentee_email", "status"]].to_numpy().tolist() == [
+            ["a@example.org", "active"]]
+        assert len(query(store, "SELECT * FROM meetings")) == 1
+        assert len(query(store, "SELECT * FROM draws")) == 2
+        coaching = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+                                                   "mentor_email": ["c@example.org"]}),
+                              "2026 coaching", scheme="coaching")
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO coaching_sessions (pair_id, on_date, kind, recorded_at) "
+                         "VALUES (?, '2026-03-02', 'chemistry', 'now')", (coaching[0],))
+        assert len(query(store, "SELECT * FROM coaching_sessions")) == 1
 
 
 def test_a_store_from_a_newer_toolkit_is_refused(tmp_path):
