@@ -1,4 +1,11 @@
-"""Reading form exports (CSV in any common encoding, XLSX) into tables of text."""
+"""Reading form exports (CSV in any common encoding, XLSX) into tables of text.
+
+Every input is bounded before it can exhaust the machine: the file's size, its rows, its
+columns, the number of cells and the length of one cell each have a limit (:data:`LIMITS`)
+that a real form export never meets; a file over one is refused with a message saying which
+and by how much. An XLSX file is read by streaming over the cells that exist, never by the
+size its sheet declares.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,39 @@ import pandas as pd
 
 from toolkit.errors import InputFileError
 
-__all__ = ["Table", "read_table"]
+__all__ = ["LIMITS", "Limits", "Table", "read_table"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most an input file may hold; far above any real form export.
+
+    Attributes
+    ----------
+    file_bytes : int
+        The file's size (default 100 MB).
+    rows : int
+        Records below the header (default 200,000).
+    columns : int
+        Columns (default 2,000).
+    cells : int
+        Rows times columns (default 20 million).
+    cell_chars : int
+        Characters in one cell (default 32,767, Excel's own limit).
+    unpacked_bytes : int
+        An XLSX file's contents once unpacked (default 1 GB).
+    """
+
+    file_bytes: int = 100_000_000
+    rows: int = 200_000
+    columns: int = 2_000
+    cells: int = 20_000_000
+    cell_chars: int = 32_767
+    unpacked_bytes: int = 1_000_000_000
+
+
+#: The limits every import uses unless given others.
+LIMITS = Limits()
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -99,12 +138,50 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _read_csv(raw: bytes, source: str) -> tuple[list[list[str]], list[str]]:
+def _too_many(source: str, what: str, limit: int) -> InputFileError:
+    return InputFileError(
+        f"'{source}' has more {what} than the toolkit reads ({limit:,}): this is not a form "
+        "export the toolkit can use. Check that you chose the right file, or split it.")
+
+
+def _check_record(record: list, number: int, source: str, limits: Limits) -> None:
+    if len(record) > limits.columns:
+        raise _too_many(source, "columns", limits.columns)
+    for index, cell in enumerate(record):
+        if len(cell) > limits.cell_chars:
+            raise InputFileError(
+                f"'{source}', row {number}, column {index + 1} holds {len(cell):,} characters, "
+                f"more than a spreadsheet cell can ({limits.cell_chars:,}): check that you "
+                "chose the right file.")
+
+
+def _read_csv(raw: bytes, source: str, limits: Limits
+              ) -> tuple[list[tuple[int, list[str]]], list[str]]:
     text, notice = _decode(raw, source)
     delimiter = _sniff_delimiter(text)
+    csv.field_size_limit(max(limits.cell_chars + 1, 1024))
+    records: list[tuple[int, list[str]]] = []
+    cells = 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(
+                csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if len(record) > limits.columns:
+                raise _too_many(source, "columns", limits.columns)
+            if not any(c.strip() for c in record):
+                continue
+            _check_record(record, number, source, limits)
+            records.append((number, record))
+            cells += len(record)
+            if len(records) > limits.rows + 3:
+                raise _too_many(source, "rows", limits.rows)
+            if cells > limits.cells:
+                raise _too_many(source, "cells", limits.cells)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputFileError(
+                f"'{source}' has a cell longer than a spreadsheet cell can be "
+                f"({limits.cell_chars:,} characters), or a quote mark that is never closed: "
+                "check that you chose the right file, or export the responses again.") from None
         raise InputFileError(
             f"'{source}' is not a well-formed CSV file ({exc}): check for a stray quote mark, "
             "or export the responses again."
@@ -122,7 +199,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(raw: bytes, source: str, sheet: str | None) -> list[list[str]]:
+def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
+               ) -> list[tuple[int, list[str]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputFileError(
+            f"'{source}' looks like an Excel workbook but cannot be opened ({exc}): open it in "
+            "Excel, save it again as .xlsx, or export the responses as CSV.") from None
+    if unpacked > limits.unpacked_bytes:
+        raise InputFileError(
+            f"'{source}' unpacks to {unpacked / 1e6:,.0f} MB, more than the toolkit reads "
+            f"({limits.unpacked_bytes / 1e6:,.0f} MB): this is not a form export it can use.")
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -147,12 +236,36 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None) -> list[list[str]]:
             )
         if worksheet is None:
             raise InputFileError(f"'{source}' has no sheets: export the responses again.")
-        return [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+        # Stream over the cells that exist: the size a sheet declares may be anything.
+        worksheet.reset_dimensions()
+        records: list[tuple[int, list[str]]] = []
+        cells = 0
+        try:
+            for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if len(row) > limits.columns:
+                    raise _too_many(source, "columns", limits.columns)
+                if not any(v is not None and str(v).strip() for v in row):
+                    continue
+                record = [_cell_text(v) for v in row]
+                _check_record(record, number, source, limits)
+                records.append((number, record))
+                cells += len(record)
+                if len(records) > limits.rows + 3:
+                    raise _too_many(source, "rows", limits.rows)
+                if cells > limits.cells:
+                    raise _too_many(source, "cells", limits.cells)
+        except InputFileError:
+            raise
+        except Exception as exc:  # a sheet that parses badly half-way
+            raise InputFileError(
+                f"'{source}' cannot be read to the end ({type(exc).__name__}: {exc}): open it "
+                "in Excel, save it again as .xlsx, or export the responses as CSV.") from None
+        return records
     finally:
         book.close()
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMITS) -> Table:
     """Read a CSV or XLSX form export as text, keeping each record's spreadsheet row number.
 
     CSV files may be UTF-8 (with or without the byte-order mark Excel adds), UTF-16, or
@@ -167,6 +280,8 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         The export.
     sheet : str, optional
         The worksheet to read from an XLSX file.
+    limits : Limits, optional
+        The most the file may hold (default :data:`LIMITS`).
 
     Returns
     -------
@@ -175,7 +290,8 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     Raises
     ------
     InputFileError
-        If the file is missing, unreadable, empty, or in a format the toolkit cannot read.
+        If the file is missing, unreadable, empty, over a limit, or in a format the toolkit
+        cannot read.
 
     Examples
     --------
@@ -189,6 +305,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     path = Path(path)
     source = path.name
     try:
+        size = path.stat().st_size
+        if size > limits.file_bytes and path.is_file():
+            raise InputFileError(
+                f"'{source}' is {size / 1e6:,.0f} MB, more than the toolkit reads "
+                f"({limits.file_bytes / 1e6:,.0f} MB): this is not a form export it can use. "
+                "Check that you chose the right file.")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputFileError(f"The file '{path}' does not exist: check the path.") from None
@@ -205,13 +327,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
             "(Excel Workbook) or as CSV UTF-8."
         )
     if raw.startswith(_XLSX_MAGIC):
-        records = _read_xlsx(raw, source, sheet)
+        numbered = _read_xlsx(raw, source, sheet, limits)
     else:
         if sheet is not None:
             notices.append(f"'{source}' is a CSV file, so the sheet name '{sheet}' was ignored.")
-        records, more = _read_csv(raw, source)
+        numbered, more = _read_csv(raw, source, limits)
         notices += more
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(str(c).strip() for c in r)]
     if not numbered:
         raise InputFileError(f"'{source}' has no rows: export the form responses again.")
     header = numbered[0][1]
