@@ -55,6 +55,7 @@ class Limits:
 #: The limits every import uses unless given others.
 LIMITS = Limits()
 
+_NEUTRALISED = r"^'(?=[=+\-@\t\r])"
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _BOMS = [
@@ -357,6 +358,8 @@ def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMI
     data = pd.DataFrame(cells, columns=headers, dtype="string") if cells else pd.DataFrame(
         {h: pd.Series(dtype="string") for h in headers}
     )
+    # A cell the toolkit wrote neutralised ('=...) reads back as the text it was.
+    data = data.apply(lambda col: col.str.replace(_NEUTRALISED, "", regex=True))
     rows = pd.Series([n for n, _ in body], dtype="int64", name="row")
     return Table(
         data=data,
