@@ -1,3 +1,4 @@
+import re
 import sqlite3
 
 import pandas as pd
@@ -5,7 +6,7 @@ import pytest
 
 from toolkit import Store, open_store
 from toolkit.errors import StoreError
-from toolkit.store.connection import query
+from toolkit.store.connection import APPLICATION_ID, NOT_A_STORE, query
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
 from toolkit.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -70,14 +71,20 @@ def test_an_error_inside_a_transaction_rolls_everything_back(tmp_path):
         assert query(store, "SELECT COUNT(*) AS n FROM runs")["n"].item() == 0
 
 
-def test_an_old_store_is_migrated_forward(tmp_path):
+def test_a_store_made_before_the_application_id_is_recognised_and_marked(tmp_path):
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL)")
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        conn.executescript(migration)
+        conn.execute("INSERT INTO schema_version VALUES (?, 'then')", (version,))
     conn.commit()
     conn.close()
+    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == 0
     with Store(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
+    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_a_version_1_store_holding_a_year_is_migrated_with_its_data(tmp_path):
@@ -136,7 +143,7 @@ def test_a_store_from_a_newer_toolkit_is_refused(tmp_path):
 def test_a_file_that_is_not_a_store_is_refused(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match="cannot be opened as a scheme store"):
+    with pytest.raises(StoreError, match=re.escape(NOT_A_STORE.split("(")[0].format(path=path))):
         Store(path)
 
 
@@ -151,3 +158,70 @@ def test_pairs_are_recorded_with_their_first_event(tmp_path):
     assert pairs["id"].tolist() == ids
     assert pairs.loc[0, "components"] == '{"topics": 0.5}'
     assert events["to_status"].tolist() == ["proposed"]
+
+
+def _foreign_database(path):
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute("INSERT INTO notes (text) VALUES ('my own data')")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+@pytest.mark.parametrize("kind", ["empty", "foreign", "text", "other-app"])
+def test_a_file_that_is_not_a_store_is_refused_and_left_byte_for_byte(tmp_path, kind,
+                                                                        read_only):
+    path = tmp_path / "scheme.sqlite"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "foreign":
+        _foreign_database(path)
+    elif kind == "text":
+        path.write_text("a shopping list, saved with the wrong name\n" * 10)
+    else:
+        _foreign_database(path)
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA application_id = 1234")
+        conn.commit()
+        conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="is not a scheme store"):
+        Store(path, read_only=read_only)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scheme.sqlite"]
+
+
+def test_a_read_only_store_never_creates_or_changes_a_file(tmp_path):
+    path = tmp_path / "scheme.sqlite"
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(path, read_only=True)
+    assert not path.exists()
+    with Store(path) as store:
+        save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+                                        "mentor_email": ["b@example.org"]}), "2026")
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert len(load_pairs(store)) == 1
+        with pytest.raises(StoreError, match="read-only"):
+            save_pairs(store, pd.DataFrame({"mentee_email": ["c@example.org"],
+                                            "mentor_email": ["b@example.org"]}), "2026")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scheme.sqlite"]
+
+
+def test_a_read_only_store_from_an_older_toolkit_is_read_without_migrating_the_file(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL)")
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO schema_version VALUES (1, 'then')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert load_pairs(store).empty
+    assert path.read_bytes() == before
