@@ -10,7 +10,9 @@ with (:class:`RowChecker`), and the ``ok`` / ``raise_for_problems()`` of an impo
 
 from __future__ import annotations
 
+import re
 import textwrap
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +26,9 @@ from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.readers import Table
 
 __all__ = [
+    "CONTROL_CHARACTER",
+    "DIRECTION_CONTROL",
+    "INVISIBLE_IN_EMAIL",
     "PROBLEM_COLUMNS",
     "ProblemReport",
     "RowChecker",
@@ -34,6 +39,28 @@ __all__ = [
 
 #: The columns of every problems frame, in order.
 PROBLEM_COLUMNS = ["row", "field", "value", "problem"]
+
+#: A problem: a control character (NUL, a line break in a one-line answer...) in a cell.
+CONTROL_CHARACTER = ("This contains a control character ({name}) that cannot be part of the "
+                     "answer: retype the cell in the spreadsheet.")
+#: A problem: a character that changes the direction of text, which can disguise a value.
+DIRECTION_CONTROL = ("This contains a hidden character that reverses or isolates text "
+                     "({name}), which can make it look like something else: retype the cell.")
+#: A problem: an invisible character inside an e-mail address (a look-alike address).
+INVISIBLE_IN_EMAIL = ("This address contains an invisible character ({name}), so it only looks "
+                      "like the address it copies: retype it.")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
+_DIRECTION = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u061c\u00ad\u180e\u202a-\u202e"
+                        r"\u2066-\u2069]")
+
+
+def _char_name(text: str, pattern: re.Pattern[str]) -> str:
+    found = pattern.search(text)
+    char = found.group(0) if found else ""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}" if char else ""
 
 
 def _empty() -> pd.DataFrame:
@@ -192,6 +219,10 @@ class RowChecker:
         The usual spellings of each field's header.
     auto_detect : bool
         Recognise headers for fields the mapping leaves out (default True).
+    multiline : tuple of str
+        Free-text fields where line breaks and tabs are allowed. In every other field they
+        are problems, and in every field so are other control characters (NUL...) and
+        characters that reverse the direction of text.
 
     Raises
     ------
@@ -215,7 +246,7 @@ class RowChecker:
     def __init__(self, table: Table, fields: tuple[str, ...], required: tuple[str, ...] = (),
                  mapping: dict[str, str] | str | Path | None = None, kind: str = "rows",
                  variants: dict[str, tuple[str, ...]] | None = None,
-                 auto_detect: bool = True) -> None:
+                 auto_detect: bool = True, multiline: tuple[str, ...] = ()) -> None:
         if mapping is not None and not isinstance(mapping, dict):
             mapping = read_mapping(mapping)
         self.table = table
@@ -236,6 +267,24 @@ class RowChecker:
             for name in self.fields
         })
         self.found: list[pd.DataFrame] = []
+        for name in self.columns:
+            self._check_characters(name, name in multiline)
+
+    def _check_characters(self, name: str, multiline: bool) -> None:
+        text = self.canon[name]
+        control = text.str.contains(_CONTROL)
+        if not multiline:
+            control |= text.str.contains(_LINE_BREAKS)
+        bad = _CONTROL if multiline else re.compile(f"{_CONTROL.pattern}|{_LINE_BREAKS.pattern}")
+        if control.any():
+            self.add(control, name, pd.Series([
+                CONTROL_CHARACTER.format(name=_char_name(t, bad)) if c else ""
+                for t, c in zip(text, control, strict=True)]), values=text.map(repr))
+        direction = text.str.contains(_DIRECTION) & ~control
+        if direction.any():
+            self.add(direction, name, pd.Series([
+                DIRECTION_CONTROL.format(name=_char_name(t, _DIRECTION)) if d else ""
+                for t, d in zip(text, direction, strict=True)]), values=text.map(repr))
 
     def add(self, mask: pd.Series | np.ndarray, name: str, message: str | pd.Series,
             values: pd.Series | None = None) -> None:
@@ -271,7 +320,12 @@ class RowChecker:
             An empty cell is allowed (say so in the message).
         """
         mail = normalise_emails(self.canon[name])
-        self.add((mail != "") & ~is_email(mail), name,
+        hidden = mail.str.contains(_INVISIBLE) & ~mail.str.contains(_DIRECTION)
+        if hidden.any():
+            self.add(hidden, name, pd.Series([
+                INVISIBLE_IN_EMAIL.format(name=_char_name(m, _INVISIBLE)) if h else ""
+                for m, h in zip(mail, hidden, strict=True)]), values=mail.map(repr))
+        self.add((mail != "") & ~is_email(mail) & ~hidden, name,
                  "This is not an e-mail address: write it as name@example.org"
                  + (", or leave it empty." if optional else "."))
         if unique:
