@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cli.main import build_parser, main
+from toolkit.intake.signups import read_signups
 
 from .helpers import person, write_csv
 
@@ -34,10 +35,13 @@ def test_validate_row_problems_exit_1_and_csv(capsys, sample_dir, tmp_path):
                        "--problems-out", str(out_csv))
     assert code == 1
     assert "row  field" in out
-    problems = pd.read_csv(out_csv)
+    problems = pd.read_csv(out_csv, dtype={"value": str}, keep_default_na=False)
     assert list(problems.columns) == ["row", "field", "value", "problem"]
     assert len(problems) == 11
-    assert problems["row"].min() == 2
+    expected = read_signups(sample_dir / "signups_with_problems.csv").problems
+    pd.testing.assert_frame_equal(problems, expected, check_dtype=False)
+    assert (f"1 sign-ups are clean; {expected['row'].nunique()} row(s) have 11 problem(s)"
+            in out)
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02", b"Just,Some,Headers\n1,2,3\n"])

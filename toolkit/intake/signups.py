@@ -9,20 +9,33 @@ import pandas as pd
 
 from toolkit.core.answers import MEETING_MODES, ROLE_VALUES, read_meeting_modes, split_multi
 from toolkit.core.ladder import Ladder, resolve_ladder
-from toolkit.core.text import EMAIL_PATTERN, fold
+from toolkit.core.text import fold, is_email, normalise_emails
 from toolkit.errors import InputFileError
 from toolkit.io.columns import find_columns, read_mapping
-from toolkit.io.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
+from toolkit.io.problems import PROBLEM_COLUMNS, ProblemReport, RowChecker
 from toolkit.io.readers import Table, read_table
 
 __all__ = [
+    "BAD_CAPACITY",
+    "GENDER_PREFERENCES",
+    "HEADER_VARIANTS",
+    "MANAGER_IS_SELF",
+    "MANAGER_NOT_EMAIL",
+    "NO_SIGNUPS",
     "OPTIONAL_FIELDS",
     "PROBLEM_COLUMNS",
     "REQUIRED_FIELDS",
+    "SIGNUP_FIELDS",
+    "UNKNOWN_GENDER_PREFERENCE",
+    "UNKNOWN_MEETING_MODE",
+    "UNKNOWN_ROLE",
     "SignupImport",
     "find_signup_columns",
+    "manager_cycle_message",
+    "read_roles",
     "read_signups",
-    "split_multi",
+    "same_person_message",
+    "unknown_grade_message",
     "validate_signups",
 ]
 
@@ -35,6 +48,8 @@ OPTIONAL_FIELDS = (
     "gender",
     "mentor_gender_preference",
 )
+#: Every sign-up field, in the order problems are listed within a row.
+SIGNUP_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 #: Headers recognised for each canonical field, compared after folding case and dropping
 #: everything but letters and digits ("E-mail address" -> "emailaddress").
@@ -89,6 +104,67 @@ GENDER_PREFERENCES = {
     "not important": "",
 }
 
+#: The message when a file has its header row but nobody below it (``{source}``: file name).
+NO_SIGNUPS = ("'{source}' has a header row but no sign-ups below it: export the responses "
+              "again once people have signed up.")
+#: The problem with a line manager's e-mail that is not an e-mail address.
+MANAGER_NOT_EMAIL = ("This is not an e-mail address: give the line manager's work e-mail, or "
+                     "leave it empty.")
+#: The problem with a person named as their own line manager.
+MANAGER_IS_SELF = ("The line manager is the person themselves: give their manager's e-mail or "
+                   "leave it empty.")
+#: The problem with a role the toolkit does not know.
+UNKNOWN_ROLE = "Unknown role: write 'mentor', 'mentee' or 'both' (mentor and mentee)."
+#: The problem with a capacity that is not a whole number of 0 or more.
+BAD_CAPACITY = ("The capacity must be a whole number of mentees, 0 or more (0 = not available "
+                "this round); leave it empty for 1.")
+#: The problem with a meeting preference the toolkit does not know.
+UNKNOWN_MEETING_MODE = (f"Unknown meeting preference: use one of "
+                        f"{sorted(set(MEETING_MODES.values()))}, or leave it empty.")
+#: The problem with a mentor-gender preference the toolkit does not know.
+UNKNOWN_GENDER_PREFERENCE = ("Unknown preference: use 'woman', 'man' or 'no preference', or "
+                             "leave it empty.")
+
+
+def same_person_message(other_rows: str) -> str:
+    """Return the problem of a sign-up whose e-mail is also on ``other_rows`` ("4" or "4, 7").
+
+    Examples
+    --------
+    >>> same_person_message("4")  # doctest: +ELLIPSIS
+    'The same person (same e-mail) also signed up on row 4: keep one row and delete the other.'
+    """
+    return (f"The same person (same e-mail) also signed up on row {other_rows}: keep one row and "
+            "delete the other.")
+
+
+def manager_cycle_message(rows: str) -> str:
+    """Return the problem of line managers going round in a circle on ``rows`` ("2, 3, 4").
+
+    Examples
+    --------
+    >>> manager_cycle_message("2, 3")  # doctest: +ELLIPSIS
+    'The line managers on rows 2, 3 go round in a circle (someone would manage their own...'
+    """
+    return (f"The line managers on rows {rows} go round in a circle (someone would manage their "
+            "own manager): correct the line manager of one of them.")
+
+
+def unknown_grade_message(grade: str, ladder: Ladder, suggestion: str | None) -> str:
+    """Return the problem of a grade that is not on the ladder, with the nearest one if any.
+
+    Examples
+    --------
+    >>> from toolkit.core.ladder import LECTURER_LADDER
+    >>> unknown_grade_message("Dean", LECTURER_LADDER, None)  # doctest: +ELLIPSIS
+    "'Dean' is not a grade on the ladder 'Lecturer to Professor'; use one of ['Lecturer', ...)."
+    """
+    return (f"'{grade}' is not a grade on the ladder '{ladder.name}'; "
+            + (f"did you mean {suggestion}? Correct it" if suggestion else
+               f"use one of {list(ladder.levels)}")
+            + ", or add this spelling as a synonym in a ladder file (--ladder).")
+
+
 @dataclass
 class SignupImport(ProblemReport):
     """What importing a sign-up export produced.
@@ -138,9 +214,20 @@ def find_signup_columns(headers: list[str], mapping: dict[str, str] | None = Non
     >>> find_signup_columns(["Full Name", "E-mail address", "Dept", "Grade", "Role"])["department"]
     'Dept'
     """
-    return find_columns(headers, mapping, question_text, source,
-                        fields=REQUIRED_FIELDS + OPTIONAL_FIELDS, required=required,
-                        variants=HEADER_VARIANTS, auto_detect=auto_detect)
+    return find_columns(headers, mapping, question_text, source, fields=SIGNUP_FIELDS,
+                        required=required, variants=HEADER_VARIANTS, auto_detect=auto_detect)
+
+
+def read_roles(answers: pd.Series) -> pd.Series:
+    """Read the role answers: ``mentor``, ``mentee``, ``both``, or missing when not known.
+
+    Examples
+    --------
+    >>> read_roles(pd.Series(["Mentor", "mentee; mentor;", "observer"])).tolist()
+    ['mentor', 'both', nan]
+    """
+    key = fold(answers).str.rstrip(";").str.replace(r"\s*;\s*", ";", regex=True)
+    return key.map(ROLE_VALUES)
 
 
 def _manager_cycles(email: pd.Series, manager: pd.Series) -> set[str]:
@@ -160,6 +247,32 @@ def _manager_cycles(email: pd.Series, manager: pd.Series) -> set[str]:
         for visited in path:
             state[visited] = 2
     return on_cycle
+
+
+def _check_managers(check: RowChecker, email: pd.Series, bad_email: pd.Series) -> pd.Series:
+    """Check the line managers' e-mails (not e-mails, the person themselves, circles)."""
+    manager = normalise_emails(check.canon["line_manager_email"])
+    bad_manager = (manager != "") & ~is_email(manager)
+    check.add(bad_manager, "line_manager_email", MANAGER_NOT_EMAIL)
+    check.add((manager != "") & (manager == email), "line_manager_email", MANAGER_IS_SELF)
+    members = _manager_cycles(email.where(~bad_email, ""), manager.where(~bad_manager, ""))
+    if members:
+        on_cycle = email.isin(members)
+        circle = ", ".join(str(r) for r in sorted(check.rows[on_cycle]))
+        check.add(on_cycle, "line_manager_email", manager_cycle_message(circle))
+    return manager
+
+
+def _check_duplicates(check: RowChecker, email: pd.Series) -> None:
+    """Mark every row of a person who signed up more than once, naming the other rows."""
+    dup = (email != "") & email.duplicated(keep=False)
+    if not dup.any():
+        return
+    rows_of = check.rows[dup].groupby(email[dup]).agg(list)
+    message = pd.Series("", index=email.index, dtype=object)
+    message[dup] = [same_person_message(", ".join(str(r) for r in rows_of[e] if r != own))
+                    for e, own in zip(email[dup], check.rows[dup], strict=True)]
+    check.add(dup, "email", message)
 
 
 def validate_signups(
@@ -191,114 +304,53 @@ def validate_signups(
     Raises
     ------
     InputFileError
-        If a required column is missing.
+        If a required column is missing, or the file has no sign-ups below its header.
     """
     ladder = resolve_ladder(ladder)
-    columns = find_signup_columns(table.headers, mapping, table.question_text,
-                                  f"'{table.source}'", auto_detect=auto_detect)
     if table.data.empty:
-        raise InputFileError(
-            f"'{table.source}' has a header row but no sign-ups below it: export the responses "
-            "again once people have signed up."
-        )
-    raw = table.data
-    rows = table.rows.reset_index(drop=True)
-    canon = pd.DataFrame(index=raw.index)
-    for name in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-        canon[name] = raw[columns[name]].str.strip() if name in columns else pd.Series(
-            "", index=raw.index, dtype="string")
-    canon = canon.fillna("")
-    found: list[pd.DataFrame] = []
-
-    def add(mask: pd.Series, field_name: str, message: pd.Series | str,
-            values: pd.Series | None = None) -> None:
-        found.append(problem_rows(rows, mask.reset_index(drop=True),
-                                  field_name, (canon[field_name] if values is None else values)
-                                  .reset_index(drop=True), message if isinstance(message, str)
-                                  else message.reset_index(drop=True)))
-
-    # Required values present.
-    for name in REQUIRED_FIELDS:
-        add(canon[name] == "", name,
-            f"The {name.replace('_', ' ')} is empty: fill it in (column '{columns[name]}').")
+        # A missing column is named first, as for any export; then the empty file.
+        find_signup_columns(table.headers, mapping, table.question_text, f"'{table.source}'",
+                            auto_detect=auto_detect)
+        raise InputFileError(NO_SIGNUPS.format(source=table.source))
+    check = RowChecker(table, SIGNUP_FIELDS, REQUIRED_FIELDS, mapping, kind="sign-ups",
+                       variants=HEADER_VARIANTS, auto_detect=auto_detect)
+    canon = check.canon
+    check.require(REQUIRED_FIELDS)
 
     # E-mails: the person key.
-    email = canon["email"].str.casefold()
-    bad_email = (email != "") & ~email.str.match(EMAIL_PATTERN)
-    add(bad_email, "email", "This is not an e-mail address: write it as name@example.org.")
-    manager = canon["line_manager_email"].str.casefold()
-    bad_manager = (manager != "") & ~manager.str.match(EMAIL_PATTERN)
-    add(bad_manager, "line_manager_email",
-        "This is not an e-mail address: give the line manager's work e-mail, or leave it empty.")
-    self_managed = (manager != "") & (manager == email)
-    add(self_managed, "line_manager_email",
-        "The line manager is the person themselves: give their manager's e-mail or leave it empty.")
-    dup = (email != "") & email.duplicated(keep=False)
-    if dup.any():
-        first_rows = pd.Series(rows.to_numpy(), index=raw.index)[dup].groupby(email[dup]).agg(list)
-        others = [
-            ", ".join(str(r) for r in first_rows[e] if r != own)
-            for e, own in zip(email[dup], rows[dup.to_numpy()], strict=True)
-        ]
-        message = pd.Series("", index=raw.index, dtype=object)
-        message[dup] = [
-            f"The same person (same e-mail) also signed up on row {o}: keep one row and delete "
-            "the other." for o in others
-        ]
-        add(dup, "email", message)
-    cycle_members = _manager_cycles(email.where(~bad_email, ""), manager.where(~bad_manager, ""))
-    if cycle_members:
-        cyc = email.isin(cycle_members)
-        circle = ", ".join(str(r) for r in sorted(rows[cyc.to_numpy()]))
-        add(cyc, "line_manager_email",
-            f"The line managers on rows {circle} go round in a circle (someone would manage "
-            "their own manager): correct the line manager of one of them.")
+    email = check.emails("email", unique=False)
+    bad_email = (email != "") & ~is_email(email)
+    manager = _check_managers(check, email, bad_email)
+    _check_duplicates(check, email)
 
     # Grades onto the ladder.
     level = ladder.levels_of(canon["grade"])
-    unknown_grade = (canon["grade"] != "") & level.isna()
-    if unknown_grade.any():
-        suggestions = [ladder.suggest(g) for g in canon["grade"][unknown_grade]]
-        message = pd.Series("", index=raw.index, dtype=object)
-        message[unknown_grade] = [
-            f"'{g}' is not a grade on the ladder '{ladder.name}'; "
-            + (f"did you mean {s}? Correct it" if s else
-               f"use one of {list(ladder.levels)}")
-            + ", or add this spelling as a synonym in a ladder file (--ladder)."
-            for g, s in zip(canon["grade"][unknown_grade], suggestions, strict=True)
-        ]
-        add(unknown_grade, "grade", message)
+    unknown_grade = ((canon["grade"] != "") & level.isna()).to_numpy()
+    message = pd.Series("", index=canon.index, dtype=object)
+    message[unknown_grade] = [unknown_grade_message(g, ladder, ladder.suggest(g))
+                              for g in canon["grade"][unknown_grade]]
+    check.add(unknown_grade, "grade", message)
 
-    # Role.
-    role_key = fold(canon["role"]).str.rstrip(";").str.replace(r"\s*;\s*", ";", regex=True)
-    role = role_key.map(ROLE_VALUES)
-    add((canon["role"] != "") & role.isna(), "role",
-        "Unknown role: write 'mentor', 'mentee' or 'both' (mentor and mentee).")
+    role = read_roles(canon["role"])
+    check.add((canon["role"] != "") & role.isna(), "role", UNKNOWN_ROLE)
 
     # Capacity: a whole number >= 0, default 1.
     cap_text = canon["capacity"]
     cap_num = pd.to_numeric(cap_text.where(cap_text != "", None), errors="coerce")
     bad_cap = (cap_text != "") & (cap_num.isna() | (cap_num < 0) | (cap_num % 1 != 0))
-    add(bad_cap, "capacity",
-        "The capacity must be a whole number of mentees, 0 or more (0 = not available this "
-        "round); leave it empty for 1.")
+    check.add(bad_cap, "capacity", BAD_CAPACITY)
     capacity = cap_num.fillna(1).where(~bad_cap, 0).astype("int64")
 
     # Meeting mode and mentor-gender preference: known answers or empty.
     mode = read_meeting_modes(canon["meeting_mode"])
-    add((canon["meeting_mode"] != "") & mode.isna(), "meeting_mode",
-        f"Unknown meeting preference: use one of {sorted(set(MEETING_MODES.values()))}, or leave"
-        " it empty.")
+    check.add((canon["meeting_mode"] != "") & mode.isna(), "meeting_mode", UNKNOWN_MEETING_MODE)
     pref = fold(canon["mentor_gender_preference"]).map(GENDER_PREFERENCES)
-    add((canon["mentor_gender_preference"] != "") & pref.isna(), "mentor_gender_preference",
-        "Unknown preference: use 'woman', 'man' or 'no preference', or leave it empty.")
+    check.add((canon["mentor_gender_preference"] != "") & pref.isna(),
+              "mentor_gender_preference", UNKNOWN_GENDER_PREFERENCE)
 
-    problems = collect_problems(found, REQUIRED_FIELDS + OPTIONAL_FIELDS)
-    bad_rows = rows.isin(problems["row"]).to_numpy()
-
-    topics = split_multi(canon["topics"]).map("; ".join)
+    bad_rows = check.bad
     people = pd.DataFrame({
-        "row": rows.to_numpy(),
+        "row": check.rows.to_numpy(),
         "name": canon["name"].to_numpy(),
         "email": email.to_numpy(),
         "department": canon["department"].str.replace(r"\s+", " ", regex=True).to_numpy(),
@@ -307,26 +359,24 @@ def validate_signups(
         "role": role.to_numpy(),
         "line_manager_email": manager.to_numpy(),
         "capacity": capacity.to_numpy(),
-        "topics": topics.to_numpy(),
+        "topics": split_multi(canon["topics"]).map("; ".join).to_numpy(),
         "meeting_mode": mode.fillna("either").to_numpy(),
         "gender": canon["gender"].str.replace(r"\s+", " ", regex=True).to_numpy(),
         "mentor_gender_preference": pref.fillna("").to_numpy(),
     })
-    extra = [h for h in table.headers if h not in set(columns.values())]
-    for header in extra:
+    raw = table.data.reset_index(drop=True)
+    for header in [h for h in table.headers if h not in set(check.columns.values())]:
         name = header if header not in people.columns else f"{header} (form)"
         people[name] = raw[header].to_numpy()
     text_cols = [c for c in people.columns if c not in ("row", "level", "capacity")]
     people[text_cols] = people[text_cols].astype("string")
-    rejected = pd.concat([pd.Series(rows.to_numpy(), name="row"), raw.reset_index(drop=True)],
-                         axis=1)[bad_rows].reset_index(drop=True)
     clean = people[~bad_rows].reset_index(drop=True)
     clean["level"] = clean["level"].astype("int64")
     return SignupImport(
         people=clean,
-        problems=problems,
-        rejected=rejected,
-        columns=columns,
+        problems=check.problems(),
+        rejected=check.rejected(),
+        columns=check.columns,
         source=table.source,
         sha256=table.sha256,
         ladder=ladder,
