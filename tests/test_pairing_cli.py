@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from toolkit.cli.main import main
-from toolkit.pairing.matching import PAIR_COLUMNS
-from toolkit.store.connection import Store
+from toolkit.pairing.matching import PAIR_COLUMNS, match_mentors
+from toolkit.pairing.service import save_match
+from toolkit.store.connection import MISSING_STORE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,9 +69,7 @@ def test_every_option(sample_dir, sample_people, tmp_path):
     assert len(info["files"]["locks"]["sha256"]) == 64
 
 
-def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
-    from toolkit.pairing.matching import match_mentors, save_match
-
+def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path, capsys):
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
@@ -79,19 +78,25 @@ def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_pa
     again = pd.read_csv(tmp_path / "pairs.csv")
     old = set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"], strict=True))
     assert not old & set(zip(again["mentee_email"], again["mentor_email"], strict=True))
-    assert run(sample_dir / "signups.csv", "--store", tmp_path / "missing.sqlite",
-               "--out", tmp_path) == 2
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["store"] == str(store_path)
+    assert info["settings"]["earlier_pairs"] == len(first.pairs)
+    capsys.readouterr()
+    missing = tmp_path / "missing.sqlite"
+    assert run(sample_dir / "signups.csv", "--store", missing, "--out", tmp_path / "m") == 2
+    assert MISSING_STORE.format(path=missing) in capsys.readouterr().err
+    assert not missing.exists()  # a mistyped path is refused, never created
 
 
 def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir, sample_import,
-                                                                      tmp_path):
-    from toolkit.pairing.matching import match_mentors, save_match
-
+                                                                      tmp_path, capsys):
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
         save_match(store, first, "2026", status="active")
+    capsys.readouterr()
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
+    assert f"Kept {len(first.pairs)} pair(s) already running" in capsys.readouterr().err
     again = pd.read_csv(tmp_path / "pairs.csv")
     kept = set(zip(again["mentee_email"], again["mentor_email"], strict=True))
     assert kept == set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"],
@@ -124,7 +129,7 @@ def test_a_lock_that_breaks_a_rule_exits_1(sample_people, sample_dir, tmp_path, 
 
 @pytest.mark.parametrize(("setup", "message"), [
     ("missing", "does not exist"),
-    ("bad_weights", "Unknown score component 'topic'"),
+    ("bad_weights", "'topic' is not a setting (did you mean 'topics'?)"),
     ("bad_locks", "mentee_email"),
 ])
 def test_unusable_input_exits_2(setup, message, sample_dir, tmp_path, capsys):

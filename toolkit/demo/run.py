@@ -7,9 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from toolkit.demo.sample import SAMPLE_PAIRED_ON
+from toolkit.intake.signups import read_signups
 from toolkit.io.problems import format_problems
+from toolkit.pairing.introductions import render_introductions, write_introductions
+from toolkit.pairing.matching import match_mentors, run_summary
+from toolkit.pairing.outputs import write_match_outputs
+from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs, save_pairs
-from toolkit.store.people import load_people, save_signups
+from toolkit.store.people import load_people, save_import
 
 __all__ = ["DemoContext", "run_demo"]
 
@@ -27,9 +35,6 @@ class DemoContext:
 
 
 def _step_import(ctx: DemoContext) -> None:
-    from toolkit.intake.signups import read_signups
-    from toolkit.store.connection import Store
-
     print("Step 1. Import the sign-ups")
     forms = read_signups(ctx.sample / "signups_forms.xlsx",
                          mapping=ctx.sample / "signups_forms_mapping.json")
@@ -45,7 +50,7 @@ def _step_import(ctx: DemoContext) -> None:
     signups = read_signups(ctx.sample / "signups.csv")
     signups.raise_for_problems()
     with Store(ctx.store_path) as store:
-        save_signups(store, signups.people, COHORT, signups.source, signups.sha256)
+        save_import(store, signups, COHORT)
         roles = load_people(store, COHORT)["role"].value_counts().to_dict()
     print(f"  Saved {len(signups.people)} sign-ups of cohort {COHORT} in the store "
           f"({', '.join(f'{v} {k}' for k, v in sorted(roles.items()))}).")
@@ -53,15 +58,6 @@ def _step_import(ctx: DemoContext) -> None:
 
 
 def _step_pairing(ctx: DemoContext) -> None:
-    import pandas as pd
-
-    from toolkit.cli.match import write_match_outputs
-    from toolkit.demo.sample import SAMPLE_PAIRED_ON
-    from toolkit.intake.signups import read_signups
-    from toolkit.pairing.introductions import render_introductions, write_introductions
-    from toolkit.pairing.matching import match_mentors, run_summary
-    from toolkit.store.connection import Store
-
     print("Step 2. Pair mentees with mentors")
     signups = read_signups(ctx.sample / "signups.csv")
     with Store(ctx.store_path) as store:

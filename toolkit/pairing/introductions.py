@@ -1,25 +1,34 @@
-"""Introduction e-mail drafts: one per pair, from an editable template."""
+"""Introduction e-mail drafts: one per pair, from an editable template.
+
+The template is plain text with ``{placeholders}`` (:data:`PLACEHOLDERS`), as every template
+a lead may edit (:mod:`toolkit.io.templates`); an older template with ``$placeholders`` is
+still read, with a notice.
+"""
 
 from __future__ import annotations
 
 import re
-import string
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from toolkit.errors import SettingsError
+from toolkit.core.text import fold, normalise_emails
 from toolkit.io.outputs import atomic_write
+from toolkit.io.templates import Template, shipped_template_text
 
 __all__ = [
     "PLACEHOLDERS",
+    "SHIPPED_TEMPLATE",
     "default_template",
+    "introduction_template",
     "render_introductions",
     "write_introductions",
 ]
 
-#: The ``$names`` a template may use.
+#: The shipped template's file name in ``toolkit/templates``.
+SHIPPED_TEMPLATE = "introduction.txt"
+
+#: The ``{names}`` a template may use.
 PLACEHOLDERS: tuple[str, ...] = (
     *(f"{who}_{what}" for who in ("mentee", "mentor")
       for what in ("name", "first_name", "email", "department", "grade", "meeting_mode")),
@@ -30,19 +39,55 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
 def default_template() -> str:
-    """Return the toolkit's introduction template (``toolkit/templates/introduction.txt``).
+    """Return the text of the toolkit's introduction template (``templates/introduction.txt``).
 
     Examples
     --------
-    >>> "$mentor_first_name" in default_template()
+    >>> "{mentor_first_name}" in default_template()
     True
     """
-    return resources.files("toolkit").joinpath("templates/introduction.txt").read_text(
-        encoding="utf-8")
+    return shipped_template_text(SHIPPED_TEMPLATE)
+
+
+def introduction_template(text: str | Template | None = None) -> Template:
+    """Read an introduction template and check its placeholders before anything is written.
+
+    Parameters
+    ----------
+    text : str, Template or None
+        The template's text (``{placeholders}``, or the older ``$placeholders``); None gives
+        :func:`default_template`.
+
+    Returns
+    -------
+    Template
+        Checked against :data:`PLACEHOLDERS`; its ``notices`` say when an older ``$name``
+        template was read.
+
+    Raises
+    ------
+    SettingsError
+        If the template uses a placeholder the toolkit does not know (the message names it
+        and the closest known one), or a brace that is not part of a placeholder.
+
+    Examples
+    --------
+    >>> introduction_template("Dear {mentor_first_name},").fields
+    ('mentor_first_name',)
+    >>> introduction_template("Dear {mentor_nickname},")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SettingsError: The introduction template uses {mentor_nickname}, ...
+    """
+    if isinstance(text, Template):
+        return text.check(PLACEHOLDERS)
+    if text is None:
+        text = default_template()
+    return Template(text, "The introduction template").check(PLACEHOLDERS)
 
 
 def _details(people: pd.DataFrame, emails: pd.Series, who: str) -> pd.DataFrame:
-    info = people.assign(email=people["email"].astype(str).str.lower()).drop_duplicates(
+    info = people.assign(email=normalise_emails(people["email"])).drop_duplicates(
         "email").set_index("email")
     rows = info.reindex(emails.to_numpy()).reset_index(drop=True)
 
@@ -70,7 +115,7 @@ def _details(people: pd.DataFrame, emails: pd.Series, who: str) -> pd.DataFrame:
 
 
 def render_introductions(pairs: pd.DataFrame, people: pd.DataFrame,
-                         template: str | None = None) -> pd.DataFrame:
+                         template: str | Template | None = None) -> pd.DataFrame:
     """Fill the template once per pair.
 
     Parameters
@@ -80,8 +125,9 @@ def render_introductions(pairs: pd.DataFrame, people: pd.DataFrame,
     people : pandas.DataFrame
         The sign-ups (``email``, and ``name, department, grade, meeting_mode, topics`` when
         known).
-    template : str, optional
-        The text with ``$placeholders`` (:data:`PLACEHOLDERS`); default
+    template : str or Template, optional
+        The text with ``{placeholders}`` (:data:`PLACEHOLDERS`; older ``$placeholders`` are
+        read too), or a template from :func:`introduction_template`; default
         :func:`default_template`.
 
     Returns
@@ -92,30 +138,21 @@ def render_introductions(pairs: pd.DataFrame, people: pd.DataFrame,
     Raises
     ------
     SettingsError
-        If the template uses a placeholder the toolkit does not know, or a stray ``$``.
+        If the template uses a placeholder the toolkit does not know, or a stray brace.
 
     Examples
     --------
     >>> people = pd.DataFrame({"email": ["a@x.org", "b@x.org"], "name": ["Ann Lee", "Bo Ng"],
     ...                        "topics": ["Grants; Teaching", "Grants"]})
     >>> pairs = pd.DataFrame({"mentee_email": ["a@x.org"], "mentor_email": ["b@x.org"]})
-    >>> d = render_introductions(pairs, people, "Dear $mentor_first_name and "
-    ...                          "$mentee_first_name: $shared_topics.")
+    >>> d = render_introductions(pairs, people, "Dear {mentor_first_name} and "
+    ...                          "{mentee_first_name}: {shared_topics}.")
     >>> d["text"].tolist(), d["file"].tolist()
     (['Dear Bo and Ann: Grants.'], ['introduction_a_to_b.txt'])
     """
-    template = default_template() if template is None else template
-    tmpl = string.Template(template)
-    unknown = sorted(set(tmpl.get_identifiers()) - set(PLACEHOLDERS))
-    if unknown or not tmpl.is_valid():
-        raise SettingsError(
-            "The introduction template uses "
-            + (f"unknown placeholder(s) {', '.join('$' + u for u in unknown)}" if unknown
-               else "a '$' that is not a placeholder (write $$ for a dollar sign)")
-            + f"; the placeholders are {', '.join('$' + p for p in PLACEHOLDERS)}."
-        )
-    mentees = _details(people, pairs["mentee_email"].astype(str).str.lower(), "mentee")
-    mentors = _details(people, pairs["mentor_email"].astype(str).str.lower(), "mentor")
+    tmpl = introduction_template(template)
+    mentees = _details(people, normalise_emails(pairs["mentee_email"]), "mentee")
+    mentors = _details(people, normalise_emails(pairs["mentor_email"]), "mentor")
     both = pd.concat([mentees, mentors], axis=1)
 
     def topics(text: str) -> list[str]:
@@ -123,11 +160,11 @@ def render_introductions(pairs: pd.DataFrame, people: pd.DataFrame,
 
     shared = []
     for mine, theirs in zip(both["_mentee_topics"], both["_mentor_topics"], strict=True):
-        theirs_folded = {t.casefold() for t in topics(theirs)}
-        common = [t for t in topics(mine) if t.casefold() in theirs_folded]
+        theirs_folded = {fold(t) for t in topics(theirs)}
+        common = [t for t in topics(mine) if fold(t) in theirs_folded]
         shared.append(", ".join(common) if common else "whatever matters most to the mentee")
     both["shared_topics"] = shared
-    texts = [tmpl.substitute(rec) for rec in both[list(PLACEHOLDERS)].to_dict("records")]
+    texts = [tmpl.render(rec) for rec in both[list(PLACEHOLDERS)].to_dict("records")]
 
     def local(email: str) -> str:
         return _UNSAFE.sub("-", email.split("@")[0].lower()).strip("-")

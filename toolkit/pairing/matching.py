@@ -6,210 +6,104 @@ are best for the scheme as a whole (an *optimal assignment*, not a stable matchi
 :mod:`toolkit.core.assignment`). :class:`MentorMatcher` keeps the rules and score components of
 one set of sign-ups so that a new weight or objective re-matches at once (the notebook's
 sliders use it).
+
+This module is the engine: it reads no file and no store. The lists of pairs it takes come
+from :mod:`toolkit.pairing.pair_files` and :mod:`toolkit.pairing.service`, its weights from
+:func:`toolkit.pairing.settings.read_weights`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from toolkit.core.assignment import OBJECTIVES, default_method, solve_assignment
-from toolkit.errors import InputFileError, RowProblemsError, RuleError, SettingsError
+from toolkit.core.text import normalise_emails
+from toolkit.errors import InputFileError, RuleError, SettingsError
 from toolkit.pairing.scoring import (
     COMPONENTS,
     DEFAULT_IDEAL_GAP,
     DEFAULT_MIN_GAP,
     RULES,
+    WEIGHT_SETTINGS,
     Eligibility,
     combine_scores,
     eligibility,
     pair_mask,
     score_components,
+    validate_weight_settings,
     validate_weights,
 )
-from toolkit.store.pairs import load_pairs, save_pairs
-
-if TYPE_CHECKING:
-    from toolkit.intake.signups import SignupImport
-    from toolkit.store.connection import Store
 
 __all__ = [
     "PAIR_COLUMNS",
+    "PAIR_FIELDS",
+    "WEIGHTS_NOT_A_MAPPING",
     "MatchResult",
     "MentorMatcher",
+    "Signups",
     "compare_pairs",
     "match_mentors",
-    "previous_pairs",
-    "read_pairs_file",
+    "normalise_pairs",
     "run_summary",
-    "save_match",
-    "solve_assignment",
-    "store_constraints",
 ]
 
 #: The columns of ``MatchResult.pairs`` and of ``pairs.csv`` (then one per component).
 PAIR_COLUMNS = ["mentee_email", "mentor_email", "score", *COMPONENTS]
 
-_PAIR_FIELDS = ("mentee_email", "mentor_email")
-_PAIR_VARIANTS = {
-    "mentee_email": ("mentee email", "mentee e-mail", "mentee", "mentee address"),
-    "mentor_email": ("mentor email", "mentor e-mail", "mentor", "mentor address"),
-}
+#: The two columns of every list of pairs (locks, forbidden, current, earlier).
+PAIR_FIELDS = ("mentee_email", "mentor_email")
+
+#: The message when :func:`match_mentors` is given a weights file instead of the weights.
+WEIGHTS_NOT_A_MAPPING = (
+    "The weights must be a mapping such as {{'topics': 0.4}} (got {value!r}): read a weights "
+    "file with toolkit.pairing.read_weights(path) and pass the weights and settings it returns."
+)
 
 
-def _emails(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip().str.lower()
+class Signups(Protocol):
+    """An import of sign-ups, such as :class:`~toolkit.intake.signups.SignupImport`."""
+
+    people: pd.DataFrame
 
 
-def _pairs_frame(pairs: pd.DataFrame | None, what: str) -> pd.DataFrame:
-    """Normalise a pair list to ``mentee_email, mentor_email`` (lower-case, unique rows)."""
-    if pairs is None or len(pairs) == 0:
-        return pd.DataFrame({"mentee_email": pd.Series(dtype=str),
-                             "mentor_email": pd.Series(dtype=str)})
-    missing = [c for c in _PAIR_FIELDS if c not in pairs.columns]
-    if missing:
-        raise SettingsError(f"The {what} need the columns mentee_email and mentor_email "
-                            f"(missing {missing}).")
-    out = pd.DataFrame({c: _emails(pairs[c]).to_numpy(dtype=object) for c in _PAIR_FIELDS})
-    return out.drop_duplicates().reset_index(drop=True)
-
-
-def read_pairs_file(path: str | Path, what: str = "pairs") -> pd.DataFrame:
-    """Read a CSV/XLSX of pairs (``mentee_email, mentor_email``): locks, forbidden or current.
-
-    Headers such as "Mentee" or "Mentor e-mail" are recognised; e-mails are trimmed and
-    lower-cased; blank rows are ignored.
+def normalise_pairs(pairs: pd.DataFrame | None, what: str = "pairs") -> pd.DataFrame:
+    """Return a list of pairs as ``mentee_email, mentor_email``: e-mails as keys, no repeats.
 
     Parameters
     ----------
-    path : str or Path
-        The file.
+    pairs : pandas.DataFrame or None
+        Pairs with (at least) the columns ``mentee_email`` and ``mentor_email``; None or an
+        empty frame gives no pairs.
     what : str
         What the pairs are ("locked pairs", ...), for messages.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``mentee_email, mentor_email``.
-
     Raises
     ------
-    InputFileError
-        If the file cannot be read or lacks one of the two columns.
-    RowProblemsError
-        If a row has only one of the two e-mails.
+    SettingsError
+        If a column is missing.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "locks.csv"
-    >>> _ = p.write_text("Mentee,Mentor\\nA@example.org,b@example.org\\n,\\n")
-    >>> read_pairs_file(p).values.tolist()
-    [['a@example.org', 'b@example.org']]
+    >>> p = pd.DataFrame({"mentee_email": [" A@x.org", "a@x.org"], "mentor_email": ["b@x.org"] * 2,
+    ...                   "score": [0.5, 0.7]})
+    >>> normalise_pairs(p).values.tolist()
+    [['a@x.org', 'b@x.org']]
     """
-    from toolkit.io.columns import find_columns
-    from toolkit.io.readers import read_table
-
-    table = read_table(path)
-    columns = find_columns(table.headers, None, table.question_text, f"The {what} file "
-                           f"'{table.source}'", fields=_PAIR_FIELDS, required=_PAIR_FIELDS,
-                           variants=_PAIR_VARIANTS)
-    data = pd.DataFrame({c: _emails(table.data[columns[c]]) for c in _PAIR_FIELDS})
-    rows = pd.Series(np.asarray(table.rows), index=data.index)
-    blank = (data["mentee_email"] == "") & (data["mentor_email"] == "")
-    half = (data["mentee_email"] == "") ^ (data["mentor_email"] == "")
-    if half.any():
-        problems = pd.DataFrame({
-            "row": rows[half].to_numpy(),
-            "field": np.where(data.loc[half, "mentee_email"] == "", "mentee_email",
-                              "mentor_email"),
-            "value": "",
-            "problem": "Both e-mails are needed: give the mentee's and the mentor's.",
-        })
-        raise RowProblemsError(f"The {what} file '{table.source}' has {int(half.sum())} row(s) "
-                               "with only one e-mail: complete or delete them.", problems)
-    return _pairs_frame(data[~blank], what)
-
-
-RUNNING = ("proposed", "active", "renewed")
-FINISHED = ("ended", "withdrawn")
-
-
-def previous_pairs(store: Store, scheme: str = "mentoring") -> pd.DataFrame:
-    """Return the pairs that have finished (ended or withdrawn): they are not made again.
-
-    Pairs still running are not "previous": see :func:`store_constraints`, which keeps them.
-    To renew a finished pair, lock it.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from toolkit.store.connection import Store
-    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a"], "mentor_email": ["b"]}),
-    ...                         "2025", status="ended")
-    ...     previous_pairs(store).values.tolist()
-    [['a', 'b']]
-    """
-    stored = load_pairs(store, scheme=scheme, statuses=FINISHED)
-    return _pairs_frame(stored[list(_PAIR_FIELDS)] if len(stored) else None, "stored pairs")
-
-
-def store_constraints(store: Store, people: pd.DataFrame, scheme: str = "mentoring"
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read what the store says about a new matching round: pairs to keep and pairs to avoid.
-
-    Pairs still running (proposed, active or renewed) are kept as they are and use up their
-    mentor's places, so matching again never gives anyone a second mentor. A running pair
-    whose mentee is not in these sign-ups still takes its mentor's place (the mentor's
-    capacity is lowered). Finished pairs are never proposed again.
-
-    Parameters
-    ----------
-    store : Store
-        The scheme store.
-    people : pandas.DataFrame
-        The sign-ups about to be matched.
-    scheme : str
-        ``"mentoring"`` (default).
-
-    Returns
-    -------
-    (people, current, previous) : tuple of pandas.DataFrame
-        The sign-ups with capacities lowered where needed, the running pairs to keep
-        (``mentee_email, mentor_email``) and the finished pairs to avoid.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from toolkit.store.connection import Store
-    >>> people = pd.DataFrame({"email": ["a", "b"], "role": ["mentee", "mentor"],
-    ...                        "capacity": [1, 2]})
-    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a", "z"],
-    ...                                       "mentor_email": ["b", "b"]}), "2026")
-    ...     adjusted, current, previous = store_constraints(store, people)
-    >>> current.values.tolist(), adjusted["capacity"].tolist(), len(previous)
-    ([['a', 'b']], [1, 1], 0)
-    """
-    running = _pairs_frame(load_pairs(store, scheme=scheme, statuses=RUNNING)[list(_PAIR_FIELDS)],
-                           "running pairs")
-    people = people.copy()
-    email = people["email"].astype(str).str.strip().str.lower()
-    mentees = set(email[people["role"].isin(["mentee", "both"])])
-    mentors = set(email[people["role"].isin(["mentor", "both"])])
-    keep = running["mentee_email"].isin(mentees) & running["mentor_email"].isin(mentors)
-    elsewhere = running[~keep & running["mentor_email"].isin(mentors)]
-    if len(elsewhere):
-        taken = elsewhere["mentor_email"].value_counts()
-        lowered = people["capacity"].astype(int) - email.map(taken).fillna(0).astype(int)
-        people["capacity"] = lowered.clip(lower=0).to_numpy()
-    return people, running[keep].reset_index(drop=True), previous_pairs(store, scheme)
+    if pairs is None or len(pairs) == 0:
+        return pd.DataFrame({"mentee_email": pd.Series(dtype=object),
+                             "mentor_email": pd.Series(dtype=object)})
+    missing = [c for c in PAIR_FIELDS if c not in pairs.columns]
+    if missing:
+        raise SettingsError(f"The {what} need the columns mentee_email and mentor_email "
+                            f"(missing {missing}).")
+    out = pd.DataFrame({c: normalise_emails(pairs[c]).to_numpy(dtype=object)
+                        for c in PAIR_FIELDS})
+    return out.drop_duplicates().reset_index(drop=True)
 
 
 def compare_pairs(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.DataFrame:
@@ -228,8 +122,8 @@ def compare_pairs(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.DataFr
     >>> compare_pairs(old, new)["change"].tolist()
     ['new mentor', 'now unmatched', 'newly matched']
     """
-    before = _pairs_frame(before, "earlier pairs")
-    after = _pairs_frame(after, "pairs")
+    before = normalise_pairs(before, "earlier pairs")
+    after = normalise_pairs(after, "pairs")
     both = before.merge(after, on="mentee_email", how="outer", suffixes=("_before", "_after"))
     both = both.rename(columns={"mentor_email_before": "before", "mentor_email_after": "after"})
     both[["before", "after"]] = both[["before", "after"]].fillna("")
@@ -241,7 +135,7 @@ def compare_pairs(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.DataFr
         ["mentee_email", "before", "after", "change"]]
 
 
-def _people_frame(signups: SignupImport | pd.DataFrame) -> pd.DataFrame:
+def _people_frame(signups: Signups | pd.DataFrame) -> pd.DataFrame:
     people = signups.people if hasattr(signups, "people") else signups
     needed = ["email", "department", "level", "role"]
     missing = [c for c in needed if c not in people.columns]
@@ -249,7 +143,7 @@ def _people_frame(signups: SignupImport | pd.DataFrame) -> pd.DataFrame:
         raise InputFileError(f"The sign-ups lack the column(s) {missing} that pairing needs: "
                              "import them with toolkit.read_signups.")
     people = people.copy()
-    people["email"] = _emails(people["email"])
+    people["email"] = normalise_emails(people["email"])
     if people["email"].duplicated().any():
         dup = sorted(people.loc[people["email"].duplicated(), "email"])[0]
         raise InputFileError(f"'{dup}' signed up more than once: keep one row per person.")
@@ -439,7 +333,7 @@ class MentorMatcher:
     [['a@x.org', 'b@x.org', 1.0]]
     """
 
-    def __init__(self, signups: SignupImport | pd.DataFrame, min_gap: int = DEFAULT_MIN_GAP,
+    def __init__(self, signups: Signups | pd.DataFrame, min_gap: int = DEFAULT_MIN_GAP,
                  ideal_gap: tuple[int, int] = DEFAULT_IDEAL_GAP) -> None:
         people = _people_frame(signups)
         self.people = people
@@ -448,10 +342,8 @@ class MentorMatcher:
         self.mentees = people[people["role"].isin(["mentee", "both"])].reset_index(drop=True)
         self.mentors = people[people["role"].isin(["mentor", "both"])].reset_index(drop=True)
         self.capacity = self.mentors["capacity"].to_numpy(dtype=np.int64)
-        manager_of = dict(zip(people["email"],
-                              _emails(people.get("line_manager_email",
-                                                 pd.Series([""] * len(people)))),
-                              strict=True))
+        managers = people.get("line_manager_email", pd.Series([""] * len(people)))
+        manager_of = dict(zip(people["email"], normalise_emails(managers), strict=True))
         self.rules: Eligibility = eligibility(self.mentees, self.mentors, self.min_gap,
                                               manager_of)
         self.components = score_components(self.mentees, self.mentors, self.ideal_gap)
@@ -515,10 +407,10 @@ class MentorMatcher:
         if objective not in OBJECTIVES:
             raise SettingsError(f"The objective must be one of {', '.join(OBJECTIVES)} "
                                 f"(got {objective!r}).")
-        locks = _pairs_frame(locks, "locked")
-        forbid = _pairs_frame(forbid, "forbidden")
-        current = _pairs_frame(current, "current")
-        previous = _pairs_frame(previous, "earlier")
+        locks = normalise_pairs(locks, "locked pairs")
+        forbid = normalise_pairs(forbid, "forbidden pairs")
+        current = normalise_pairs(current, "current pairs")
+        previous = normalise_pairs(previous, "earlier pairs")
         e_mail, m_mail = self.mentees["email"], self.mentors["email"]
         rules = self.rules.with_rule("forbidden", pair_mask(e_mail, m_mail, forbid))
         rules = rules.with_rule("paired_before", pair_mask(e_mail, m_mail, previous))
@@ -620,8 +512,8 @@ class MentorMatcher:
 
 
 def match_mentors(
-    signups: SignupImport | pd.DataFrame,
-    weights: Mapping[str, float] | str | Path | None = None,
+    signups: Signups | pd.DataFrame,
+    weights: Mapping[str, object] | None = None,
     objective: str = "coverage",
     locks: pd.DataFrame | None = None,
     forbid: pd.DataFrame | None = None,
@@ -642,8 +534,8 @@ def match_mentors(
 
     Each allowed pair scores the weighted average of the components in
     :data:`toolkit.pairing.scoring.COMPONENTS` (each in [0, 1]). The pairs are then chosen by an
-    exact
-    optimal assignment (:func:`toolkit.core.assignment.solve_assignment`) under ``objective``:
+    exact optimal assignment (:func:`toolkit.core.assignment.solve_assignment`) under
+    ``objective``:
     ``"coverage"`` (the most mentees matched, then the highest total score) or ``"fairness"``
     (the most matched, then the highest possible lowest pair score, then the highest total).
     This is an optimal assignment, not a stable matching. People are ordered by e-mail before
@@ -654,16 +546,18 @@ def match_mentors(
     ----------
     signups : SignupImport or pandas.DataFrame
         The clean sign-ups from :func:`toolkit.read_signups` (or its ``people``).
-    weights : mapping, str or Path, optional
-        Component weights, or a weights JSON file (which may also hold ``min_gap`` and
-        ``ideal_gap``); missing components keep their default weight, 0 switches one off.
+    weights : mapping, optional
+        Component weights (which may also hold ``min_gap`` and ``ideal_gap``, as a weights
+        file does: read one with :func:`toolkit.pairing.settings.read_weights`); missing
+        components keep their default weight, 0 switches one off.
     objective : {"coverage", "fairness"}
         What "best" means.
     locks, forbid, current : pandas.DataFrame, optional
         Pairs (``mentee_email, mentor_email``): to keep as they are, never to make, and already
         running (kept; they use up their mentor's capacity).
     previous : pandas.DataFrame, optional
-        Pairs made in earlier rounds (:func:`previous_pairs`), not made again unless locked.
+        Pairs made in earlier rounds (:func:`toolkit.pairing.service.load_finished_pairs`),
+        not made again unless locked.
     min_gap : int, optional
         The smallest grade gap in ladder levels (default 1).
     ideal_gap : (int, int), optional
@@ -681,7 +575,7 @@ def match_mentors(
     RuleError
         If a locked or current pair breaks a rule.
     SettingsError
-        If a weight or setting is not valid.
+        If a weight or setting is not valid, or ``weights`` is not a mapping.
 
     Examples
     --------
@@ -699,57 +593,13 @@ def match_mentors(
     """
     settings: dict = {}
     if weights is not None and not isinstance(weights, Mapping):
-        from toolkit.pairing.scoring import load_weights
-
-        weights, settings = load_weights(weights)
-    elif isinstance(weights, Mapping) and any(k in weights for k in ("min_gap", "ideal_gap")):
-        from toolkit.pairing.scoring import load_weights
-
-        weights, settings = load_weights(weights)
+        raise SettingsError(WEIGHTS_NOT_A_MAPPING.format(value=weights))
+    if weights is not None and any(k in weights for k in WEIGHT_SETTINGS):
+        weights, settings = validate_weight_settings(weights)
     gap = min_gap if min_gap is not None else settings.get("min_gap", DEFAULT_MIN_GAP)
     ideal = ideal_gap if ideal_gap is not None else settings.get("ideal_gap", DEFAULT_IDEAL_GAP)
     matcher = MentorMatcher(signups, gap, ideal)
     return matcher.match(weights, objective, locks, forbid, current, previous, method)
-
-
-def save_match(store: Store, result: MatchResult, cohort: str, status: str = "proposed",
-               start_date: str | None = None, extra_settings: dict | None = None) -> list[int]:
-    """Save a run's new and locked pairs in the store (pairs already running are not re-saved).
-
-    Pairs the store already holds as running are skipped, so saving twice stores nothing new.
-
-    Parameters
-    ----------
-    store : Store
-        The scheme store.
-    result : MatchResult
-        What :func:`match_mentors` returned.
-    cohort : str
-        The cohort or year, e.g. ``"2026"``.
-    status : str
-        The pairs' starting status (default ``"proposed"``).
-    start_date : str, optional
-        ISO date the pairs start.
-    extra_settings : dict, optional
-        More to record with the run (e.g. the input's SHA-256).
-
-    Returns
-    -------
-    list of int
-        The stored pairs' ids.
-    """
-    fresh = result.pairs[result.pairs["origin"] != "current"].drop(columns="origin")
-    settings = {**result.settings, **(extra_settings or {})}
-    with store.transaction():
-        # Saving twice (a double click, a re-run) must not store the same pair twice.
-        running = load_pairs(store, scheme="mentoring", statuses=RUNNING)
-        known = set(zip(running["mentee_email"], running["mentor_email"], strict=True))
-        fresh = fresh[[(e, m) not in known for e, m in
-                       zip(fresh["mentee_email"], fresh["mentor_email"], strict=True)]]
-        if fresh.empty:
-            return []
-        return save_pairs(store, fresh, cohort, scheme="mentoring", settings=settings,
-                               status=status, start_date=start_date)
 
 
 def run_summary(result: MatchResult) -> str:

@@ -11,15 +11,14 @@ eligible pair is a weighted sum of components, each in [0, 1] (:data:`COMPONENTS
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from toolkit.core.management import chain_mask
+from toolkit.core.text import fold, normalise_emails
 from toolkit.errors import SettingsError
 
 __all__ = [
@@ -29,12 +28,14 @@ __all__ = [
     "DEFAULT_MIN_GAP",
     "DEFAULT_WEIGHTS",
     "RULES",
+    "WEIGHT_SETTINGS",
+    "ComponentStack",
     "Eligibility",
     "combine_scores",
     "eligibility",
-    "load_weights",
     "pair_mask",
     "score_components",
+    "validate_weight_settings",
     "validate_weights",
 ]
 
@@ -73,7 +74,8 @@ RULES: dict[str, str] = {
     "paired_before": "paired before",
 }
 
-_SETTING_KEYS = ("min_gap", "ideal_gap")
+#: The rule settings a weights file may hold beside the weights.
+WEIGHT_SETTINGS: tuple[str, ...] = ("min_gap", "ideal_gap")
 
 
 @dataclass
@@ -118,8 +120,9 @@ class Eligibility:
         return Eligibility(rules=rules, self_pair=self.self_pair)
 
 
-def _fold(series: pd.Series) -> np.ndarray:
-    return series.fillna("").astype(str).str.strip().str.casefold().to_numpy(dtype=object)
+def _folded(series: pd.Series) -> np.ndarray:
+    """Fold answers (:func:`~toolkit.core.text.fold`) into an array that compares fast."""
+    return fold(series).to_numpy(dtype=object, copy=True)
 
 
 def pair_mask(mentee_emails: pd.Series | np.ndarray | list[str],
@@ -149,8 +152,8 @@ def pair_mask(mentee_emails: pd.Series | np.ndarray | list[str],
     mask = np.zeros((len(rows), len(cols)), dtype=bool)
     if pairs is None or len(pairs) == 0 or mask.size == 0:
         return mask
-    r = rows.get_indexer(pairs["mentee_email"].astype(str).str.strip().str.lower())
-    c = cols.get_indexer(pairs["mentor_email"].astype(str).str.strip().str.lower())
+    r = rows.get_indexer(normalise_emails(pairs["mentee_email"]))
+    c = cols.get_indexer(normalise_emails(pairs["mentor_email"]))
     keep = (r >= 0) & (c >= 0)
     mask[r[keep], c[keep]] = True
     return mask
@@ -216,7 +219,7 @@ def eligibility(
     capacity = mentors["capacity"].to_numpy(dtype=np.int64) if "capacity" in mentors else (
         np.ones(len(mentors), dtype=np.int64))
     shape = (len(mentees), len(mentors))
-    e_dept, m_dept = _codes(_fold(mentees["department"]), _fold(mentors["department"]))
+    e_dept, m_dept = _codes(_folded(mentees["department"]), _folded(mentors["department"]))
     rules = {
         "not_available": np.broadcast_to(capacity <= 0, shape).copy(),
         "not_more_senior": (m_level[None, :] - e_level[:, None]) < int(min_gap),
@@ -231,10 +234,15 @@ def eligibility(
                        self_pair=np.asarray(self_pair, dtype=bool))
 
 
+def _topics(topics: pd.Series) -> pd.Series:
+    """Each person's topics, one per row (index repeated), folded; empty topics dropped."""
+    flat = topics.fillna("").astype(str).str.split(";").explode()
+    flat = fold(flat)
+    return flat[flat != ""]
+
+
 def _topic_matrix(topics: pd.Series, vocabulary: pd.Index) -> np.ndarray:
-    lists = topics.fillna("").astype(str).str.casefold().str.split(";")
-    flat = lists.explode().str.strip()
-    flat = flat[flat.fillna("") != ""]
+    flat = _topics(topics)
     out = np.zeros((len(topics), len(vocabulary)), dtype=np.float64)
     rows = np.asarray(pd.Index(topics.index).get_indexer(flat.index))
     out[rows, vocabulary.get_indexer(flat.to_numpy())] = 1.0
@@ -250,7 +258,7 @@ def _codes(*arrays: np.ndarray) -> list[np.ndarray]:
 
 def _gender_code(series: pd.Series) -> np.ndarray:
     """Read a gender (or a preferred gender) as 1 woman, 2 man, 0 anything else."""
-    folded = _fold(series)
+    folded = _folded(series)
     out = np.zeros(len(folded), dtype=np.int8)
     out[np.isin(folded, ["woman", "female", "a woman", "women", "f"])] = 1
     out[np.isin(folded, ["man", "male", "a man", "men", "m"])] = 2
@@ -314,9 +322,8 @@ def score_components(
     empty = pd.Series([""] * n, index=mentees.index, dtype=object)
     e_topics = mentees["topics"] if "topics" in mentees else empty
     m_topics = mentors["topics"] if "topics" in mentors else pd.Series([""] * m, dtype=object)
-    words = pd.concat([e_topics, m_topics], ignore_index=True).fillna("").astype(str)
-    vocab = words.str.casefold().str.split(";").explode().str.strip()
-    vocabulary = pd.Index(sorted(set(vocab[vocab.fillna("") != ""])))
+    vocabulary = pd.Index(sorted(set(_topics(pd.concat([e_topics, m_topics],
+                                                       ignore_index=True)))))
     te = _topic_matrix(e_topics.reset_index(drop=True), vocabulary)
     tm = _topic_matrix(m_topics.reset_index(drop=True), vocabulary)
     counts = te.sum(axis=1, keepdims=True)
@@ -338,7 +345,7 @@ def score_components(
     def modes(frame: pd.DataFrame, count: int) -> np.ndarray:
         if "meeting_mode" not in frame:
             return np.full(count, "either", dtype=object)
-        folded = _fold(frame["meeting_mode"])
+        folded = _folded(frame["meeting_mode"])
         folded[folded == ""] = "either"
         return folded
 
@@ -412,56 +419,40 @@ def validate_weights(weights: Mapping[str, object] | None, source: str = "the we
     return {name: out[name] for name in COMPONENTS}
 
 
-def load_weights(path: str | Path | Mapping[str, object] | None) -> tuple[dict[str, float], dict]:
-    """Read a weights file: a JSON object of component weights and optional rule settings.
+def validate_weight_settings(data: Mapping[str, object], source: str = "the weights"
+                             ) -> tuple[dict[str, float], dict]:
+    """Check a weights object: one weight per component, and optionally the grade gaps.
 
-    Besides one weight per component, the file may hold ``"min_gap"`` (an integer: the
-    smallest allowed grade gap) and ``"ideal_gap"`` (two integers: the gap range that scores
-    highest).
+    This is the weights contract (a weights file holds the same object): besides one weight
+    per component, ``"min_gap"`` (a whole number: the smallest allowed grade gap) and
+    ``"ideal_gap"`` (two whole numbers: the gap range that scores highest).
 
     Parameters
     ----------
-    path : str, Path, mapping or None
-        The JSON file, or the object itself; None gives the defaults.
+    data : mapping
+        Component -> weight, plus the optional settings of :data:`WEIGHT_SETTINGS`.
+    source : str
+        Where the object came from, for messages.
 
     Returns
     -------
     (dict, dict)
-        The validated weights, and the settings found (``min_gap``, ``ideal_gap``).
+        The validated weights (see :func:`validate_weights`), and the settings found
+        (``min_gap``, ``ideal_gap`` as a tuple).
 
     Raises
     ------
     SettingsError
-        If the file is missing, not JSON, or holds a value that is not allowed.
+        If a weight or a setting is not allowed.
 
     Examples
     --------
-    >>> weights, settings = load_weights({"topics": 1, "min_gap": 2})
+    >>> weights, settings = validate_weight_settings({"topics": 1, "min_gap": 2})
     >>> weights["topics"], settings
     (1.0, {'min_gap': 2})
     """
-    if path is None:
-        return validate_weights(None), {}
-    source = "the weights"
-    if isinstance(path, Mapping):
-        data = dict(path)
-    else:
-        source = f"the weights file '{path}'"
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise SettingsError(f"The weights file '{path}' does not exist: check the path."
-                                ) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SettingsError(
-                f"The weights file '{path}' is not valid JSON ({exc}): it must look like "
-                '{"topics": 0.4, "seniority": 0.3, "meeting_mode": 0.2, '
-                '"gender_preference": 0.1}.'
-            ) from None
-        if not isinstance(data, dict):
-            raise SettingsError(f"The weights file '{path}' must hold one JSON object "
-                                "from component name to weight.")
-    settings = {k: data.pop(k) for k in _SETTING_KEYS if k in data}
+    data = dict(data)
+    settings = {k: data.pop(k) for k in WEIGHT_SETTINGS if k in data}
     if "min_gap" in settings:
         value = settings["min_gap"]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -18,18 +18,23 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.pairing.matching import (
-    MatchResult,
-    MentorMatcher,
-    compare_pairs,
-    run_summary,
-    save_match,
+from toolkit.errors import StoreError
+from toolkit.intake.signups import read_signups
+from toolkit.pairing.introductions import (
+    default_template,
+    introduction_template,
+    render_introductions,
+    write_introductions,
 )
+from toolkit.pairing.matching import MatchResult, compare_pairs, run_summary
+from toolkit.pairing.outputs import write_match_outputs
 from toolkit.pairing.scoring import COMPONENT_LABELS, COMPONENTS
-from toolkit.plots.figures import new_figure
+from toolkit.pairing.service import gather_match_inputs, save_match
+from toolkit.plots.pairing import load_histogram, score_histogram
+from toolkit.store.connection import open_existing
 from toolkit.widgets.base import Panel, button, safely, show_table
 
-__all__ = ["PairingPanel", "figure_png", "load_histogram", "pairs_table", "score_histogram"]
+__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table"]
 
 _OBJECTIVES = [
     ("Most mentees matched, then the best total score", "coverage"),
@@ -37,58 +42,8 @@ _OBJECTIVES = [
 ]
 _HIGHLIGHT = "background-color:#fff4e5"
 
-
-def score_histogram(result: MatchResult) -> Figure:
-    """Plot how the pair scores are spread (counts only: no names).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from toolkit.pairing.matching import match_mentors
-    >>> people = pd.DataFrame({"email": ["a", "b"], "department": ["X", "Y"],
-    ...                        "level": [0, 2], "role": ["mentee", "mentor"]})
-    >>> score_histogram(match_mentors(people)).axes[0].get_xlabel()
-    'pair score (0 = worst, 1 = best)'
-    """
-    fig = new_figure(figsize=(5, 2.8))
-    ax = fig.add_subplot()
-    scores = result.pairs["score"].to_numpy()
-    ax.hist(scores, bins=np.linspace(0, 1, 21), color="#0072B2", edgecolor="white")
-    if len(scores):
-        ax.axvline(scores.min(), color="#D55E00", linestyle="--",
-                   label=f"lowest {scores.min():.2f}")
-        ax.legend(frameon=False)
-    ax.set_xlabel("pair score (0 = worst, 1 = best)")
-    ax.set_ylabel("pairs")
-    ax.set_title(f"Scores of {len(scores)} pairs")
-    return fig
-
-
-def load_histogram(result: MatchResult) -> Figure:
-    """Plot how many mentees each mentor has, against their capacity (counts only).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from toolkit.pairing.matching import match_mentors
-    >>> people = pd.DataFrame({"email": ["a", "b"], "department": ["X", "Y"],
-    ...                        "level": [0, 2], "role": ["mentee", "mentor"]})
-    >>> load_histogram(match_mentors(people)).axes[0].get_xlabel()
-    'mentees per mentor'
-    """
-    fig = new_figure(figsize=(5, 2.8))
-    ax = fig.add_subplot()
-    load = result.load
-    top = int(max(load["capacity"].max(), load["mentees"].max(), 1)) if len(load) else 1
-    edges = np.arange(top + 2) - 0.5
-    ax.hist([load["mentees"], load["capacity"]], bins=edges, label=["mentees", "capacity"],
-            color=["#009E73", "#BBBBBB"])
-    ax.set_xticks(range(top + 1))
-    ax.set_xlabel("mentees per mentor")
-    ax.set_ylabel("mentors")
-    ax.set_title(f"Load of {len(load)} mentors")
-    ax.legend(frameon=False)
-    return fig
+#: The message when Save is pressed in a panel that was given no store.
+NO_STORE = "No store was given: pass store='...sqlite' to the panel."
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -156,7 +111,10 @@ class PairingPanel(Panel):
     signups : SignupImport, pandas.DataFrame, str or Path
         The clean sign-ups, or the export to read.
     store : str or Path, optional
-        The scheme store: earlier pairs there are not repeated, and Save writes here.
+        The scheme store (it must exist: notebook 01 makes it). Pairs running there are kept,
+        finished pairs are not repeated, and Save writes here. The panel reads its inputs
+        with :func:`~toolkit.pairing.service.gather_match_inputs`, as the ``match`` command
+        does.
     cohort : str
         The cohort saved pairs belong to.
     out : str or Path
@@ -184,45 +142,23 @@ class PairingPanel(Panel):
                  ladder: Any = None, mapping: dict | str | Path | None = None,
                  sheet: str | None = None) -> None:
         super().__init__()
-        from toolkit.pairing.introductions import default_template
-        from toolkit.pairing.matching import _pairs_frame, read_pairs_file
-        from toolkit.pairing.scoring import load_weights
-
         if isinstance(signups, str | Path):
-            from toolkit.intake.signups import read_signups
-
             signups = read_signups(signups, mapping=mapping, ladder=ladder, sheet=sheet)
             signups.raise_for_problems()
-
-        def pairs(value: Any, what: str) -> pd.DataFrame:
-            if isinstance(value, str | Path):
-                value = read_pairs_file(value, what)
-            return _pairs_frame(value, what)
-
-        start, extra = load_weights(weights)
+        # The same inputs as `python -m toolkit match`: pairs running in the store are kept
+        # (nobody gets a second mentor), finished pairs are not made again.
+        self.inputs = gather_match_inputs(signups, store=store, weights=weights, locks=locks,
+                                          forbid=forbid, current=current)
+        start = self.inputs.weights
         self.signups = signups
-        people = signups.people if hasattr(signups, "people") else signups
-        self.store_path = Path(store) if store else None
-        self.previous = None
-        running = None
-        if self.store_path is not None and self.store_path.exists():
-            from toolkit.pairing.matching import store_constraints
-            from toolkit.store.connection import Store
-
-            # Pairs already running are kept (nobody gets a second mentor); finished pairs
-            # are not made again.
-            with Store(self.store_path) as s:
-                people, running, self.previous = store_constraints(s, people)
-        self.matcher = MentorMatcher(people, extra.get("min_gap", 1),
-                                     extra.get("ideal_gap", (1, 2)))
+        self.store_path = self.inputs.store
+        self.matcher = self.inputs.matcher
         self.people = self.matcher.people
+        self.previous = self.inputs.previous
         self.cohort = cohort
-        self.locks = pairs(locks, "locked pairs")
-        self.forbid = pairs(forbid, "forbidden pairs")
-        self.current = pairs(current, "current pairs")
-        if running is not None and len(running):
-            self.current = pd.concat([self.current, running],
-                                     ignore_index=True).drop_duplicates(ignore_index=True)
+        self.locks = self.inputs.locks
+        self.forbid = self.inputs.forbid
+        self.current = self.inputs.current
         self.changes: pd.DataFrame | None = None
         self.result: MatchResult | None = None
 
@@ -295,8 +231,7 @@ class PairingPanel(Panel):
         return {name: float(s.value) for name, s in self.sliders.items()}
 
     def _match(self, locks: pd.DataFrame, forbid: pd.DataFrame) -> MatchResult:
-        return self.matcher.match(self.weights, self.objective.value, locks=locks,
-                                  forbid=forbid, current=self.current, previous=self.previous)
+        return self.inputs.match(self.objective.value, self.weights, locks=locks, forbid=forbid)
 
     def _changed(self, _change: dict) -> None:
         self.rematch()
@@ -382,12 +317,9 @@ class PairingPanel(Panel):
     @safely
     def save(self) -> list[int] | None:
         """Save the new and locked pairs to the store as proposed pairs of the cohort."""
-        from toolkit.errors import StoreError
-        from toolkit.store.connection import Store
-
         if self.store_path is None:
-            raise StoreError("No store was given: pass store='...sqlite' to the panel.")
-        with Store(self.store_path) as s:
+            raise StoreError(NO_STORE)
+        with open_existing(self.store_path) as s:
             ids = save_match(s, self.result, self.cohort,
                              extra_settings={"sha256": getattr(self.signups, "sha256", "")})
         self.ok(f"Saved {len(ids)} proposed pairs of cohort {self.cohort} in "
@@ -397,11 +329,11 @@ class PairingPanel(Panel):
     @safely
     def export(self) -> dict[str, Path] | None:
         """Write pairs.csv, unmatched.csv, run.json and one introduction draft per pair."""
-        from toolkit.cli.match import write_match_outputs
-        from toolkit.pairing.introductions import render_introductions, write_introductions
-
         out = Path(self.out_dir.value)
-        drafts = render_introductions(self.result.pairs, self.people, self.template.value)
+        template = introduction_template(self.template.value)
+        for notice in template.notices:
+            self.warn(notice)
+        drafts = render_introductions(self.result.pairs, self.people, template)
         written = write_match_outputs(self.result, out, {
             "input": {"file": getattr(self.signups, "source", ""),
                       "sha256": getattr(self.signups, "sha256", "")}})
