@@ -9,8 +9,8 @@ import pytest
 
 from toolkit.cli.main import main
 from toolkit.pairing.matching import PAIR_COLUMNS, match_mentors
-from toolkit.pairing.service import save_match
-from toolkit.store.connection import MISSING_STORE, Store
+from toolkit.pairing.service import MISSING_PAIRING_STORE, save_match
+from toolkit.store.connection import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_pa
     capsys.readouterr()
     missing = tmp_path / "missing.sqlite"
     assert run(sample_dir / "signups.csv", "--store", missing, "--out", tmp_path / "m") == 2
-    assert MISSING_STORE.format(path=missing) in capsys.readouterr().err
+    assert MISSING_PAIRING_STORE.format(path=missing) in capsys.readouterr().err
     assert not missing.exists()  # a mistyped path is refused, never created
 
 
@@ -95,8 +95,10 @@ def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir,
     with Store(store_path) as store:
         save_match(store, first, "2026", status="active")
     capsys.readouterr()
+    before = store_path.read_bytes()
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
     assert f"Kept {len(first.pairs)} pair(s) already running" in capsys.readouterr().err
+    assert store_path.read_bytes() == before  # the store is only read
     again = pd.read_csv(tmp_path / "pairs.csv")
     kept = set(zip(again["mentee_email"], again["mentor_email"], strict=True))
     assert kept == set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"],

@@ -9,7 +9,8 @@ from toolkit.errors import StoreError
 from toolkit.pairing.introductions import introduction_template, render_introductions
 from toolkit.pairing.matching import PAIR_COLUMNS, match_mentors, run_summary
 from toolkit.pairing.scoring import DEFAULT_WEIGHTS
-from toolkit.store.connection import MISSING_STORE, Store
+from toolkit.pairing.service import MISSING_PAIRING_STORE
+from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.widgets.pairing import NO_STORE, PairingPanel
 
@@ -177,7 +178,7 @@ def test_the_panel_and_the_command_both_refuse_a_store_that_does_not_exist(
     missing = tmp_path / "typo.sqlite"
     with pytest.raises(StoreError) as info:
         PairingPanel(sample_import, store=missing)
-    assert str(info.value) == MISSING_STORE.format(path=missing)
+    assert str(info.value) == MISSING_PAIRING_STORE.format(path=missing)
     code = main(["match", str(sample_dir / "signups.csv"), "--store", str(missing),
                  "--out", str(tmp_path / "out")])
     assert code == 2

@@ -11,6 +11,7 @@ import pandas as pd
 
 from toolkit.demo.sample import SAMPLE_PAIRED_ON
 from toolkit.intake.signups import read_signups
+from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
 from toolkit.pairing.introductions import render_introductions, write_introductions
 from toolkit.pairing.matching import match_mentors, run_summary
@@ -44,9 +45,7 @@ def _step_import(ctx: DemoContext) -> None:
     print(f"  An export with mistakes: {len(broken.problems)} problem(s) on "
           f"{broken.problems['row'].nunique()} row(s), each with the row to fix:")
     print("    " + format_problems(broken.problems, width=96).replace("\n", "\n    "))
-    problems_csv = ctx.out / "problems.csv"
-    broken.problems.to_csv(problems_csv, index=False)
-    ctx.outputs["problems"] = problems_csv
+    ctx.outputs["problems"] = write_csv_atomic(broken.problems, ctx.out / "problems.csv")
     signups = read_signups(ctx.sample / "signups.csv")
     signups.raise_for_problems()
     with Store(ctx.store_path) as store:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from toolkit.core.statuses import FINISHED, RUNNING
 from toolkit.core.text import normalise_emails
+from toolkit.errors import StoreError
 from toolkit.pairing.matching import (
     PAIR_FIELDS,
     MatchResult,
@@ -26,10 +27,11 @@ from toolkit.pairing.matching import (
 from toolkit.pairing.pair_files import read_pairs_file
 from toolkit.pairing.scoring import DEFAULT_IDEAL_GAP, DEFAULT_MIN_GAP
 from toolkit.pairing.settings import read_weights
-from toolkit.store.connection import Store, open_existing
+from toolkit.store.connection import MISSING_STORE, Store, open_existing
 from toolkit.store.pairs import load_pairs, save_pairs
 
 __all__ = [
+    "MISSING_PAIRING_STORE",
     "MatchInputs",
     "gather_match_inputs",
     "load_finished_pairs",
@@ -38,6 +40,11 @@ __all__ = [
 ]
 
 SCHEME = "mentoring"
+
+#: The message when the store given for a matching round does not exist (``{path}``).
+MISSING_PAIRING_STORE = MISSING_STORE + (
+    " For a scheme's first round give no store (leave out --store, or set STORE = None in "
+    "notebook 02); notebook 01 makes the store when it saves the sign-ups.")
 
 
 def load_finished_pairs(store: Store, scheme: str = SCHEME) -> pd.DataFrame:
@@ -228,7 +235,8 @@ def gather_match_inputs(
     signups : SignupImport or pandas.DataFrame
         The clean sign-ups.
     store : str or Path, optional
-        The scheme store; it must exist. None: the scheme's first round.
+        The scheme store; it must exist, and is only read (never changed). None: the
+        scheme's first round.
     weights : mapping, str or Path, optional
         Starting weights, or a weights JSON file (see
         :func:`~toolkit.pairing.settings.read_weights`).
@@ -265,7 +273,9 @@ def gather_match_inputs(
     kept = 0
     store = Path(store) if store else None
     if store is not None:
-        with open_existing(store) as opened:
+        if not store.exists():
+            raise StoreError(MISSING_PAIRING_STORE.format(path=store))
+        with open_existing(store, read_only=True) as opened:
             people, running, previous = load_pairing_constraints(opened, people)
         kept = len(running)
         if kept:
