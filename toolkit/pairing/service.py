@@ -39,6 +39,7 @@ __all__ = [
     "save_match",
 ]
 
+#: The scheme whose pairs this module reads and saves.
 SCHEME = "mentoring"
 
 #: The message when the store given for a matching round does not exist (``{path}``).
