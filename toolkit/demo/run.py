@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.demo.unmentoring import demo_draws
 from toolkit.io.problems import format_problems
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_people, save_signups
@@ -165,9 +166,7 @@ def _step_coaching(ctx: DemoContext) -> None:
 
 
 def _step_unmentoring(ctx: DemoContext) -> None:
-    from toolkit.cli.draw import demo_draws
-
-    demo_draws(ctx)
+    ctx.outputs.update(demo_draws(ctx.sample, ctx.out, ctx.store_path))
 
 
 
