@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.io.outputs import write_csv_atomic
-from toolkit.unmentoring.draws import draw_round, draw_statistics, read_history, read_participants
+from toolkit.unmentoring import draw_round, draw_statistics, read_history, read_participants
 
 ROUNDS = 12
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import docx
 import pandas as pd
 
-from toolkit.cli.draw import DEMO_ROUNDS
-from toolkit.store.connection import Store
-from toolkit.unmentoring.draws import store_rounds
+from toolkit.demo.unmentoring import DEMO_ROUNDS
+from toolkit.unmentoring.service import load_rounds
 
 
 def test_the_demo_runs_every_step_and_lists_its_outputs(demo_run):
@@ -35,8 +34,8 @@ def test_the_demo_draws_three_rounds_and_exports(demo_run):
     draw = pd.read_csv(demo_run.output("draw"))
     assert sorted(merge["email"]) == sorted(draw["email"])
     assert len(list(demo_run.output("mail drafts").glob("*.eml"))) == len(draw)
-    with Store(demo_run.folder / "out" / "scheme.sqlite") as store:
-        assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]
+    rounds = load_rounds(demo_run.folder / "out" / "scheme.sqlite")
+    assert rounds[["round", "week"]].to_numpy().tolist() == [list(r) for r in DEMO_ROUNDS]
 
 
 def test_the_demo_report_covers_coaching_and_unmentoring(demo_run):

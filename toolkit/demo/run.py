@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.demo.sample import SAMPLE_PAIRED_ON
+from toolkit.demo.unmentoring import demo_draws
 from toolkit.intake.signups import read_signups
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
@@ -160,9 +161,7 @@ def _step_coaching(ctx: DemoContext) -> None:
 
 
 def _step_unmentoring(ctx: DemoContext) -> None:
-    from toolkit.cli.draw import demo_draws
-
-    demo_draws(ctx)
+    ctx.outputs.update(demo_draws(ctx.sample, ctx.out, ctx.store_path))
 
 
 

@@ -150,7 +150,7 @@ def load_scheme(store: Store, cohort: str | None = None,
                              on="email")
     directory = load_directory(store)[["email", "department"]]
     if participants is not None:
-        from toolkit.unmentoring.draws import read_participants
+        from toolkit.unmentoring.participants import read_participants
 
         others = read_participants(participants)[["email", "department"]]
         others = others[~others["email"].isin(directory["email"])]

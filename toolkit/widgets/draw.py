@@ -15,18 +15,12 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit.errors import SettingsError
-from toolkit.unmentoring.draws import (
-    append_history,
-    default_seed,
-    draw_round,
-    draw_statistics,
-    load_history,
-    read_participants,
-    repeat_pairs,
-    round_labels,
-    save_draw_to_store,
-    store_exclusions,
-)
+from toolkit.io.outputs import write_csv_atomic
+from toolkit.unmentoring.announcements import read_email_template, write_announcements
+from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
+from toolkit.unmentoring.participants import read_participants
+from toolkit.unmentoring.service import load_exclusions, load_history, rounds_place, save_round
+from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
 from toolkit.widgets.base import Panel, button, safely, show_table
 
 __all__ = ["DrawPanel", "preview_table"]
@@ -79,18 +73,19 @@ class DrawPanel(Panel):
     mapping : dict or path, optional
         Field -> header for the sign-up list.
     method : str
-        ``auto``, ``exact`` or ``fast`` (see :func:`toolkit.unmentoring.draws.draw_round`).
+        ``auto``, ``exact`` or ``fast`` (see :func:`toolkit.unmentoring.draw.draw_round`).
+    template : str or Path, optional
+        An edited copy of the e-mail template for the exported drafts (see
+        :func:`toolkit.unmentoring.announcements.read_email_template`).
     """
 
     def __init__(self, participants: str | Path | pd.DataFrame, history: str | Path | None = None,
                  store: str | Path | None = None, round_label: str = "",
                  week: str | None = None, seed: int | None = None,
                  out: str | Path | None = None, mapping: Any = None,
-                 method: str = "auto") -> None:
+                 method: str = "auto", template: str | Path | None = None) -> None:
         super().__init__()
-        if (history is None) == (store is None):
-            raise SettingsError("Give either a history file or a scheme store (not both) so "
-                                "earlier rounds are known.")
+        rounds_place(history, store)
         self.participants = (participants if isinstance(participants, pd.DataFrame)
                              else read_participants(participants, mapping=mapping))
         self.history_path = None if history is None else Path(history)
@@ -98,6 +93,7 @@ class DrawPanel(Panel):
         where = self.history_path or self.store_path
         self.out = Path(out) if out is not None else where.parent / "unmentoring"
         self.method = method
+        self.template = template
         self.locks: list[list[str]] = []
         self.breaks: list[list[str]] = []
         self.saved: str | None = None
@@ -159,10 +155,7 @@ class DrawPanel(Panel):
         """Pairs never to draw together (from the store), or None with a history file."""
         if self.store_path is None:
             return None
-        from toolkit.store.connection import Store
-
-        with Store(self.store_path) as store:
-            return store_exclusions(store, self.participants["email"])
+        return load_exclusions(self.store_path, self.participants["email"])
 
     # -- actions ------------------------------------------------------------------------------
     @safely
@@ -243,23 +236,10 @@ class DrawPanel(Panel):
         if self.result is None:
             raise SettingsError("There is no draw to save: fix the problem shown above first.")
         label = self.round_label.value.strip()
-        week = self.week.value.strip() or None
-        if week:
-            from toolkit.unmentoring.announcements import parse_week
-
-            week = parse_week(week).isoformat()
         settings = {"locks": self.locks, "breaks": self.breaks, "method": self.method}
-        if self.store_path is not None:
-            from toolkit.store.connection import Store
-
-            with Store(self.store_path) as store:
-                save_draw_to_store(store, self.result, int(self.seed.value), week=week,
-                                   settings=settings, redraw=self.replace.value)
-            where = f"the store '{self.store_path}'"
-        else:
-            append_history(self.history_path, self.result, redraw=self.replace.value,
-                           seed=int(self.seed.value), week=week, settings=settings)
-            where = f"the history '{self.history_path}'"
+        where = save_round(self.result, int(self.seed.value), history=self.history_path,
+                           store=self.store_path, week=self.week.value.strip() or None,
+                           settings=settings, redraw=self.replace.value)
         self.saved = label
         self.ok(f"Saved round '{label}' (seed {self.seed.value}) in {where}.")
         return label
@@ -267,19 +247,20 @@ class DrawPanel(Panel):
     @safely
     def export(self) -> dict[str, Path] | None:
         """Write the draw CSV, the mail-merge CSV, e-mail drafts and calendar files."""
-        from toolkit.io.outputs import write_csv_atomic
-        from toolkit.unmentoring.announcements import write_announcements
-
         if self.result is None:
             raise SettingsError("There is no draw to export: fix the problem shown above "
                                 "first.")
+        template = read_email_template(self.template)
         label = self.round_label.value.strip()
         folder = self.out / label
         week = self.week.value.strip() or None
         written = {"draw": write_csv_atomic(self.result, folder / "draw.csv")}
         written.update(write_announcements(self.result, self.participants, folder, week=week,
+                                           template=template,
                                            ics=self.ics.value and week is not None))
         self.exported = written
+        for notice in template.notices:
+            self.warn(notice)
         if self.saved != label:
             self.warn("Exported, but this round is not saved yet: save it so next month's "
                       "draw knows who met.")
