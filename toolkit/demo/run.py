@@ -7,7 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
 from toolkit.io.problems import format_problems
+from toolkit.plots.relationships import plot_meeting_timeline
+from toolkit.relationships.agreements import write_agreements
+from toolkit.relationships.alerts import format_warnings
+from toolkit.relationships.changes import pair_table
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.relationships.status import check_store
+from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_people, save_signups
 
@@ -100,14 +109,6 @@ def _step_pairing(ctx: DemoContext) -> None:
 
 
 def _step_relationships(ctx: DemoContext) -> None:
-    from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
-    from toolkit.plots.relationships import plot_meeting_timeline
-    from toolkit.relationships.agreements import write_agreements
-    from toolkit.relationships.alerts import check_store, format_warnings
-    from toolkit.relationships.lifecycle import pair_table
-    from toolkit.relationships.meetings import meetings, read_meetings, save_meetings
-    from toolkit.store.connection import Store
-
     print(f"Step 3. Follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
     with Store(ctx.store_path) as store:
         had_pairs = not load_pairs(store, scheme="mentoring").empty
@@ -133,7 +134,7 @@ def _step_relationships(ctx: DemoContext) -> None:
                                       statuses=("proposed", "active"))
         print(f"  Wrote {len(agreements)} agreement(s) (.docx and .md) to "
               f"'{ctx.out / 'agreements'}'.")
-        fig = plot_meeting_timeline(pair_table(store), meetings(store), SAMPLE_TODAY)
+        fig = plot_meeting_timeline(pair_table(store), load_meetings(store), SAMPLE_TODAY)
         chart = ctx.out / "meetings_timeline.png"
         fig.savefig(chart, dpi=90)
     ctx.outputs["agreements"] = ctx.out / "agreements"
