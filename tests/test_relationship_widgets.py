@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from toolkit.plots.figures import PALETTE
 from toolkit.relationships.changes import confirm_first_meeting
 from toolkit.relationships.meetings import record_meeting
+from toolkit.relationships.status import warnings_with_messages
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs
@@ -48,6 +50,8 @@ def test_status_and_warnings_panels(store):
     assert "Subject: Your mentoring term ends on 2027-10-01" in warnings.draft.value
     warnings.draft.value = "edited"  # the lead edits the draft freely
     assert warnings.draft.value == "edited"
+    # The panel shows what the status command prints: both call the same service.
+    pd.testing.assert_frame_equal(warnings.result, warnings_with_messages(store, TODAY))
 
 
 def labels(fig) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.core.dates import as_date
 from toolkit.core.statuses import FINISHED, RUNNING
 from toolkit.errors import LifecycleError
 from toolkit.relationships.lifecycle import (
@@ -20,7 +21,6 @@ from toolkit.relationships.lifecycle import (
     Lifecycle,
     answers_this_term,
     check_withdrawal,
-    iso_day,
     renewal_note,
     renewal_outcome,
     unknown_pair_message,
@@ -202,7 +202,7 @@ def change_status(store: Store, pair_id: int, to_status: str, on_date: date | st
     toolkit.errors.LifecycleError: Pair 1 is 'active' and cannot become 'proposed': ...
     """
     lifecycle = lifecycle or Lifecycle()
-    day = iso_day(on_date, "date of the change")
+    day = as_date(on_date, "date of the change").isoformat()
     with store.transaction():
         pair = find_pair(store, pair_id)
         after = lifecycle.change(pair, to_status, day)
@@ -429,7 +429,7 @@ def record_renewal_answer(store: Store, pair_id: int, party: str, wants_renewal:
     """
     lifecycle = lifecycle or Lifecycle()
     note = renewal_note(party, wants_renewal)
-    day = iso_day(on_date, "date of the answer")
+    day = as_date(on_date, "date of the answer").isoformat()
     with store.transaction():
         pair = find_pair(store, pair_id)
         lifecycle.check_renewal_answer(pair, wants_renewal)

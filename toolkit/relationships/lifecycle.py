@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from toolkit.core.dates import add_months, as_date
+from toolkit.core.dates import add_months
 from toolkit.core.statuses import STATUSES, TRANSITIONS
 from toolkit.errors import LifecycleError, SettingsError
 
@@ -30,7 +29,6 @@ __all__ = [
     "before_start_message",
     "check_withdrawal",
     "illegal_change_message",
-    "iso_day",
     "not_renewable_message",
     "renewal_note",
     "renewal_outcome",
@@ -106,22 +104,6 @@ def not_renewable_message(pair_id: int, renewals: int, most: int) -> str:
     return (f"Pair {pair_id} has already been renewed {renewals} time(s), the most the scheme "
             f"allows ({most}): it cannot be renewed again; end it instead, and both may sign up "
             "for the next matching round. Nothing was changed.")
-
-
-def iso_day(value: date | str | None, what: str = "date") -> str:
-    """Return a date given as a setting (ISO text or a date) as ISO text.
-
-    Raises
-    ------
-    SettingsError
-        If the value is missing or not a date (the message names ``what``).
-
-    Examples
-    --------
-    >>> iso_day("2026-10-05"), iso_day(date(2026, 10, 5))
-    ('2026-10-05', '2026-10-05')
-    """
-    return as_date(value, what).isoformat()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.core.dates import as_date
 from toolkit.errors import LifecycleError
 from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import (
@@ -17,7 +18,7 @@ from toolkit.relationships.changes import (
     pair_events,
     pairs_to_forbid,
 )
-from toolkit.relationships.lifecycle import iso_day, withdrawn_by
+from toolkit.relationships.lifecycle import withdrawn_by
 from toolkit.store.connection import Store
 from toolkit.store.pairs import save_pairs
 from toolkit.store.people import load_people
@@ -204,6 +205,6 @@ def accept_rematch(store: Store, rematch: Rematch, start_date: date | str,
     """
     if rematch.proposals.empty:
         raise LifecycleError(NOTHING_TO_ACCEPT)
-    day = iso_day(start_date, "start date")
+    day = as_date(start_date, "start date").isoformat()
     return save_pairs(store, rematch.proposals, rematch.cohort, settings={
         "rematch_of_pair": rematch.pair_id, **(settings or {})}, start_date=day)
