@@ -341,6 +341,16 @@ def test_status_table_and_the_status_command(tmp_path, capsys):
     assert "'today' must be a date" in capsys.readouterr().err
 
 
+def test_the_status_command_never_changes_the_store(tmp_path, capsys):
+    with make_store(tmp_path):
+        pass
+    path = tmp_path / "scheme.sqlite"
+    before = path.read_bytes()
+    assert main(["status", "--store", str(path), "--today", "2026-12-01", "--drafts"]) == 0
+    assert "3 running pair(s)" in capsys.readouterr().out
+    assert path.read_bytes() == before
+
+
 def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
     settings = tmp_path / "settings.json"
     settings.write_text('{"first_meeting_weeks": 20, "term_months": 6}', encoding="utf-8")

@@ -179,6 +179,26 @@ def test_sample_meetings_import_cleanly_against_the_sample_pairs(sample_dir, tmp
         assert sorted(broken.problems["field"].unique()) == ["date", "mentee_email", "status"]
 
 
+def test_a_dry_run_records_nothing_and_leaves_the_store_as_it_was(store, tmp_path, capsys):
+    store.close()
+    path = write(tmp_path, "Pair,Date\n1,2026-11-02\n2,2026-11-03\n")
+    stored = tmp_path / "scheme.sqlite"
+    before = stored.read_bytes()
+    assert main(["meetings", "import", str(path), "--store", str(stored), "--today", TODAY,
+                 "--dry-run"]) == 0
+    assert "2 meeting(s) would be recorded (dry run), no problems" in capsys.readouterr().out
+    assert stored.read_bytes() == before
+
+
+def test_notes_may_have_line_breaks_but_no_control_characters(store, tmp_path):
+    path = write(tmp_path, 'Pair,Date,Note\n1,2026-11-02,"went well\nnext: January"\n'
+                           "2,2026-11-03,odd\x07note\n")
+    result = read_meetings(path, store, today=TODAY)
+    assert result.meetings["note"].tolist() == ["went well\nnext: January"]
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [[3, "note"]]
+    assert "U+0007" in result.problems["problem"].iloc[0]
+
+
 def test_cli_imports_meetings_and_reports_problems(store, tmp_path, capsys):
     store.close()
     path = write(tmp_path, "Pair,Date\n1,2026-11-02\n9,2026-11-02\n")

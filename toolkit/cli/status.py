@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     for template in (templates or {}).values():
         for notice in template.notices:
             print(f"Note: {notice}", file=sys.stderr)
-    with open_existing(args.store) as store:
+    with open_existing(args.store, read_only=True) as store:
         if args.drafts:
             warnings = warnings_with_messages(store, today, rules, templates, cohort=args.cohort,
                                               lifecycle=lifecycle)

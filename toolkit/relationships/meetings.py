@@ -294,7 +294,7 @@ def validate_meetings(table: Table, pairs: pd.DataFrame, today: date | str | Non
     """
     today_iso = dates.today(today).isoformat()
     check = RowChecker(table, MEETING_FIELDS, required=("date",), mapping=mapping,
-                       kind="meetings", variants=MEETING_VARIANTS)
+                       kind="meetings", variants=MEETING_VARIANTS, multiline=("note",))
     if "pair_id" not in check.columns and not {"mentee_email", "mentor_email"} <= set(
             check.columns):
         raise InputFileError(no_pair_columns_message(table.source, table.headers))
