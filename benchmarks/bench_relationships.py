@@ -9,9 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.relationships.alerts import check_pairs, check_store, status_table
+from toolkit.relationships.alerts import check_pairs
+from toolkit.relationships.changes import pair_table
 from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.relationships.status import check_store, status_table
 from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import save_pairs
 
 N_PAIRS = 5_000
@@ -64,10 +67,7 @@ def run() -> list[dict]:
             _, t_save = _timed(lambda: save_meetings(store, result))
             warnings, t_check = _timed(lambda: check_store(store, TODAY))
             _, t_status = _timed(lambda: status_table(store, TODAY))
-            from toolkit.relationships.lifecycle import pair_table
-            from toolkit.relationships.meetings import meetings
-
-            table, meets = pair_table(store), meetings(store)
+            table, meets = pair_table(store), load_meetings(store)
             _, t_rules = _timed(lambda: check_pairs(table, meets, TODAY))
     n_rows = len(export)
     return [

@@ -15,9 +15,9 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Import a meetings export; exit 0 when clean, 1 when rows have problems."""
-    with open_existing(args.store) as store:
+    with open_existing(args.store, read_only=args.dry_run) as store:
         result = read_meetings(args.file, store, today=args.today, mapping=args.mapping,
-                               sheet=args.sheet, dayfirst=not args.month_first)
+                               sheet=args.sheet, month_first=args.month_first)
         saved = 0 if args.dry_run else save_meetings(store, result)
     for notice in result.notices:
         print(f"Note: {notice}", file=sys.stderr)

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from toolkit.core.dates import today as as_date_or_today
-from toolkit.core.statuses import RUNNING
-from toolkit.relationships.alerts import (
-    check_store,
-    draft_messages,
-    format_warnings,
-    load_settings,
-    load_templates,
-)
-from toolkit.relationships.lifecycle import pair_table
+from toolkit.relationships.alerts import format_warnings
+from toolkit.relationships.changes import current_pairs
+from toolkit.relationships.messages import read_alert_templates
+from toolkit.relationships.settings import read_relationship_settings
+from toolkit.relationships.status import check_store, warnings_with_messages
 from toolkit.store.connection import open_existing
-from toolkit.store.pairs import load_pairs
 
 __all__ = ["register", "run"]
 
@@ -23,14 +19,20 @@ __all__ = ["register", "run"]
 def run(args: argparse.Namespace) -> int:
     """Print the early warnings of a store's pairs; exit 0 (warnings are not errors)."""
     today = as_date_or_today(args.today)
-    rules, lifecycle = load_settings(args.settings)
-    templates = load_templates(args.templates) if args.drafts else None
-    with open_existing(args.store) as store:
-        warnings = check_store(store, today, rules, cohort=args.cohort, lifecycle=lifecycle)
-        drafts = (draft_messages(warnings, pair_table(store, lifecycle=lifecycle), templates,
-                                 rules, lifecycle) if args.drafts else None)
-        running = len(load_pairs(store, cohort=args.cohort, scheme="mentoring",
-                                  statuses=RUNNING))
+    rules, lifecycle = read_relationship_settings(args.settings)
+    templates = read_alert_templates(args.templates) if args.drafts else None
+    for template in (templates or {}).values():
+        for notice in template.notices:
+            print(f"Note: {notice}", file=sys.stderr)
+    with open_existing(args.store, read_only=True) as store:
+        if args.drafts:
+            warnings = warnings_with_messages(store, today, rules, templates, cohort=args.cohort,
+                                              lifecycle=lifecycle)
+            drafts = warnings.pop("message")
+        else:
+            warnings = check_store(store, today, rules, cohort=args.cohort, lifecycle=lifecycle)
+            drafts = None
+        running = len(current_pairs(store, cohort=args.cohort))
     print(f"{running} running pair(s) in '{args.store}'.")
     print(format_warnings(warnings, today, drafts))
     return 0

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.demo.sample import SAMPLE_PAIRED_ON
+from toolkit.demo.sample import (
+    SAMPLE_PAIRED_ON,
+    SAMPLE_TODAY,
+    record_sample_withdrawals,
+    sample_store,
+)
 from toolkit.demo.unmentoring import demo_draws
 from toolkit.intake.signups import read_signups
 from toolkit.io.outputs import write_csv_atomic
@@ -17,7 +22,14 @@ from toolkit.io.problems import format_problems
 from toolkit.pairing.introductions import render_introductions, write_introductions
 from toolkit.pairing.matching import match_mentors, run_summary
 from toolkit.pairing.outputs import write_match_outputs
+from toolkit.plots.relationships import plot_meeting_timeline
+from toolkit.relationships.agreements import write_agreements
+from toolkit.relationships.alerts import format_warnings
+from toolkit.relationships.changes import pair_table
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.relationships.status import check_store
 from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_people, save_import
 
@@ -96,14 +108,6 @@ def _step_pairing(ctx: DemoContext) -> None:
 
 
 def _step_relationships(ctx: DemoContext) -> None:
-    from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
-    from toolkit.plots.relationships import plot_meeting_timeline
-    from toolkit.relationships.agreements import write_agreements
-    from toolkit.relationships.alerts import check_store, format_warnings
-    from toolkit.relationships.lifecycle import pair_table
-    from toolkit.relationships.meetings import meetings, read_meetings, save_meetings
-    from toolkit.store.connection import Store
-
     print(f"Step 3. Follow the pairs through the year (today is fixed at {SAMPLE_TODAY})")
     with Store(ctx.store_path) as store:
         had_pairs = not load_pairs(store, scheme="mentoring").empty
@@ -129,7 +133,7 @@ def _step_relationships(ctx: DemoContext) -> None:
                                       statuses=("proposed", "active"))
         print(f"  Wrote {len(agreements)} agreement(s) (.docx and .md) to "
               f"'{ctx.out / 'agreements'}'.")
-        fig = plot_meeting_timeline(pair_table(store), meetings(store), SAMPLE_TODAY)
+        fig = plot_meeting_timeline(pair_table(store), load_meetings(store), SAMPLE_TODAY)
         chart = ctx.out / "meetings_timeline.png"
         fig.savefig(chart, dpi=90)
     ctx.outputs["agreements"] = ctx.out / "agreements"

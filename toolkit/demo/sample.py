@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
+from toolkit.core.statuses import RUNNING
+from toolkit.errors import LifecycleError
+from toolkit.relationships.changes import withdraw_pair
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, save_signups
 
@@ -628,11 +631,8 @@ def record_sample_withdrawals(store, sample_dir: str | Path) -> list[int]:
     >>> record_sample_withdrawals(store, folder / "sample")
     []
     """
-    from toolkit.errors import LifecycleError
-    from toolkit.relationships.lifecycle import withdraw_pair
-
     gone = pd.read_csv(Path(sample_dir) / "withdrawals.csv", dtype=str)
-    running = load_pairs(store, scheme="mentoring", statuses=("proposed", "active", "renewed"))
+    running = load_pairs(store, scheme="mentoring", statuses=RUNNING)
     found = gone.merge(running, on=["mentee_email", "mentor_email"])
     ids = []
     for rec in found.to_dict("records"):

@@ -9,10 +9,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from toolkit.core import dates
+from toolkit.core.statuses import RUNNING
 from toolkit.plots.figures import PALETTE, new_figure
-from toolkit.relationships.alerts import AlertRules, meeting_counts
-from toolkit.relationships.lifecycle import OPEN_STATUSES
-from toolkit.relationships.meetings import _today
+from toolkit.relationships.alerts import AlertRules, pace_table
 
 __all__ = ["plot_meeting_timeline", "plot_pace"]
 
@@ -25,11 +25,10 @@ def _months(later: pd.Series, earlier: pd.Series) -> np.ndarray:
     return days.to_numpy(dtype=float) / _DAYS_PER_MONTH
 
 
-def _needed(months_elapsed: np.ndarray, rules: AlertRules) -> np.ndarray:
-    needed = np.zeros(len(months_elapsed), dtype=int)
-    for months, count in sorted(rules.pace):
-        needed = np.where(months_elapsed >= months, count, needed)
-    return needed
+def _running_terms(pairs: pd.DataFrame, today: str) -> pd.DataFrame:
+    """Return the running pairs whose current term has started by ``today``."""
+    return pairs[pairs["status"].isin(RUNNING) & pairs["term_start"].notna()
+                 & (pairs["term_start"].fillna("9") <= today)]
 
 
 def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
@@ -45,7 +44,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
     Parameters
     ----------
     pairs : pandas.DataFrame
-        :func:`~toolkit.relationships.lifecycle.pair_table`.
+        :func:`~toolkit.relationships.changes.pair_table`.
     meets : pandas.DataFrame
         Meetings (``pair_id, on_date, status``).
     today : date or str
@@ -69,9 +68,8 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
     ['Pair 1', 'Pair 2']
     """
     rules = rules or AlertRules()
-    today_d = _today(today)
-    shown = pairs[pairs["status"].isin(OPEN_STATUSES) & pairs["term_start"].notna()
-                  & (pairs["term_start"].fillna("9") <= today_d.isoformat())]
+    today_d = dates.today(today)
+    shown = _running_terms(pairs, today_d.isoformat())
     if pair_ids is not None:
         shown = shown[shown["pair_id"].isin([int(i) for i in pair_ids])]
     shown = shown.sort_values("pair_id").reset_index(drop=True)
@@ -100,8 +98,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
         ax.axvline(months, color=_TARGET, linestyle=":", linewidth=1, zorder=0)
         ax.text(months, 1.0, f"{count} by month {months}", transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=8, color=_TARGET)
-    counts = meeting_counts(shown, meets, today_d).set_index("pair_id")
-    behind = counts.loc[shown["pair_id"], "held_in_term"].to_numpy() < _needed(elapsed, rules)
+    behind = pace_table(shown, meets, today_d, rules)["behind"].to_numpy()
     ax.set_yticks(y.to_numpy(), [f"Pair {p}" for p in shown["pair_id"]])
     late = {f"Pair {p}" for p, b in zip(shown["pair_id"], behind, strict=True) if b}
     for label in ax.get_yticklabels():
@@ -136,15 +133,13 @@ def plot_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     'Months into the current term'
     """
     rules = rules or AlertRules()
-    today_d = _today(today)
-    shown = pairs[pairs["status"].isin(OPEN_STATUSES) & pairs["term_start"].notna()
-                  & (pairs["term_start"].fillna("9") <= today_d.isoformat())]
-    shown = shown.reset_index(drop=True)
+    today_d = dates.today(today)
+    shown = _running_terms(pairs, today_d.isoformat()).reset_index(drop=True)
     fig = new_figure(figsize=(7, 4.2))
     ax = fig.subplots()
     elapsed = _months(pd.Series([pd.Timestamp(today_d)] * len(shown)), shown["term_start"])
-    held = meeting_counts(shown, meets, today_d)["held_in_term"].to_numpy()
-    behind = held < _needed(elapsed, rules)
+    pace = pace_table(shown, meets, today_d, rules)
+    held, behind = pace["held_in_term"].to_numpy(), pace["behind"].to_numpy(dtype=bool)
     jitter = np.random.default_rng(0).uniform(-0.12, 0.12, len(held))
     ax.scatter(elapsed[~behind], held[~behind] + jitter[~behind], s=18, alpha=0.7,
                color=_HELD, label="on pace")

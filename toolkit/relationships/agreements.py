@@ -1,54 +1,63 @@
-"""Mentoring agreements: one pre-filled document per pair, as Word (.docx) and Markdown."""
+"""Mentoring agreements: one pre-filled document per pair, as Word (.docx) and Markdown.
+
+The agreement is a Markdown template with ``{placeholders}`` (:data:`AGREEMENT_PLACEHOLDERS`),
+the one syntax of every template a lead may edit: the shipped ``agreement.md``, or the lead's
+own copy of it.
+"""
 
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
+import docx
 import pandas as pd
 
+from toolkit.core.statuses import RUNNING
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write
-from toolkit.relationships.lifecycle import Lifecycle, pair_table
+from toolkit.io.templates import Template, read_template
+from toolkit.relationships.changes import pair_table
+from toolkit.relationships.lifecycle import Lifecycle
 from toolkit.store.connection import Store
 
 __all__ = [
+    "AGREEMENT_PLACEHOLDERS",
     "agreement_fields",
-    "load_agreement_template",
-    "markdown_to_docx",
+    "read_agreement_template",
     "render_agreement",
     "write_agreements",
+    "write_docx",
 ]
 
-_FIELD = re.compile(r"\{(\w+)\}")
+#: The placeholders an agreement template may use.
+AGREEMENT_PLACEHOLDERS = ("pair_id", "mentee_name", "mentee_first_name", "mentee_email",
+                          "mentee_department", "mentor_name", "mentor_first_name",
+                          "mentor_email", "mentor_department", "start", "term_end",
+                          "term_months", "target", "renewal_text")
+
 _BOLD = re.compile(r"(\*\*[^*]+\*\*)")
 
 
-def load_agreement_template(path: str | Path | None = None) -> str:
+def read_agreement_template(path: str | Path | None = None) -> Template:
     """Return the agreement template: the shipped one, or the lead's own Markdown file.
 
     The template is Markdown: ``#`` and ``##`` headings, ``- `` bullet points, ``**bold**``
-    words, and fields in braces (``{mentee_name}``, ``{mentee_department}``,
-    ``{mentor_name}``, ``{mentor_department}``, ``{start}``, ``{term_end}``,
-    ``{term_months}``, ``{renewal_text}``, ``{target}``, ``{pair_id}``) that are filled in
-    for each pair.
+    words, and placeholders in braces (:data:`AGREEMENT_PLACEHOLDERS`, such as
+    ``{mentee_name}`` or ``{term_end}``) that are filled in for each pair. A placeholder the
+    agreement does not know stops with a message naming it.
+
+    Raises
+    ------
+    SettingsError
+        If the file does not exist or the template is not valid.
 
     Examples
     --------
-    >>> load_agreement_template().splitlines()[0]
+    >>> read_agreement_template().text.splitlines()[0]
     '# Mentoring agreement'
     """
-    if path is None:
-        return (resources.files("toolkit") / "templates" / "agreement.md").read_text(
-            encoding="utf-8")
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SettingsError(
-            f"The agreement template '{path}' does not exist: check the path, or leave it "
-            "empty to use the toolkit's own template.") from None
+    return read_template(path, "agreement.md", AGREEMENT_PLACEHOLDERS)
 
 
 def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
@@ -58,7 +67,7 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     Parameters
     ----------
     pairs : pandas.DataFrame
-        :func:`~toolkit.relationships.lifecycle.pair_table` rows.
+        :func:`~toolkit.relationships.changes.pair_table` rows.
     lifecycle : Lifecycle, optional
         For the term length.
     target : int
@@ -67,23 +76,25 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     Returns
     -------
     pandas.DataFrame
-        One row per pair: ``pair_id, mentee_name, mentee_department, mentor_name,
-        mentor_department, start, term_end, term_months, target, renewal_text``.
+        One row per pair, one column per placeholder of :data:`AGREEMENT_PLACEHOLDERS`
+        (the e-mails when ``pairs`` has them), all text.
 
     Examples
     --------
-    >>> pairs = pd.DataFrame({"pair_id": [7], "mentee_name": ["Ada"],
+    >>> pairs = pd.DataFrame({"pair_id": [7], "mentee_name": ["Ada Byron"],
     ...     "mentee_department": ["Maths"], "mentor_name": ["Bo"],
     ...     "mentor_department": ["Physics"], "start": ["2026-10-05"],
     ...     "term_end": ["2027-10-05"], "renewals": [0]})
-    >>> agreement_fields(pairs).loc[0, "renewal_text"]
-    'it can be renewed once, for 12 more months, if you both wish'
+    >>> fields = agreement_fields(pairs)
+    >>> fields.loc[0, "renewal_text"], fields.loc[0, "mentee_first_name"]
+    ('it can be renewed once, for 12 more months, if you both wish', 'Ada')
     """
     lifecycle = lifecycle or Lifecycle()
-    cols = ["pair_id", "mentee_name", "mentee_department", "mentor_name", "mentor_department",
-            "start", "term_end"]
-    out = pairs[cols].copy().reset_index(drop=True)
     pairs = pairs.reset_index(drop=True)
+    cols = [c for c in AGREEMENT_PLACEHOLDERS if c in pairs.columns]
+    out = pairs[cols].copy()
+    for side in ("mentee", "mentor"):
+        out[f"{side}_first_name"] = pairs[f"{side}_name"].fillna("").str.split().str[0]
     out["start"] = out["start"].fillna("to be agreed")
     out["term_end"] = out["term_end"].fillna("to be agreed")
     out["term_months"] = str(lifecycle.term_months)
@@ -98,22 +109,23 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
         f"it can be renewed again, for {lifecycle.renewal_months} more months, if you both wish"
         if n > 0 else "it cannot be renewed again" if r > 0 else "it cannot be renewed"
         for r, n in zip(renewals, left, strict=True)]
-    return out.astype(str).reset_index(drop=True)
+    return out.fillna("").astype(str).reset_index(drop=True)
 
 
-def render_agreement(values: dict[str, str], template: str | None = None) -> str:
-    """Fill one pair's values into the Markdown template; unknown fields are left as they are.
+def render_agreement(values: dict[str, str], template: Template | None = None) -> str:
+    """Fill one pair's values into the Markdown template (default: the shipped one).
 
     Examples
     --------
-    >>> render_agreement({"mentee_name": "Ada"}, "Mentee: {mentee_name}; {other}")
-    'Mentee: Ada; {other}'
+    >>> render_agreement({"mentee_name": "Ada"}, Template("Mentee: {mentee_name}."))
+    'Mentee: Ada.'
     """
-    template = load_agreement_template() if template is None else template
-    return _FIELD.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+    template = read_agreement_template() if template is None else template
+    return template.render(values)
 
 
-def _add_runs(paragraph, text: str) -> None:
+def _add_runs(paragraph: object, text: str) -> None:
+    """Add text to a Word paragraph, ``**bold**`` parts in bold."""
     for part in _BOLD.split(text):
         if part.startswith("**") and part.endswith("**") and len(part) > 4:
             paragraph.add_run(part[2:-2]).bold = True
@@ -121,21 +133,18 @@ def _add_runs(paragraph, text: str) -> None:
             paragraph.add_run(part)
 
 
-def markdown_to_docx(markdown: str, path: str | Path) -> Path:
+def write_docx(markdown: str, path: str | Path) -> Path:
     """Write simple Markdown (headings, bullets, bold, paragraphs) as a Word document.
 
     The file is written atomically: a failed write leaves any old file as it was.
 
     Examples
     --------
-    >>> import tempfile, pathlib, docx
-    >>> p = markdown_to_docx("# Title\\n\\n- **A:** b\\n", pathlib.Path(tempfile.mkdtemp())
-    ...                      / "x.docx")
+    >>> import tempfile, pathlib
+    >>> p = write_docx("# Title\\n\\n- **A:** b\\n", pathlib.Path(tempfile.mkdtemp()) / "x.docx")
     >>> [para.text for para in docx.Document(p).paragraphs]
     ['Title', 'A: b']
     """
-    import docx
-
     document = docx.Document()
     for line in markdown.splitlines():
         text = line.rstrip()
@@ -153,7 +162,7 @@ def markdown_to_docx(markdown: str, path: str | Path) -> Path:
 
 
 def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None = None,
-                     statuses: tuple[str, ...] = ("proposed", "active", "renewed"),
+                     statuses: tuple[str, ...] = RUNNING,
                      scheme: str = "mentoring", formats: tuple[str, ...] = ("docx", "md"),
                      template: str | Path | None = None,
                      lifecycle: Lifecycle | None = None, target: int = 3) -> pd.DataFrame:
@@ -170,13 +179,13 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
     pair_ids : list of int, optional
         The pairs to write (default: every pair of ``statuses``).
     statuses : tuple of str
-        Which pairs, when ``pair_ids`` is not given.
+        Which pairs, when ``pair_ids`` is not given (default: the running ones).
     scheme : str
         ``"mentoring"`` (default) or ``"coaching"``.
     formats : tuple of str
         ``"docx"`` and/or ``"md"``.
     template : str or Path, optional
-        A Markdown template file of the lead's own (see :func:`load_agreement_template`).
+        A Markdown template file of the lead's own (see :func:`read_agreement_template`).
     lifecycle : Lifecycle, optional
     target : int
         Meetings a year the scheme asks for (printed in the agreement).
@@ -189,9 +198,9 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from toolkit.store.pairs import save_pairs
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> store = Store(folder / "s.sqlite")
-    >>> from toolkit.store.pairs import save_pairs
     >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
     ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
     >>> written = write_agreements(store, folder / "agreements")
@@ -204,7 +213,7 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
     unknown = sorted(set(formats) - {"docx", "md"})
     if unknown or not formats:
         raise SettingsError(f"The agreement formats must be 'docx' and/or 'md' (got {formats}).")
-    text = load_agreement_template(template)
+    text = read_agreement_template(template)
     pairs = pair_table(store, scheme=scheme, lifecycle=lifecycle)
     if pair_ids is not None:
         wanted = [int(i) for i in pair_ids]
@@ -222,7 +231,7 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
         stem = f"agreement_pair-{int(values['pair_id']):04d}"
         row: dict[str, object] = {"pair_id": int(values["pair_id"])}
         if "docx" in formats:
-            row["docx"] = str(markdown_to_docx(markdown, out / f"{stem}.docx"))
+            row["docx"] = str(write_docx(markdown, out / f"{stem}.docx"))
         if "md" in formats:
             row["md"] = str(atomic_write(out / f"{stem}.md", lambda tmp, m=markdown:
                                          tmp.write_text(m, encoding="utf-8")))

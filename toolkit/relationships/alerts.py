@@ -1,33 +1,42 @@
-"""Early warnings: documented, configurable rules that pick out pairs needing attention."""
+"""Early warnings: documented, configurable rules that pick out pairs needing attention.
+
+Each rule is one function with the same arguments (the pairs as
+:func:`~toolkit.relationships.changes.pair_table` gives them, their meetings, the day of the
+check, the rules' settings and the lifecycle) returning its warnings, so each can be checked
+alone; :func:`check_pairs` runs the rules switched on and puts their warnings together. This
+module is pure: :mod:`toolkit.relationships.status` runs it on a store.
+"""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 
+from toolkit.core import dates
+from toolkit.core.statuses import RUNNING
 from toolkit.errors import SettingsError
-from toolkit.relationships.lifecycle import OPEN_STATUSES, Lifecycle, add_months, pair_table
-from toolkit.relationships.meetings import _today, meetings
-from toolkit.store.connection import Store
+from toolkit.relationships.lifecycle import RENEWING, Lifecycle
 
 __all__ = [
+    "MESSAGE_PLACEHOLDERS",
     "RULES",
+    "RULE_CHECKS",
     "WARNING_COLUMNS",
     "AlertRules",
+    "behind_pace",
+    "cancellations",
     "check_pairs",
-    "check_store",
-    "draft_messages",
     "format_warnings",
-    "load_settings",
-    "load_templates",
     "meeting_counts",
-    "status_table",
+    "mentor_all_withdrew",
+    "message_values",
+    "no_first_meeting",
+    "pace_table",
+    "running_pairs",
+    "term_ending",
 ]
 
 #: Every rule: its name, a title, and what it looks for (with the default settings).
@@ -58,8 +67,13 @@ RULES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: The columns of a warnings table.
 WARNING_COLUMNS = ["rule", "title", "pair_id", "mentee_email", "mentee_name", "mentor_email",
                    "mentor_name", "since", "detail", "recipients"]
+
+#: The placeholders a warning's message template may use.
+MESSAGE_PLACEHOLDERS = (*WARNING_COLUMNS, "mentee_first_name", "mentor_first_name", "target",
+                        "start", "term_end", "renewal_sentence")
 
 
 @dataclass(frozen=True)
@@ -137,56 +151,24 @@ class AlertRules:
             for name, (title, text) in RULES.items()])
 
 
-def load_settings(source: str | Path | dict | None) -> tuple[AlertRules, Lifecycle]:
-    """Read the warning rules' and the lifecycle's settings from a JSON file (or a dict).
-
-    Any of ``first_meeting_weeks``, ``pace`` (a list of [months, meetings]),
-    ``cancellations_in_a_row``, ``term_end_days``, ``mentor_withdrawals_min``, ``enabled``
-    (a list of rule names), ``term_months``, ``renewal_months`` and ``max_renewals``; the
-    rest keep their defaults.
-
-    Raises
-    ------
-    SettingsError
-        If the file cannot be read or names a setting that does not exist.
+def running_pairs(pairs: pd.DataFrame, today: date | str) -> pd.DataFrame:
+    """Return the pairs that have started by ``today`` and are still running.
 
     Examples
     --------
-    >>> rules, lifecycle = load_settings({"pace": [[6, 1], [12, 2]], "max_renewals": 0})
-    >>> rules.pace, lifecycle.max_renewals
-    (((6, 1), (12, 2)), 0)
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2, 3], "status": ["active", "ended", "proposed"],
+    ...                       "start": ["2026-10-01", "2026-10-01", "2027-05-01"]})
+    >>> running_pairs(pairs, "2027-01-01")["pair_id"].tolist()
+    [1]
     """
-    if source is None:
-        return AlertRules(), Lifecycle()
-    if isinstance(source, dict):
-        data = source
-    else:
-        path = Path(source)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise SettingsError(f"The settings file '{path}' does not exist: check the path."
-                                ) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SettingsError(f"The settings file '{path}' is not valid JSON ({exc}).") from None
-        if not isinstance(data, dict):
-            raise SettingsError(f"The settings file '{path}' must hold one JSON object.")
-    rule_names = {f.name for f in fields(AlertRules)}
-    life_names = {f.name for f in fields(Lifecycle)}
-    unknown = sorted(set(data) - rule_names - life_names)
-    if unknown:
-        raise SettingsError(f"Unknown setting(s) {unknown}; the settings are "
-                            f"{sorted(rule_names | life_names)}.")
-    rules = {k: v for k, v in data.items() if k in rule_names}
-    if "pace" in rules:
-        try:
-            rules["pace"] = tuple((int(m), int(n)) for m, n in rules["pace"])
-        except (TypeError, ValueError):
-            raise SettingsError("'pace' must be a list of [months, meetings] pairs, such as "
-                                "[[4, 1], [8, 2], [12, 3]].") from None
-    if "enabled" in rules:
-        rules["enabled"] = tuple(rules["enabled"])
-    return AlertRules(**rules), Lifecycle(**{k: v for k, v in data.items() if k in life_names})
+    started = _started(pairs, today)
+    return started[started["status"].isin(RUNNING)].reset_index(drop=True)
+
+
+def _started(pairs: pd.DataFrame, today: date | str) -> pd.DataFrame:
+    """Return the pairs whose start date is known and not after ``today``."""
+    day = dates.today(today).isoformat()
+    return pairs[pairs["start"].notna() & (pairs["start"].fillna("9") <= day)]
 
 
 def meeting_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) -> pd.DataFrame:
@@ -205,8 +187,9 @@ def meeting_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) 
     >>> meeting_counts(pairs, meets, "2027-01-01").values.tolist()
     [[1, 1, 1, 1, '2026-12-01'], [2, 0, 0, 0, None]]
     """
-    today_iso = _today(today).isoformat()
-    m = (meets[meets["on_date"] <= today_iso].merge(pairs[["pair_id", "term_start"]], on="pair_id")
+    today_iso = dates.today(today).isoformat()
+    m = (_meetings(meets)[lambda f: f["on_date"] <= today_iso]
+         .merge(pairs[["pair_id", "term_start"]], on="pair_id")
          .sort_values(["pair_id", "on_date"], kind="stable"))
     held = m["status"] == "held"
     in_term = held & (m["on_date"] >= m["term_start"].fillna(""))
@@ -224,26 +207,241 @@ def meeting_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) 
     return out.reset_index(drop=True)
 
 
-def _frame(pairs: pd.DataFrame, rule: str, since: pd.Series, detail: pd.Series | str,
-           recipients: str) -> pd.DataFrame:
+def _meetings(meets: pd.DataFrame) -> pd.DataFrame:
+    """Meetings with whole-number pair ids (an empty frame is left as it is)."""
+    return meets.astype({"pair_id": "int64"}) if not meets.empty else meets
+
+
+def pace_table(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+               rules: AlertRules | None = None) -> pd.DataFrame:
+    """Compare each pair's meetings in its current term with the pace the rules ask for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pair_id, held_in_term, needed, by_month, behind``: the meetings held this term,
+        how many the pace asks for by now (the latest checkpoint passed, ``by_month``; 0
+        before the first), and whether the pair is behind.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2], "term_start": ["2026-10-01", "2026-10-01"]})
+    >>> meets = pd.DataFrame({"pair_id": [1], "on_date": ["2026-11-01"], "status": ["held"]})
+    >>> pace_table(pairs, meets, "2027-06-01").to_numpy().tolist()
+    [[1, 1, 2, 8, True], [2, 0, 2, 8, True]]
+    """
+    rules = rules or AlertRules()
+    today_iso = dates.today(today).isoformat()
+    counts = meeting_counts(pairs, meets, today)
+    needed = pd.Series(0, index=pairs.index)
+    by_month = pd.Series(0, index=pairs.index)
+    for months, count in sorted(rules.pace):
+        passed = dates.add_months(pairs["term_start"], months).fillna("9") <= today_iso
+        needed = needed.where(~passed, count)
+        by_month = by_month.where(~passed, months)
+    held = counts["held_in_term"].to_numpy()
+    return pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "held_in_term": held,
+                         "needed": needed.to_numpy(), "by_month": by_month.to_numpy(),
+                         "behind": held < needed.to_numpy()})
+
+
+def _warnings(pairs: pd.DataFrame, rule: str, since: pd.Series | str,
+              detail: pd.Series | str, recipients: str) -> pd.DataFrame:
+    """One rule's warnings for ``pairs``, in the rule's order: by date, then by e-mail."""
     out = pairs[["pair_id", "mentee_email", "mentee_name", "mentor_email", "mentor_name"]].copy()
     out.insert(0, "title", RULES[rule][0])
     out.insert(0, "rule", rule)
     out["since"] = since.to_numpy() if isinstance(since, pd.Series) else since
     out["detail"] = detail.to_numpy() if isinstance(detail, pd.Series) else detail
     out["recipients"] = recipients
-    return out[WARNING_COLUMNS]
+    out["pair_id"] = out["pair_id"].astype("Int64")
+    return (out[WARNING_COLUMNS].sort_values(["since", "mentee_email", "mentor_email"],
+                                             kind="stable").reset_index(drop=True))
+
+
+def _with_counts(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str) -> pd.DataFrame:
+    """Return the running pairs, with their meeting counts."""
+    running = running_pairs(pairs, today)
+    return running.merge(meeting_counts(running, meets, today), on="pair_id")
+
+
+def no_first_meeting(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                     rules: AlertRules | None = None,
+                     lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn of running pairs with no held meeting ``first_meeting_weeks`` after pairing.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["proposed"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"]})
+    >>> meets = pd.DataFrame(columns=["pair_id", "on_date", "status"])
+    >>> no_first_meeting(pairs, meets, "2026-12-01")["detail"].tolist()
+    ['Paired on 2026-10-01; no meeting held in 8 weeks.']
+    """
+    rules = rules or AlertRules()
+    now = pd.Timestamp(dates.today(today))
+    running = _with_counts(pairs, meets, today)
+    started = pd.to_datetime(running["start"])
+    late = running[(running["held"] == 0)
+                   & (started + pd.Timedelta(weeks=rules.first_meeting_weeks) <= now)]
+    weeks = (now - pd.to_datetime(late["start"])).dt.days // 7
+    return _warnings(late, "no_first_meeting", late["start"],
+                     "Paired on " + late["start"] + "; no meeting held in " + weeks.astype(str)
+                     + " weeks.", "mentee and mentor")
+
+
+def behind_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                rules: AlertRules | None = None,
+                lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn of running pairs that held fewer meetings this term than the pace asks by now.
+
+    Pairs that never met are included: :func:`check_pairs` leaves them to
+    :func:`no_first_meeting` when that rule is switched on, so nobody is warned twice.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["active"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"]})
+    >>> meets = pd.DataFrame({"pair_id": [1], "on_date": ["2026-10-20"], "status": ["held"]})
+    >>> behind_pace(pairs, meets, "2027-06-01")["detail"].tolist()
+    ['You have held 1 meeting(s) this term; the pace asks for 2 by month 8.']
+    """
+    running = running_pairs(pairs, today)
+    pace = pace_table(running, meets, today, rules)
+    late, info = running[pace["behind"].to_numpy()], pace[pace["behind"]]
+    detail = ("You have held " + info["held_in_term"].astype(str) + " meeting(s) this term; "
+              "the pace asks for " + info["needed"].astype(str) + " by month "
+              + info["by_month"].astype(str) + ".")
+    return _warnings(late, "behind_pace", late["term_start"], detail, "mentee and mentor")
+
+
+def cancellations(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                  rules: AlertRules | None = None,
+                  lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn of running pairs whose last ``cancellations_in_a_row`` meetings were all cancelled.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["active"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"]})
+    >>> meets = pd.DataFrame({"pair_id": [1, 1], "on_date": ["2026-11-01", "2026-12-01"],
+    ...                       "status": ["cancelled", "cancelled"]})
+    >>> cancellations(pairs, meets, "2027-01-01")["detail"].tolist()
+    ['The last 2 meetings were cancelled (2026-11-01 to 2026-12-01).']
+    """
+    rules = rules or AlertRules()
+    n = rules.cancellations_in_a_row
+    today_iso = dates.today(today).isoformat()
+    running = running_pairs(pairs, today)
+    meets = _meetings(meets)
+    recent = (meets[meets["pair_id"].isin(running["pair_id"]) & (meets["on_date"] <= today_iso)]
+              .sort_values(["pair_id", "on_date"], kind="stable").groupby("pair_id").tail(n))
+    tally = recent.assign(cancelled=recent["status"] == "cancelled").groupby("pair_id").agg(
+        size=("status", "size"), cancelled=("cancelled", "sum"),
+        since=("on_date", "first"), last=("on_date", "last"))
+    hit = tally[(tally["size"] == n) & (tally["cancelled"] == n)]
+    found = running[running["pair_id"].isin(hit.index)]
+    if found.empty:
+        return _warnings(found, "cancellations", "", "", "mentee and mentor")
+    info = hit.reindex(found["pair_id"])
+    detail = (f"The last {n} meetings were cancelled (" + info["since"] + " to " + info["last"]
+              + ").")
+    return _warnings(found, "cancellations", info["since"], detail, "mentee and mentor")
+
+
+def term_ending(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                rules: AlertRules | None = None,
+                lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn of active or renewed pairs whose term ends within ``term_end_days`` (or ended).
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["active"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"],
+    ...     "term_end": ["2027-10-01"], "renewals": [0]})
+    >>> meets = pd.DataFrame(columns=["pair_id", "on_date", "status"])
+    >>> term_ending(pairs, meets, "2027-09-21")["detail"].tolist()
+    ['The term ends on 2027-10-01 (in 10 days). Ask both whether they want to renew.']
+    """
+    rules, lifecycle = rules or AlertRules(), lifecycle or Lifecycle()
+    day = dates.today(today)
+    limit = (day + timedelta(days=rules.term_end_days)).isoformat()
+    running = running_pairs(pairs, today)
+    ending = running[running["status"].isin(RENEWING) & running["term_end"].notna()
+                     & (running["term_end"].fillna("9") <= limit)]
+    days = (pd.to_datetime(ending["term_end"]) - pd.Timestamp(day)).dt.days
+    detail = [(f"The term ends on {end} (in {d} days)." if d >= 0 else
+               f"The term ended on {end}, {-d} days ago, with no decision recorded.")
+              + (" Ask both whether they want to renew." if lifecycle.can_renew(r) else
+                 " It cannot be renewed again: plan a good ending.")
+              for end, d, r in zip(ending["term_end"], days, ending["renewals"], strict=True)]
+    return _warnings(ending, "term_ending", ending["term_end"],
+                     pd.Series(detail, index=ending.index, dtype=object), "mentee and mentor")
+
+
+def mentor_all_withdrew(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                        rules: AlertRules | None = None,
+                        lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn of mentors with at least ``mentor_withdrawals_min`` pairs, every one withdrawn.
+
+    The warning is about the mentor, so its ``pair_id`` is missing.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2], "status": ["withdrawn", "active"],
+    ...     "mentee_email": ["a@example.org", "c@example.org"], "mentee_name": ["Ada", "Cy"],
+    ...     "mentor_email": ["b@example.org", "d@example.org"], "mentor_name": ["Bo", "Di"],
+    ...     "start": ["2026-10-01", "2026-10-01"]})
+    >>> mentor_all_withdrew(pairs, pd.DataFrame(), "2027-01-01")[["mentor_name", "detail"]
+    ...     ].to_numpy().tolist()
+    [['Bo', "All 1 of this mentor's pair(s) were withdrawn."]]
+    """
+    rules = rules or AlertRules()
+    started = _started(pairs, today)
+    per = (started.assign(withdrawn=started["status"] == "withdrawn")
+           .groupby("mentor_email")
+           .agg(n=("pair_id", "size"), w=("withdrawn", "sum"), name=("mentor_name", "first")))
+    hit = per[(per["n"] >= rules.mentor_withdrawals_min) & (per["w"] == per["n"])]
+    mentors = pd.DataFrame({
+        "pair_id": pd.array([pd.NA] * len(hit), dtype="Int64"), "mentee_email": "",
+        "mentee_name": "", "mentor_email": hit.index.to_numpy(dtype=object),
+        "mentor_name": hit["name"].to_numpy(dtype=object)})
+    detail = pd.Series([f"All {n} of this mentor's pair(s) were withdrawn." for n in hit["n"]],
+                       dtype=object)
+    return _warnings(mentors, "mentor_all_withdrew", "", detail, "mentor")
+
+
+#: The function of each rule, in the order of :data:`RULES`.
+RULE_CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
+    "no_first_meeting": no_first_meeting,
+    "behind_pace": behind_pace,
+    "cancellations": cancellations,
+    "term_ending": term_ending,
+    "mentor_all_withdrew": mentor_all_withdrew,
+}
 
 
 def check_pairs(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
                 rules: AlertRules | None = None,
                 lifecycle: Lifecycle | None = None) -> pd.DataFrame:
-    """Run the early-warning rules on pairs and their meetings, as of ``today``.
+    """Run the early-warning rules switched on, on pairs and their meetings, as of ``today``.
+
+    Each rule of ``rules.enabled`` runs on its own (:data:`RULE_CHECKS`); switching one off
+    never hides another's warnings. A pair warned of no first meeting is not also warned of
+    being behind the pace (the first warning says more).
 
     Parameters
     ----------
     pairs : pandas.DataFrame
-        :func:`~toolkit.relationships.lifecycle.pair_table` (any scheme).
+        :func:`~toolkit.relationships.changes.pair_table` (any scheme).
     meets : pandas.DataFrame
         Meetings: ``pair_id, on_date, status, cancelled_by``.
     today : date or str
@@ -267,232 +465,77 @@ def check_pairs(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"],
     ...     "term_end": ["2027-10-01"], "renewals": [0]})
     >>> meets = pd.DataFrame(columns=["pair_id", "on_date", "status", "cancelled_by"])
-    >>> check_pairs(pairs, meets, "2026-12-01")[["rule", "pair_id"]].values.tolist()
+    >>> check_pairs(pairs, meets, "2027-06-01")[["rule", "pair_id"]].values.tolist()
     [['no_first_meeting', 1]]
+    >>> only_pace = AlertRules(enabled=("behind_pace",))
+    >>> check_pairs(pairs, meets, "2027-06-01", only_pace)[["rule", "pair_id"]].values.tolist()
+    [['behind_pace', 1]]
     """
     rules = rules or AlertRules()
-    lifecycle = lifecycle or Lifecycle()
-    today_d = _today(today)
-    today_iso = today_d.isoformat()
-    meets = meets.astype({"pair_id": "int64"}) if not meets.empty else meets
-    started = pairs[pairs["start"].notna() & (pairs["start"].fillna("9") <= today_iso)]
-    running = started[started["status"].isin(OPEN_STATUSES)].reset_index(drop=True)
-    counts = meeting_counts(running, meets, today_d)
-    running = running.merge(counts, on="pair_id")
-    found: list[pd.DataFrame] = []
-
-    # 1. No first meeting within N weeks of pairing.
-    due = pd.to_datetime(running["start"]) + pd.Timedelta(weeks=rules.first_meeting_weeks)
-    late = (running["held"] == 0) & (due <= pd.Timestamp(today_d))
-    if "no_first_meeting" in rules.enabled and late.any():
-        weeks = (pd.Timestamp(today_d) - pd.to_datetime(running.loc[late, "start"])).dt.days // 7
-        found.append(_frame(running[late], "no_first_meeting", running.loc[late, "start"],
-                            "Paired on " + running.loc[late, "start"] + "; no meeting held in "
-                            + weeks.astype(str) + " weeks.", "mentee and mentor"))
-
-    # 2. Behind the pace (pairs already caught by rule 1 are not repeated).
-    if "behind_pace" in rules.enabled and not running.empty:
-        needed = pd.Series(0, index=running.index)
-        by_month = pd.Series(0, index=running.index)
-        for months, count in sorted(rules.pace):
-            passed = add_months(running["term_start"], months) <= today_iso
-            needed = needed.where(~passed, count)
-            by_month = by_month.where(~passed, months)
-        behind = (running["held_in_term"] < needed) & ~late
-        if behind.any():
-            b = running[behind]
-            detail = ("You have held " + b["held_in_term"].astype(str) + " meeting(s) this term; "
-                      "the pace asks for " + needed[behind].astype(str) + " by month "
-                      + by_month[behind].astype(str) + ".")
-            found.append(_frame(b, "behind_pace", b["term_start"], detail, "mentee and mentor"))
-
-    # 3. The last N meetings were all cancelled.
-    if "cancellations" in rules.enabled and not meets.empty and not running.empty:
-        n = rules.cancellations_in_a_row
-        recent = (meets[meets["pair_id"].isin(running["pair_id"])
-                        & (meets["on_date"] <= today_iso)]
-                  .sort_values(["pair_id", "on_date"], kind="stable")
-                  .groupby("pair_id").tail(n))
-        tally = recent.assign(cancelled=recent["status"] == "cancelled").groupby("pair_id").agg(
-            size=("status", "size"), cancelled=("cancelled", "sum"),
-            since=("on_date", "first"), last=("on_date", "last"))
-        hit = tally[(tally["size"] == n) & (tally["cancelled"] == n)]
-        if not hit.empty:
-            c = running[running["pair_id"].isin(hit.index)]
-            info = hit.loc[c["pair_id"]]
-            detail = (f"The last {n} meetings were cancelled (" + info["since"].to_numpy()
-                      + " to " + info["last"].to_numpy() + ").")
-            found.append(_frame(c, "cancellations", pd.Series(info["since"].to_numpy()),
-                                pd.Series(detail), "mentee and mentor"))
-
-    # 4. The term ends soon (or has ended with no decision).
-    if "term_ending" in rules.enabled and not running.empty:
-        limit = (today_d + timedelta(days=rules.term_end_days)).isoformat()
-        active = running["status"].isin(("active", "renewed"))
-        ending = active & running["term_end"].notna() & (running["term_end"] <= limit)
-        if ending.any():
-            e = running[ending]
-            days = (pd.to_datetime(e["term_end"]) - pd.Timestamp(today_d)).dt.days
-            can_renew = e["renewals"] < lifecycle.max_renewals
-            detail = pd.Series(
-                [f"The term ends on {end} (in {d} days)." if d >= 0 else
-                 f"The term ended on {end}, {-d} days ago, with no decision recorded."
-                 for end, d in zip(e["term_end"], days, strict=True)], index=e.index)
-            detail = detail + pd.Series(
-                [" Ask both whether they want to renew." if r else
-                 " It cannot be renewed again: plan a good ending." for r in can_renew],
-                index=e.index)
-            found.append(_frame(e, "term_ending", e["term_end"], detail, "mentee and mentor"))
-
-    # 5. A mentor whose mentees all withdrew.
-    if "mentor_all_withdrew" in rules.enabled and not started.empty:
-        ends = started.assign(withdrawn=started["status"] == "withdrawn")
-        per = ends.groupby("mentor_email").agg(n=("pair_id", "size"), w=("withdrawn", "sum"),
-                                               name=("mentor_name", "first"))
-        hit = per[(per["n"] >= rules.mentor_withdrawals_min) & (per["w"] == per["n"])]
-        if not hit.empty:
-            rows = pd.DataFrame({
-                "pair_id": pd.array([pd.NA] * len(hit), dtype="Int64"),
-                "mentee_email": "", "mentee_name": "", "mentor_email": hit.index.to_numpy(),
-                "mentor_name": hit["name"].to_numpy()})
-            detail = pd.Series([f"All {n} of this mentor's pair(s) were withdrawn."
-                                for n in hit["n"]])
-            found.append(_frame(rows, "mentor_all_withdrew", "", detail, "mentor"))
-
-    if not found:
+    found = {name: check(pairs, meets, today, rules, lifecycle)
+             for name, check in RULE_CHECKS.items() if name in rules.enabled}
+    if "no_first_meeting" in found and "behind_pace" in found:
+        pace = found["behind_pace"]
+        found["behind_pace"] = pace[~pace["pair_id"].isin(found["no_first_meeting"]["pair_id"])]
+    kept = [frame for frame in found.values() if not frame.empty]
+    if not kept:
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    out = pd.concat(found, ignore_index=True)
-    out["pair_id"] = out["pair_id"].astype("Int64")
-    order = {name: i for i, name in enumerate(RULES)}
-    return (out.assign(_o=out["rule"].map(order))
-            .sort_values(["_o", "since", "mentee_email", "mentor_email"], kind="stable")
-            .drop(columns="_o").reset_index(drop=True))
+    return pd.concat(kept, ignore_index=True)
 
 
-def check_store(store: Store, today: date | str | None = None, rules: AlertRules | None = None,
-                cohort: str | None = None, scheme: str | None = "mentoring",
-                lifecycle: Lifecycle | None = None) -> pd.DataFrame:
-    """Run the early-warning rules on the pairs in a store; see :func:`check_pairs`.
+def message_values(warnings: pd.DataFrame, pairs: pd.DataFrame | None = None,
+                   rules: AlertRules | None = None,
+                   lifecycle: Lifecycle | None = None) -> list[dict[str, str]]:
+    """Return the values of :data:`MESSAGE_PLACEHOLDERS` for each warning's message.
 
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> from toolkit.store.pairs import save_pairs
-    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
-    ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
-    ...     start_date="2026-10-05")
-    >>> check_store(store, "2027-09-20")["rule"].tolist()
-    ['no_first_meeting', 'term_ending']
-    """
-    pairs = pair_table(store, cohort=cohort, scheme=scheme, lifecycle=lifecycle)
-    return check_pairs(pairs, meetings(store), _today(today), rules, lifecycle)
-
-
-def status_table(store: Store, today: date | str | None = None, cohort: str | None = None,
-                 scheme: str | None = "mentoring",
-                 lifecycle: Lifecycle | None = None) -> pd.DataFrame:
-    """Return every pair with its status, term and meetings so far (the lead's private view).
-
-    Columns ``pair_id, status, mentee_name, mentee_department, mentor_name,
-    mentor_department, start, term_end, renewals, held, cancelled, last_meeting``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
-    >>> from toolkit.store.pairs import save_pairs
-    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
-    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
-    >>> status_table(store, "2027-01-01")[["pair_id", "status", "held"]].values.tolist()
-    [[1, 'proposed', 0]]
-    """
-    pairs = pair_table(store, cohort=cohort, scheme=scheme, lifecycle=lifecycle)
-    counts = meeting_counts(pairs, meetings(store), _today(today))
-    cols = ["pair_id", "status", "mentee_name", "mentee_department", "mentor_name",
-            "mentor_department", "start", "term_end", "renewals", "held", "cancelled",
-            "last_meeting"]
-    return pairs.merge(counts, on="pair_id", how="left")[cols]
-
-
-def load_templates(folder: str | Path | None = None) -> dict[str, str]:
-    """Return the message template of each rule: the shipped ones, or the lead's own.
-
-    A folder may hold ``alert_<rule>.txt`` files (copies of the shipped ones, edited); any
-    rule without a file there keeps the shipped wording. Fields in braces, such as
-    ``{mentee_first}``, are filled in for each warning.
-
-    Examples
-    --------
-    >>> load_templates()["no_first_meeting"].splitlines()[0]
-    'Subject: Your mentoring pair: has your first meeting taken place?'
-    """
-    shipped = resources.files("toolkit") / "templates"
-    templates = {name: (shipped / f"alert_{name}.txt").read_text(encoding="utf-8")
-                 for name in RULES}
-    if folder is not None:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise SettingsError(f"The templates folder '{folder}' does not exist: check the path.")
-        for name in RULES:
-            own = folder / f"alert_{name}.txt"
-            if own.exists():
-                templates[name] = own.read_text(encoding="utf-8-sig")
-    return templates
-
-
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    return _FIELD.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
-
-
-def draft_messages(warnings: pd.DataFrame, pairs: pd.DataFrame | None = None,
-                   templates: dict[str, str] | None = None, rules: AlertRules | None = None,
-                   lifecycle: Lifecycle | None = None) -> pd.Series:
-    """Draft a message for each warning from its rule's template (for the lead to edit).
+    Parameters
+    ----------
+    warnings : pandas.DataFrame
+        :func:`check_pairs`' warnings.
+    pairs : pandas.DataFrame, optional
+        :func:`~toolkit.relationships.changes.pair_table`, for each pair's start, end of term
+        and whether it can be renewed.
+    rules, lifecycle : optional
+        For the pace's yearly target and the renewal sentence.
 
     Returns
     -------
-    pandas.Series
-        The drafts, aligned with ``warnings``.
+    list of dict
+        One dict per warning, in order, of text values.
 
     Examples
     --------
     >>> w = pd.DataFrame({"rule": ["cancellations"], "pair_id": [1],
-    ...     "mentee_name": ["Ada Byron"], "mentor_name": ["Bo Chen"], "detail": [""],
-    ...     "since": [""]})
-    >>> draft_messages(w).iloc[0].splitlines()[2]
-    'Dear Ada and Bo,'
+    ...     "mentee_name": ["Ada Byron"], "mentor_name": ["Bo Chen"]})
+    >>> values = message_values(w)[0]
+    >>> values["mentee_first_name"], values["mentor_first_name"], values["target"]
+    ('Ada', 'Bo', '3')
     """
-    templates = templates or load_templates()
-    rules = rules or AlertRules()
-    lifecycle = lifecycle or Lifecycle()
+    rules, lifecycle = rules or AlertRules(), lifecycle or Lifecycle()
     info = pairs.set_index("pair_id") if pairs is not None and not pairs.empty else None
-    drafts = []
+    out = []
     for rec in warnings.to_dict("records"):
         values = {k: ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
                   for k, v in rec.items()}
-        values["mentee_first"] = values.get("mentee_name", "").split(" ")[0]
-        values["mentor_first"] = values.get("mentor_name", "").split(" ")[0]
+        for side in ("mentee", "mentor"):
+            values[f"{side}_first_name"] = next(iter(values.get(f"{side}_name", "").split()),
+                                                "")
         values["target"] = str(rules.target)
         pid = rec.get("pair_id")
         if info is not None and pid is not None and not pd.isna(pid) and int(pid) in info.index:
             pair = info.loc[int(pid)]
             values.update(start=str(pair["start"]), term_end=str(pair["term_end"]))
-            renewable = int(pair["renewals"]) < lifecycle.max_renewals
             values["renewal_sentence"] = (
                 f"If you would both like to carry on, the pair can be renewed for another "
                 f"{lifecycle.renewal_months} months: please tell me whether you would like to."
-                if renewable else
+                if lifecycle.can_renew(int(pair["renewals"])) else
                 "The pair has already been renewed, so this will be its natural end.")
         values.setdefault("start", values.get("since", ""))
         values.setdefault("term_end", values.get("since", ""))
         values.setdefault("renewal_sentence",
                           "Please tell me whether you would like to renew for another term.")
-        drafts.append(_fill(templates[rec["rule"]], values))
-    return pd.Series(drafts, index=warnings.index, dtype=object)
+        out.append(values)
+    return out
 
 
 def format_warnings(warnings: pd.DataFrame, today: date | str,
@@ -504,7 +547,7 @@ def format_warnings(warnings: pd.DataFrame, today: date | str,
     >>> print(format_warnings(pd.DataFrame(columns=WARNING_COLUMNS), "2027-01-01"))
     No warnings on 2027-01-01: every pair is on track.
     """
-    day = _today(today).isoformat()
+    day = dates.today(today).isoformat()
     if warnings.empty:
         return f"No warnings on {day}: every pair is on track."
     lines = [f"{len(warnings)} warning(s) on {day}:"]

@@ -17,30 +17,24 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from toolkit.core import dates
+from toolkit.core.statuses import RUNNING, STATUSES
 from toolkit.plots.relationships import plot_meeting_timeline, plot_pace
-from toolkit.relationships.alerts import (
-    AlertRules,
-    check_store,
-    draft_messages,
-    load_templates,
-    status_table,
-)
-from toolkit.relationships.lifecycle import (
-    OPEN_STATUSES,
-    PARTIES,
-    STATUSES,
-    WITHDRAWAL_REASONS,
-    Lifecycle,
-    Rematch,
-    accept_rematch,
+from toolkit.relationships.agreements import write_agreements
+from toolkit.relationships.alerts import AlertRules
+from toolkit.relationships.changes import (
     pair_table,
     record_renewal_answer,
-    rematch_after_withdrawal,
     renewal_answers,
     withdraw_pair,
 )
-from toolkit.relationships.meetings import _today, read_meetings, record_meeting, save_meetings
+from toolkit.relationships.lifecycle import PARTIES, RENEWING, WITHDRAWAL_REASONS, Lifecycle
+from toolkit.relationships.meetings import read_meetings, record_meeting, save_meetings
+from toolkit.relationships.messages import read_alert_templates
+from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
+from toolkit.relationships.status import check_store, status_table, warnings_with_messages
 from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
 from toolkit.widgets.base import Panel, button, safely, show_table
 
 __all__ = [
@@ -112,7 +106,7 @@ class StatusPanel(Panel):
     def __init__(self, store: Store, today: date | str | None = None,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today, self.lifecycle = store, _today(today), lifecycle
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
         self.status = widgets.Dropdown(options=["all", *STATUSES], value="all",
                                        description="Show pairs", style=_WIDE)
         self.status.observe(lambda _c: self.refresh(), names="value")
@@ -159,9 +153,9 @@ class WarningsPanel(Panel):
                  rules: AlertRules | None = None, templates: str | Path | None = None,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today = store, _today(today)
+        self.store, self.today = store, dates.today(today)
         self.rules, self.lifecycle = rules or AlertRules(), lifecycle
-        self.templates = load_templates(templates)
+        self.templates = read_alert_templates(templates)
         self.rules_view = show_table(self.rules.describe())
         self.rule = widgets.Dropdown(description="Rule", style=_WIDE,
                                      layout=widgets.Layout(width="520px"))
@@ -181,11 +175,12 @@ class WarningsPanel(Panel):
     def refresh(self) -> pd.DataFrame:
         """Run the rules again."""
         self.clear_messages()
-        warnings = check_store(self.store, self.today, self.rules, lifecycle=self.lifecycle)
-        pairs = pair_table(self.store, lifecycle=self.lifecycle)
-        warnings["message"] = draft_messages(warnings, pairs, self.templates, self.rules,
-                                             self.lifecycle)
+        warnings = warnings_with_messages(self.store, self.today, self.rules, self.templates,
+                                          lifecycle=self.lifecycle)
         self.result = warnings
+        for template in self.templates.values():
+            for notice in template.notices:
+                self.info(notice)
         if warnings.empty:
             self.ok(f"No warnings on {self.today.isoformat()}: every pair is on track.")
         else:
@@ -222,7 +217,7 @@ class TimelinePanel(Panel):
     def __init__(self, store: Store, today: date | str | None = None,
                  rules: AlertRules | None = None, lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today, self.rules = store, _today(today), rules or AlertRules()
+        self.store, self.today, self.rules = store, dates.today(today), rules or AlertRules()
         self.lifecycle = lifecycle
         self.view = widgets.Dropdown(
             options=[("each pair's meetings (all running pairs)", "timeline"),
@@ -238,10 +233,8 @@ class TimelinePanel(Panel):
     @safely
     def refresh(self) -> Any:
         """Draw the chosen chart."""
-        from toolkit.relationships.meetings import meetings
-
         self.clear_messages()
-        pairs, meets = pair_table(self.store, lifecycle=self.lifecycle), meetings(self.store)
+        pairs, meets = pair_table(self.store, lifecycle=self.lifecycle), load_meetings(self.store)
         if self.view.value == "pace":
             fig = plot_pace(pairs, meets, self.today, self.rules)
         else:
@@ -267,7 +260,7 @@ class AgreementPanel(Panel):
         super().__init__()
         self.store, self.out, self.template, self.lifecycle = store, Path(out), template, lifecycle
         self.pairs = widgets.SelectMultiple(
-            options=_pair_options(store, OPEN_STATUSES), description="Pairs", style=_WIDE,
+            options=_pair_options(store, RUNNING), description="Pairs", style=_WIDE,
             layout=widgets.Layout(width="820px", height="160px"))
         self.docx = widgets.Checkbox(value=True, description="Word (.docx)")
         self.markdown = widgets.Checkbox(value=True, description="Markdown (.md)")
@@ -281,8 +274,6 @@ class AgreementPanel(Panel):
     @safely
     def write(self) -> pd.DataFrame:
         """Write the agreements and say where they are."""
-        from toolkit.relationships.agreements import write_agreements
-
         self.clear_messages()
         formats = tuple(f for f, on in (("docx", self.docx.value), ("md", self.markdown.value))
                         if on)
@@ -304,7 +295,7 @@ class MeetingImportPanel(Panel):
                  mapping: dict | str | Path | None = None, sheet: str | None = None,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.path, self.today = store, Path(path), _today(today)
+        self.store, self.path, self.today = store, Path(path), dates.today(today)
         self.lifecycle = lifecycle
         self.mapping, self.sheet, self.saved = mapping, sheet, 0
         self.button = _button("Record the good rows", "primary")
@@ -361,8 +352,8 @@ class MeetingPanel(Panel):
     def __init__(self, store: Store, today: date | str | None = None,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today, self.lifecycle = store, _today(today), lifecycle
-        self.pair = widgets.Dropdown(options=_pair_options(store, OPEN_STATUSES),
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
+        self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
                                      description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
         self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
@@ -416,10 +407,10 @@ class WithdrawalPanel(Panel):
     def __init__(self, store: Store, today: date | str | None = None,
                  matcher: Callable[..., Any] | None = None, **match_options: Any) -> None:
         super().__init__()
-        self.store, self.today = store, _today(today)
+        self.store, self.today = store, dates.today(today)
         self.matcher, self.match_options = matcher, match_options
         self.rematch: Rematch | None = None
-        self.pair = widgets.Dropdown(options=_pair_options(store, OPEN_STATUSES),
+        self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
                                      description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
         self.by = widgets.Dropdown(options=list(PARTIES), value="mentee",
@@ -454,7 +445,7 @@ class WithdrawalPanel(Panel):
         self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.value}). "
                 "Click 'Propose a new partner' to re-match the person left alone.")
         self.propose_button.disabled = False
-        _set_options(self.pair, _pair_options(self.store, OPEN_STATUSES))
+        _set_options(self.pair, _pair_options(self.store, RUNNING))
         return self.result
 
     @safely
@@ -497,7 +488,7 @@ class RenewalPanel(Panel):
     def __init__(self, store: Store, today: date | str | None = None, within_days: int = 60,
                  lifecycle: Lifecycle | None = None) -> None:
         super().__init__()
-        self.store, self.today, self.lifecycle = store, _today(today), lifecycle
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
         self.within_days = within_days
         self.pair = widgets.Dropdown(description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
@@ -515,7 +506,7 @@ class RenewalPanel(Panel):
 
     def refresh(self) -> None:
         """List the pairs (those ending soonest first) and the answers so far."""
-        pairs = pair_table(self.store, statuses=("active", "renewed"), lifecycle=self.lifecycle)
+        pairs = pair_table(self.store, statuses=RENEWING, lifecycle=self.lifecycle)
         pairs = pairs.sort_values(["term_end", "pair_id"])
         limit = pd.Timestamp(self.today) + pd.Timedelta(days=self.within_days)
         soon = pd.to_datetime(pairs["term_end"]) <= limit
