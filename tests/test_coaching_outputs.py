@@ -52,6 +52,18 @@ def test_tracking_workbook_has_every_sheet(sample_round, tmp_path):
     assert waiting["position"].tolist() == list(range(1, len(waiting) + 1))
 
 
+def test_formula_like_answers_stay_text_in_the_workbook(sample_dir, tmp_path):
+    requests = tmp_path / "requests.csv"
+    requests.write_text("Name,Email,Department,Grade,Line manager email,Approved\n"
+                        '"=HYPERLINK(""http://example.net"")",ada@example.org,Maths,Grade 8,'
+                        "bo@example.org,yes\n")
+    done = run_round(requests, sample_dir / "coaching_coaches.csv")
+    written = write_round(done, tmp_path)
+    sheet = openpyxl.load_workbook(written["tracking"])["Requests"]
+    names = [c for c in sheet["C"] if str(c.value).startswith("=")]
+    assert [(c.value, c.data_type) for c in names] == [('=HYPERLINK("http://example.net")', "s")]
+
+
 def test_failed_workbook_write_keeps_the_old_file(sample_round, tmp_path):
     target = tmp_path / "tracking.xlsx"
     target.write_bytes(b"old")

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import docx
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from toolkit.coaching.matching import CoachMatch
 from toolkit.coaching.progress import (
@@ -17,7 +15,7 @@ from toolkit.coaching.progress import (
     SessionLimits,
     SessionStatus,
 )
-from toolkit.io.outputs import atomic_write
+from toolkit.io.outputs import atomic_write, write_xlsx_atomic
 
 __all__ = [
     "SHEET_HEADERS",
@@ -148,43 +146,30 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
 def write_tracking_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     """Write the tracking sheets as one XLSX workbook, atomically (old file kept on failure).
 
-    Headers are bold, the header row stays in view, columns are sized to their content and
-    long text wraps.
+    Written with the toolkit's one XLSX writer (:func:`~toolkit.io.outputs.write_xlsx_atomic`):
+    text stays text, never a formula, whatever an answer on a form starts with; headers are
+    bold and stay in view; columns are sized to their content. Dates are written as days.
 
     Examples
     --------
     >>> import tempfile, pathlib, openpyxl
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "tracking.xlsx"
-    >>> _ = write_tracking_workbook(p, {"Summary": pd.DataFrame({"Measure": ["Requests"],
+    >>> _ = write_tracking_workbook(p, {"Summary": pd.DataFrame({"Measure": ["=Requests"],
     ...                                                          "Value": [3]})})
-    >>> openpyxl.load_workbook(p)["Summary"]["B2"].value
-    3
+    >>> sheet = openpyxl.load_workbook(p)["Summary"]
+    >>> sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value
+    ('=Requests', 's', 3)
     """
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                out = frame.copy()
-                for col in out.columns:
-                    if isinstance(out[col].dtype, pd.DatetimeTZDtype) or \
-                            pd.api.types.is_datetime64_any_dtype(out[col]):
-                        out[col] = out[col].dt.date
-                    elif pd.api.types.is_extension_array_dtype(out[col]):
-                        out[col] = out[col].astype(object).where(out[col].notna(), None)
-                out.to_excel(writer, sheet_name=name[:31], index=False)
-                sheet = writer.sheets[name[:31]]
-                sheet.freeze_panes = "A2"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-                    cell.fill = PatternFill("solid", fgColor="DDE7F3")
-                for i, col in enumerate(out.columns, start=1):
-                    longest = max([len(str(col)), *(len(str(v)) for v in out[col].head(500))])
-                    width = min(max(10, longest + 2), 70)
-                    sheet.column_dimensions[get_column_letter(i)].width = width
-                    if longest > 70:
-                        for cell in sheet[get_column_letter(i)][1:]:
-                            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return write_xlsx_atomic(path, {name: _as_days(frame) for name, frame in sheets.items()})
 
-    return atomic_write(path, write)
+
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with every column of timestamps as days (dates without a time)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.date
+    return out
 
 
 def _slug(text: str) -> str:
