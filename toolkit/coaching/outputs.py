@@ -247,6 +247,16 @@ def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
 
     Files are named ``objectives_<coachee e-mail before the @>.docx``.
 
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to write the forms in.
+    pairs : pandas.DataFrame
+        The coaching pairs (``coachee_email, route`` and, when known, ``coachee_name,
+        coach_name, start_date``).
+    progress : ObjectiveProgress
+        The objectives and the scores returned so far.
+
     Returns
     -------
     list of Path

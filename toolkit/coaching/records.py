@@ -122,6 +122,13 @@ def validate_objective_scores(table: Table,
                               ) -> CoachingImport:
     """Check objective scores: each objective (1-3) scored 1-10 at the start and at the end.
 
+    Parameters
+    ----------
+    table : Table
+        The score sheet as read by :func:`~toolkit.io.readers.read_table`.
+    mapping : dict, str or Path, optional
+        Canonical field -> header (or a JSON file holding it).
+
     Returns
     -------
     CoachingImport
@@ -156,6 +163,21 @@ def validate_objective_scores(table: Table,
 def read_objective_scores(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                           sheet: str | None = None) -> CoachingImport:
     """Import objective scores (CSV or XLSX), reporting every bad row with its row number.
+
+    Parameters
+    ----------
+    path : str or Path
+        The score sheet: the coachee's e-mail, the objective (1-3), the score at the start
+        and at the end (1-10, empty until that form comes back).
+    mapping : dict, str or Path, optional
+        Canonical field -> header, or a JSON file holding that object.
+    sheet : str, optional
+        The worksheet of an XLSX file.
+
+    Returns
+    -------
+    CoachingImport
+        See :func:`validate_objective_scores`.
 
     Examples
     --------

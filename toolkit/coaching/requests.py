@@ -363,6 +363,13 @@ def validate_coaches(table: Table,
                      mapping: dict[str, str] | str | Path | None = None) -> CoachingImport:
     """Map, normalise and check a coach pool read by :func:`~toolkit.io.readers.read_table`.
 
+    Parameters
+    ----------
+    table : Table
+        The coach pool as read.
+    mapping : dict, str or Path, optional
+        Canonical field -> header (or a JSON file holding it).
+
     Returns
     -------
     CoachingImport
@@ -410,6 +417,21 @@ def validate_coaches(table: Table,
 def read_coaches(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                  sheet: str | None = None) -> CoachingImport:
     """Import the coach pool (CSV or XLSX) and report every problem with its row number.
+
+    Parameters
+    ----------
+    path : str or Path
+        The coach pool: name, e-mail, department, internal or external, capacity,
+        specialisms, cost per session.
+    mapping : dict, str or Path, optional
+        Canonical field -> header, or a JSON file holding that object.
+    sheet : str, optional
+        The worksheet of an XLSX file.
+
+    Returns
+    -------
+    CoachingImport
+        See :func:`validate_coaches`.
 
     Examples
     --------

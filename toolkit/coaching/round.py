@@ -352,6 +352,15 @@ def write_check(check: RoundCheck, out: str | Path,
                 forms: bool = False) -> tuple[Path, list[Path]]:
     """Write a check's workbook (``coaching_status.xlsx``) and, if asked, the objectives forms.
 
+    Parameters
+    ----------
+    check : RoundCheck
+        From :func:`check_round`.
+    out : str or Path
+        The output folder.
+    forms : bool
+        Also write each coachee's objectives form (when scores were given).
+
     Returns
     -------
     tuple of Path and list of Path
