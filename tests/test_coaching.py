@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from toolkit.cli.main import main
 from toolkit.coaching.matching import (
+    OUTCOMES,
     MatchSettings,
     coach_eligibility,
     coach_scores,
@@ -306,7 +307,7 @@ def test_matching_rules_hold_and_the_coverage_optimum_is_found(case):
     assert all(w.startswith((f"There is no {r} coach", "None of the ", "All ")) and r in w
                for w, r in zip(waiting["why"], routes, strict=True))
     # Every request has exactly one outcome.
-    assert result.requests["outcome"].isin(["matched", "waiting list", "on hold"]).all()
+    assert result.requests["outcome"].isin(OUTCOMES).all()
 
 
 def test_waiting_list_says_which_rule_excluded_each_coach():
@@ -408,7 +409,7 @@ def test_save_coaching_uses_the_shared_pairs_table(tmp_path, sample_dir):
     assert len(ids) == len(result.pairs) == len(stored) == len(ids_again)  # replaced
     assert set(stored["start_date"]) == {"2026-03-02"}
     assert len(saved) == len(requests)
-    assert set(saved["outcome"]) == {"matched", "waiting list", "on hold"}
+    assert set(saved["outcome"]) == set(OUTCOMES)
     assert len(pool) == len(coaches)
 
 

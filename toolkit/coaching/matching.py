@@ -364,9 +364,10 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     why_of = dict(zip(waiting["email"], waiting["why"], strict=True))
     out = requests.copy()
     out["coach_email"] = [coach_of.get(e, "") for e in out["email"]]
-    out["outcome"] = np.where(out["coach_email"] != "", "matched",
-                              np.where(out["status"] == ON_HOLD, ON_HOLD, "waiting list"))
-    out["note"] = [why_of.get(e, r) if o != "matched" else "Matched with a coach."
+    matched, waiting_ = OUTCOMES[:2]
+    out["outcome"] = np.where(out["coach_email"] != "", matched,
+                              np.where(out["status"] == ON_HOLD, ON_HOLD, waiting_))
+    out["note"] = [why_of.get(e, r) if o != matched else "Matched with a coach."
                    for e, r, o in zip(out["email"], out["reason"], out["outcome"], strict=True)]
     counts = pairs["coach_email"].value_counts()
     load = pool.assign(places=pool["capacity"], already=used.to_numpy(),
