@@ -6,39 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from toolkit.coaching.outputs import (
-    tracking_sheets,
-    write_objectives_forms,
-    write_tracking_workbook,
-)
-from toolkit.coaching.progress import (
-    objective_progress,
-    read_objective_scores,
-    read_sessions,
-    session_status,
-)
-from toolkit.coaching.requests import (
-    CoachingImport,
-    MatchSettings,
-    TriageRules,
-    match_coaches,
-    objectives_of,
-    read_coaches,
-    read_requests,
-    save_coaching,
-    triage,
-)
-from toolkit.coaching.round import CoachingRound, read_pairs, write_round
+from toolkit.coaching.matching import MatchSettings
+from toolkit.coaching.records import read_pairs
+from toolkit.coaching.requests import CoachingImport, read_requests
+from toolkit.coaching.round import check_round, run_round, save_round, write_check, write_round
+from toolkit.coaching.triage import TriageRules, triage
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
 from toolkit.store.connection import Store
 
-__all__ = ["register"]
+__all__ = ["register", "run"]
 
 
 def _print_problems(imports: list[CoachingImport | None]) -> bool:
+    """Print each import's notices (to stderr) and problems; return True if any had some."""
     bad = False
     for imp in imports:
         if imp is None:
@@ -58,9 +39,9 @@ def _rules(args: argparse.Namespace) -> TriageRules:
                        require_cost_approval=not args.no_cost_approval)
 
 
-def _cmd_triage(args: argparse.Namespace) -> int:
+def _triage(args: argparse.Namespace) -> int:
     req = read_requests(args.requests, mapping=args.mapping, ladder=args.ladder,
-                        sheet=args.sheet)
+                        sheet=args.sheet, month_first=args.month_first)
     bad = _print_problems([req])
     done = triage(req.records, _rules(args), args.ladder)
     counts = done["status"].value_counts()
@@ -76,57 +57,53 @@ def _cmd_triage(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _cmd_match(args: argparse.Namespace) -> int:
+def _match(args: argparse.Namespace) -> int:
     settings = MatchSettings(same_department=args.same_department, start_date=args.start_date)
-    req = read_requests(args.requests, mapping=args.mapping, ladder=args.ladder,
-                        sheet=args.sheet)
-    pool = read_coaches(args.coaches)
-    bad = _print_problems([req, pool])
-    match = match_coaches(triage(req.records, _rules(args), args.ladder), pool.records,
-                          settings)
-    done = CoachingRound(requests=req, coaches=pool, match=match)
+    done = run_round(args.requests, args.coaches, rules=_rules(args), settings=settings,
+                     ladder=args.ladder, mapping=args.mapping, sheet=args.sheet,
+                     month_first=args.month_first)
+    bad = _print_problems([done.requests, done.coaches])
     print(done.summary())
-    for rec in match.waiting.to_dict("records"):
+    for rec in done.match.waiting.to_dict("records"):
         print(f"  waiting {rec['position']:>2}: {rec['email']} ({rec['route']}): {rec['why']}")
     written = write_round(done, args.out, forms=False)
     if args.store:
         with Store(args.store) as store:
-            ids = save_coaching(store, match, args.cohort)
-        print(f"Saved {len(ids)} coaching pair(s) of round '{args.cohort}' in '{args.store}'.")
+            saved = save_round(store, done, args.cohort)
+        print(f"Saved {len(saved['pairs'])} coaching pair(s) of round '{args.cohort}' in "
+              f"'{args.store}'.")
     print("Wrote: " + ", ".join(str(p) for p in written.values()))
     return 1 if bad else 0
 
 
-def _cmd_status(args: argparse.Namespace) -> int:
+def _status(args: argparse.Namespace) -> int:
     pairs = read_pairs(args.pairs)
-    log = read_sessions(args.sessions)
-    scores = read_objective_scores(args.scores) if args.scores else None
-    req = read_requests(args.requests, ladder=args.ladder) if args.requests else None
-    bad = _print_problems([log, scores, req])
-    status = session_status(pairs, log.records, args.today)
-    progress = None
-    if scores is not None:
-        objectives = objectives_of(req.records) if req is not None else pd.DataFrame(
-            columns=["email", "number", "objective"])
-        progress = objective_progress(objectives, scores.records, status.register)
-    reg = status.register["status"].value_counts()
+    check = check_round(pairs, args.sessions, args.today, scores=args.scores,
+                        requests=args.requests, ladder=args.ladder,
+                        month_first=args.month_first)
+    bad = _print_problems([check.sessions, check.scores, check.requests])
+    reg = check.status.register["status"].value_counts()
     print(f"On {args.today}: {len(pairs)} coaching pair(s): "
           + ", ".join(f"{n} {k}" for k, n in reg.items()) + ".")
-    for rec in status.warnings.to_dict("records"):
+    for rec in check.status.warnings.to_dict("records"):
         print(f"  {rec['kind']}: {rec['coachee_email']}: {rec['message']}")
-    if progress is not None:
-        for rec in progress.missing.to_dict("records"):
+    if check.progress is not None:
+        for rec in check.progress.missing.to_dict("records"):
             print(f"  missing {rec['form']} form: {rec['email']}: {rec['note']}")
-    out = Path(args.out)
-    book = write_tracking_workbook(out / "coaching_status.xlsx",
-                                   tracking_sheets(None, status, progress))
+    book, forms = write_check(check, args.out, forms=args.forms)
     print(f"Wrote '{book}'.")
-    if args.forms and progress is not None:
-        pairs_named = pairs.assign(coachee_name=pairs.get("coachee_name", ""),
-                                   coach_name=pairs.get("coach_name", ""))
-        forms = write_objectives_forms(out / "objectives_forms", pairs_named, progress)
-        print(f"Wrote {len(forms)} objectives form(s) in '{out / 'objectives_forms'}'.")
+    if args.forms and check.progress is not None:
+        print(f"Wrote {len(forms)} objectives form(s) in "
+              f"'{Path(args.out) / 'objectives_forms'}'.")
     return 1 if bad else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one step of ``coaching``: 0 done, 1 rows with problems (listed and set aside)."""
+    if args.step is None:
+        args.show_help()
+        return 2
+    return args.step(args)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -136,7 +113,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Coaching requests: route each to internal or external coaching (or on "
         "hold), match coaches, and check sessions and objectives. Exit status: 0 fine, 1 some "
         "rows had problems (listed, and set aside), 2 a file cannot be used at all.")
+    p.set_defaults(handler=run, step=None, show_help=p.print_help)
     steps = p.add_subparsers(title="coaching commands", metavar="STEP")
+
+    def month_first(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--month-first", action="store_true",
+                       help="read dates such as 01/31/2026 month first, as US exports write "
+                       "them (default: day first, 31/01/2026)")
 
     def request_options(q: argparse.ArgumentParser) -> None:
         q.add_argument("--mapping", metavar="FILE",
@@ -147,6 +130,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="most senior grade for internal coaching (default 'Grade 8')")
         q.add_argument("--no-cost-approval", action="store_true",
                        help="do not require cost approval for external coaching")
+        month_first(q)
 
     t = steps.add_parser("triage", help="route every request, with a reason",
                             description="Give every request one status (internal, external or "
@@ -154,7 +138,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     t.add_argument("requests", help="the request form's export: CSV or XLSX")
     request_options(t)
     t.add_argument("--out", metavar="FILE", help="also write the triage as CSV")
-    t.set_defaults(handler=_cmd_triage)
+    t.set_defaults(step=_triage)
 
     m = steps.add_parser("match", help="match coaches; list the waiting list with reasons",
                             description="Triage, then match coaches (never in the coachee's "
@@ -171,7 +155,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     m.add_argument("--store", metavar="FILE", help="also save the round in this scheme store")
     m.add_argument("--cohort", default="coaching", metavar="NAME",
                    help="the round's name in the store (default 'coaching')")
-    m.set_defaults(handler=_cmd_match)
+    m.set_defaults(step=_match)
 
     s = steps.add_parser("status", help="sessions against the limits, objectives, forms",
                             description="Check each pair's sessions against the limits on a "
@@ -189,5 +173,5 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="folder for the outputs (default coaching_output)")
     s.add_argument("--forms", action="store_true",
                    help="also write each coachee's objectives form (.docx)")
-    s.set_defaults(handler=_cmd_status)
-    p.set_defaults(handler=lambda _args: (p.print_help(), 2)[1])
+    month_first(s)
+    s.set_defaults(step=_status)

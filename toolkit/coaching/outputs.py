@@ -1,34 +1,32 @@
-"""Coaching outputs: the officer's tracking workbook, objectives forms and progress plots."""
+"""Coaching outputs: the officer's tracking workbook and each coachee's objectives form."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import numpy as np
+import docx
 import pandas as pd
-from matplotlib.figure import Figure
 
+from toolkit.coaching.matching import CoachMatch
 from toolkit.coaching.progress import (
     DEFAULT_LIMITS,
     ObjectiveProgress,
     SessionLimits,
     SessionStatus,
 )
-from toolkit.coaching.requests import CoachMatch
-from toolkit.io.outputs import atomic_write
-from toolkit.plots.figures import PALETTE, new_figure
+from toolkit.io.outputs import atomic_write, write_xlsx_atomic
 
 __all__ = [
-    "plot_objective_scores",
-    "plot_session_use",
+    "SHEET_HEADERS",
     "tracking_sheets",
     "write_objectives_form",
     "write_objectives_forms",
     "write_tracking_workbook",
 ]
 
-_HEADERS = {
+#: The tracking workbook's column headers, by canonical column.
+SHEET_HEADERS = {
     "row": "Row in request sheet", "requested_on": "Requested on", "name": "Name",
     "email": "E-mail", "department": "Department", "grade": "Grade", "route": "Route",
     "status": "Status", "outcome": "Outcome", "coach_email": "Coach e-mail", "note": "Why",
@@ -55,11 +53,13 @@ _HEADERS = {
 
 
 def _readable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Keep the named columns, lists as "a; b", with the workbook's headers."""
     out = frame.reindex(columns=[c for c in columns if c in frame.columns]).copy()
     for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, list)).any():
+        # A plain loop: on an empty column of dates, Series.map(...).any() raises.
+        if any(isinstance(v, list) for v in out[col]):
             out[col] = out[col].map(lambda v: "; ".join(v) if isinstance(v, list) else v)
-    return out.rename(columns=_HEADERS)
+    return out.rename(columns=SHEET_HEADERS)
 
 
 def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = None,
@@ -74,7 +74,7 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
     Parameters
     ----------
     match : CoachMatch or None
-        From :func:`toolkit.coaching.requests.match_coaches` (None to lay out tracking sheets only).
+        From :func:`toolkit.coaching.matching.match_coaches` (None to lay out tracking sheets only).
     status : SessionStatus, optional
         From :func:`toolkit.coaching.progress.session_status`.
     progress : ObjectiveProgress, optional
@@ -146,46 +146,30 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
 def write_tracking_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     """Write the tracking sheets as one XLSX workbook, atomically (old file kept on failure).
 
-    Headers are bold, the header row stays in view, columns are sized to their content and
-    long text wraps.
+    Written with the toolkit's one XLSX writer (:func:`~toolkit.io.outputs.write_xlsx_atomic`):
+    text stays text, never a formula, whatever an answer on a form starts with; headers are
+    bold and stay in view; columns are sized to their content. Dates are written as days.
 
     Examples
     --------
     >>> import tempfile, pathlib, openpyxl
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "tracking.xlsx"
-    >>> _ = write_tracking_workbook(p, {"Summary": pd.DataFrame({"Measure": ["Requests"],
+    >>> _ = write_tracking_workbook(p, {"Summary": pd.DataFrame({"Measure": ["=Requests"],
     ...                                                          "Value": [3]})})
-    >>> openpyxl.load_workbook(p)["Summary"]["B2"].value
-    3
+    >>> sheet = openpyxl.load_workbook(p)["Summary"]
+    >>> sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value
+    ('=Requests', 's', 3)
     """
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    return write_xlsx_atomic(path, {name: _as_days(frame) for name, frame in sheets.items()})
 
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                out = frame.copy()
-                for col in out.columns:
-                    if isinstance(out[col].dtype, pd.DatetimeTZDtype) or \
-                            pd.api.types.is_datetime64_any_dtype(out[col]):
-                        out[col] = out[col].dt.date
-                    elif pd.api.types.is_extension_array_dtype(out[col]):
-                        out[col] = out[col].astype(object).where(out[col].notna(), None)
-                out.to_excel(writer, sheet_name=name[:31], index=False)
-                sheet = writer.sheets[name[:31]]
-                sheet.freeze_panes = "A2"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-                    cell.fill = PatternFill("solid", fgColor="DDE7F3")
-                for i, col in enumerate(out.columns, start=1):
-                    longest = max([len(str(col)), *(len(str(v)) for v in out[col].head(500))])
-                    width = min(max(10, longest + 2), 70)
-                    sheet.column_dimensions[get_column_letter(i)].width = width
-                    if longest > 70:
-                        for cell in sheet[get_column_letter(i)][1:]:
-                            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    return atomic_write(path, write)
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with every column of timestamps as days (dates without a time)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.date
+    return out
 
 
 def _slug(text: str) -> str:
@@ -225,8 +209,6 @@ def write_objectives_form(path: str | Path, coachee: str, coach: str, route: str
     >>> [c.text for c in docx.Document(p).tables[0].rows[1].cells]
     ['1', 'Speak up in meetings', '4', '']
     """
-    import docx
-
     def write(tmp: Path) -> None:
         doc = docx.Document()
         doc.add_heading("Coaching objectives", level=1)
@@ -265,6 +247,16 @@ def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
 
     Files are named ``objectives_<coachee e-mail before the @>.docx``.
 
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to write the forms in.
+    pairs : pandas.DataFrame
+        The coaching pairs (``coachee_email, route`` and, when known, ``coachee_name,
+        coach_name, start_date``).
+    progress : ObjectiveProgress
+        The objectives and the scores returned so far.
+
     Returns
     -------
     list of Path
@@ -281,71 +273,3 @@ def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
             str(rec.get("coach_name", "")), str(rec["route"]), mine,
             str(rec.get("start_date", "") or "")))
     return written
-
-
-def plot_objective_scores(per_objective: pd.DataFrame) -> Figure:
-    """Plot every objective scored twice: its start and end score joined by a line.
-
-    No names or labels identify anyone: each grey line is one objective; the thick line is
-    the mean. Objectives without both scores are left out (the title says how many are in).
-
-    Examples
-    --------
-    >>> per = pd.DataFrame({"start_score": pd.array([3, 5, 4], dtype="Int64"),
-    ...                     "end_score": pd.array([7, 6, pd.NA], dtype="Int64")})
-    >>> fig = plot_objective_scores(per)
-    >>> fig.axes[0].get_title()
-    'Objectives scored at the start and at the end (2 of 3)'
-    """
-    both = per_objective.dropna(subset=["start_score", "end_score"])
-    start = both["start_score"].astype(float).to_numpy()
-    end = both["end_score"].astype(float).to_numpy()
-    fig = new_figure(figsize=(5.5, 4.5))
-    ax = fig.add_subplot()
-    rng = np.random.default_rng(0)
-    jitter = rng.uniform(-0.15, 0.15, size=(len(both), 2))  # separates equal scores
-    for s, e, j in zip(start, end, jitter, strict=True):
-        ax.plot([0, 1], [s + j[0], e + j[1]], color="#9aa5b1", alpha=0.6, lw=1)
-    if len(both):
-        ax.plot([0, 1], [start.mean(), end.mean()], color=PALETTE[0], lw=3, marker="o",
-                label=f"Mean: {start.mean():.1f} to {end.mean():.1f}")
-        ax.legend(loc="lower right")
-    ax.set_xticks([0, 1], ["At the start", "At the end"])
-    ax.set_xlim(-0.3, 1.3)
-    ax.set_ylim(0.5, 10.5)
-    ax.set_yticks(range(1, 11))
-    ax.set_ylabel("Score (1-10)")
-    ax.set_title(f"Objectives scored at the start and at the end ({len(both)} of "
-                 f"{len(per_objective)})")
-    return fig
-
-
-def plot_session_use(register: pd.DataFrame) -> Figure:
-    """Plot how many pairs are in each state, by route (counts only, nobody named).
-
-    Examples
-    --------
-    >>> reg = pd.DataFrame({"route": ["internal", "internal", "external"],
-    ...                     "status": ["complete", "active", "active"]})
-    >>> [t.get_text() for t in plot_session_use(reg).axes[0].get_yticklabels()]
-    ['external', 'internal']
-    """
-    order = ["not started", "active", "complete", "past end date", "closed"]
-    counts = pd.crosstab(register["route"], register["status"]).reindex(
-        columns=[s for s in order if s in set(register["status"])])
-    fig = new_figure(figsize=(6.5, 2.8))
-    ax = fig.add_subplot()
-    left = np.zeros(len(counts))
-    colours = {"not started": "#c9ced6", "active": PALETTE[0], "complete": PALETTE[2],
-               "past end date": PALETTE[5], "closed": "#6d6d6d"}
-    for status in counts.columns:
-        values = counts[status].to_numpy()
-        ax.barh(counts.index, values, left=left, color=colours[status], label=status)
-        left += values
-    ax.set_xlabel("Coaching pairs")
-    if len(counts.columns):
-        ax.legend(ncols=3, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3))
-    else:
-        ax.text(0.5, 0.5, "No coaching pairs yet", ha="center", transform=ax.transAxes)
-    ax.set_title("Where the coaching pairs stand")
-    return fig

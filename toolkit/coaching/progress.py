@@ -3,54 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from toolkit.coaching.requests import _VARIANTS, CoachingImport, _Checker, _fold, parse_dates
+from toolkit.core.dates import parse_dates
 from toolkit.errors import SettingsError
-from toolkit.io.readers import Table, read_table
-from toolkit.store.connection import query
-
-if TYPE_CHECKING:
-    from toolkit.store.connection import Store
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "PAIR_STATES",
+    "WARNING_KINDS",
     "ObjectiveProgress",
     "SessionLimits",
     "SessionStatus",
     "objective_progress",
-    "read_objective_scores",
-    "read_sessions",
-    "save_progress",
+    "objectives_of",
     "session_status",
-    "validate_objective_scores",
-    "validate_sessions",
 ]
 
-SESSION_FIELDS = ("email", "on_date", "kind", "status")
-SCORE_FIELDS = ("email", "objective", "start_score", "end_score")
-_PROGRESS_VARIANTS = {
-    **_VARIANTS,
-    "on_date": ("date", "session date", "on date", "held on", "date of session", "when"),
-    "kind": ("kind", "type", "session type", "type of session", "session"),
-    "status": ("status", "held", "outcome", "held or cancelled"),
-    "objective": ("objective", "objective number", "objective no", "number", "objective #"),
-    "start_score": ("start score", "score at start", "score at the start", "before", "start",
-                    "initial score"),
-    "end_score": ("end score", "score at end", "score at the end", "after", "end",
-                  "final score"),
-}
-_KINDS = {"chemistry": "chemistry", "chemistry session": "chemistry", "chemistry call":
-          "chemistry", "initial": "chemistry", "intro": "chemistry", "introductory": "chemistry",
-          "session": "session", "coaching": "session", "coaching session": "session",
-          "": "session"}
-_HELD = {"held": True, "": True, "yes": True, "done": True, "attended": True,
-         "cancelled": False, "canceled": False, "no": False, "missed": False, "no show": False,
-         "postponed": False}
+#: Where a coaching pair can stand, in the order of its life.
+PAIR_STATES = ("not started", "active", "complete", "past end date", "closed")
 
 #: Warning kinds, in the order they are listed.
 WARNING_KINDS = ("over the limit", "session after the end date", "past the end date",
@@ -88,103 +61,6 @@ DEFAULT_LIMITS: dict[str, SessionLimits] = {
     "internal": SessionLimits(chemistry=1, sessions=4, months=6),
     "external": SessionLimits(chemistry=1, sessions=6, months=12),
 }
-
-
-# -- importing ------------------------------------------------------------------------------
-def validate_sessions(table: Table, mapping: dict[str, str] | None = None) -> CoachingImport:
-    """Check a session log: the coachee's e-mail, the date, chemistry or session, held or not.
-
-    Returns
-    -------
-    CoachingImport
-        ``records``: ``row, email, on_date (date), kind (chemistry|session), held (bool)``.
-    """
-    check = _Checker(table, SESSION_FIELDS, ("email", "on_date"), mapping, "sessions",
-                     _PROGRESS_VARIANTS)
-    canon = check.canon
-    check.required(("email", "on_date"))
-    email = check.email("email", unique=False)
-    on_date = parse_dates(canon["on_date"])
-    check.add((canon["on_date"] != "") & on_date.isna(), "on_date",
-              "This is not a date: write it as 2026-03-31 or 31/03/2026.")
-    kind = _fold(canon["kind"]).map(_KINDS)
-    check.add(kind.isna(), "kind", "Write 'chemistry' for the first meeting or 'session'.")
-    held = _fold(canon["status"]).map(_HELD)
-    check.add(held.isna(), "status", "Write 'held' or 'cancelled' (empty means held).")
-    records = pd.DataFrame({"email": email, "on_date": on_date, "kind": kind.fillna("session"),
-                            "held": held.fillna(True).astype(bool)})
-    return check.result(records)
-
-
-def read_sessions(path: str | Path, mapping: dict[str, str] | None = None,
-                  sheet: str | None = None) -> CoachingImport:
-    """Import a session log (CSV or XLSX), reporting every bad row with its row number.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sessions.csv"
-    >>> _ = p.write_text("Email,Date,Type\\na@example.org,2026-03-02,Chemistry\\n"
-    ...                  "a@example.org,31/03/2026,Session\\na@example.org,31/02/2026,\\n")
-    >>> log = read_sessions(p)
-    >>> log.records["kind"].tolist(), log.problems[["row", "field"]].values.tolist()
-    (['chemistry', 'session'], [[4, 'on_date']])
-    """
-    return validate_sessions(read_table(path, sheet=sheet), mapping)
-
-
-def validate_objective_scores(table: Table,
-                              mapping: dict[str, str] | None = None) -> CoachingImport:
-    """Check objective scores: each objective (1-3) scored 1-10 at the start and at the end.
-
-    Returns
-    -------
-    CoachingImport
-        ``records``: ``row, email, number, start_score, end_score`` (nullable whole numbers;
-        empty where that form has not come back).
-    """
-    check = _Checker(table, SCORE_FIELDS, ("email", "objective"), mapping, "scores",
-                     _PROGRESS_VARIANTS)
-    canon = check.canon
-    check.required(("email", "objective"))
-    email = check.email("email", unique=False)
-    number = pd.to_numeric(canon["objective"].str.extract(r"(\d+)", expand=False),
-                           errors="coerce")
-    bad_number = (canon["objective"] != "") & ~number.isin([1, 2, 3])
-    check.add(bad_number, "objective", "The objective must be 1, 2 or 3.")
-    dup = ~bad_number & (email != "") & pd.DataFrame({"e": email, "n": number}).duplicated(
-        keep="first")
-    check.add(dup, "objective", "This objective of this coachee is already scored on an "
-              "earlier row: keep one row.")
-    scores = {}
-    for name in ("start_score", "end_score"):
-        value = pd.to_numeric(canon[name].where(canon[name] != ""), errors="coerce")
-        bad = (canon[name] != "") & (value.isna() | ~value.isin(range(1, 11)))
-        check.add(bad, name, "A score must be a whole number from 1 to 10 (or empty if the "
-                  "form has not come back).")
-        scores[name] = value.where(~bad).astype("Int64")
-    records = pd.DataFrame({"email": email, "number": number.fillna(0).astype("int64"),
-                            **scores})
-    return check.result(records)
-
-
-def read_objective_scores(path: str | Path, mapping: dict[str, str] | None = None,
-                          sheet: str | None = None) -> CoachingImport:
-    """Import objective scores (CSV or XLSX), reporting every bad row with its row number.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "scores.csv"
-    >>> _ = p.write_text("Email,Objective,Start score,End score\\n"
-    ...                  "a@example.org,1,4,7\\na@example.org,2,5,\\na@example.org,3,11,8\\n")
-    >>> s = read_objective_scores(p)
-    >>> s.records["end_score"].tolist()
-    [7, <NA>]
-    >>> s.problems[["row", "field"]].values.tolist()
-    [[4, 'start_score']]
-    """
-    return validate_objective_scores(read_table(path, sheet=sheet), mapping)
 
 
 # -- sessions against the limits --------------------------------------------------------------
@@ -237,7 +113,8 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
         ``coachee_email, coach_email, route, start_date`` and optionally ``status``
         (``closed`` pairs raise no warnings about time).
     sessions : pandas.DataFrame
-        ``email, on_date, kind`` and optionally ``held``, from :func:`read_sessions`.
+        ``email, on_date, kind`` and optionally ``held``, from
+        :func:`toolkit.coaching.records.read_sessions`.
     today : str or Timestamp
         The day to check on (fixed, so that results can be reproduced).
     limits : dict, optional
@@ -292,8 +169,9 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
     complete = (reg["sessions_held"] >= reg["sessions_allowed"]).to_numpy()
     past = (today > reg["end_date"]).to_numpy()
     started = (reg["sessions_held"] + reg["chemistry_held"] > 0).to_numpy()
+    not_started, active, done, late_end, closed_state = PAIR_STATES
     reg["status"] = np.select([closed, complete, past, ~started],
-                              ["closed", "complete", "past end date", "not started"], "active")
+                              [closed_state, done, late_end, not_started], active)
     late = log.join(reg.set_index("coachee_email")["end_date"], on="email", how="inner")
     after = late[late["on_date"] > late["end_date"]].groupby("email").size()
     reg["after_end"] = reg["coachee_email"].map(after).fillna(0).astype("int64")
@@ -359,6 +237,21 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
 
 
 # -- objectives -----------------------------------------------------------------------------
+def objectives_of(requests: pd.DataFrame) -> pd.DataFrame:
+    """List each request's objectives, one row per objective (``email, number, objective``).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"email": ["a@example.org"], "objectives": [["Lead", "Delegate"]]})
+    >>> objectives_of(r).values.tolist()
+    [['a@example.org', 1, 'Lead'], ['a@example.org', 2, 'Delegate']]
+    """
+    long = requests[["email", "objectives"]].explode("objectives").dropna(subset="objectives")
+    long["number"] = long.groupby("email", sort=False).cumcount() + 1
+    return (long.rename(columns={"objectives": "objective"})[["email", "number", "objective"]]
+            .astype({"number": "int64"}).reset_index(drop=True))
+
+
 @dataclass
 class ObjectiveProgress:
     """Objectives scored at the start and at the end, and the forms still to come back.
@@ -388,9 +281,10 @@ def objective_progress(objectives: pd.DataFrame, scores: pd.DataFrame,
     Parameters
     ----------
     objectives : pandas.DataFrame
-        ``email, number, objective`` from :func:`toolkit.coaching.requests.objectives_of`.
+        ``email, number, objective`` from :func:`objectives_of`.
     scores : pandas.DataFrame
-        ``email, number, start_score, end_score`` from :func:`read_objective_scores`.
+        ``email, number, start_score, end_score`` from
+        :func:`toolkit.coaching.records.read_objective_scores`.
     register : pandas.DataFrame, optional
         :attr:`SessionStatus.register`: limits the results to coachees with a pair, and says
         whose end form is due (pairs ``complete``, ``past end date`` or ``closed``). Without
@@ -455,8 +349,8 @@ def objective_progress(objectives: pd.DataFrame, scores: pd.DataFrame,
     if register is None:
         end_due = pd.Series(True, index=coachee.index)
     else:
-        due = register.set_index("coachee_email")["status"].isin(
-            ["complete", "past end date", "closed"])
+        # Complete, past the end date or closed: the end form is due.
+        due = register.set_index("coachee_email")["status"].isin(PAIR_STATES[2:])
         end_due = coachee["email"].map(due).fillna(False).astype(bool)
     n = coachee["objectives"]
     missing = pd.concat([
@@ -476,58 +370,3 @@ def objective_progress(objectives: pd.DataFrame, scores: pd.DataFrame,
     missing["objectives_missing"] = missing["objectives_missing"].astype("int64")
     missing = missing.sort_values(["email", "form"], kind="stable").reset_index(drop=True)
     return ObjectiveProgress(per_objective=per, per_coachee=coachee, missing=missing)
-
-
-def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
-                  per_objective: pd.DataFrame | None = None) -> dict[str, object]:
-    """Record a round's held sessions and objective scores against its coaching pairs.
-
-    Each coachee's sessions go to their latest coaching pair of ``cohort`` (saved with
-    :func:`toolkit.coaching.requests.save_coaching`); a session already recorded is not added twice,
-    and scores replace earlier ones. Everything is written in one transaction.
-
-    Parameters
-    ----------
-    store : Store
-        The open scheme store.
-    cohort : str
-        The round the pairs were saved under.
-    sessions : pandas.DataFrame
-        ``email, on_date, kind`` (and ``held``), from :func:`read_sessions`.
-    per_objective : pandas.DataFrame, optional
-        :attr:`ObjectiveProgress.per_objective`.
-
-    Returns
-    -------
-    dict
-        ``sessions`` and ``scores`` (rows written) and ``unknown`` (e-mails with no pair).
-    """
-    now = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-    pairs = query(store, "SELECT mentee_email AS email, MAX(id) AS pair_id FROM pairs WHERE "
-                        "scheme = 'coaching' AND cohort = ? GROUP BY mentee_email", (cohort,))
-    pair_of = dict(zip(pairs["email"], pairs["pair_id"].astype(int), strict=True))
-    held = sessions[sessions["held"].astype(bool)] if "held" in sessions else sessions
-    known = held["email"].isin(pair_of)
-    unknown = sorted(set(held.loc[~known, "email"]))
-    session_rows = [(pair_of[e], d.date().isoformat(), k, now) for e, d, k in zip(
-        held.loc[known, "email"], held.loc[known, "on_date"], held.loc[known, "kind"],
-        strict=True)]
-    score_rows = []
-    if per_objective is not None:
-        mine = per_objective[per_objective["email"].isin(pair_of)]
-        score_rows = [
-            (pair_of[e], int(n), str(o), None if pd.isna(s) else int(s),
-             None if pd.isna(x) else int(x), now)
-            for e, n, o, s, x in zip(mine["email"], mine["number"], mine["objective"],
-                                     mine["start_score"], mine["end_score"], strict=True)]
-    with store.transaction() as conn:
-        before = conn.total_changes
-        conn.executemany("INSERT OR IGNORE INTO coaching_sessions (pair_id, on_date, kind, "
-                         "recorded_at) VALUES (?, ?, ?, ?)", session_rows)
-        added = conn.total_changes - before
-        conn.executemany(
-            "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
-            "end_score, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id, number) DO "
-            "UPDATE SET objective = excluded.objective, start_score = excluded.start_score, "
-            "end_score = excluded.end_score, updated_at = excluded.updated_at", score_rows)
-    return {"sessions": added, "scores": len(score_rows), "unknown": unknown}

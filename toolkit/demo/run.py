@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.coaching.matching import MatchSettings
+from toolkit.coaching.round import run_round, save_round, write_round
 from toolkit.demo.sample import (
+    COACHING_START,
+    COACHING_TODAY,
     SAMPLE_PAIRED_ON,
     SAMPLE_TODAY,
     record_sample_withdrawals,
@@ -141,24 +145,15 @@ def _step_relationships(ctx: DemoContext) -> None:
 
 
 def _step_coaching(ctx: DemoContext) -> None:
-    from toolkit.coaching.requests import MatchSettings, save_coaching
-    from toolkit.coaching.round import run_round, write_round
-    from toolkit.demo.sample import COACHING_START, COACHING_TODAY
-    from toolkit.store.connection import Store
-
     print("Step 5. Coaching requests: triage, match coaches, track sessions and objectives")
     done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
                      ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
                      today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
     print("  " + done.summary().replace("\n", "\n  "))
     written = write_round(done, ctx.out / "coaching")
-    from toolkit.coaching.progress import save_progress
-
     with Store(ctx.store_path) as store:
-        ids = save_coaching(store, done.match, f"{COHORT} coaching")
-        saved = save_progress(store, f"{COHORT} coaching", done.sessions.records,
-                              done.progress.per_objective)
-    print(f"  Saved {len(ids)} coaching pairs, {saved['sessions']} sessions and "
+        saved = save_round(store, done, f"{COHORT} coaching")
+    print(f"  Saved {len(saved['pairs'])} coaching pairs, {saved['sessions']} sessions and "
           f"{saved['scores']} objective scores in the store (scheme 'coaching').")
     ctx.outputs["coaching"] = written["tracking"]
     ctx.outputs["coach forms"] = written["forms"]

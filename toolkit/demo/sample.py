@@ -9,9 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.coaching.matching import MatchSettings, match_coaches
+from toolkit.coaching.progress import objectives_of
+from toolkit.coaching.requests import validate_coaches, validate_requests
+from toolkit.coaching.triage import triage
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 from toolkit.core.statuses import RUNNING
 from toolkit.errors import LifecycleError
+from toolkit.io.readers import Table
 from toolkit.relationships.changes import withdraw_pair
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, save_signups
@@ -354,9 +359,9 @@ def generate_coaching_activity(pairs: pd.DataFrame, objectives: pd.DataFrame,
     Parameters
     ----------
     pairs : pandas.DataFrame
-        ``coachee_email, route`` (from :func:`toolkit.coaching.requests.match_coaches`).
+        ``coachee_email, route`` (from :func:`toolkit.coaching.matching.match_coaches`).
     objectives : pandas.DataFrame
-        ``email, number, objective`` (from :func:`toolkit.coaching.requests.objectives_of`).
+        ``email, number, objective`` (from :func:`toolkit.coaching.progress.objectives_of`).
     seed : int
         The random seed.
 
@@ -896,16 +901,6 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
 
     written["survey"] = out / "survey.csv"
     generate_survey(people, seed).to_csv(written["survey"], index=False)
-
-    from toolkit.coaching.requests import (
-        MatchSettings,
-        match_coaches,
-        objectives_of,
-        triage,
-        validate_coaches,
-        validate_requests,
-    )
-    from toolkit.io.readers import Table
 
     coaching = generate_coaching(people, seed)
     for short in ("requests", "coaches"):

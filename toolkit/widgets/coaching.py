@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from toolkit.coaching.requests import MatchSettings, TriageRules
+from toolkit.coaching.matching import MatchSettings
 from toolkit.coaching.round import CoachingRound, run_round
+from toolkit.coaching.triage import TriageRules
 from toolkit.core.ladder import resolve_ladder
 from toolkit.widgets.base import Panel, button, safely, show_table
 
@@ -35,18 +35,22 @@ class CoachingPanel(Panel):
         The date the coaching starts, recorded with each pair.
     ladder : str, optional
         The grade ladder.
+    month_first : bool
+        Read numeric dates in the requests and the session log month first (01/31/2026), as
+        US exports write them (default: day first).
     """
 
     def __init__(self, requests: str | Path, coaches: str | Path,
                  sessions: str | Path | None = None, scores: str | Path | None = None,
                  today: str | None = None, start_date: str | None = None,
-                 ladder: str | None = None) -> None:
+                 ladder: str | None = None, month_first: bool = False) -> None:
         super().__init__()
         self.paths = {"requests": requests, "coaches": coaches, "sessions": sessions,
                       "scores": scores}
         self.today = today
         self.start_date = start_date
         self.ladder_name = ladder
+        self.month_first = month_first
         levels = list(resolve_ladder(ladder).levels)
         default = TriageRules().internal_up_to
         self.threshold = widgets.Dropdown(
@@ -76,7 +80,7 @@ class CoachingPanel(Panel):
         settings = MatchSettings(same_department=self.same_department.value,
                                  start_date=self.start_date)
         self.result = run_round(**self.paths, today=self.today, rules=rules, settings=settings,
-                                ladder=self.ladder_name)
+                                ladder=self.ladder_name, month_first=self.month_first)
         for line in self.result.summary().splitlines():
             self.info(line)
         if not self.result.problems.empty:
@@ -88,7 +92,7 @@ class CoachingPanel(Panel):
                  widgets.HTML("<b>Waiting list, oldest request first</b>"),
                  show_table(self.result.match.waiting)]
         if not self.result.problems.empty:
-            parts += [widgets.HTML(f"<b>{html.escape('Problems')}</b>"),
+            parts += [widgets.HTML("<b>Problems</b>"),
                       show_table(self.result.problems)]
         self.tables.children = tuple(parts)
         return self.result
