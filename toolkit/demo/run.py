@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.evaluation.report import build_report
+from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.io.problems import format_problems
+from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_people, save_signups
 
@@ -172,10 +175,6 @@ def _step_unmentoring(ctx: DemoContext) -> None:
 
 
 def _step_report(ctx: DemoContext) -> None:
-    from toolkit.evaluation.report import build_report
-    from toolkit.evaluation.survey import read_survey, save_survey
-    from toolkit.store.connection import Store
-
     print("Year end. Import the feedback survey and write the evaluation report")
     survey = read_survey(ctx.sample / "survey.csv")
     with Store(ctx.store_path) as store:
