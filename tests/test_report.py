@@ -7,7 +7,7 @@ import pytest
 from toolkit.cli.main import main
 from toolkit.core.ladder import resolve_ladder
 from toolkit.errors import SettingsError, StoreError, ToolkitError
-from toolkit.evaluation.data import load_scheme
+from toolkit.evaluation.data import load_feedback, load_scheme, no_cohort_message
 from toolkit.evaluation.objectives import read_objectives
 from toolkit.evaluation.report import build_report, leak_message, not_a_grade_message
 from toolkit.evaluation.sections import Section, section_participation
@@ -132,8 +132,26 @@ def test_cli_report_imports_the_survey(tmp_path, sample_dir, sample_people, caps
     code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
                  "--survey", str(sample_dir / "survey.csv"), "--quiet"])
     assert code == 0
-    assert "answers from 'survey.csv' as the feedback of cohort 2026" in capsys.readouterr().out
+    said = re.search(r"Saved (\d+) answers from 'survey.csv' as the feedback of cohort 2026",
+                     capsys.readouterr().out)
+    with Store(tmp_path / "s.sqlite") as store:
+        assert len(load_feedback(store, COHORT).responses) == int(said[1])
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "No survey answers are stored" not in page
     assert (tmp_path / "r" / "figures" / "feedback-likert-1.svg").exists()
+
+
+def test_cli_report_refuses_a_survey_for_a_cohort_the_store_lacks(tmp_path, sample_dir,
+                                                                  sample_people, capsys):
+    with Store(tmp_path / "s.sqlite") as store:
+        save_signups(store, sample_people, COHORT)
+        message = no_cohort_message(store, "1999", [COHORT])
+    code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
+                 "--survey", str(sample_dir / "survey.csv"), "--cohort", "1999", "--quiet"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    with Store(tmp_path / "s.sqlite") as store:
+        assert load_feedback(store).responses.empty  # nothing saved
 
 
 def test_cli_report(year_store, tmp_path, capsys):
@@ -147,7 +165,10 @@ def test_cli_report(year_store, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "Wrote the report to" in out and "headcounts from 1 to 4 are not shown" in out
-    assert (tmp_path / "r" / "tables" / "coaching-objectives.csv").exists()
+    table = pd.read_csv(tmp_path / "r" / "tables" / "coaching-objectives.csv", dtype=str)
+    values = dict(zip(table["Measure"], table["Value"], strict=True))
+    assert values["Coachees with scores before and after"] == "20"
+    assert values["Objectives scored"] == "40"
 
 
 def test_cli_report_errors(tmp_path, capsys, year_store):
