@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import docx
 import pandas as pd
 
@@ -44,3 +46,12 @@ def test_the_demo_report_covers_coaching_and_unmentoring(demo_run):
     assert "How coaching objectives moved" in page
     assert "Ties made in each UnMentoring round" in page
     assert "Not recorded" not in page  # everyone drawn is placed in a department
+    # What the demo says it wrote is what is in the report folder.
+    said = re.search(r"Report: (\d+) sections, (\d+) figures \(PNG and SVG\), (\d+) tables "
+                     r"\(CSV\); disclosure rule: UK higher-education standard", demo_run.out)
+    sections, figures, tables = map(int, said.groups())
+    folder = demo_run.output("report").parent
+    assert page.count("<section id=") == sections == 5
+    assert len(list((folder / "figures").glob("*.png"))) == figures
+    assert len(list((folder / "figures").glob("*.svg"))) == figures
+    assert len(list((folder / "tables").glob("*.csv"))) == tables

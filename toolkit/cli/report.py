@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from toolkit.core.disclosure import get_rule
-from toolkit.evaluation.measures import load_scheme
+from toolkit.evaluation.data import load_cohort
 from toolkit.evaluation.report import build_report
 from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.store.connection import open_existing
@@ -24,7 +24,6 @@ def _percent(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text} is not a percentage: give a number from 0 "
                                          "to 100.")
     return value
-
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.survey:
         survey = read_survey(args.survey)
         with open_existing(args.store) as store:
-            cohort = args.cohort or load_scheme(store).cohort
+            cohort = load_cohort(store, args.cohort)
             saved = save_survey(store, survey, cohort)
         print(f"Saved {saved} answers from '{survey.source}' as the feedback of cohort {cohort}.")
         for notice in survey.notices:

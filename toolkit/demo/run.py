@@ -20,6 +20,8 @@ from toolkit.demo.sample import (
     sample_store,
 )
 from toolkit.demo.unmentoring import demo_draws
+from toolkit.evaluation.report import build_report
+from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.intake.signups import read_signups
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
@@ -165,10 +167,6 @@ def _step_unmentoring(ctx: DemoContext) -> None:
 
 
 def _step_report(ctx: DemoContext) -> None:
-    from toolkit.evaluation.report import build_report
-    from toolkit.evaluation.survey import read_survey, save_survey
-    from toolkit.store.connection import Store
-
     print("Year end. Import the feedback survey and write the evaluation report")
     survey = read_survey(ctx.sample / "survey.csv")
     with Store(ctx.store_path) as store:

@@ -1,56 +1,43 @@
-"""Year-end evaluation: how far participants got, mentor load, equality monitoring, coaching.
+"""Year-end measures: how far participants got, mentor load, equality, feedback, coaching.
 
-Everything here works on unrounded numbers and returns raw tables; the report passes them
-through :mod:`toolkit.core.disclosure` before anything is published.
+The evaluation's engine: pure functions from the scheme's records (DataFrames) to unrounded
+tables. Nothing here reads a file or the store; the report passes every result through
+:mod:`toolkit.core.disclosure` before anything is published.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
-from toolkit.errors import InputFileError, SettingsError
-from toolkit.evaluation.survey import SurveyImport, load_feedback
-from toolkit.store.coaching import load_objective_scores
-from toolkit.store.connection import Store
-from toolkit.store.draws import load_draws
-from toolkit.store.meetings import load_meetings
-from toolkit.store.pairs import load_pairs
-from toolkit.store.people import (
-    load_cohorts,
-    load_directory,
-    load_extra_answers,
-    load_people,
-    save_signups,
-)
+from toolkit.core.statuses import MATCHED
+from toolkit.errors import SettingsError
 
 __all__ = [
     "FUNNEL_STAGES",
-    "MATCHED_STATUSES",
+    "MENTEE_BINS",
+    "NOT_GIVEN",
+    "NO_SCORED_OBJECTIVE",
+    "OBJECTIVE_COLUMNS",
     "ObjectiveChange",
-    "SchemeData",
-    "ensure_signups",
     "equality_characteristics",
     "equality_table",
     "funnel",
+    "has_objective_scores",
     "journeys",
-    "load_scheme",
+    "likert_counts",
+    "mentees_per_mentor",
     "mentor_load",
+    "missing_objective_columns_message",
     "objective_change",
-    "read_objectives",
     "score_distribution",
     "senior_share",
-    "store_objectives",
 ]
-
-#: Pair statuses that mean two people were actually matched (a proposal is not a match).
-MATCHED_STATUSES = ("active", "renewed", "ended", "withdrawn")
 
 #: The stages of the funnel: (column in :func:`journeys`, label in the report).
 FUNNEL_STAGES: list[tuple[str, str]] = [
@@ -61,144 +48,23 @@ FUNNEL_STAGES: list[tuple[str, str]] = [
     ("renewed", "Renewed"),
 ]
 
+#: The groups of :func:`mentees_per_mentor`: no mentee, one, two, three or more.
+MENTEE_BINS: list[str] = ["No mentee", "1 mentee", "2 mentees", "3 or more"]
+
+#: The columns of a table of coaching objective scores, one row per objective.
+OBJECTIVE_COLUMNS: tuple[str, ...] = ("coachee", "objective", "score_before", "score_after")
+
+#: Said when no coaching objective has a score both before and after.
+NO_SCORED_OBJECTIVE = "No coaching objective has a score both before and after."
+
 _WOMEN = {"woman", "women", "female", "f", "w"}
+
+#: The group of people who left a characteristic blank.
 NOT_GIVEN = "Not given"
 
 
-@dataclass
-class SchemeData:
-    """One cohort's records, read from the store in one go.
-
-    Attributes
-    ----------
-    cohort : str
-        The cohort.
-    people : pandas.DataFrame
-        The cohort's sign-ups (with any optional characteristics from the form as columns).
-    directory : pandas.DataFrame
-        Every person in the store (``email, department``), to place UnMentoring participants.
-    pairs : pandas.DataFrame
-        Every mentoring pair in the store (all cohorts; ``cohort`` says which).
-    meetings : pandas.DataFrame
-        Meetings of those pairs (``pair_id, on_date, status``).
-    draws : pandas.DataFrame
-        UnMentoring draws (``round, grp, email``) with the round's ``created_at``.
-    feedback : SurveyImport
-        The cohort's survey answers.
-    objectives : pandas.DataFrame
-        Coaching objective scores (``coachee, objective, score_before, score_after``); empty
-        when there are none.
-    """
-
-    cohort: str
-    people: pd.DataFrame
-    directory: pd.DataFrame
-    pairs: pd.DataFrame
-    meetings: pd.DataFrame
-    draws: pd.DataFrame
-    feedback: SurveyImport
-    objectives: pd.DataFrame
-
-
-def load_scheme(store: Store, cohort: str | None = None,
-                objectives: pd.DataFrame | str | Path | None = None,
-                participants: str | Path | None = None) -> SchemeData:
-    """Read what the evaluation needs for one cohort (default: the latest).
-
-    Parameters
-    ----------
-    store : Store
-        The scheme store.
-    cohort : str, optional
-        The cohort (default: the latest with sign-ups).
-    objectives : DataFrame or path, optional
-        Coaching objective scores to use instead of those saved in the store (see
-        :func:`read_objectives`).
-    participants : path, optional
-        The UnMentoring sign-up list, to place in their departments the people who took part
-        in draws without signing up for mentoring.
-
-    Raises
-    ------
-    InputFileError
-        If the store has no sign-ups (nothing to evaluate) or not the cohort asked for.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     load_scheme(store)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.InputFileError: The store '...' has no sign-ups yet: ...
-    """
-    cohorts = load_cohorts(store)
-    if not cohorts:
-        raise InputFileError(
-            f"The store '{store.path}' has no sign-ups yet: import the sign-ups (notebook 01) "
-            "before evaluating the scheme."
-        )
-    cohort = cohorts[-1] if cohort is None else str(cohort)
-    if cohort not in cohorts:
-        raise InputFileError(
-            f"The store '{store.path}' has no cohort '{cohort}'; its cohorts are {cohorts}."
-        )
-    people = load_people(store, cohort)
-    extra = load_extra_answers(store, cohort)
-    if len(extra):
-        people = people.join(extra[[c for c in extra.columns if c not in people.columns]],
-                             on="email")
-    directory = load_directory(store)[["email", "department"]]
-    if participants is not None:
-        from toolkit.unmentoring.participants import read_participants
-
-        others = read_participants(participants)[["email", "department"]]
-        others = others[~others["email"].isin(directory["email"])]
-        directory = pd.concat([directory, others], ignore_index=True)
-    if objectives is None:
-        objectives = store_objectives(store, cohort)
-    elif not isinstance(objectives, pd.DataFrame):
-        objectives = read_objectives(objectives)
-    pairs = load_pairs(store, scheme="mentoring")
-    meetings = load_meetings(store)[["pair_id", "on_date", "status"]]
-    draws = load_draws(store)
-    return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
-                      meetings=meetings, draws=draws, feedback=load_feedback(store, cohort),
-                      objectives=objectives)
-
-
-def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:
-    """Import sign-ups into the store only if it has none for the cohort yet.
-
-    This lets the evaluation notebook run from scratch on the sample scheme; a store that
-    already holds the cohort is left as it is.
-
-    Returns
-    -------
-    int
-        How many sign-ups the store holds for the cohort afterwards.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from toolkit.demo.sample import write_sample
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = write_sample(folder)
-    >>> with Store(folder / "s.sqlite") as store:
-    ...     ensure_signups(store, folder / "signups.csv", "2026")
-    160
-    """
-    from toolkit.intake.signups import read_signups
-
-    if cohort not in load_cohorts(store):
-        result = read_signups(signups)
-        result.raise_for_problems()
-        save_signups(store, result.people, cohort, result.source, result.sha256)
-    return len(load_people(store, cohort))
-
-
 def journeys(people: pd.DataFrame, pairs: pd.DataFrame, meetings: pd.DataFrame,
-             matched_statuses: tuple[str, ...] = MATCHED_STATUSES) -> pd.DataFrame:
+             matched_statuses: tuple[str, ...] = MATCHED) -> pd.DataFrame:
     """How far each sign-up got: matched, met once, met three times, renewed.
 
     Parameters
@@ -296,7 +162,7 @@ def funnel(journey: pd.DataFrame, by: str | None = None,
 
 
 def mentor_load(people: pd.DataFrame, pairs: pd.DataFrame,
-                matched_statuses: tuple[str, ...] = MATCHED_STATUSES) -> pd.DataFrame:
+                matched_statuses: tuple[str, ...] = MATCHED) -> pd.DataFrame:
     """How many mentees each mentor took, against how many they offered to take.
 
     Returns
@@ -316,6 +182,29 @@ def mentor_load(people: pd.DataFrame, pairs: pd.DataFrame,
     taken = pairs[pairs["status"].isin(matched_statuses)].groupby("mentor_email").size()
     mentors["mentees"] = mentors["email"].map(taken).fillna(0).astype(int)
     return mentors.reset_index(drop=True)
+
+
+def mentees_per_mentor(load: pd.DataFrame) -> pd.DataFrame:
+    """Count mentors by how many mentees they took: none, one, two, three or more.
+
+    Parameters
+    ----------
+    load : pandas.DataFrame
+        From :func:`mentor_load` (column ``mentees``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group of :data:`MENTEE_BINS`, column ``Mentors`` (unrounded).
+
+    Examples
+    --------
+    >>> mentees_per_mentor(pd.DataFrame({"mentees": [0, 1, 1, 4]}))["Mentors"].tolist()
+    [1, 2, 0, 1]
+    """
+    bins = np.minimum(load["mentees"].to_numpy(dtype=int), len(MENTEE_BINS) - 1)
+    counts = np.bincount(bins, minlength=len(MENTEE_BINS))
+    return pd.Series(counts, index=MENTEE_BINS).to_frame("Mentors")
 
 
 def score_distribution(pairs: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -503,69 +392,30 @@ class ObjectiveChange:
         )
 
 
-OBJECTIVE_COLUMNS = ("coachee", "objective", "score_before", "score_after")
-
-
-def read_objectives(path: str | Path, mapping: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read coaching objective scores from a CSV/XLSX (coachee, objective, before, after).
+def missing_objective_columns_message(missing: list[str]) -> str:
+    """Say which columns a table of coaching objective scores lacks, and which it needs.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
-    >>> _ = f.write_text("Coachee,Objective,Score before,Score after\\na@x,Lead,2,4\\n")
-    >>> read_objectives(f).to_dict("records")
-    [{'coachee': 'a@x', 'objective': 'Lead', 'score_before': 2.0, 'score_after': 4.0}]
+    >>> missing_objective_columns_message(["score_after"])[:60]
+    "The coaching objectives table has no column(s) ['score_after"
     """
-    from toolkit.io.columns import find_columns
-    from toolkit.io.readers import read_table
-
-    table = read_table(path)
-    variants = {"coachee": ("coachee", "coachee email", "email", "person"),
-                "objective": ("objective", "goal", "objective name"),
-                "score_before": ("score before", "before", "start score", "initial score"),
-                "score_after": ("score after", "after", "end score", "final score")}
-    cols = find_columns(table.headers, mapping=mapping, source=f"'{table.source}'",
-                        fields=OBJECTIVE_COLUMNS, required=OBJECTIVE_COLUMNS, variants=variants)
-    out = pd.DataFrame({c: table.data[cols[c]] for c in OBJECTIVE_COLUMNS})
-    for c in ("score_before", "score_after"):
-        out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
-    return out
+    return (f"The coaching objectives table has no column(s) {missing}; it needs "
+            f"{list(OBJECTIVE_COLUMNS)}.")
 
 
-def store_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
-    """Read the coaching objective scores the coaching feature saved in the store.
-
-    Parameters
-    ----------
-    store : Store
-        The scheme store.
-    cohort : str, optional
-        Keep coaching rounds whose label is the cohort or starts with it and a space
-        (``"2026"`` keeps ``"2026"`` and ``"2026 coaching"``); None keeps every round.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``coachee, objective, score_before, score_after`` (empty when there are none, or when
-        the store has no coaching tables).
+def has_objective_scores(objectives: pd.DataFrame | None) -> bool:
+    """Say whether any coaching objective has a score both before and after.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     store_objectives(store).columns.tolist()
-    ['coachee', 'objective', 'score_before', 'score_after']
+    >>> has_objective_scores(pd.DataFrame({"score_before": [2, None], "score_after": [None, 3]}))
+    False
+    >>> has_objective_scores(pd.DataFrame({"score_before": [2], "score_after": [3]}))
+    True
     """
-    empty = pd.DataFrame(columns=list(OBJECTIVE_COLUMNS))
-    rows = load_objective_scores(store, cohort)
-    if rows.empty:
-        return empty
-    rows["objective"] = rows["objective"].where(rows["objective"].astype(str).str.strip() != "",
-                                                "Objective " + rows["number"].astype(str))
-    for c in ("score_before", "score_after"):
-        rows[c] = pd.to_numeric(rows[c], errors="coerce").astype(float)
-    return rows[list(OBJECTIVE_COLUMNS)].reset_index(drop=True)
+    return (objectives is not None and len(objectives) > 0
+            and bool(objectives[["score_before", "score_after"]].notna().all(axis=1).any()))
 
 
 def objective_change(objectives: pd.DataFrame) -> ObjectiveChange:
@@ -602,16 +452,13 @@ def objective_change(objectives: pd.DataFrame) -> ObjectiveChange:
     """
     missing = [c for c in OBJECTIVE_COLUMNS if c not in objectives.columns]
     if missing:
-        raise SettingsError(
-            f"The coaching objectives table has no column(s) {missing}; it needs "
-            f"{list(OBJECTIVE_COLUMNS)}."
-        )
+        raise SettingsError(missing_objective_columns_message(missing))
     df = objectives.copy()
     df["score_before"] = pd.to_numeric(df["score_before"], errors="coerce")
     df["score_after"] = pd.to_numeric(df["score_after"], errors="coerce")
     df = df.dropna(subset=["score_before", "score_after"])
     if df.empty:
-        raise SettingsError("No coaching objective has a score both before and after.")
+        raise SettingsError(NO_SCORED_OBJECTIVE)
     per = (df.groupby("coachee", sort=True)[["score_before", "score_after"]].mean()
            .rename(columns={"score_before": "before", "score_after": "after"}).reset_index())
     per["change"] = per["after"] - per["before"]
@@ -634,3 +481,51 @@ def objective_change(objectives: pd.DataFrame) -> ObjectiveChange:
         median_change=float(np.median(diff)), statistic=statistic, p_value=p_value,
         effect_size=effect,
     )
+
+
+def likert_counts(responses: pd.DataFrame, questions: pd.DataFrame,
+                  by_role: bool = True) -> pd.DataFrame:
+    """Count answers at each point of each Likert question (free text left out).
+
+    Parameters
+    ----------
+    responses, questions : pandas.DataFrame
+        As in :class:`toolkit.evaluation.survey.SurveyImport`: answers with ``role,
+        question, kind, level``; questions with ``question, kind, labels`` (the scale's
+        labels, lowest first, joined with "; ").
+    by_role : bool
+        Count mentees and mentors separately (column ``role``; "all" otherwise).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``question, role, level, label, n`` with every point of every scale present
+        (zero counts included).
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"role": ["mentee", "mentor"], "question": ["Q", "Q"],
+    ...                         "kind": ["likert"] * 2, "level": [3, 3]})
+    >>> qs = pd.DataFrame({"question": ["Q"], "kind": ["likert"],
+    ...                    "labels": ["Disagree; Neutral; Agree; Agree a lot"]})
+    >>> likert_counts(answers, qs, by_role=False).query("n > 0")[["label", "n"]].values.tolist()
+    [['Agree a lot', 2]]
+    """
+    likert = questions[questions["kind"] == "likert"]
+    answers = responses[responses["kind"] == "likert"].copy()
+    if not by_role:
+        answers["role"] = "all"
+    roles = sorted(set(answers["role"])) if len(answers) else []
+    frames = []
+    for q, labels in zip(likert["question"], likert["labels"], strict=True):
+        labels = labels.split("; ")
+        grid = pd.MultiIndex.from_product([[q], roles, range(len(labels))],
+                                          names=["question", "role", "level"])
+        sub = answers[answers["question"] == q]
+        n = sub.groupby(["question", "role", "level"]).size().reindex(grid, fill_value=0)
+        frame = n.rename("n").reset_index()
+        frame["label"] = np.take(labels, frame["level"].to_numpy(dtype=int))
+        frames.append(frame[["question", "role", "level", "label", "n"]])
+    if not frames:
+        return pd.DataFrame(columns=["question", "role", "level", "label", "n"])
+    return pd.concat(frames, ignore_index=True)

@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from toolkit.evaluation.measures import MATCHED_STATUSES
+from toolkit.core.statuses import MATCHED
 
 __all__ = [
     "METRIC_MEANINGS",
+    "NETWORK_VIEWS",
     "UNKNOWN_DEPARTMENT",
+    "SchemeNetworks",
     "contact_edges",
     "department_graph",
     "management_edges",
     "network_metrics",
     "new_cross_ties_per_round",
     "people_graph",
+    "scheme_networks",
 ]
 
 UNKNOWN_DEPARTMENT = "Not recorded"
 EDGE_COLUMNS = ["a", "b", "source", "round", "cohort"]
+
+#: The three views of a cohort's network, as the report names them.
+NETWORK_VIEWS: tuple[str, ...] = ("Before the scheme", "Made by the scheme", "Now")
 
 #: What each network metric means, in one sentence, as the report prints it.
 METRIC_MEANINGS: dict[str, str] = {
@@ -45,7 +52,7 @@ def _ordered(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def contact_edges(pairs: pd.DataFrame, draws: pd.DataFrame,
-                  matched_statuses: tuple[str, ...] = MATCHED_STATUSES) -> pd.DataFrame:
+                  matched_statuses: tuple[str, ...] = MATCHED) -> pd.DataFrame:
     """List every tie the schemes made: matched mentoring pairs and UnMentoring groups.
 
     Parameters
@@ -270,3 +277,75 @@ def new_cross_ties_per_round(edges: pd.DataFrame, departments: Mapping[str, str]
         rows.append({"round": rnd, "ties": len(ties), "cross_ties": len(cross),
                      "new_cross_ties": len(new)})
     return pd.DataFrame(rows, columns=["round", "ties", "cross_ties", "new_cross_ties"])
+
+
+@dataclass
+class SchemeNetworks:
+    """One cohort's who-met-whom network: the ties before the scheme, those it made, graphs.
+
+    Attributes
+    ----------
+    before : pandas.DataFrame
+        Ties that existed before the cohort: line management and earlier cohorts' pairs.
+    made : pandas.DataFrame
+        Ties the cohort made: its matched pairs and every UnMentoring draw.
+    graphs : dict of str to networkx.Graph
+        A people graph for each of :data:`NETWORK_VIEWS`, every participant a node.
+    departments : dict of str to str
+        E-mail -> department.
+    """
+
+    before: pd.DataFrame
+    made: pd.DataFrame
+    graphs: dict[str, nx.Graph]
+    departments: dict[str, str]
+
+
+def scheme_networks(people: pd.DataFrame, pairs: pd.DataFrame, draws: pd.DataFrame,
+                    directory: pd.DataFrame, cohort: str) -> SchemeNetworks:
+    """Build a cohort's network before the scheme, made by it, and now.
+
+    Everyone who signed up for the cohort or was drawn for UnMentoring is a node; ties are
+    matched pairs, UnMentoring groups and (before the scheme) line management and earlier
+    cohorts' pairs.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups (``email, line_manager_email``).
+    pairs : pandas.DataFrame
+        Every mentoring pair (``mentee_email, mentor_email, status, cohort``).
+    draws : pandas.DataFrame
+        UnMentoring draws (``round, grp, email``), in the order drawn.
+    directory : pandas.DataFrame
+        ``email, department`` of everyone known.
+    cohort : str
+        The cohort: pairs of earlier cohorts (labels sorting before it) count as before.
+
+    Returns
+    -------
+    SchemeNetworks
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"email": ["a@x", "b@x"], "line_manager_email": ["", ""]})
+    >>> pairs = pd.DataFrame({"mentee_email": ["a@x"], "mentor_email": ["b@x"],
+    ...                       "status": ["active"], "cohort": ["2026"]})
+    >>> draws = pd.DataFrame({"round": ["R1"] * 2, "grp": [1, 1], "email": ["a@x", "c@x"]})
+    >>> directory = pd.DataFrame({"email": ["a@x", "b@x", "c@x"],
+    ...                           "department": ["P", "C", "B"]})
+    >>> networks = scheme_networks(people, pairs, draws, directory, "2026")
+    >>> [g.number_of_edges() for g in networks.graphs.values()]
+    [0, 2, 2]
+    """
+    departments = dict(zip(directory["email"], directory["department"], strict=True))
+    participants = sorted(set(people["email"]) | set(draws["email"]))
+    earlier = pairs[pairs["cohort"].astype(str) < cohort]
+    current = pairs[pairs["cohort"] == cohort]
+    before = pd.concat([management_edges(people), contact_edges(earlier, draws.iloc[:0])],
+                       ignore_index=True)
+    made = contact_edges(current, draws)
+    now = pd.concat([before, made], ignore_index=True)
+    graphs = {view: people_graph(edges, departments, participants)
+              for view, edges in zip(NETWORK_VIEWS, (before, made, now), strict=True)}
+    return SchemeNetworks(before=before, made=made, graphs=graphs, departments=departments)

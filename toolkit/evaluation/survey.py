@@ -1,4 +1,8 @@
-"""Feedback survey import: Likert answers read onto ordered scales, free text kept apart."""
+"""Feedback survey import: Likert answers read onto ordered scales, free text kept apart.
+
+:func:`read_survey` reads a form tool's export; :func:`save_survey` keeps its answers in the
+store (through :mod:`toolkit.store.feedback`) as the cohort's feedback.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,31 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from toolkit.core.answers import ROLE_VALUES
-from toolkit.core.text import EMAIL_PATTERN
+from toolkit.core.text import EMAIL_PATTERN, fold, fold_key
 from toolkit.errors import InputFileError, SettingsError
 from toolkit.intake.signups import HEADER_VARIANTS
 from toolkit.io.columns import find_columns, read_mapping
 from toolkit.io.readers import read_table
 from toolkit.store.connection import Store
-from toolkit.store.feedback import load_feedback_answers, save_feedback_answers
+from toolkit.store.feedback import save_feedback_answers
 
 __all__ = [
     "LIKERT_SCALES",
     "SurveyImport",
     "classify_answers",
-    "likert_counts",
-    "load_feedback",
+    "no_question_message",
+    "no_scale_message",
     "read_survey",
     "save_survey",
+    "unknown_answers_message",
 ]
 
 #: Known answer scales, lowest first. Any spelling that folds to one of these labels (case,
-#: spaces and punctuation ignored) or to one of its synonyms is read onto the scale.
+#: spaces and punctuation ignored, :func:`toolkit.core.text.fold_key`) or to one of its
+#: synonyms is read onto the scale.
 LIKERT_SCALES: dict[str, tuple[str, ...]] = {
     "agreement": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
                   "Strongly agree"),
@@ -53,8 +58,6 @@ _SYNONYMS: dict[str, dict[str, int]] = {
                    "extremely unlikely": 0},
     "frequency": {"occasionally": 2, "usually": 3, "very often": 3},
 }
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
 #: Columns of a form export that are never questions (and names are never kept).
 _SKIP = {"id", "starttime", "completiontime", "lastmodifiedtime", "timestamp", "name",
          "fullname", "yourname", "submittedat", "submissiondate", "responseid"}
@@ -69,23 +72,42 @@ SURVEY_VARIANTS: dict[str, tuple[str, ...]] = {
              "taking part as", "which role are you answering for", "are you a mentor or mentee",
              "mentor or mentee", "answering as"),
 }
-_ROLE_WORDS = {**ROLE_VALUES, "mentor mentee": "both", "mentee mentor": "both"}
+#: An answer that is a whole number, perhaps with punctuation around it ("4", "4.").
+_WHOLE_NUMBER = re.compile(r"^[^0-9a-z]*(\d+)[^0-9a-z]*$")
 
-
-def _fold(text: object) -> str:
-    return _NOT_WORD.sub(" ", str(text).casefold()).strip()
+#: Role answers by their key (letters and digits only), so "Mentor / mentee" means both.
+_ROLE_KEYS = {fold_key(answer): role for answer, role in ROLE_VALUES.items()}
 
 
 def _scale_lookup() -> dict[str, dict[str, int]]:
     lookup: dict[str, dict[str, int]] = {}
     for name, labels in LIKERT_SCALES.items():
-        words = {_fold(label): i for i, label in enumerate(labels)}
-        words.update(_SYNONYMS.get(name, {}))
+        words = {fold_key(label): i for i, label in enumerate(labels)}
+        words.update({fold_key(word): i for word, i in _SYNONYMS.get(name, {}).items()})
         lookup[name] = words
     return lookup
 
 
 _LOOKUP = _scale_lookup()
+
+
+def no_question_message(source: str) -> str:
+    """Say that a survey export has no question column."""
+    return (f"'{source}' has no question columns besides e-mail and role: check that this is "
+            "the survey export.")
+
+
+def no_scale_message(source: str) -> str:
+    """Say that no column of a survey export holds answers on a scale."""
+    return (f"None of the columns of '{source}' holds answers on a scale (agree, satisfied, "
+            "useful, how often, 1 to 10...): check that this is the survey export, or give the "
+            "labels of its scales in `scales`. Nothing was read.")
+
+
+def unknown_answers_message(question: str, unknown: list[str], labels: tuple[str, ...]) -> str:
+    """Say which answers to a question are missing from the scale given for it."""
+    return (f"The scale given for the question '{question}' does not include the answer(s) "
+            f"{unknown}: add them to its labels {list(labels)}.")
 
 
 @dataclass
@@ -150,34 +172,35 @@ def classify_answers(responses: pd.DataFrame,
     rows = []
     for question in pd.unique(out["question"]):
         mask = (out["question"] == question).to_numpy()
-        folded = out.loc[mask, "answer"].map(_fold)
-        distinct = set(folded)
+        answers = out.loc[mask, "answer"]
+        keys = fold_key(answers)
+        distinct = set(keys)
         scale_name, labels, mapping = "", (), None
         if question in scales:
             labels = tuple(scales[question])
-            mapping = {_fold(label): i for i, label in enumerate(labels)}
-            unknown = sorted(distinct - set(mapping))
+            mapping = {fold_key(label): i for i, label in enumerate(labels)}
+            unknown = sorted(set(fold(answers[~keys.isin(list(mapping))])))
             if unknown:
-                raise SettingsError(
-                    f"The scale given for the question '{question}' does not include the "
-                    f"answer(s) {unknown}: add them to its labels {list(labels)}."
-                )
+                raise SettingsError(unknown_answers_message(question, unknown, labels))
             scale_name = "custom"
         else:
             for name, words in _LOOKUP.items():
                 if distinct and distinct <= set(words):
                     scale_name, labels, mapping = name, LIKERT_SCALES[name], words
                     break
-            if mapping is None and distinct and all(d.isdigit() for d in distinct):
-                top = max(int(d) for d in distinct)
-                if 1 <= min(int(d) for d in distinct) and top <= 10:
+            numbers = fold(answers).str.extract(_WHOLE_NUMBER, expand=False)
+            if mapping is None and distinct and numbers.notna().all():
+                values = numbers.astype(int)
+                top = int(values.max())
+                if 1 <= values.min() and top <= 10:
                     top = max(top, 5)
                     labels = tuple(str(k) for k in range(1, top + 1))
                     mapping = {label: i for i, label in enumerate(labels)}
                     scale_name = f"1 to {top}"
+                    keys = values.astype(str)
         if mapping is not None:
             out.loc[mask, "kind"] = "likert"
-            out.loc[mask, "level"] = folded.map(mapping).astype("Int64").to_numpy()
+            out.loc[mask, "level"] = keys.map(mapping).astype("Int64").to_numpy()
         rows.append({"question": question, "kind": "likert" if mapping is not None else "text",
                      "scale": scale_name, "labels": "; ".join(labels)})
     questions = pd.DataFrame(rows, columns=["question", "kind", "scale", "labels"])
@@ -231,14 +254,9 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     data = table.data
     used = set(columns.values())
     questions = [h for h in table.headers
-                 if h not in used and _fold(h).replace(" ", "") not in _SKIP]
-    if not questions:
-        raise InputFileError(
-            f"'{table.source}' has no question columns besides e-mail and role: check that "
-            "this is the survey export."
-        )
+                 if h not in used and fold_key(h) not in _SKIP]
     role_raw = data[columns["role"]].astype(str)
-    role = role_raw.map(lambda r: _ROLE_WORDS.get(_fold(r), "")).astype(str)
+    role = fold_key(role_raw).map(_ROLE_KEYS).fillna("").astype(str)
     notices = list(table.notices)
     odd = sorted(set(role_raw[(role == "") & (role_raw.str.strip() != "")]))
     if odd:
@@ -255,10 +273,7 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
             notices.append(f"'{q}' holds e-mail addresses, so it was left out: answers that "
                            "identify people are never kept.")
     if not questions:
-        raise InputFileError(
-            f"'{table.source}' has no question columns besides e-mail and role: check that "
-            "this is the survey export."
-        )
+        raise InputFileError(no_question_message(table.source))
     wide = data[questions].copy()
     wide.insert(0, "respondent", email.to_numpy())
     wide.insert(1, "role", role.to_numpy())
@@ -267,11 +282,7 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     long = long[long["answer"] != ""].reset_index(drop=True)
     responses, table_q = classify_answers(long, scales)
     if not (table_q["kind"] == "likert").any():
-        raise InputFileError(
-            f"None of the columns of '{table.source}' holds answers on a scale (agree, "
-            "satisfied, useful, how often, 1 to 10...): check that this is the survey export, "
-            "or give the labels of its scales in `scales`. Nothing was read."
-        )
+        raise InputFileError(no_scale_message(table.source))
     for q in table_q.loc[table_q["kind"] == "text", "question"]:
         n_distinct = long.loc[long["question"] == q, "answer"].nunique()
         if 1 < n_distinct <= 7:
@@ -299,64 +310,3 @@ def save_survey(store: Store, survey: SurveyImport, cohort: str) -> int:
     1
     """
     return save_feedback_answers(store, survey.responses, cohort, survey.source, survey.sha256)
-
-
-def load_feedback(store: Store, cohort: str | None = None,
-                  scales: dict[str, list[str]] | None = None) -> SurveyImport:
-    """Read a cohort's stored feedback back, with Likert answers on their scales.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
-    ...     len(load_feedback(store, "2026").responses)
-    0
-    """
-    long = load_feedback_answers(store, cohort)
-    responses, questions = classify_answers(long, scales)
-    return SurveyImport(responses=responses, questions=questions, source=str(store.path))
-
-
-def likert_counts(responses: pd.DataFrame, questions: pd.DataFrame,
-                  by_role: bool = True) -> pd.DataFrame:
-    """Count answers at each point of each Likert question (free text left out).
-
-    Parameters
-    ----------
-    responses, questions : pandas.DataFrame
-        As in :class:`SurveyImport`.
-    by_role : bool
-        Count mentees and mentors separately (column ``role``; "all" otherwise).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``question, role, level, label, n`` with every point of every scale present
-        (zero counts included).
-
-    Examples
-    --------
-    >>> long = pd.DataFrame({"role": ["mentee", "mentor"], "question": ["Q", "Q"],
-    ...                      "answer": ["Agree", "Agree"]})
-    >>> answers, qs = classify_answers(long)
-    >>> likert_counts(answers, qs, by_role=False).query("n > 0")[["label", "n"]].values.tolist()
-    [['Agree', 2]]
-    """
-    likert = questions[questions["kind"] == "likert"]
-    answers = responses[responses["kind"] == "likert"].copy()
-    if not by_role:
-        answers["role"] = "all"
-    roles = sorted(set(answers["role"])) if len(answers) else []
-    frames = []
-    for q, labels in zip(likert["question"], likert["labels"], strict=True):
-        labels = labels.split("; ")
-        grid = pd.MultiIndex.from_product([[q], roles, range(len(labels))],
-                                          names=["question", "role", "level"])
-        sub = answers[answers["question"] == q]
-        n = sub.groupby(["question", "role", "level"]).size().reindex(grid, fill_value=0)
-        frame = n.rename("n").reset_index()
-        frame["label"] = np.take(labels, frame["level"].to_numpy(dtype=int))
-        frames.append(frame[["question", "role", "level", "label", "n"]])
-    if not frames:
-        return pd.DataFrame(columns=["question", "role", "level", "label", "n"])
-    return pd.concat(frames, ignore_index=True)

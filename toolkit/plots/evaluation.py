@@ -10,7 +10,7 @@ for the report's ``alt`` attributes, is in ``fig.alt_text`` (see :func:`alt_text
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -58,11 +58,16 @@ def alt_text(fig: Figure) -> str:
     >>> alt_text(plot_bars(pd.Series([10.0, 5.0], index=["a", "b"]), "Counts"))
     'Bar chart: Counts. a: 10; b: 5.'
     """
-    return str(getattr(fig, "alt_text", fig.get_suptitle() if fig._suptitle else ""))
+    return str(getattr(fig, "alt_text", fig.get_suptitle()))
 
 
 def _fmt(value: float, rule: DisclosureRule, fmt: str = "{:.0f}") -> str:
     return rule.symbol if pd.isna(value) else fmt.format(value)
+
+
+def _listing(parts: Iterable[str], none: str = "No data yet") -> str:
+    """Join the parts of a text alternative, or say there is nothing to show."""
+    return "; ".join(parts) or none
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -86,7 +91,7 @@ def plot_bars(values: pd.Series, title: str, xlabel: str = "", ylabel: str = "Pe
     >>> fig.alt_text
     'Bar chart: Load. 1 mentee: 20; 2 mentees: ...'
     """
-    pairs = "; ".join(f"{k}: {_fmt(v, rule, fmt)}" for k, v in values.items())
+    pairs = _listing(f"{k}: {_fmt(v, rule, fmt)}" for k, v in values.items())
     fig = _figure(title, f"Bar chart: {title}. {pairs}.")
     ax = fig.add_subplot()
     if values.empty:
@@ -117,7 +122,7 @@ def plot_funnel(counts: pd.Series, title: str = "How far participants got",
     >>> fig.alt_text.startswith("Funnel chart")
     True
     """
-    pairs = "; ".join(f"{k}: {_fmt(v, rule)}" for k, v in counts.items())
+    pairs = _listing(f"{k}: {_fmt(v, rule)}" for k, v in counts.items())
     fig = _figure(title, f"Funnel chart: {title}. People at each stage: {pairs}.", (8, 3.8))
     ax = fig.add_subplot()
     y = np.arange(len(counts))[::-1]
@@ -142,7 +147,7 @@ def plot_heatmap(table: pd.DataFrame, title: str, value_label: str = "% of those
     >>> "Chemistry, Matched: .." in plot_heatmap(t, "Rates").alt_text
     True
     """
-    cells = "; ".join(f"{r}, {c}: {_fmt(table.loc[r, c], rule, fmt)}"
+    cells = _listing(f"{r}, {c}: {_fmt(table.loc[r, c], rule, fmt)}"
                       for r in table.index for c in table.columns)
     fig = _figure(title, f"Heatmap: {title} ({value_label}). {cells}.",
                   (max(6.0, 1.3 * len(table.columns) + 3), max(3.0, 0.42 * len(table) + 1.6)))
@@ -177,7 +182,7 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
     >>> plot_group_rates(r, "By gender").alt_text.count(":")
     3
     """
-    cells = "; ".join(f"{g}, {c}: {_fmt(rates.loc[g, c], rule, '{:.0f}%')}"
+    cells = _listing(f"{g}, {c}: {_fmt(rates.loc[g, c], rule, '{:.0f}%')}"
                       for g in rates.index for c in rates.columns)
     fig = _figure(title, f"Grouped bar chart: {title}. {cells}.")
     ax = fig.add_subplot()
@@ -212,7 +217,7 @@ def plot_share_vs_aim(shares: pd.Series, aim: float = 50.0,
     >>> "aim of 50%" in fig.alt_text
     True
     """
-    cells = "; ".join(f"{k}: {_fmt(v, rule, '{:.0f}%')}" for k, v in shares.items())
+    cells = _listing(f"{k}: {_fmt(v, rule, '{:.0f}%')}" for k, v in shares.items())
     fig = _figure(title, f"Bar chart: {title}, against an aim of {aim:g}%. {cells}.", (7, 3.6))
     ax = fig.add_subplot()
     y = np.arange(len(shares))[::-1]
@@ -231,8 +236,7 @@ def plot_share_vs_aim(shares: pd.Series, aim: float = 50.0,
 def _likert_on_ax(ax, pcts: pd.DataFrame, rule: DisclosureRule, show_y: bool) -> None:
     labels = list(pcts.columns)
     k = len(labels)
-    colours = DIVERGING if k == 5 else [
-        _blend(i / max(1, k - 1)) for i in range(k)]
+    colours = _likert_colours(k)
     neg = k // 2
     mid = k // 2 if k % 2 else None
     y = np.arange(len(pcts))[::-1]
@@ -260,10 +264,13 @@ def _likert_on_ax(ax, pcts: pd.DataFrame, rule: DisclosureRule, show_y: bool) ->
     ax.spines[["top", "right", "left"]].set_visible(False)
 
 
-def _blend(t: float) -> str:
+def _likert_colours(k: int) -> list[str]:
+    """Colours of a k-point scale: :data:`DIVERGING` for five points, else a blend of its ends."""
+    if k == 5:
+        return DIVERGING
     a, b = np.array([0xb3, 0x58, 0x06]), np.array([0x54, 0x27, 0x88])
-    c = (1 - t) * a + t * b
-    return "#" + "".join(f"{int(v):02x}" for v in c)
+    blends = [(1 - t) * a + t * b for t in (i / max(1, k - 1) for i in range(k))]
+    return ["#" + "".join(f"{int(v):02x}" for v in c) for c in blends]
 
 
 def plot_likert(panels: Mapping[str, pd.DataFrame], title: str = "What participants said",
@@ -298,7 +305,7 @@ def plot_likert(panels: Mapping[str, pd.DataFrame], title: str = "What participa
                     f"{c} {_fmt(v, rule)}%" for c, v in row.items()))
     n_q = max((len(p) for p in panels.values()), default=1)
     fig = _figure(title, f"Diverging stacked bar chart: {title}. Disagreement to the left, "
-                  f"agreement to the right. {'; '.join(parts)}.",
+                  f"agreement to the right. {_listing(parts, 'No survey answers yet')}.",
                   (4.8 * max(1, len(panels)) + 2.5, 0.75 * n_q + 2.2))
     if not panels:
         _empty(fig.add_subplot(), "No survey answers yet.")
@@ -310,7 +317,7 @@ def plot_likert(panels: Mapping[str, pd.DataFrame], title: str = "What participa
         ax.set_xlabel("% of respondents")
     labels = list(next(iter(panels.values())).columns)
     k = len(labels)
-    colours = DIVERGING if k == 5 else [_blend(i / max(1, k - 1)) for i in range(k)]
+    colours = _likert_colours(k)
     fig.legend(handles=[Patch(color=c, label=lbl) for c, lbl in zip(colours, labels,
                                                                       strict=True)],
                loc="outside lower center", ncols=min(5, k), frameon=False, fontsize=9)

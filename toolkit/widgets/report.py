@@ -9,6 +9,7 @@ import pandas as pd
 
 from toolkit.core.disclosure import RULES, get_rule
 from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.evaluation.report import ReportResult, build_report
 from toolkit.widgets.base import Panel, safely
 
 __all__ = ["ReportPanel"]
@@ -83,10 +84,8 @@ class ReportPanel(Panel):
         self.statement.value = f"<p style='max-width:760px'>{text}</p>"
 
     @safely
-    def write(self):
+    def write(self) -> ReportResult:
         """Write the report with the current choices (also what the button does)."""
-        from toolkit.evaluation.report import build_report
-
         self.clear_messages()
         self.result = None
         self.result = build_report(self.store, self.out, cohort=self.cohort,
