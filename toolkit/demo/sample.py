@@ -16,8 +16,11 @@ from toolkit.coaching.triage import triage
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 from toolkit.core.statuses import RUNNING
 from toolkit.errors import LifecycleError
+from toolkit.intake.signups import read_signups
 from toolkit.io.readers import Table
+from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import withdraw_pair
+from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, save_signups
 
@@ -474,8 +477,6 @@ def sample_pairs(people: pd.DataFrame, start_date: str = SAMPLE_PAIRED_ON,
     >>> len(pairs) > 60, pairs["mentee_email"].is_unique
     (True, True)
     """
-    from toolkit.pairing.matching import match_mentors
-
     people = people.copy()
     if len(people) and isinstance(people["topics"].iloc[0], list):
         people["topics"] = people["topics"].map("; ".join)
@@ -597,9 +598,6 @@ def sample_store(store_path: str | Path, sample_dir: str | Path, cohort: str = "
     >>> len(load_pairs(store)) > 60
     True
     """
-    from toolkit.intake.signups import read_signups
-    from toolkit.store.connection import Store
-
     sample_dir = Path(sample_dir)
     if fresh:
         for stale in Path(store_path).parent.glob(Path(store_path).name + "*"):
@@ -883,7 +881,6 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     written["signups_with_problems"] = out / "signups_with_problems.csv"
     _problem_examples(people).to_csv(written["signups_with_problems"], index=False)
 
-    from toolkit.intake.signups import read_signups
 
     pairs = sample_pairs(read_signups(written["signups"]).people)
     written["sample_pairs"] = out / "sample_pairs.csv"
