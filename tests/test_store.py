@@ -1,5 +1,6 @@
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -225,3 +226,17 @@ def test_a_read_only_store_from_an_older_toolkit_is_read_without_migrating_the_f
         assert store.schema_version() == SCHEMA_VERSION
         assert load_pairs(store).empty
     assert path.read_bytes() == before
+
+
+def test_sessions_creating_the_same_store_at_once_all_open_it(tmp_path):
+    """A new store appears complete or not at all: a second session never sees it half-made."""
+    path = tmp_path / "scheme.sqlite"
+
+    def open_and_count(_):
+        with Store(path) as store:
+            return store.schema_version()
+
+    with ThreadPoolExecutor(8) as pool:
+        versions = list(pool.map(open_and_count, range(16)))
+    assert versions == [SCHEMA_VERSION] * 16
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scheme.sqlite"]

@@ -18,6 +18,7 @@ from toolkit.demo.sample import (
     SAMPLE_TODAY,
     record_sample_withdrawals,
     sample_store,
+    write_sample,
 )
 from toolkit.demo.unmentoring import demo_draws
 from toolkit.evaluation.report import build_report
@@ -212,8 +213,6 @@ def run_demo(out: str | Path = "demo_output", sample_dir: str | Path | None = No
     if sample_dir is None:
         sample_dir = Path("sample_data")
         if not (sample_dir / "signups.csv").exists():
-            from toolkit.demo.sample import write_sample
-
             sample_dir = out / "sample_data"
             if sample_dir.exists():
                 shutil.rmtree(sample_dir)

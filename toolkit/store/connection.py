@@ -8,6 +8,7 @@ create or change a file.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -87,7 +88,7 @@ class Store:
             elif read_only:
                 raise StoreError(MISSING_STORE.format(path=self.path))
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _create_store(self.path)
             if read_only:
                 self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                             isolation_level=None, timeout=15)
@@ -100,8 +101,6 @@ class Store:
                 self._refuse_newer()
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=15)
-                if new:  # mark the file as a store with its very first write
-                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 self.conn.execute("PRAGMA foreign_keys = ON")
                 self._use_rollback_journal()
                 self._migrate()
@@ -214,6 +213,37 @@ class Store:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_utc()))
+
+
+def _create_store(path: Path) -> None:
+    """Make a new, empty store at ``path`` in one step.
+
+    The store is built under a temporary name beside ``path`` and linked into place only when
+    complete, so another session opening the same name never sees a half-made file; when two
+    sessions create the same store at once, the first to finish wins and the other uses it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.new")
+    try:
+        draft = Store.__new__(Store)
+        draft.path, draft.read_only = temporary, False
+        draft.conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            draft.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            draft.conn.execute("PRAGMA foreign_keys = ON")
+            draft._use_rollback_journal()
+            draft._migrate()
+        finally:
+            draft.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another session made it first: use theirs
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _check_is_a_store(path: Path) -> None:

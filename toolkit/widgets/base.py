@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import pandas as pd
+from IPython import get_ipython
 from IPython.display import HTML, display
 
 from toolkit.errors import RowProblemsError, ToolkitError
@@ -24,6 +25,7 @@ __all__ = [
     "button",
     "message_html",
     "safely",
+    "show_errors_plainly",
     "show_table",
 ]
 
@@ -120,3 +122,29 @@ def safely(method: F) -> F:
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _show_toolkit_error(shell: Any, etype: type, value: BaseException, tb: Any,
+                        tb_offset: int | None = None) -> None:
+    display(HTML(message_html(str(value), "error")))
+
+
+def show_errors_plainly() -> bool:
+    """In a notebook, show a toolkit error raised by a cell as a message box, not a traceback.
+
+    The lead sees what went wrong and how to fix it; the cell still counts as failed (so the
+    notebook stops there). Programming errors keep their full traceback.
+
+    Returns
+    -------
+    bool
+        True when running in IPython (and the handler is now in place).
+    """
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((ToolkitError,), _show_toolkit_error)
+    return True
+
+
+show_errors_plainly()
