@@ -1,4 +1,5 @@
 import re
+import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
@@ -240,3 +241,24 @@ def test_sessions_creating_the_same_store_at_once_all_open_it(tmp_path):
         versions = list(pool.map(open_and_count, range(16)))
     assert versions == [SCHEMA_VERSION] * 16
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scheme.sqlite"]
+
+
+def test_a_store_of_an_earlier_release_with_writes_still_in_its_log_opens(tmp_path):
+    """Earlier releases kept stores in write-ahead-log mode; unflushed writes still count."""
+    live = tmp_path / "live.sqlite"
+    conn = sqlite3.connect(live, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00Z')")
+    copy = tmp_path / "scheme.sqlite"
+    for suffix in ("", "-wal"):  # what a crash leaves on disk: the log not yet written back
+        shutil.copy(str(live) + suffix, str(copy) + suffix)
+    conn.close()
+    assert (tmp_path / "scheme.sqlite-wal").stat().st_size > 0
+    with Store(copy) as store:
+        assert store.schema_version() == SCHEMA_VERSION

@@ -272,7 +272,10 @@ def _check_is_a_store(path: Path) -> None:
     if application_id != 0:
         raise StoreError(NOT_A_STORE.format(
             path=path, why="it is another program's database"))
-    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    # A store of an earlier release may hold its latest writes in a write-ahead log beside it.
+    wal = path.with_name(path.name + "-wal")
+    immutable = "" if wal.exists() and wal.stat().st_size else "&immutable=1"
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
     try:
         tables = {r[0] for r in probe.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
