@@ -7,9 +7,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from toolkit.coaching import match_coaches, triage
-from toolkit.coaching_progress import session_status
-from toolkit.sample import COACHING_NEEDS
+from toolkit.coaching.matching import match_coaches
+from toolkit.coaching.progress import session_status
+from toolkit.coaching.triage import triage
+from toolkit.demo.sample import COACHING_NEEDS
 
 DEPARTMENTS = [f"Department {i}" for i in range(30)]
 

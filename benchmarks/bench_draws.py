@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.draws import draw_round, draw_statistics, read_history, read_participants
-from toolkit.outputs import write_csv_atomic
+from toolkit.io.outputs import write_csv_atomic
+from toolkit.unmentoring import draw_round, draw_statistics, read_history, read_participants
 
 ROUNDS = 12
 

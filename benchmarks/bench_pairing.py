@@ -16,14 +16,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.assignment import solve_assignment  # noqa: E402
-from toolkit.ladder import DEFAULT_LADDER  # noqa: E402
-from toolkit.matching import MentorMatcher  # noqa: E402
-from toolkit.sample import TOPICS  # noqa: E402
+from toolkit.core.assignment import solve_assignment  # noqa: E402
+from toolkit.core.ladder import DEFAULT_LADDER  # noqa: E402
+from toolkit.demo.sample import TOPICS  # noqa: E402
+from toolkit.intake.signups import read_signups  # noqa: E402
+from toolkit.pairing.matching import MentorMatcher  # noqa: E402
 
 RATIO_TARGET = 1.5
 RESOLVE_TARGET_MS = 50.0
@@ -100,8 +102,6 @@ print(len(frame), cost[rows, cols].sum())
 
 
 def bench_resolve() -> dict:
-    from toolkit.signups import read_signups
-
     signups = read_signups(ROOT / "sample_data" / "signups.csv")
     matcher = MentorMatcher(signups)
     matcher.match()
@@ -145,8 +145,6 @@ def bench_end_to_end(folder: Path, repeats: int = 3) -> list[dict]:
 def _naive_repeated_columns(score: np.ndarray, allowed: np.ndarray, capacity: np.ndarray
                             ) -> tuple[int, float]:
     """Plain scipy on repeated columns: the slow method the solver avoids (for reference)."""
-    from scipy.optimize import linear_sum_assignment
-
     slots = np.repeat(np.arange(score.shape[1]), capacity)
     big = min(score.shape[0], len(slots)) + 1.0
     wide = allowed[:, slots]

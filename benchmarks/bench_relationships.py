@@ -9,9 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.alerts import check_pairs, check_store, status_table
-from toolkit.meetings import read_meetings, save_meetings
-from toolkit.store import Store
+from toolkit.relationships.alerts import check_pairs
+from toolkit.relationships.changes import pair_table
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.relationships.status import check_store, status_table
+from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
+from toolkit.store.pairs import save_pairs
 
 N_PAIRS = 5_000
 TODAY = "2027-07-01"
@@ -57,16 +61,13 @@ def run() -> list[dict]:
         with Store(folder / "s.sqlite") as store:
             with store.transaction():
                 for start, group in pairs.groupby("start_date"):
-                    store.add_pairs(group[["mentee_email", "mentor_email"]], "2026",
+                    save_pairs(store, group[["mentee_email", "mentor_email"]], "2026",
                                     start_date=str(start))
             result, t_read = _timed(lambda: read_meetings(folder / "meetings.csv", store, TODAY))
             _, t_save = _timed(lambda: save_meetings(store, result))
             warnings, t_check = _timed(lambda: check_store(store, TODAY))
             _, t_status = _timed(lambda: status_table(store, TODAY))
-            from toolkit.meetings import meetings
-            from toolkit.relationships import pair_table
-
-            table, meets = pair_table(store), meetings(store)
+            table, meets = pair_table(store), load_meetings(store)
             _, t_rules = _timed(lambda: check_pairs(table, meets, TODAY))
     n_rows = len(export)
     return [

@@ -15,11 +15,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from evaluation_helpers import fill_year, objectives_frame  # noqa: E402
 
-from toolkit.disclosure import get_rule, protect_counts, protect_rates, recoverable_cells  # noqa: E402
-from toolkit.report import build_report  # noqa: E402
-from toolkit.sample import write_sample  # noqa: E402
-from toolkit.signups import read_signups  # noqa: E402
-from toolkit.store import Store  # noqa: E402
+from toolkit.core.disclosure import get_rule, protect_counts, protect_rates, recoverable_cells  # noqa: E402
+from toolkit.demo.sample import write_sample  # noqa: E402
+from toolkit.evaluation.report import build_report  # noqa: E402
+from toolkit.intake.signups import read_signups  # noqa: E402
+from toolkit.store.connection import Store  # noqa: E402
 
 
 def _scaled(people: pd.DataFrame, times: int) -> pd.DataFrame:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from toolkit.sample import write_sample
-from toolkit.signups import read_signups
+from toolkit.cli.main import main
+from toolkit.demo.sample import write_sample
+from toolkit.intake.signups import read_signups
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +35,38 @@ def sample_import(sample_dir: Path):
 def sample_people(sample_import):
     """A fresh copy of the clean sample sign-ups DataFrame."""
     return sample_import.people.copy()
+
+
+@dataclass
+class DemoRun:
+    """The demo as a lead runs it (``python -m toolkit demo``), once per test session."""
+
+    code: int
+    out: str
+    folder: Path
+
+    def output(self, name: str) -> Path:
+        """The path the demo listed under ``name`` at the end of what it printed."""
+        listed = self.out.split("\nOutputs:\n", 1)[1].splitlines()
+        for line in listed:
+            text = line.strip()
+            if text.startswith(name + " "):
+                path = Path(text[len(name):].strip())
+                return path if path.is_absolute() else self.folder / path
+        raise KeyError(f"the demo listed no output '{name}': {listed}")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """Run ``python -m toolkit demo`` once, in a folder with no ``sample_data`` (so the demo
+    generates the sample first), and keep what it printed and wrote."""
+    folder = tmp_path_factory.mktemp("demo")
+    before = Path.cwd()
+    printed = io.StringIO()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(printed):
+            code = main(["demo", "--out", "out"])
+    finally:
+        os.chdir(before)
+    return DemoRun(code, printed.getvalue(), folder)

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.store import Store
-from toolkit.survey import read_survey, save_survey
+from toolkit.evaluation.survey import read_survey, save_survey
+from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
 
 COHORT = "2026"
 NOW = "2026-10-01T09:00:00+00:00"
@@ -39,9 +41,9 @@ def fill_year(store: Store, people: pd.DataFrame, survey_path: Path | None = Non
               seed: int = 1, rounds: int = 4) -> None:
     """Save sign-ups, pairs (varied statuses), meetings, UnMentoring draws and the survey."""
     rng = np.random.default_rng(seed)
-    store.save_signups(people, COHORT)
+    save_signups(store, people, COHORT)
     pairs = naive_pairs(people, seed)
-    ids = store.add_pairs(pairs, COHORT, status="active", start_date="2026-10-01")
+    ids = save_pairs(store, pairs, COHORT, status="active", start_date="2026-10-01")
     status = rng.choice(["active", "renewed", "ended", "withdrawn", "proposed"], size=len(ids),
                         p=[0.55, 0.15, 0.15, 0.08, 0.07])
     with store.transaction() as conn:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.store import Store
+from toolkit.store.connection import Store, query
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
 
 PEOPLE = [
     # email, name, department, level, role, capacity
@@ -36,21 +38,21 @@ def people_frame() -> pd.DataFrame:
 def make_store(folder: Path, pairs: list[tuple[str, str]] | None = None,
                status: str = "proposed", start_date: str | None = "2026-10-01") -> Store:
     store = Store(folder / "scheme.sqlite")
-    store.save_signups(people_frame(), "2026")
+    save_signups(store, people_frame(), "2026")
     if pairs is None:
         pairs = [("mentee.one@example.org", "mentor.one@example.org"),
                  ("mentee.two@example.org", "mentor.two@example.org"),
                  ("mentee.three@example.org", "mentor.one@example.org")]
-    store.add_pairs(pd.DataFrame(pairs, columns=["mentee_email", "mentor_email"]), "2026",
+    save_pairs(store, pd.DataFrame(pairs, columns=["mentee_email", "mentor_email"]), "2026",
                     status=status, start_date=start_date)
     return store
 
 
 def snapshot(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Everything a lifecycle change may touch, to compare before and after."""
-    return (store.query("SELECT * FROM pairs ORDER BY id"),
-            store.query("SELECT * FROM pair_events ORDER BY id"),
-            store.query("SELECT * FROM meetings ORDER BY id"))
+    return (query(store, "SELECT * FROM pairs ORDER BY id"),
+            query(store, "SELECT * FROM pair_events ORDER BY id"),
+            query(store, "SELECT * FROM meetings ORDER BY id"))
 
 
 @dataclass

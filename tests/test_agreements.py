@@ -7,9 +7,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from toolkit.agreements import load_agreement_template, write_agreements
 from toolkit.errors import SettingsError
-from toolkit.relationships import confirm_first_meeting, end_pair
+from toolkit.relationships.agreements import (
+    AGREEMENT_PLACEHOLDERS,
+    read_agreement_template,
+    write_agreements,
+)
+from toolkit.relationships.changes import confirm_first_meeting, end_pair, renew_pair
+from toolkit.relationships.lifecycle import Lifecycle
 
 from .relationship_helpers import make_store
 
@@ -41,8 +46,6 @@ def test_each_running_pair_gets_a_word_and_a_markdown_agreement(tmp_path):
 
 
 def test_the_renewal_sentence_follows_the_lifecycle(tmp_path):
-    from toolkit.relationships import Lifecycle, renew_pair
-
     with make_store(tmp_path) as store:
         confirm_first_meeting(store, 1, "2026-10-20")
         renew_pair(store, 1, "2027-09-01")
@@ -57,14 +60,16 @@ def test_the_renewal_sentence_follows_the_lifecycle(tmp_path):
 
 def test_chosen_pairs_formats_and_the_leads_own_template(tmp_path):
     own = tmp_path / "ours.md"
-    own.write_text("# Our agreement\n\n- **Between:** {mentee_name} and {mentor_name}\n",
+    own.write_text("# Our agreement\n\n- **Between:** {mentee_name} and {mentor_name}\n\n"
+                   "Dear {mentee_first_name}, write to {mentor_email} {{by e-mail}}.\n",
                    encoding="utf-8")
     with make_store(tmp_path) as store:
         written = write_agreements(store, tmp_path / "out", pair_ids=[3], formats=("docx",),
                                    template=own)
         assert list(written.columns) == ["pair_id", "docx"]
         assert text_of(written.loc[0, "docx"]).splitlines() == [
-            "Our agreement", "Between: Cy Three and Ed Mentor"]
+            "Our agreement", "Between: Cy Three and Ed Mentor",
+            "Dear Cy, write to mentor.one@example.org {by e-mail}."]
         with pytest.raises(SettingsError, match=r"no mentoring pair \[9\]"):
             write_agreements(store, tmp_path / "out", pair_ids=[9])
         with pytest.raises(SettingsError, match="UnMentoring conversations have no agreement"):
@@ -72,4 +77,16 @@ def test_chosen_pairs_formats_and_the_leads_own_template(tmp_path):
         with pytest.raises(SettingsError, match="'docx' and/or 'md'"):
             write_agreements(store, tmp_path / "out", formats=("pdf",))
     with pytest.raises(SettingsError, match="does not exist"):
-        load_agreement_template(tmp_path / "missing.md")
+        read_agreement_template(tmp_path / "missing.md")
+
+
+def test_an_agreement_template_with_an_unknown_placeholder_stops_before_writing(tmp_path):
+    own = tmp_path / "ours.md"
+    own.write_text("# Agreement\n\nMentee: {mentee_nmae}\n", encoding="utf-8")
+    with make_store(tmp_path) as store, pytest.raises(
+            SettingsError, match=r"\{mentee_nmae\}.*did you mean \{mentee_name\}"):
+        write_agreements(store, tmp_path / "out", template=own)
+    assert not (tmp_path / "out").exists()
+    shipped = read_agreement_template()
+    assert set(shipped.fields) <= set(AGREEMENT_PLACEHOLDERS)
+    assert "renewal_text" in shipped.fields

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from toolkit.alerts import (
-    RULES,
-    AlertRules,
-    check_pairs,
-    check_store,
-    draft_messages,
-    load_settings,
-    load_templates,
-    status_table,
-)
-from toolkit.cli import main
+from toolkit.cli.main import main
+from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
 from toolkit.errors import SettingsError
-from toolkit.relationships import pair_table
+from toolkit.relationships.alerts import (
+    RULE_CHECKS,
+    RULES,
+    WARNING_COLUMNS,
+    AlertRules,
+    behind_pace,
+    cancellations,
+    check_pairs,
+    mentor_all_withdrew,
+    no_first_meeting,
+    term_ending,
+)
+from toolkit.relationships.changes import pair_table
+from toolkit.relationships.lifecycle import Lifecycle
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.relationships.messages import (
+    draft_messages,
+    legacy_placeholder_notice,
+    missing_folder_message,
+    read_alert_templates,
+)
+from toolkit.relationships.settings import bad_pace_message, read_relationship_settings
+from toolkit.relationships.status import check_store, status_table, warnings_with_messages
 
 from .relationship_helpers import make_store
 
@@ -151,6 +166,76 @@ def test_finished_and_future_pairs_raise_no_pair_warnings():
     assert check_pairs(p, NONE, "2027-03-01").empty
 
 
+# -- each rule alone, and the rules together ---------------------------------------------------
+YEAR = pairs(
+    {},                                                         # 1: never met
+    {},                                                         # 2: one meeting only
+    {},                                                         # 3: two cancellations in a row
+    {"start": "2026-06-15", "term_start": "2026-06-15",         # 4: term ends soon
+     "term_end": "2027-06-15"},
+    {"status": "withdrawn", "mentor_email": "m5@example.org"},  # 5: its mentor's only pair
+)
+YEAR_MEETINGS = meets(
+    (2, "2026-10-20", "held", ""),
+    (3, "2026-10-20", "held", ""), (3, "2027-01-10", "held", ""),
+    (3, "2027-03-01", "cancelled", "mentor"), (3, "2027-04-01", "cancelled", "mentee"),
+    (4, "2026-07-01", "held", ""), (4, "2026-11-01", "held", ""), (4, "2027-02-01", "held", ""),
+)
+YEAR_DAY = "2027-06-01"
+ALONE = {
+    "no_first_meeting": [1],
+    "behind_pace": [1, 2],
+    "cancellations": [3],
+    "term_ending": [4],
+    "mentor_all_withdrew": [None],
+}
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_each_rule_alone(rule):
+    found = RULE_CHECKS[rule](YEAR, YEAR_MEETINGS, YEAR_DAY, AlertRules())
+    assert list(found.columns) == WARNING_COLUMNS
+    assert (found["rule"] == rule).all()
+    assert [None if pd.isna(p) else int(p) for p in found["pair_id"]] == ALONE[rule]
+    pd.testing.assert_frame_equal(
+        found, check_pairs(YEAR, YEAR_MEETINGS, YEAR_DAY, AlertRules(enabled=(rule,))))
+
+
+def test_the_rule_functions_are_the_rules():
+    assert list(RULE_CHECKS) == list(RULES)
+    assert [RULE_CHECKS[r] for r in RULES] == [no_first_meeting, behind_pace, cancellations,
+                                               term_ending, mentor_all_withdrew]
+
+
+@pytest.mark.parametrize("enabled", [
+    tuple(r for i, r in enumerate(RULES) if mask >> i & 1) for mask in range(1, 2 ** len(RULES))])
+def test_rules_together_warn_of_what_each_finds_alone_and_never_twice(enabled):
+    found = check_pairs(YEAR, YEAR_MEETINGS, YEAR_DAY, AlertRules(enabled=enabled))
+    expected = [[rule, pid] for rule in RULES if rule in enabled for pid in ALONE[rule]
+                if not (rule == "behind_pace" and "no_first_meeting" in enabled
+                        and pid in ALONE["no_first_meeting"])]
+    assert [[r, None if pd.isna(p) else int(p)] for r, p in
+            zip(found["rule"], found["pair_id"], strict=True)] == expected
+
+
+def test_switching_off_the_first_meeting_rule_keeps_warning_pairs_that_never_met():
+    never_met = pairs({"status": "proposed"})
+    assert rules_fired(never_met, NONE, "2027-06-01") == [["no_first_meeting", "1"]]
+    without = AlertRules(enabled=tuple(r for r in RULES if r != "no_first_meeting"))
+    assert rules_fired(never_met, NONE, "2027-06-01", without) == [["behind_pace", "1"]]
+    detail = check_pairs(never_met, NONE, "2027-06-01", without)["detail"].iloc[0]
+    assert detail == "You have held 0 meeting(s) this term; the pace asks for 2 by month 8."
+
+
+def test_no_rule_warns_without_pairs():
+    empty = pd.DataFrame(columns=list(YEAR.columns))
+    for rule, check in RULE_CHECKS.items():
+        found = check(empty, YEAR_MEETINGS, YEAR_DAY, AlertRules())
+        assert found.empty and list(found.columns) == WARNING_COLUMNS, rule
+    assert check_pairs(YEAR, meets(), YEAR_DAY, AlertRules(
+        enabled=("cancellations",))).empty
+
+
 def test_rule_settings_are_checked():
     with pytest.raises(SettingsError, match="Unknown warning rule"):
         AlertRules(enabled=("no_first_meeting", "moon_phase"))
@@ -165,9 +250,6 @@ def test_rule_settings_are_checked():
 
 # -- on a store, with messages -----------------------------------------------------------------
 def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
-    from toolkit.meetings import read_meetings, save_meetings
-    from toolkit.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
-
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
         record_sample_withdrawals(store, sample_dir)
@@ -181,16 +263,58 @@ def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
 
 
 def test_drafts_use_the_leads_own_templates(tmp_path):
-    (tmp_path / "alert_cancellations.txt").write_text("Hello {mentee_first}, {unknown}.",
-                                                      encoding="utf-8")
-    templates = load_templates(tmp_path)
-    assert templates["cancellations"] == "Hello {mentee_first}, {unknown}."
-    assert templates["no_first_meeting"] == load_templates()["no_first_meeting"]
+    (tmp_path / "alert_cancellations.txt").write_text(
+        "Hello {mentee_first_name} and {mentor_name}, {{see you}}.", encoding="utf-8")
+    templates = read_alert_templates(tmp_path)
+    assert templates["no_first_meeting"].text == read_alert_templates()["no_first_meeting"].text
     w = pd.DataFrame({"rule": ["cancellations"], "pair_id": [1], "mentee_name": ["Ada One"],
                       "mentor_name": ["Ed Mentor"], "detail": [""], "since": [""]})
-    assert draft_messages(w, templates=templates).tolist() == ["Hello Ada, {unknown}."]
-    with pytest.raises(SettingsError, match="does not exist"):
-        load_templates(tmp_path / "missing")
+    assert draft_messages(w, templates=templates).tolist() == [
+        "Hello Ada and Ed Mentor, {see you}."]
+    with pytest.raises(SettingsError, match=re.escape(missing_folder_message(
+            tmp_path / "missing"))):
+        read_alert_templates(tmp_path / "missing")
+
+
+def test_a_placeholder_the_messages_do_not_know_is_refused_before_drafting(tmp_path):
+    (tmp_path / "alert_term_ending.txt").write_text("Dear {mentee_frist_name},",
+                                                    encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"uses \{mentee_frist_name\}, which is not a "
+                                            r"placeholder here \(did you mean "
+                                            r"\{mentee_first_name\}\?\)"):
+        read_alert_templates(tmp_path)
+
+
+def test_a_leads_copy_with_the_old_placeholders_still_works_with_a_notice(tmp_path, capsys):
+    old = "Subject: Hello\n\nDear {mentee_first} and {mentor_first},\n"
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "alert_no_first_meeting.txt").write_text(old, encoding="utf-8")
+    templates = read_alert_templates(folder)
+    source = templates["no_first_meeting"].source
+    assert templates["no_first_meeting"].notices == [
+        legacy_placeholder_notice(source, "mentee_first"),
+        legacy_placeholder_notice(source, "mentor_first")]
+    assert "write {mentee_first_name} from now on" in templates["no_first_meeting"].notices[0]
+    assert not templates["cancellations"].notices
+    w = pd.DataFrame({"rule": ["no_first_meeting"], "pair_id": [1], "mentee_name": ["Ada One"],
+                      "mentor_name": ["Ed Mentor"], "detail": [""], "since": [""]})
+    assert draft_messages(w, templates=templates).iloc[0].splitlines()[2] == (
+        "Dear Ada and Ed,")
+    with make_store(tmp_path):
+        pass
+    assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "2026-12-01",
+                 "--drafts", "--templates", str(folder)]) == 0
+    printed = capsys.readouterr()
+    assert f"Note: {templates['no_first_meeting'].notices[0]}" in printed.err
+    assert "Dear Ada and Ed,\n" in printed.out
+
+
+def test_the_shipped_templates_use_the_introductions_placeholder_names():
+    for name, template in read_alert_templates().items():
+        assert not template.notices, name
+        assert {"mentee_first", "mentor_first"}.isdisjoint(template.fields), name
+    assert "mentor_first_name" in read_alert_templates()["mentor_all_withdrew"].fields
 
 
 def test_status_table_and_the_status_command(tmp_path, capsys):
@@ -198,6 +322,10 @@ def test_status_table_and_the_status_command(tmp_path, capsys):
         table = status_table(store, "2026-12-01")
         assert table["held"].tolist() == [0, 0, 0]
         assert table.loc[0, "mentee_name"] == "Ada One"
+        drafted = warnings_with_messages(store, "2026-12-01")
+        assert drafted["pair_id"].tolist() == [1, 3, 2]
+        assert drafted["message"].str.split("\n").str[2].tolist() == [
+            "Dear Ada and Ed,", "Dear Cy and Ed,", "Dear Bea and Flo,"]
     code = main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "2026-12-01",
                  "--drafts"])
     out = capsys.readouterr().out
@@ -213,10 +341,20 @@ def test_status_table_and_the_status_command(tmp_path, capsys):
     assert "'today' must be a date" in capsys.readouterr().err
 
 
+def test_the_status_command_never_changes_the_store(tmp_path, capsys):
+    with make_store(tmp_path):
+        pass
+    path = tmp_path / "scheme.sqlite"
+    before = path.read_bytes()
+    assert main(["status", "--store", str(path), "--today", "2026-12-01", "--drafts"]) == 0
+    assert "3 running pair(s)" in capsys.readouterr().out
+    assert path.read_bytes() == before
+
+
 def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
     settings = tmp_path / "settings.json"
     settings.write_text('{"first_meeting_weeks": 20, "term_months": 6}', encoding="utf-8")
-    rules, lifecycle = load_settings(settings)
+    rules, lifecycle = read_relationship_settings(settings)
     assert (rules.first_meeting_weeks, lifecycle.term_months) == (20, 6)
     with make_store(tmp_path):
         pass
@@ -226,6 +364,7 @@ def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
     assert "No warnings" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text('{"weeks": 3}', encoding="utf-8")
     assert main(["status", "--store", store, "--settings", str(tmp_path / "bad.json")]) == 2
-    assert "Unknown setting(s) ['weeks']" in capsys.readouterr().err
-    with pytest.raises(SettingsError, match="'pace' must be a list"):
-        load_settings({"pace": [4, 1]})
+    assert "'weeks' is not a setting" in capsys.readouterr().err
+    with pytest.raises(SettingsError, match=re.escape(bad_pace_message())):
+        read_relationship_settings({"pace": [4, 1]})
+    assert read_relationship_settings(None) == (AlertRules(), Lifecycle())

@@ -8,18 +8,20 @@ from email.policy import default
 
 import pandas as pd
 import pytest
+from icalendar import Calendar
 
-from toolkit.announcements import (
+from toolkit.errors import SettingsError
+from toolkit.unmentoring.announcements import (
     MAIL_MERGE_COLUMNS,
+    TEMPLATE_FIELDS,
     TEMPLATE_PATH,
     group_ics,
-    load_template,
     mail_merge,
     parse_week,
+    read_email_template,
     render_drafts,
     write_announcements,
 )
-from toolkit.errors import SettingsError
 
 PEOPLE = pd.DataFrame({
     "name": ["Ada Byron", "Bo Chen", "Cy Diaz", "Di Evans", "Ed Fox"],
@@ -57,26 +59,52 @@ def test_drafts_name_partner_department_week_and_prompt():
 
 def test_an_edited_template_is_used(tmp_path):
     template = tmp_path / "mine.txt"
-    template.write_text("Subject: Coffee with $partner_names\nHi $first_name, meet $week.\n")
+    template.write_text("Subject: Coffee with {partner_names}\nHi {first_name}, meet {week}. "
+                        "{{No agenda}}\n")
+    assert read_email_template(template).notices == []
     drafts = render_drafts(DRAW, PEOPLE, None, template=template)
+    assert drafts.loc[0, "subject"] == "Coffee with Bo Chen"
+    assert drafts.loc[0, "body"] == ("Hi Ada, meet at a time that suits you both this month. "
+                                     "{No agenda}\n")
+
+
+def test_an_older_dollar_template_still_works_with_a_notice(tmp_path):
+    template = tmp_path / "old.txt"
+    template.write_text("Subject: Coffee with $partner_names\nHi $first_name, meet $week.\n")
+    read = read_email_template(template)
+    assert len(read.notices) == 1 and "older $name placeholders" in read.notices[0]
+    drafts = render_drafts(DRAW, PEOPLE, None, template=read)
     assert drafts.loc[0, "subject"] == "Coffee with Bo Chen"
     assert drafts.loc[0, "body"] == "Hi Ada, meet at a time that suits you both this month.\n"
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("Dear $first_name\n", "must start with a line 'Subject: ...'"),
-    ("Subject: hi\nDear $firstname\n", r"unknown placeholder\(s\) \['\$firstname'\]"),
+    ("Dear {first_name}\n", "must start with a line 'Subject: ...'"),
+    ("Subject: hi\nDear {firstname}\n", "uses {firstname}, which is not a placeholder here "
+                                         "(did you mean {first_name}?)"),
+    ("Subject: hi\nDear $firstname\n", "uses {firstname}, which is not a placeholder here"),
+    ("Subject: hi {round\nDear {first_name}\n", "is not part of a placeholder"),
 ])
 def test_bad_templates_are_explained(tmp_path, text, message):
     template = tmp_path / "t.txt"
     template.write_text(text)
-    with pytest.raises(SettingsError, match=message):
-        load_template(template)
+    with pytest.raises(SettingsError) as info:
+        read_email_template(template)
+    assert message in str(info.value)
+    with pytest.raises(SettingsError):
+        write_announcements(DRAW, PEOPLE, tmp_path / "out", template=template)
+    assert not (tmp_path / "out").exists()  # nothing is written with a bad template
 
 
-def test_shipped_template_loads():
-    subject, body = load_template(TEMPLATE_PATH)
-    assert "$round" in subject.template and "$partners" in body.template
+def test_shipped_template_uses_braces_and_every_value_is_filled_in():
+    shipped = read_email_template()
+    assert shipped.notices == []
+    assert "$" not in TEMPLATE_PATH.read_text(encoding="utf-8")
+    assert set(shipped.fields) <= set(TEMPLATE_FIELDS)
+    assert {"first_name", "partners", "week", "round"} <= set(shipped.fields)
+    drafts = render_drafts(DRAW, PEOPLE, "2026-10-05")
+    assert not drafts["body"].str.contains("[{}$]", regex=True).any()
+    assert drafts["subject"].tolist() == ["Your UnMentoring conversation (2026-10)"] * 5
 
 
 def test_drafts_open_as_unsent_messages(tmp_path):
@@ -103,17 +131,37 @@ def test_drafts_open_as_unsent_messages(tmp_path):
 
 def test_calendar_files_are_valid_and_stable():
     files = group_ics(DRAW, PEOPLE, date(2026, 10, 8))
+    assert sorted(files) == [1, 2]
     text = files[2]
     assert text == group_ics(DRAW, PEOPLE, "2026-10-05")[2]
     lines = text.split("\r\n")
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert all(len(line.encode()) <= 75 for line in lines)
-    assert "DTSTART;VALUE=DATE:20261005" in lines and "DTEND;VALUE=DATE:20261010" in lines
-    unfolded = text.replace("\r\n ", "")
-    assert unfolded.count("ATTENDEE;") == 3
-    assert "Law\\, Ethics\\; Policy" in unfolded
+    assert "Law\\, Ethics\\; Policy" in text.replace("\r\n ", "")
+    calendar = Calendar.from_ical(text)
+    assert str(calendar["method"]) == "PUBLISH"
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == date(2026, 10, 5)
+    assert event.decoded("dtend") == date(2026, 10, 10)  # Monday to Friday, all day
+    assert str(event["uid"]) == "unmentoring-2026-10-2@mentoring-toolkit"
+    assert str(event["transp"]) == "TRANSPARENT"
+    attendees = [(str(a), str(a.params["cn"]), str(a.params["role"])) for a in event["attendee"]]
+    assert attendees == [("mailto:cy@example.org", "Cy Diaz", "REQ-PARTICIPANT"),
+                         ("mailto:di@example.org", "Di Evans", "REQ-PARTICIPANT"),
+                         ("mailto:ed@example.org", "Ed Fox", "REQ-PARTICIPANT")]
+    assert str(event["description"]) == (
+        "You were drawn together for this month's UnMentoring conversation: Cy Diaz "
+        "(History) and Di Evans (Music) and Ed Fox (Law, Ethics; Policy). Agree 30 to 60 "
+        "minutes this week; no agenda needed.")
     with pytest.raises(SettingsError, match="need the week"):
         group_ics(DRAW, PEOPLE, None)
+
+
+def test_calendar_names_with_quotes_and_accents_survive():
+    people = PEOPLE.assign(name=['Ada "Countess" Byron', "Zoë Ó Briain", "Cy", "Di", "Ed"])
+    (event,) = Calendar.from_ical(group_ics(DRAW, people, "2026-10-05")[1]).walk("VEVENT")
+    assert [str(a.params["cn"]) for a in event["attendee"]] == ['Ada "Countess" Byron',
+                                                                "Zoë Ó Briain"]
 
 
 @pytest.mark.parametrize(("value", "monday"), [

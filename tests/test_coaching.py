@@ -11,21 +11,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.coaching import (
+from toolkit.cli.main import main
+from toolkit.coaching.matching import (
+    OUTCOMES,
     MatchSettings,
-    TriageRules,
     coach_eligibility,
     coach_scores,
     match_coaches,
-    objectives_of,
+)
+from toolkit.coaching.progress import objectives_of
+from toolkit.coaching.records import read_sessions
+from toolkit.coaching.requests import (
+    check_dates,
+    not_a_date,
+    other_order,
     read_coaches,
     read_requests,
-    save_coaching,
-    triage,
 )
+from toolkit.coaching.triage import TriageRules, triage
+from toolkit.core.ladder import DEFAULT_LADDER
+from toolkit.core.management import chain_mask
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.management import chain_mask
-from toolkit.store import SCHEMA_VERSION, Store
+from toolkit.io.problems import RowChecker
+from toolkit.io.readers import Table
+from toolkit.store.coaching import (
+    load_coaching_coaches,
+    load_coaching_requests,
+    save_coaching,
+)
+from toolkit.store.connection import SCHEMA_VERSION, Store
+from toolkit.store.pairs import load_pairs
 
 HEADER = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager approved,"
           "Line manager approved cost,Development need,Objective 1,Objective 2,Meeting mode\n")
@@ -33,8 +48,6 @@ HEADER = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager
 
 def request(grade="Grade 8", manager="m@example.org", approved=True, cost=False, email=None,
             department="Maths", **extra):
-    from toolkit.ladder import DEFAULT_LADDER
-
     return {"email": email or f"{grade.replace(' ', '').lower()}@example.org", "name": "X",
             "department": department, "grade": grade,
             "level": DEFAULT_LADDER.level_of(grade), "line_manager_email": manager,
@@ -81,15 +94,16 @@ def test_triage_thresholds_are_configurable():
 @given(st.lists(st.tuples(st.integers(0, 5), st.booleans(), st.booleans(), st.booleans()),
                 min_size=1, max_size=20))
 def test_every_request_gets_exactly_one_status_and_a_reason(rows):
-    from toolkit.ladder import DEFAULT_LADDER
-
     frame = pd.DataFrame([request(DEFAULT_LADDER.label(lv), "m@example.org" if has else "", a, c,
                                   email=f"p{i}@example.org")
                           for i, (lv, has, a, c) in enumerate(rows)])
     out = triage(frame)
     assert len(out) == len(frame)
     assert out["status"].isin(["internal", "external", "on hold"]).all()
-    assert (out["reason"].str.len() > 20).all()
+    # The reason says the status: why it waits, or which network and why.
+    opening = out["status"].map({"on hold": "On hold: ", "internal": "Internal coaching network",
+                                 "external": "External coaching: "})
+    assert all(r.startswith(o) for r, o in zip(out["reason"], opening, strict=True))
     ready = out["status"] != "on hold"
     assert (out.loc[ready, "status"] == out.loc[ready, "route"]).all()
     assert (out["route"] == np.where(out["level"] <= 3, "internal", "external")).all()
@@ -288,9 +302,12 @@ def test_matching_rules_hold_and_the_coverage_optimum_is_found(case):
     assert set(waiting["email"]) == set(ready["email"]) - set(pairs["coachee_email"])
     assert waiting["requested_on"].is_monotonic_increasing
     assert waiting["position"].tolist() == list(range(1, len(waiting) + 1))
-    assert (waiting["why"].str.len() > 20).all()
+    # Each reason either names the rules that ruled every coach out, or says they are full.
+    routes = waiting["route"]
+    assert all(w.startswith((f"There is no {r} coach", "None of the ", "All ")) and r in w
+               for w, r in zip(waiting["why"], routes, strict=True))
     # Every request has exactly one outcome.
-    assert result.requests["outcome"].isin(["matched", "waiting list", "on hold"]).all()
+    assert result.requests["outcome"].isin(OUTCOMES).all()
 
 
 def test_waiting_list_says_which_rule_excluded_each_coach():
@@ -368,7 +385,11 @@ def test_sample_round_matches_with_chain_and_waiting(sample_dir):
     assert bosses
     pairs = set(zip(result.pairs["coachee_email"], result.pairs["coach_email"], strict=True))
     assert not any((p, managers[p]) in pairs for p in managers)
-    assert len(result.waiting) > 0 and len(result.pairs) > 0
+    # Every approved request is matched or waiting, never both; the sample's pool runs out.
+    ready = set(result.requests.query("status != 'on hold'")["email"])
+    matched, waiting = set(result.pairs["coachee_email"]), set(result.waiting["email"])
+    assert matched | waiting == ready and not matched & waiting
+    assert (len(matched), len(waiting)) == (23, 4)
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -378,15 +399,17 @@ def test_save_coaching_uses_the_shared_pairs_table(tmp_path, sample_dir):
     result = match_coaches(triage(requests), coaches, MatchSettings(start_date="2026-03-02"))
     with Store(tmp_path / "s.sqlite") as store:
         assert store.schema_version() == SCHEMA_VERSION == 2
-        ids = save_coaching(store, result, "2026")
-        ids_again = save_coaching(store, result, "2026")
-        stored = store.pairs(scheme="coaching")
-        saved = store.query("SELECT * FROM coaching_requests WHERE cohort = '2026'")
-        pool = store.query("SELECT * FROM coaching_coaches")
+        ids = save_coaching(store, "2026", result.requests, result.coaches, result.pairs,
+                            result.settings)
+        ids_again = save_coaching(store, "2026", result.requests, result.coaches, result.pairs,
+                                  result.settings)
+        stored = load_pairs(store, scheme="coaching")
+        saved = load_coaching_requests(store, "2026")
+        pool = load_coaching_coaches(store)
     assert len(ids) == len(result.pairs) == len(stored) == len(ids_again)  # replaced
     assert set(stored["start_date"]) == {"2026-03-02"}
     assert len(saved) == len(requests)
-    assert set(saved["outcome"]) == {"matched", "waiting list", "on hold"}
+    assert set(saved["outcome"]) == set(OUTCOMES)
     assert len(pool) == len(coaches)
 
 
@@ -407,8 +430,84 @@ def test_a_missing_cost_approval_column_is_noticed(tmp_path):
     assert triage(result.records).loc[0, "status"] == "on hold"
 
 
-def test_month_first_dates_are_read_only_when_they_cannot_be_day_first():
-    from toolkit.coaching import parse_dates
+# -- dates: the one reader, day first unless asked --------------------------------------------
+US_EXPORT = ("Timestamp,Name,Email,Department,Grade,Line manager email,Line manager approved\n"
+             "01/31/2026 10:15:00,Ada,ada@example.org,Maths,Grade 8,bo@example.org,yes\n"
+             "02/03/2026 09:00:00,Cy,cy@example.org,Maths,Grade 8,bo@example.org,yes\n")
+US_LOG = ("Email,Date,Type,Status\n"
+          "a@example.org,01/31/2026,Chemistry,Held\n"
+          "a@example.org,02/03/2026,Session,Held\n")
+#: Each coaching importer that reads dates: its reader, a month-first export, the date field.
+DATED = {"requests": (read_requests, US_EXPORT, "requested_on"),
+         "sessions": (read_sessions, US_LOG, "on_date")}
 
-    days = parse_dates(pd.Series(["03/02/2026", "01/31/2026", "9/1/26 10:00:00"]))
-    assert days.dt.strftime("%Y-%m-%d").tolist() == ["2026-02-03", "2026-01-31", "2026-01-09"]
+
+@pytest.mark.parametrize("kind", DATED)
+def test_a_month_first_date_is_a_row_problem_with_a_hint(kind, tmp_path):
+    read, text, name = DATED[kind]
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text)
+    result = read(path)
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [[2, name]]
+    assert result.problems.loc[0, "problem"] == other_order(pd.Timestamp("2026-01-31"))
+    assert "--month-first" in result.problems.loc[0, "problem"]
+    # The ambiguous one is read day first, as every importer reads it: 2 March.
+    assert result.records[name].tolist() == [pd.Timestamp("2026-03-02")]
+
+
+@pytest.mark.parametrize("kind", DATED)
+def test_month_first_reads_a_us_export(kind, tmp_path):
+    read, text, name = DATED[kind]
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text)
+    result = read(path, month_first=True)
+    assert result.ok
+    assert result.records[name].tolist() == [pd.Timestamp("2026-01-31"),
+                                             pd.Timestamp("2026-02-03")]
+    # Read month first, a date that reads only day first is the problem, with the other hint.
+    path.write_text(text.replace("01/31/2026", "31/01/2026"))
+    again = read(path, month_first=True)
+    assert again.problems["problem"].tolist() == [other_order(pd.Timestamp("2026-01-31"),
+                                                              month_first=True)]
+
+
+def test_a_cell_that_is_no_date_in_either_order():
+    table = Table(pd.DataFrame({"Date": ["31/13/2026", "yesterday", ""]}), pd.Series([2, 3, 4]),
+                  ["Date"], "log.csv", "0" * 64)
+    for month_first in (False, True):
+        check = RowChecker(table, ("date",), ("date",))
+        days = check_dates(check, "date", "2026-01-31", month_first)
+        assert days.isna().all()
+        assert check.problems()["problem"].tolist() == [not_a_date("2026-01-31", month_first)] * 2
+
+
+def test_triage_and_match_commands_take_month_first(tmp_path, sample_dir, capsys):
+    path = tmp_path / "requests.csv"
+    path.write_text(US_EXPORT)
+    assert main(["coaching", "triage", str(path)]) == 1
+    assert "can only be read month first" in capsys.readouterr().out
+    assert main(["coaching", "triage", str(path), "--month-first"]) == 0
+    assert "2 request(s)" in capsys.readouterr().out
+    coaches = str(sample_dir / "coaching_coaches.csv")
+    assert main(["coaching", "match", str(path), coaches, "--out", str(tmp_path)]) == 1
+    assert main(["coaching", "match", str(path), coaches, "--out", str(tmp_path),
+                 "--month-first"]) == 0
+    assert "2 requests: 2 matched" in capsys.readouterr().out
+    # Nobody waits: the workbook still has its (empty) waiting list.
+    assert pd.read_excel(tmp_path / "coaching_tracking.xlsx", sheet_name="Waiting list").empty
+
+
+def test_status_command_takes_month_first(tmp_path, capsys):
+    log = tmp_path / "sessions.csv"
+    log.write_text(US_LOG)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("coachee_email,coach_email,route,start_date\n"
+                     "a@example.org,c@example.org,internal,2026-01-31\n")
+    args = ["coaching", "status", "--pairs", str(pairs), "--sessions", str(log),
+            "--today", "2026-02-10", "--out", str(tmp_path)]
+    assert main(args) == 1
+    assert "can only be read month first" in capsys.readouterr().out
+    assert main([*args, "--month-first"]) == 0
+    assert "1 active" in capsys.readouterr().out
+    register = pd.read_excel(tmp_path / "coaching_status.xlsx", sheet_name="Sessions")
+    assert register.loc[0, ["Chemistry held", "Sessions held"]].tolist() == [1, 1]

@@ -5,14 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.coaching_progress import (
+from toolkit.coaching.progress import (
+    PAIR_STATES,
     SessionLimits,
     objective_progress,
-    read_objective_scores,
-    read_sessions,
     session_status,
 )
-from toolkit.errors import SettingsError
+from toolkit.coaching.records import read_objective_scores, read_sessions
+from toolkit.coaching.round import TODAY_NEEDED, run_round, save_round
+from toolkit.demo.sample import COACHING_TODAY
+from toolkit.errors import InputFileError, SettingsError
+from toolkit.store.coaching import (
+    load_coaching_sessions,
+    load_objective_scores,
+    save_progress,
+)
+from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs
 
 START = "2026-03-02"
 
@@ -211,9 +220,6 @@ def test_scores_for_an_objective_not_in_the_request_are_kept():
 
 
 def test_sample_activity_matches_the_sample_pairs(sample_dir):
-    from toolkit.coaching_round import run_round
-    from toolkit.sample import COACHING_TODAY
-
     done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
                      sample_dir / "coaching_sessions.csv", sample_dir / "coaching_scores.csv",
                      COACHING_TODAY)
@@ -224,30 +230,46 @@ def test_sample_activity_matches_the_sample_pairs(sample_dir):
     orphans = done.status.warnings.query("kind == 'no coaching pair'")
     assert len(orphans) == 1  # only the deliberately mistyped e-mail
     assert set(done.progress.missing["form"]) >= {"start", "end"}
+    assert set(done.status.register["status"]) <= set(PAIR_STATES)
 
 
 def test_progress_is_saved_against_the_stored_pairs(sample_dir, tmp_path):
-    from toolkit.coaching import save_coaching
-    from toolkit.coaching_progress import save_progress
-    from toolkit.coaching_round import run_round
-    from toolkit.sample import COACHING_TODAY
-    from toolkit.store import Store
-
     done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
                      sample_dir / "coaching_sessions.csv", sample_dir / "coaching_scores.csv",
                      COACHING_TODAY)
+    log = done.sessions.records
+    held = log[log["held"] & log["email"].isin(done.match.pairs["coachee_email"])]
     with Store(tmp_path / "s.sqlite") as store:
-        save_coaching(store, done.match, "2026")
-        save_coaching(store, done.match, "2026")  # again: proposed pairs are replaced
-        assert len(store.pairs(scheme="coaching")) == len(done.match.pairs)
-        first = save_progress(store, "2026", done.sessions.records,
-                              done.progress.per_objective)
-        again = save_progress(store, "2026", done.sessions.records,
-                              done.progress.per_objective)
-        held = store.query("SELECT COUNT(*) AS n FROM coaching_sessions")["n"].item()
-        scored = store.query("SELECT COUNT(*) AS n FROM coaching_objectives")["n"].item()
-        save_coaching(store, done.match, "2026")  # pairs with sessions are kept
-        assert len(store.pairs(scheme="coaching")) >= len(done.match.pairs)
+        first = save_round(store, done, "2026")
+        again = save_progress(store, "2026", log, done.progress.per_objective)
+        sessions = load_coaching_sessions(store, "2026")
+        scores = load_objective_scores(store, "2026")
+        assert len(load_pairs(store, scheme="coaching")) == len(done.match.pairs)
+        save_round(store, done, "2026")  # pairs with sessions are kept, with their sessions
+        kept = load_coaching_sessions(store, "2026")
+    assert len(first["pairs"]) == len(done.match.pairs)
     assert first["unknown"] == ["zainab.grimaldi@mail.example.org"]
-    assert first["sessions"] == held > 0 and again["sessions"] == 0
-    assert scored == first["scores"] == len(done.progress.per_objective)
+    assert first["sessions"] == len(sessions) == len(held.drop_duplicates(
+        ["email", "on_date", "kind"]))
+    assert set(sessions["coachee"]) == set(held["email"])
+    assert again["sessions"] == 0  # a session already recorded is not added twice
+    assert first["scores"] == again["scores"] == len(scores) == len(done.progress.per_objective)
+    assert set(sessions["pair_id"]) <= set(kept["pair_id"])
+
+
+def test_saving_proposed_pairs_again_replaces_them(sample_dir, tmp_path):
+    done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv")
+    with Store(tmp_path / "s.sqlite") as store:
+        first = save_round(store, done, "2026")
+        again = save_round(store, done, "2026")
+        pairs = load_pairs(store, scheme="coaching")
+    assert len(first["pairs"]) == len(again["pairs"]) == len(done.match.pairs)
+    assert sorted(pairs["id"]) == sorted(again["pairs"])
+    assert (first["sessions"], first["scores"]) == (0, 0)
+
+
+def test_a_round_with_sessions_needs_a_day_to_check_on(sample_dir):
+    with pytest.raises(InputFileError) as caught:
+        run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                  sample_dir / "coaching_sessions.csv")
+    assert str(caught.value) == TODAY_NEEDED

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.disclosure import (
+from toolkit.core.disclosure import (
     HESA_RULE,
     DisclosureRule,
     as_text,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import email
 import subprocess
 import sys
+from email.policy import default
 
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
-from toolkit.draws import default_seed, read_history, store_history, store_rounds
-from toolkit.store import Store
+from toolkit.cli.main import main
+from toolkit.unmentoring.draw import default_seed
+from toolkit.unmentoring.history import read_history
+from toolkit.unmentoring.service import load_history, load_rounds
 
 
 @pytest.fixture
@@ -69,11 +72,10 @@ def test_draw_with_a_store_records_the_seed(roster, tmp_path, capsys):
                  "--week", "2026-10-07", "--out", out) == 0
     assert _draw(roster, "--round", "2026-10", "--store", store_path, "--out", out) == 1
     assert "already drawn in the store" in capsys.readouterr().err
-    with Store(store_path) as store:
-        rounds = store_rounds(store)
-        assert rounds[["round", "seed", "week"]].to_numpy().tolist() == [
-            ["2026-10", 11, "2026-10-05"]]
-        assert len(store_history(store)) == len(pd.read_csv(out))
+    rounds = load_rounds(store_path)
+    assert rounds[["round", "seed", "week"]].to_numpy().tolist() == [["2026-10", 11, "2026-10-05"]]
+    pd.testing.assert_frame_equal(load_history(store=store_path),
+                                  pd.read_csv(out, dtype={"round": str}))
 
 
 def test_announcements_from_the_command(roster, tmp_path, capsys):
@@ -117,23 +119,6 @@ def test_a_list_with_problems_draws_nothing(tmp_path, capsys):
     assert not (tmp_path / "h.csv").exists()
 
 
-def test_demo_draws_three_rounds_and_exports(sample_dir, tmp_path, capsys):
-    from toolkit.demo import run_demo
-    from toolkit.draw_cli import DEMO_ROUNDS
-
-    ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
-    assert "0 repeat(s)" in capsys.readouterr().out
-    history = pd.read_csv(ctx.outputs["draw history"])
-    assert history["round"].unique().tolist() == [label for label, _ in DEMO_ROUNDS]
-    merge = pd.read_csv(ctx.outputs["mail merge"])
-    assert list(merge.columns) == ["email", "partner_names", "partner_departments", "week"]
-    draw = pd.read_csv(ctx.outputs["draw"])
-    assert sorted(merge["email"]) == sorted(draw["email"])
-    assert len(list(ctx.outputs["mail drafts"].glob("*.eml"))) == len(draw)
-    with Store(ctx.store_path) as store:
-        assert store_rounds(store)["round"].tolist() == [label for label, _ in DEMO_ROUNDS]
-
-
 def test_unavoidable_repeats_are_allowed_oldest_first_and_said(tmp_path, capsys):
     roster = tmp_path / "coffee.csv"
     roster.write_text("name,email,department\nAda,a@example.org,Maths\nBo,b@example.org,Physics\n")
@@ -143,3 +128,35 @@ def test_unavoidable_repeats_are_allowed_oldest_first_and_said(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "1 pair(s) met before" in err and "oldest pairings were allowed first" in err
     assert "round(s) r1" in err
+
+
+def test_an_older_template_still_works_with_a_notice(roster, tmp_path, capsys):
+    template = tmp_path / "old.txt"
+    template.write_text("Subject: Coffee ($round)\nHi $first_name, meet $partners $week.\n")
+    folder = tmp_path / "announce"
+    assert _draw(roster, "--round", "2026-10", "--history", tmp_path / "h.csv", "--out",
+                 tmp_path / "d.csv", "--week", "2026-10-07", "--announcements", folder,
+                 "--template", template) == 0
+    assert "uses the older $name placeholders" in capsys.readouterr().err
+    people = pd.read_csv(roster).set_index("email")
+    draw = pd.read_csv(tmp_path / "d.csv")
+    first = draw["email"].iloc[0]
+    partner = draw[(draw["group"] == draw["group"].iloc[0]) & (draw["email"] != first)]
+    draft = folder / "drafts" / f"group-001-{first.replace('@', '_')}.eml"
+    message = email.message_from_bytes(draft.read_bytes(), policy=default)
+    assert message["Subject"] == "Coffee (2026-10)"
+    named = " and ".join(f"{people.loc[e, 'name']} ({people.loc[e, 'department']})"
+                         for e in partner["email"])
+    assert message.get_content().splitlines() == [
+        f"Hi {people.loc[first, 'name'].split()[0]}, meet {named} in the week of Monday "
+        "5 October 2026."]
+
+
+def test_a_bad_template_is_refused_before_anything_is_written(roster, tmp_path, capsys):
+    template = tmp_path / "mine.txt"
+    template.write_text("Subject: Coffee\nDear {firstname},\n")
+    assert _draw(roster, "--round", "r1", "--history", tmp_path / "h.csv", "--out",
+                 tmp_path / "d.csv", "--announcements", tmp_path / "a", "--template",
+                 template) == 2
+    assert "{firstname}" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
-from toolkit.draw_widgets import DrawPanel
-from toolkit.draws import read_history, store_rounds
 from toolkit.errors import SettingsError
-from toolkit.store import Store
+from toolkit.unmentoring.history import read_history, read_rounds_log
+from toolkit.unmentoring.service import ONE_PLACE, load_rounds
+from toolkit.widgets.draw import DrawPanel
 
 
 @pytest.fixture
@@ -51,7 +53,10 @@ def test_preview_lock_break_redraw_save_export(roster, tmp_path):
 
     panel.save_button.click()
     assert panel.saved == "2026-10"
-    assert read_history(history)["round"].unique().tolist() == ["2026-10"]
+    pd.testing.assert_frame_equal(read_history(history), panel.result)
+    log = read_rounds_log(history)
+    assert log[["round", "seed", "week"]].to_numpy().tolist() == [["2026-10", "4", "2026-10-05"]]
+    assert json.loads(log["settings"].iloc[0])["locks"] == [locked]
     saved = history.read_bytes()
     panel.save_button.click()  # a second save is refused, shown in the panel
     assert panel.last_message[0] == "error" and "already drawn" in panel.last_message[1]
@@ -59,8 +64,13 @@ def test_preview_lock_break_redraw_save_export(roster, tmp_path):
 
     panel.export_button.click()
     folder = tmp_path / "out" / "2026-10"
-    assert (folder / "draw.csv").exists() and (folder / "mail_merge.csv").exists()
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "draw.csv", dtype={"round": str}),
+                                  panel.result)
+    merge = pd.read_csv(folder / "mail_merge.csv")
+    assert sorted(merge["email"]) == sorted(panel.result["email"])
+    assert set(merge["week"]) == {"week of Monday 5 October 2026"}
     assert len(list((folder / "calendar").glob("*.ics"))) == panel.result["group"].nunique()
+    assert panel.last_message[0] == "ok"
 
 
 def test_new_round_label_draws_without_repeats(roster, tmp_path):
@@ -82,8 +92,7 @@ def test_store_mode_saves_seed_and_refuses_without_replace(roster, tmp_path):
     assert panel.last_message[0] == "error"
     panel.replace.value = True
     panel.save()
-    with Store(store) as s:
-        assert store_rounds(s)["seed"].tolist() == [9]
+    assert load_rounds(store)["seed"].tolist() == [9]
 
 
 def test_errors_are_shown_in_the_panel(roster, tmp_path):
@@ -93,5 +102,19 @@ def test_errors_are_shown_in_the_panel(roster, tmp_path):
                                   "Give the round a label (e.g. 2026-10) to draw it.")
     panel.lock_button.click()
     assert "Draw the round first" in panel.last_message[1]
-    with pytest.raises(SettingsError, match="either a history file or a scheme store"):
+    with pytest.raises(SettingsError) as info:
         DrawPanel(roster, round_label="r")
+    assert str(info.value) == ONE_PLACE
+
+
+def test_an_older_template_is_used_for_the_drafts_with_a_notice(roster, tmp_path):
+    template = tmp_path / "old.txt"
+    template.write_text("Subject: Coffee ($round)\nHi $first_name.\n")
+    panel = DrawPanel(roster, history=tmp_path / "h.csv", round_label="2026-10",
+                      out=tmp_path / "out", template=template)
+    shown = []
+    panel.warn = shown.append
+    written = panel.export()
+    assert any("uses the older $name placeholders" in text for text in shown)
+    draft = next(written["drafts"].glob("*.eml")).read_text(encoding="utf-8")
+    assert "Subject: Coffee (2026-10)" in draft and "Hi " in draft and "$" not in draft

@@ -1,4 +1,4 @@
-"""The UnMentoring draw: properties on random rosters and histories, history and store."""
+"""The UnMentoring draw on random rosters and histories; participants, history and store."""
 
 from __future__ import annotations
 
@@ -15,22 +15,46 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from toolkit.draws import (
-    DRAW_COLUMNS,
-    append_history,
-    draw_round,
-    draw_statistics,
-    read_history,
-    read_participants,
-    repeat_pairs,
-    round_labels,
-    save_draw_to_store,
-    store_exclusions,
-    store_history,
-    store_rounds,
+from toolkit.errors import (
+    InputFileError,
+    LifecycleError,
+    RowProblemsError,
+    RuleError,
+    SettingsError,
+    StoreError,
 )
-from toolkit.errors import InputFileError, LifecycleError, RowProblemsError, RuleError, StoreError
-from toolkit.store import Store
+from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
+from toolkit.unmentoring.draw import (
+    DRAW_COLUMNS,
+    NO_DRAW_POSSIBLE,
+    ONE_TRIO_ONLY,
+    draw_round,
+    round_labels,
+)
+from toolkit.unmentoring.history import (
+    append_history,
+    history_summary,
+    read_history,
+    read_rounds_log,
+    round_exists_message,
+)
+from toolkit.unmentoring.participants import (
+    PAUSED_PROBLEM,
+    participant_summary,
+    participants_problems_message,
+    read_participants,
+)
+from toolkit.unmentoring.service import (
+    ONE_PLACE,
+    load_exclusions,
+    load_history,
+    load_rounds,
+    rounds_place,
+    save_round,
+)
+from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
 
 DEPTS = ["Chemistry", "History", "Physics", "Music"]
 
@@ -162,7 +186,7 @@ def test_reproducible_in_a_new_process(tmp_path, method):
                       read_history(tmp_path / "history.csv"), seed=99, round_label="r2",
                       method=method)
     code = (
-        "import sys; from toolkit.draws import *\n"
+        "import sys; from toolkit.unmentoring import *\n"
         "d = draw_round(read_participants(sys.argv[1]), read_history(sys.argv[2]), seed=99, "
         f"round_label='r2', method='{method}')\nsys.stdout.write(d.to_csv(index=False))\n"
     )
@@ -228,11 +252,12 @@ def test_locks_and_breaks():
     ([["p00@example.org", "nobody@example.org"]], "not an active participant"),
     ([["p00@example.org", "p01@example.org"], ["p01@example.org", "p02@example.org"]],
      "locked into two groups"),
-    ([["p00@example.org", "p01@example.org", "p02@example.org"]], "Only one group of three"),
+    ([["p00@example.org", "p01@example.org", "p02@example.org"]], ONE_TRIO_ONLY),
 ])
 def test_bad_locks_are_refused(locks, message):
-    with pytest.raises(RuleError, match=message):
+    with pytest.raises(RuleError) as info:
         draw_round(_people(6), seed=1, round_label="r", locks=locks)
+    assert message in str(info.value)
 
 
 def test_paused_people_are_left_out_and_too_few_refused():
@@ -245,8 +270,9 @@ def test_paused_people_are_left_out_and_too_few_refused():
 
 def test_exclusions_that_leave_nobody_are_refused():
     people = _people(2, depts=[0, 1])
-    with pytest.raises(RuleError, match="No draw can put everyone"):
+    with pytest.raises(RuleError) as info:
         draw_round(people, seed=1, round_label="r", exclusions=[people["email"].tolist()])
+    assert str(info.value) == NO_DRAW_POSSIBLE
 
 
 def test_statistics_name_nobody():
@@ -266,11 +292,17 @@ def test_read_participants_reports_every_problem(tmp_path):
                     "Ada,ada@example.org,Maths,no\n"
                     ",not-an-address,Maths,maybe\n"
                     "Bo,ADA@example.org,,\n", encoding="utf-8")
-    with pytest.raises(RowProblemsError, match="3 row") as info:
+    with pytest.raises(RowProblemsError) as info:
         read_participants(path)
     problems = info.value.problems
-    assert set(zip(problems["row"], problems["field"], strict=True)) == {
-        (3, "name"), (3, "email"), (3, "paused"), (4, "department"), (2, "email"), (4, "email")}
+    assert str(info.value) == participants_problems_message("coffee.csv", problems)
+    assert problems[["row", "field"]].to_numpy().tolist() == [
+        [3, "name"], [3, "email"], [3, "paused"], [4, "email"], [4, "department"]]
+    by_place = problems.set_index(["row", "field"])["problem"]
+    assert by_place[(3, "paused")] == PAUSED_PROBLEM
+    assert by_place[(4, "email")] == ("The same e-mail is already on row 2: keep one row and "
+                                      "delete the other.")
+    assert "(column 'Dept')" in by_place[(4, "department")]
 
 
 def test_read_participants_with_a_mapping(tmp_path):
@@ -284,9 +316,17 @@ def test_read_participants_with_a_mapping(tmp_path):
         read_participants(path)
 
 
-def test_sample_list_imports(sample_dir):
+def test_sample_list_imports_every_row_as_written(sample_dir):
+    raw = pd.read_csv(sample_dir / "unmentoring.csv", dtype=str, keep_default_na=False)
     people = read_participants(sample_dir / "unmentoring.csv")
-    assert len(people) == 100 and people["paused"].sum() > 0
+    assert sorted(people["email"]) == sorted(raw["email"].str.lower())
+    paused = dict(zip(raw["email"].str.lower(), raw["paused"] == "yes", strict=True))
+    assert people["paused"].tolist() == people["email"].map(paused).tolist()
+    summary = participant_summary(people).set_index("department")
+    assert summary.loc["All departments"].tolist() == [int((~people["paused"]).sum()),
+                                                       int(people["paused"].sum())]
+    assert summary.drop("All departments")[["active", "paused"]].sum().tolist() == [
+        int((~people["paused"]).sum()), int(people["paused"].sum())]
 
 
 # -- history --------------------------------------------------------------------------------
@@ -318,7 +358,7 @@ def test_interrupted_save_leaves_the_old_history(tmp_path, monkeypatch):
     def fail(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("toolkit.outputs.os.replace", fail)
+    monkeypatch.setattr("toolkit.io.outputs.os.replace", fail)
     with pytest.raises(StoreError, match="history is unchanged"):
         append_history(path, draw_round(people, read_history(path), seed=1, round_label="r2"))
     assert path.read_bytes() == before
@@ -338,29 +378,72 @@ def test_history_file_problems(tmp_path):
 # -- store ----------------------------------------------------------------------------------
 def test_store_rounds_seed_refusal_and_exclusions(tmp_path, sample_people):
     with Store(tmp_path / "scheme.sqlite") as store:
-        store.save_signups(sample_people, "2026")
+        save_signups(store, sample_people, "2026")
         mentees = sample_people[sample_people["role"] == "mentee"]["email"].head(5).tolist()
         mentors = sample_people[sample_people["role"] == "mentor"]["email"].head(5).tolist()
-        store.add_pairs(pd.DataFrame({"mentee_email": mentees, "mentor_email": mentors}),
+        save_pairs(store, pd.DataFrame({"mentee_email": mentees, "mentor_email": mentors}),
                         "2026")
         people = sample_people[["name", "email", "department"]]
-        excluded = store_exclusions(store, people["email"])
+        excluded = load_exclusions(store, people["email"])
         assert {"mentoring pair", "line management"} <= set(excluded["reason"])
         keys = {frozenset(p) for p in excluded[["email_a", "email_b"]].to_numpy().tolist()}
+        assert {frozenset(p) for p in zip(mentees, mentors, strict=True)} <= keys
         for r in range(2):
-            draw = draw_round(people, store_history(store), seed=r, round_label=f"r{r}",
+            draw = draw_round(people, load_history(store=store), seed=r, round_label=f"r{r}",
                               exclusions=excluded)
             assert not any(frozenset(p) in keys for g in _groups(draw)
                            for p in combinations(g, 2))
-            save_draw_to_store(store, draw, seed=r, week="2026-10-05")
-        with pytest.raises(LifecycleError, match="already drawn in the store"):
-            save_draw_to_store(store, draw, seed=9)
-        assert store_rounds(store)[["round", "seed"]].to_numpy().tolist() == [["r0", 0], ["r1", 1]]
-        save_draw_to_store(store, draw, seed=9, redraw=True)
-        assert store_rounds(store)["seed"].tolist() == [0, 9]
-        history = store_history(store)
+            save_round(draw, r, store=store, week="2026-10-07")
+        with pytest.raises(LifecycleError) as info:
+            save_round(draw, 9, store=store)
+        assert str(info.value) == round_exists_message("r1", rounds_place(store=store))
+        rounds = load_rounds(store)
+        assert rounds[["round", "seed", "week"]].to_numpy().tolist() == [
+            ["r0", 0, "2026-10-05"], ["r1", 1, "2026-10-05"]]
+        save_round(draw, 9, store=store, redraw=True, settings={"method": "fast"})
+        rounds = load_rounds(store)
+        assert rounds["seed"].tolist() == [0, 9]
+        assert json.loads(rounds["settings"].iloc[1]) == {"method": "fast"}
+        history = load_history(store=store)
         assert round_labels(history) == ["r0", "r1"]
         assert len(history) == 2 * len(people)
+    # The store may be given by its path too: the same rounds are read.
+    pd.testing.assert_frame_equal(load_history(store=tmp_path / "scheme.sqlite"), history)
+
+
+def test_one_save_function_for_the_history_file_and_the_store(tmp_path):
+    people = _people(6)
+    draw = draw_round(people, seed=4, round_label="r1")
+    kept = {"locks": [], "method": "auto"}
+    by_file = save_round(draw, 4, history=tmp_path / "h.csv", week="2026-W41", settings=kept)
+    by_store = save_round(draw, 4, store=tmp_path / "s.sqlite", week="2026-W41", settings=kept)
+    assert by_file == f"the history '{tmp_path / 'h.csv'}'"
+    assert by_store == f"the store '{tmp_path / 's.sqlite'}'"
+    pd.testing.assert_frame_equal(load_history(history=tmp_path / "h.csv"),
+                                  load_history(store=tmp_path / "s.sqlite"))
+    log = read_rounds_log(tmp_path / "h.csv")
+    stored = load_rounds(tmp_path / "s.sqlite")
+    assert log[["round", "week", "settings"]].to_numpy().tolist() == stored[
+        ["round", "week", "settings"]].to_numpy().tolist()
+    assert log["seed"].astype(int).tolist() == stored["seed"].tolist() == [4]
+    for place in ({"history": tmp_path / "h.csv"}, {"store": tmp_path / "s.sqlite"}):
+        with pytest.raises(LifecycleError, match="already drawn"):
+            save_round(draw, 5, **place)
+    for places in ({}, {"history": tmp_path / "h.csv", "store": tmp_path / "s.sqlite"}):
+        with pytest.raises(SettingsError) as info:
+            save_round(draw, 5, **places)
+        assert str(info.value) == ONE_PLACE
+
+
+def test_history_summary_counts_rounds_in_the_order_drawn():
+    people = _people(7)
+    history = None
+    for label in ("2026-12", "2026-10"):  # labels need not sort in the order drawn
+        draw = draw_round(people, history, seed=1, round_label=label)
+        history = draw if history is None else pd.concat([history, draw], ignore_index=True)
+    assert history_summary(history).to_numpy().tolist() == [["2026-12", 7, 2, 1],
+                                                            ["2026-10", 7, 2, 1]]
+    assert history_summary(history.iloc[:0]).empty
 
 
 def test_exact_beats_or_equals_fast_on_repeats():
@@ -406,10 +489,10 @@ def test_a_failed_store_save_changes_nothing(tmp_path):
     people = _people(6)
     with Store(tmp_path / "scheme.sqlite") as store:
         first = draw_round(people, seed=1, round_label="r1")
-        save_draw_to_store(store, first, seed=1)
+        save_round(first, 1, store=store)
         broken = draw_round(people, first, seed=2, round_label="r2")
         broken = pd.concat([broken, broken.iloc[:1]], ignore_index=True)  # one person twice
         with pytest.raises(StoreError, match="Nothing was saved"):
-            save_draw_to_store(store, broken, seed=2)
-        assert store_rounds(store)["round"].tolist() == ["r1"]
-        pd.testing.assert_frame_equal(store_history(store), first)
+            save_round(broken, 2, store=store)
+        assert load_rounds(store)["round"].tolist() == ["r1"]
+        pd.testing.assert_frame_equal(load_history(store=store), first)

@@ -1,20 +1,35 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.evaluation import (
+from toolkit.evaluation.data import (
+    load_cohort,
+    load_scheme,
+    no_cohort_message,
+    no_signups_message,
+)
+from toolkit.evaluation.measures import (
+    MENTEE_BINS,
+    NO_SCORED_OBJECTIVE,
     equality_characteristics,
     funnel,
+    has_objective_scores,
     journeys,
-    load_scheme,
+    likert_counts,
+    mentees_per_mentor,
     mentor_load,
+    missing_objective_columns_message,
     objective_change,
     score_distribution,
     senior_share,
 )
-from toolkit.store import Store
+from toolkit.store.connection import Store
+from toolkit.store.pairs import save_pairs
+from toolkit.store.people import save_signups
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
@@ -80,19 +95,46 @@ def test_other_characteristics_are_monitored(sample_people, tmp_path):
     people = sample_people.copy()
     people["Ethnicity"] = np.where(np.arange(len(people)) % 3 == 0, "Asian", "White")
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(people, COHORT)
+        save_signups(store, people, COHORT)
         data = load_scheme(store)
     assert equality_characteristics(data.people) == ["gender", "Ethnicity"]
 
 
 def test_load_scheme_errors(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        with pytest.raises(InputFileError, match="has no sign-ups yet"):
+        with pytest.raises(InputFileError, match=re.escape(no_signups_message(store))):
             load_scheme(store)
-        store.save_signups(sample_people, COHORT)
-        with pytest.raises(InputFileError,
-                           match=r"has no cohort '1999'; its cohorts are \['2026'\]"):
+        save_signups(store, sample_people, COHORT)
+        save_signups(store, sample_people.iloc[:5], "2025")
+        message = no_cohort_message(store, "1999", ["2025", "2026"])
+        assert "has no cohort '1999'; its cohorts are ['2025', '2026']" in message
+        with pytest.raises(InputFileError, match=re.escape(message)):
             load_scheme(store, "1999")
+        assert load_cohort(store) == "2026"  # the latest
+        assert load_cohort(store, "2025") == "2025"
+        assert len(load_scheme(store, "2025").people) == 5
+
+
+def test_mentees_per_mentor_groups_three_and_more():
+    load = pd.DataFrame({"mentees": [0, 0, 1, 2, 3, 5]})
+    counts = mentees_per_mentor(load)
+    assert counts.index.tolist() == MENTEE_BINS
+    assert counts["Mentors"].tolist() == [2, 1, 1, 2]
+
+
+def test_likert_counts_fill_every_point_of_the_scale_per_role():
+    answers = pd.DataFrame({"role": ["mentee", "mentee", "mentor", "mentee"],
+                            "question": ["Q", "Q", "Q", "Free"],
+                            "kind": ["likert", "likert", "likert", "text"],
+                            "level": [0, 2, 2, pd.NA]})
+    questions = pd.DataFrame({"question": ["Q", "Free"], "kind": ["likert", "text"],
+                              "labels": ["Low; Mid; High", ""]})
+    counts = likert_counts(answers, questions)
+    assert counts.to_dict("list") == {
+        "question": ["Q"] * 6, "role": ["mentee"] * 3 + ["mentor"] * 3,
+        "level": [0, 1, 2] * 2, "label": ["Low", "Mid", "High"] * 2, "n": [1, 0, 1, 0, 0, 1]}
+    overall = likert_counts(answers, questions, by_role=False)
+    assert overall["n"].tolist() == [1, 0, 2]
 
 
 # -- coaching objectives -------------------------------------------------------------------
@@ -135,20 +177,23 @@ def test_statement_is_plain_and_protected():
 
 
 def test_objective_errors():
-    with pytest.raises(SettingsError, match=r"no column\(s\) \['score_after'\]"):
+    with pytest.raises(SettingsError,
+                       match=re.escape(missing_objective_columns_message(["score_after"]))):
         objective_change(pd.DataFrame({"coachee": [], "objective": [], "score_before": []}))
-    with pytest.raises(SettingsError, match="No coaching objective has a score both"):
-        objective_change(pd.DataFrame({"coachee": ["a"], "objective": ["x"],
-                                       "score_before": [1], "score_after": [None]}))
+    unscored = pd.DataFrame({"coachee": ["a"], "objective": ["x"], "score_before": [1],
+                             "score_after": [None]})
+    assert not has_objective_scores(unscored)
+    with pytest.raises(SettingsError, match=NO_SCORED_OBJECTIVE):
+        objective_change(unscored)
 
 
 def test_coaching_objectives_come_from_the_store(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
         emails = sorted(sample_people["email"])
         pairs = pd.DataFrame({"mentee_email": emails[:3], "mentor_email": emails[3:6]})
-        this_year = store.add_pairs(pairs, "2026 coaching", scheme="coaching")
-        last_year = store.add_pairs(pairs.iloc[:1], "2025 coaching", scheme="coaching")
+        this_year = save_pairs(store, pairs, "2026 coaching", scheme="coaching")
+        last_year = save_pairs(store, pairs.iloc[:1], "2025 coaching", scheme="coaching")
         with store.transaction() as conn:
             conn.executemany(
                 "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
@@ -164,7 +209,7 @@ def test_coaching_objectives_come_from_the_store(tmp_path, sample_people):
 
 def test_unmentoring_list_places_people_in_departments(tmp_path, sample_dir, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
         data = load_scheme(store, participants=sample_dir / "unmentoring.csv")
     unmentoring = pd.read_csv(sample_dir / "unmentoring.csv")
     newcomers = set(unmentoring["email"]) - set(sample_people["email"])

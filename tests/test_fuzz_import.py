@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from toolkit import read_signups
 from toolkit.errors import ToolkitError
-from toolkit.signups import PROBLEM_COLUMNS
+from toolkit.intake.signups import PROBLEM_COLUMNS
 
 from .helpers import HEADER
 

@@ -3,8 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from toolkit.errors import SettingsError
-from toolkit.ladder import (
+from toolkit.core.ladder import (
     CIVIL_SERVICE_LADDER,
     DEFAULT_LADDER,
     LADDERS,
@@ -12,6 +11,7 @@ from toolkit.ladder import (
     Ladder,
     load_ladder,
 )
+from toolkit.errors import SettingsError
 
 
 @pytest.mark.parametrize(("grade", "level"), [

@@ -7,17 +7,14 @@ from hypothesis.extra import numpy as hnp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from toolkit import MatchResult, match_mentors
-from toolkit.assignment import solve_assignment
-from toolkit.errors import RuleError, SettingsError
-from toolkit.matching import (
-    MentorMatcher,
-    compare_pairs,
-    previous_pairs,
-    read_pairs_file,
-    save_pairs,
-    store_constraints,
-)
-from toolkit.store import Store
+from toolkit.core.assignment import solve_assignment
+from toolkit.errors import InputFileError, RowProblemsError, RuleError, SettingsError
+from toolkit.pairing.matching import MentorMatcher, compare_pairs, normalise_pairs
+from toolkit.pairing.pair_files import HALF_PAIR, read_pairs_file
+from toolkit.pairing.service import load_finished_pairs, load_pairing_constraints, save_match
+from toolkit.plots.pairing import load_histogram, score_histogram
+from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs, save_pairs
 
 METHODS = ["scipy", "lapjv"]
 
@@ -342,8 +339,8 @@ def test_previous_pairs_are_not_repeated_unless_locked(tmp_path):
     people = scheme()
     first = match_mentors(people)
     with Store(tmp_path / "s.sqlite") as store:
-        save_pairs(store, first, "2025", status="ended")
-        before = previous_pairs(store)
+        save_match(store, first, "2025", status="ended")
+        before = load_finished_pairs(store)
     assert len(before) == len(first.pairs)
     again = match_mentors(people, previous=before)
     old = set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"], strict=True))
@@ -358,14 +355,14 @@ def test_running_pairs_in_the_store_are_kept_and_saving_twice_adds_nothing(tmp_p
     people = scheme()
     first = match_mentors(people)
     with Store(tmp_path / "s.sqlite") as store:
-        ids = save_pairs(store, first, "2026")
+        ids = save_match(store, first, "2026")
         assert len(ids) == len(first.pairs) > 0
-        assert save_pairs(store, first, "2026") == []  # a second click stores nothing
-        adjusted, running, previous = store_constraints(store, people)
+        assert save_match(store, first, "2026") == []  # a second click stores nothing
+        adjusted, running, previous = load_pairing_constraints(store, people)
         assert len(running) == len(first.pairs) and previous.empty
         again = match_mentors(adjusted, current=running, previous=previous)
-        assert save_pairs(store, again, "2026") == []
-        stored = store.pairs()
+        assert save_match(store, again, "2026") == []
+        stored = load_pairs(store)
     # Matching again with the store never gives anyone a second mentor.
     assert (again.pairs["origin"] == "current").sum() == len(first.pairs)
     assert stored["mentee_email"].is_unique
@@ -376,9 +373,9 @@ def test_a_running_pair_outside_the_sign_ups_still_takes_its_mentors_place(tmp_p
     first = match_mentors(people)
     mentor = first.pairs["mentor_email"].iloc[0]
     with Store(tmp_path / "s.sqlite") as store:
-        store.add_pairs(pd.DataFrame({"mentee_email": ["someone.else@example.org"],
+        save_pairs(store, pd.DataFrame({"mentee_email": ["someone.else@example.org"],
                                       "mentor_email": [mentor]}), "2025", status="active")
-        adjusted, running, _ = store_constraints(store, people)
+        adjusted, running, _ = load_pairing_constraints(store, people)
     before = int(people.loc[people["email"] == mentor, "capacity"].iloc[0])
     after = int(adjusted.loc[adjusted["email"] == mentor, "capacity"].iloc[0])
     assert running.empty and after == max(0, before - 1)
@@ -407,14 +404,30 @@ def test_weights_change_the_pairs_and_compare_pairs_shows_it():
 
 def test_read_pairs_file(tmp_path):
     path = tmp_path / "locks.csv"
-    path.write_text("Mentee e-mail,Mentor\nA@example.org , b@example.org\n,\n")
+    path.write_text("Mentee e-mail,Mentor\nA@example.org , b@example.org\n,\n"
+                    "a@example.org,B@example.org\n")
     assert read_pairs_file(path).to_numpy().tolist() == [["a@example.org", "b@example.org"]]
-    path.write_text("mentee_email,mentor_email\na@example.org,\n")
-    with pytest.raises(Exception, match="only one e-mail"):
+    path.write_text("mentee_email,mentor_email\n")
+    assert read_pairs_file(path).empty  # a header and no pairs: nothing to lock
+    path.write_text("mentee_email,mentor_email\na@example.org,\nc@example.org,d@example.org\n"
+                    ",e@example.org\n")
+    with pytest.raises(RowProblemsError, match="has 2 row\\(s\\) with only one e-mail") as info:
         read_pairs_file(path, "locked pairs")
+    assert info.value.problems[["row", "field", "problem"]].to_numpy().tolist() == [
+        [2, "mentor_email", HALF_PAIR], [4, "mentee_email", HALF_PAIR]]
     path.write_text("who,whom\na,b\n")
-    with pytest.raises(Exception, match="mentee_email"):
+    with pytest.raises(InputFileError, match="mentee_email"):
         read_pairs_file(path, "locked pairs")
+
+
+def test_normalise_pairs_makes_keys_and_refuses_a_frame_without_the_columns():
+    pairs = pd.DataFrame({"mentee_email": [" A@x.org", "a@x.org", "c@x.org"],
+                          "mentor_email": ["B@x.org", "b@x.org", "d@x.org"]})
+    assert normalise_pairs(pairs).to_numpy().tolist() == [["a@x.org", "b@x.org"],
+                                                          ["c@x.org", "d@x.org"]]
+    assert list(normalise_pairs(None).columns) == ["mentee_email", "mentor_email"]
+    with pytest.raises(SettingsError, match="The locked pairs need the columns"):
+        normalise_pairs(pd.DataFrame({"mentee": ["a"]}), "locked pairs")
 
 
 def test_sample_scheme_all_paired_within_rules(sample_import):
@@ -462,3 +475,17 @@ def test_current_pairs_are_kept_after_someone_withdraws(people, data):
     load = after.pairs["mentor_email"].value_counts()
     cap = remaining.set_index("email")["capacity"]
     assert (load <= cap.reindex(load.index)).all()
+
+
+def test_the_charts_count_every_pair_and_every_mentor(sample_import):
+    result = match_mentors(sample_import)
+    scores = score_histogram(result).axes[0]
+    assert sum(bar.get_height() for bar in scores.patches) == len(result.pairs)
+    assert scores.get_title() == f"Scores of {len(result.pairs)} pairs"
+    assert scores.get_legend().get_texts()[0].get_text() == (
+        f"lowest {result.pairs['score'].min():.2f}")
+    load = load_histogram(result).axes[0]
+    mentors = len(result.matcher.mentors)
+    heights = [bar.get_height() for bar in load.patches]
+    assert sum(heights) == 2 * mentors  # one bar set for mentees, one for capacity
+    assert load.get_title() == f"Load of {mentors} mentors"

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.cli import main
+from toolkit.cli.main import main
+from toolkit.demo.sample import SAMPLE_TODAY, sample_store
 from toolkit.errors import InputFileError, RowProblemsError
-from toolkit.meetings import (
-    meetings,
-    parse_dates,
+from toolkit.io.readers import Table, read_table
+from toolkit.relationships.changes import pair_events, withdraw_pair
+from toolkit.relationships.meetings import (
+    BAD_CANCELLED_BY,
+    BAD_STATUS,
+    EMPTY_DATE,
+    HELD_AND_CANCELLED,
+    NO_PAIR_NAMED,
+    NOT_A_DATE,
+    UNKNOWN_PAIR_EMAILS,
+    UNKNOWN_PAIR_NUMBER,
+    after_end_message,
+    before_start_message,
+    future_date_message,
+    no_pair_columns_message,
     read_meetings,
     record_meeting,
     save_meetings,
     validate_meetings,
 )
-from toolkit.readers import Table
-from toolkit.relationships import pair_events, withdraw_pair
+from toolkit.store.meetings import load_meetings
+from toolkit.store.pairs import load_pairs
 
 from .relationship_helpers import make_store
 
@@ -58,11 +73,13 @@ def test_each_kind_of_bad_row_is_reported_with_its_spreadsheet_row(store, tmp_pa
         [3, "mentee_email"], [5, "date"], [6, "date"], [7, "date"], [8, "date"],
         [9, "status"], [10, "cancelled_by"], [11, "cancelled_by"], [12, "pair_id"]]
     problems = result.problems.set_index("row")["problem"]
-    assert "no pair of this mentee with this mentor" in problems[3]
-    assert "in the future (today is 2027-03-01)" in problems[5]
-    assert "before the pair started on 2026-10-01" in problems[6]
-    assert "not a date" in problems[7]
-    assert "date is empty" in problems[8]
+    assert problems.to_dict() == {
+        3: UNKNOWN_PAIR_EMAILS, 5: future_date_message(TODAY),
+        6: before_start_message(pd.Series(["2026-10-01"])).iloc[0], 7: NOT_A_DATE,
+        8: EMPTY_DATE, 9: BAD_STATUS, 10: BAD_CANCELLED_BY, 11: HELD_AND_CANCELLED,
+        12: NO_PAIR_NAMED}
+    assert result.problems.set_index("row").loc[3, "value"] == (
+        "mentee.one@example.org / mentor.two@example.org")
     assert result.meetings[["row", "pair_id", "on_date", "status", "cancelled_by"]
                            ].to_numpy().tolist() == [
         [2, 1, "2026-10-20", "held", ""], [13, 3, "2026-11-05", "cancelled", "mentee"]]
@@ -80,8 +97,9 @@ def test_pairs_can_be_named_by_number_and_meetings_after_a_withdrawal_are_refuse
     result = read_meetings(path, store, today=TODAY)
     assert result.problems[["row", "field"]].to_numpy().tolist() == [
         [4, "date"], [5, "pair_id"], [6, "pair_id"]]
-    assert "after the pair ended or was withdrawn on 2026-12-01" in result.problems.loc[
-        0, "problem"]
+    assert result.problems["problem"].tolist() == [
+        after_end_message(pd.Series(["2026-12-01"])).iloc[0], UNKNOWN_PAIR_NUMBER,
+        UNKNOWN_PAIR_NUMBER]
     assert result.meetings["pair_id"].tolist() == [1, 2]
 
 
@@ -99,9 +117,11 @@ def test_xlsx_exports_with_real_dates_are_read(store, tmp_path):
 
 
 def test_a_file_that_does_not_name_pairs_is_refused(store, tmp_path):
-    with pytest.raises(InputFileError, match="must name each pair"):
+    with pytest.raises(InputFileError) as unnamed:
         read_meetings(write(tmp_path, "Mentee email,Date\na@example.org,2026-10-20\n"),
                       store, today=TODAY)
+    assert str(unnamed.value) == no_pair_columns_message("meetings.csv",
+                                                         ["Mentee email", "Date"])
     with pytest.raises(InputFileError, match=r"no column for the required field\(s\) \['date'\]"):
         read_meetings(write(tmp_path, "Pair,When exactly\n1,2026-10-20\n"), store, today=TODAY)
 
@@ -110,41 +130,73 @@ def test_saving_confirms_first_meetings_and_reimporting_adds_nothing(store, tmp_
     path = write(tmp_path, "Pair,Date,Held\n1,2026-11-02,no\n1,2026-11-20,yes\n"
                            "1,2026-12-20,yes\n2,2026-11-03,no\n")
     assert save_meetings(store, read_meetings(path, store, today=TODAY)) == 4
-    statuses = store.pairs().set_index("id")["status"]
+    statuses = load_pairs(store).set_index("id")["status"]
     assert statuses.to_dict() == {1: "active", 2: "proposed", 3: "proposed"}
     activation = pair_events(store, [1]).iloc[-1]
     assert (activation["to_status"], activation["on_date"]) == ("active", "2026-11-20")
     again = read_meetings(path, store, today=TODAY)
     assert again.ok and again.already_recorded == 4 and again.meetings.empty
     assert save_meetings(store, again) == 0
-    assert len(meetings(store)) == 4
+    assert len(load_meetings(store)) == 4
 
 
-def test_month_first_dates_can_be_chosen():
-    text = pd.Series(["05/11/2026"])
-    assert parse_dates(text).tolist() == ["2026-11-05"]
-    assert parse_dates(text, dayfirst=False).tolist() == ["2026-05-11"]
+def test_month_first_dates_are_read_only_when_asked(store, tmp_path, capsys):
+    path = write(tmp_path, "Pair,Date\n1,11/05/2026\n2,01/15/2027\n3,15/01/2027\n")
+    day_first = read_meetings(path, store, today=TODAY)
+    assert day_first.meetings[["pair_id", "on_date"]].to_numpy().tolist() == [
+        [3, "2027-01-15"]]
+    assert day_first.problems[["row", "problem"]].to_numpy().tolist() == [
+        [2, before_start_message(pd.Series(["2026-10-01"])).iloc[0]], [3, NOT_A_DATE]]
+    month_first = read_meetings(path, store, today=TODAY, month_first=True)
+    assert month_first.meetings[["pair_id", "on_date"]].to_numpy().tolist() == [
+        [1, "2026-11-05"], [2, "2027-01-15"]]
+    assert month_first.problems[["row", "problem"]].to_numpy().tolist() == [[4, NOT_A_DATE]]
+    store.close()
+    code = main(["meetings", "import", str(path), "--store", str(tmp_path / "scheme.sqlite"),
+                 "--today", TODAY, "--month-first", "--dry-run"])
+    assert code == 1
+    assert "2 meeting(s) would be recorded (dry run)" in capsys.readouterr().out
 
 
 def test_recording_one_meeting_uses_the_same_checks(store):
     assert record_meeting(store, 1, "2026-11-02", today=TODAY) == 1
     assert record_meeting(store, 1, "2026-11-02", today=TODAY) == 0
-    with pytest.raises(RowProblemsError, match="in the future"):
+    with pytest.raises(RowProblemsError, match=re.escape(future_date_message(TODAY))):
         record_meeting(store, 1, "2027-03-02", today=TODAY)
-    with pytest.raises(RowProblemsError, match="no pair with this number"):
+    with pytest.raises(RowProblemsError, match=re.escape(UNKNOWN_PAIR_NUMBER)):
         record_meeting(store, 7, "2026-11-02", today=TODAY)
-    assert len(meetings(store)) == 1
+    assert len(load_meetings(store)) == 1
 
 
 def test_sample_meetings_import_cleanly_against_the_sample_pairs(sample_dir, tmp_path):
-    from toolkit.sample import SAMPLE_TODAY, sample_store
-
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         result = read_meetings(sample_dir / "meetings.csv", store, today=SAMPLE_TODAY)
-        assert result.ok and len(result.meetings) > 300
+        assert result.ok
+        assert result.meetings["row"].tolist() == read_table(
+            sample_dir / "meetings.csv").rows.tolist()
         broken = read_meetings(sample_dir / "meetings_with_problems.csv", store,
                                today=SAMPLE_TODAY)
         assert sorted(broken.problems["field"].unique()) == ["date", "mentee_email", "status"]
+
+
+def test_a_dry_run_records_nothing_and_leaves_the_store_as_it_was(store, tmp_path, capsys):
+    store.close()
+    path = write(tmp_path, "Pair,Date\n1,2026-11-02\n2,2026-11-03\n")
+    stored = tmp_path / "scheme.sqlite"
+    before = stored.read_bytes()
+    assert main(["meetings", "import", str(path), "--store", str(stored), "--today", TODAY,
+                 "--dry-run"]) == 0
+    assert "2 meeting(s) would be recorded (dry run), no problems" in capsys.readouterr().out
+    assert stored.read_bytes() == before
+
+
+def test_notes_may_have_line_breaks_but_no_control_characters(store, tmp_path):
+    path = write(tmp_path, 'Pair,Date,Note\n1,2026-11-02,"went well\nnext: January"\n'
+                           "2,2026-11-03,odd\x07note\n")
+    result = read_meetings(path, store, today=TODAY)
+    assert result.meetings["note"].tolist() == ["went well\nnext: January"]
+    assert result.problems[["row", "field"]].to_numpy().tolist() == [[3, "note"]]
+    assert "U+0007" in result.problems["problem"].iloc[0]
 
 
 def test_cli_imports_meetings_and_reports_problems(store, tmp_path, capsys):
@@ -193,11 +245,3 @@ def test_every_row_is_either_recorded_or_reported(rows):
     assert not missing or good
     assert len(result.meetings) == len(result.meetings.drop_duplicates(
         ["pair_id", "on_date", "status"]))
-
-
-def test_month_first_dates_are_never_guessed():
-    from toolkit.meetings import parse_dates
-
-    dates = pd.Series(["04/03/2027", "03/15/2027", "15/03/2027"])
-    assert parse_dates(dates).tolist() == ["2027-03-04", None, "2027-03-15"]
-    assert parse_dates(dates, dayfirst=False).tolist() == ["2027-04-03", "2027-03-15", None]

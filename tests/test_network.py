@@ -4,13 +4,14 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from toolkit.network import (
+from toolkit.evaluation.network import (
     contact_edges,
     department_graph,
     management_edges,
     network_metrics,
     new_cross_ties_per_round,
     people_graph,
+    scheme_networks,
 )
 
 DEPTS = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
@@ -89,3 +90,22 @@ def test_management_edges_only_between_listed_people():
     m = management_edges(people)
     assert list(zip(m["a"], m["b"], strict=True)) == [("a1", "a2")]
     assert isinstance(people_graph(m, DEPTS), nx.Graph)
+
+
+def test_scheme_networks_before_made_and_now():
+    people = pd.DataFrame({"email": ["a1", "a2", "b1"], "line_manager_email": ["a2", "", ""]})
+    pairs = pd.DataFrame({"mentee_email": ["a1", "a2", "b1"], "mentor_email": ["b1", "b1", "c1"],
+                          "status": ["active", "active", "proposed"],
+                          "cohort": ["2025", "2026", "2026"]})
+    draws = pd.DataFrame({"round": ["R1", "R1"], "grp": [0, 0], "email": ["a1", "c1"]})
+    directory = pd.DataFrame({"email": list(DEPTS), "department": list(DEPTS.values())})
+    n = scheme_networks(people, pairs, draws, directory, "2026")
+    # Before: a1's line manager and last year's pair; made: this year's pair and the draw
+    # (a proposal is not a tie).
+    assert sorted(zip(n.before["a"], n.before["b"], n.before["source"], strict=True)) == [
+        ("a1", "a2", "line management"), ("a1", "b1", "mentoring")]
+    assert sorted(zip(n.made["a"], n.made["b"], n.made["source"], strict=True)) == [
+        ("a1", "c1", "unmentoring"), ("a2", "b1", "mentoring")]
+    assert [g.number_of_edges() for g in n.graphs.values()] == [2, 2, 4]
+    assert sorted(n.graphs["Now"].nodes()) == ["a1", "a2", "b1", "c1"]  # the drawn c1 too
+    assert n.departments["c1"] == "C"

@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
-from toolkit.matching import PAIR_COLUMNS
-from toolkit.store import Store
+from toolkit.cli.main import main
+from toolkit.pairing.matching import PAIR_COLUMNS, match_mentors
+from toolkit.pairing.service import MISSING_PAIRING_STORE, save_match
+from toolkit.store.connection import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,30 +69,36 @@ def test_every_option(sample_dir, sample_people, tmp_path):
     assert len(info["files"]["locks"]["sha256"]) == 64
 
 
-def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path):
-    from toolkit.matching import match_mentors, save_pairs
-
+def test_finished_store_pairs_are_not_repeated(sample_dir, sample_import, tmp_path, capsys):
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
-        save_pairs(store, first, "2025", status="ended")
+        save_match(store, first, "2025", status="ended")
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
     again = pd.read_csv(tmp_path / "pairs.csv")
     old = set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"], strict=True))
     assert not old & set(zip(again["mentee_email"], again["mentor_email"], strict=True))
-    assert run(sample_dir / "signups.csv", "--store", tmp_path / "missing.sqlite",
-               "--out", tmp_path) == 2
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["store"] == str(store_path)
+    assert info["settings"]["earlier_pairs"] == len(first.pairs)
+    capsys.readouterr()
+    missing = tmp_path / "missing.sqlite"
+    assert run(sample_dir / "signups.csv", "--store", missing, "--out", tmp_path / "m") == 2
+    assert MISSING_PAIRING_STORE.format(path=missing) in capsys.readouterr().err
+    assert not missing.exists()  # a mistyped path is refused, never created
 
 
 def test_running_store_pairs_are_kept_so_nobody_gets_a_second_mentor(sample_dir, sample_import,
-                                                                      tmp_path):
-    from toolkit.matching import match_mentors, save_pairs
-
+                                                                      tmp_path, capsys):
     first = match_mentors(sample_import)
     store_path = tmp_path / "scheme.sqlite"
     with Store(store_path) as store:
-        save_pairs(store, first, "2026", status="active")
+        save_match(store, first, "2026", status="active")
+    capsys.readouterr()
+    before = store_path.read_bytes()
     assert run(sample_dir / "signups.csv", "--store", store_path, "--out", tmp_path) == 0
+    assert f"Kept {len(first.pairs)} pair(s) already running" in capsys.readouterr().err
+    assert store_path.read_bytes() == before  # the store is only read
     again = pd.read_csv(tmp_path / "pairs.csv")
     kept = set(zip(again["mentee_email"], again["mentor_email"], strict=True))
     assert kept == set(zip(first.pairs["mentee_email"], first.pairs["mentor_email"],
@@ -124,7 +131,7 @@ def test_a_lock_that_breaks_a_rule_exits_1(sample_people, sample_dir, tmp_path, 
 
 @pytest.mark.parametrize(("setup", "message"), [
     ("missing", "does not exist"),
-    ("bad_weights", "Unknown score component 'topic'"),
+    ("bad_weights", "'topic' is not a setting (did you mean 'topics'?)"),
     ("bad_locks", "mentee_email"),
 ])
 def test_unusable_input_exits_2(setup, message, sample_dir, tmp_path, capsys):

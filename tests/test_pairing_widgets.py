@@ -1,27 +1,49 @@
+import html
+import re
+
 import pandas as pd
 import pytest
 
-from toolkit.introductions import render_introductions
-from toolkit.matching import PAIR_COLUMNS
-from toolkit.pairing_widgets import PairingPanel
-from toolkit.store import Store
+from toolkit.cli.main import main
+from toolkit.errors import StoreError
+from toolkit.pairing.introductions import introduction_template, render_introductions
+from toolkit.pairing.matching import PAIR_COLUMNS, match_mentors, run_summary
+from toolkit.pairing.scoring import DEFAULT_WEIGHTS
+from toolkit.pairing.service import MISSING_PAIRING_STORE
+from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs, save_pairs
+from toolkit.widgets.pairing import NO_STORE, PairingPanel
+
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def panel(sample_import, tmp_path):
-    return PairingPanel(sample_import, store=tmp_path / "scheme.sqlite", cohort="2026",
-                        out=tmp_path / "export")
+def store_path(tmp_path):
+    """A new, empty scheme store (notebook 01 makes it before pairing)."""
+    path = tmp_path / "scheme.sqlite"
+    Store(path).close()
+    return path
+
+
+@pytest.fixture
+def panel(sample_import, store_path, tmp_path):
+    return PairingPanel(sample_import, store=store_path, cohort="2026", out=tmp_path / "export")
 
 
 def test_starts_with_default_weights_and_a_result(panel):
-    assert panel.result is not None
-    assert panel.weights == {"topics": 0.4, "seniority": 0.3, "meeting_mode": 0.2,
-                             "gender_preference": 0.1}
-    assert "mentees paired" in panel.summary.value
-    assert panel.pairs_view.children and panel.score_plot.value and panel.load_plot.value
-    assert "is paired with" in panel.explain_view.value
-    html = panel.pairs_view.children[0].value
-    assert "runner-up" in html and "topics" in html
+    result = panel.result
+    assert panel.weights == DEFAULT_WEIGHTS
+    assert result.settings["weights"] == DEFAULT_WEIGHTS
+    assert panel.summary.value == html.escape(run_summary(result))
+    table = panel.pairs_view.children[0].value
+    assert table.count("<tr") == len(result.pairs) + 1  # the header, then one row a pair
+    assert "runner-up" in table and "topics" in table
+    assert bytes(panel.score_plot.value).startswith(PNG)
+    assert bytes(panel.load_plot.value).startswith(PNG)
+    mentee = panel.mentee_picker.value
+    assert html.escape(result.explain(mentee)) in panel.explain_view.value
+    assert panel.mentor_picker.value == result.pairs.set_index("mentee_email").loc[
+        mentee, "mentor_email"]
 
 
 def test_a_slider_move_rematches_and_shows_what_changed(panel):
@@ -31,9 +53,13 @@ def test_a_slider_move_rematches_and_shows_what_changed(panel):
     assert panel.result is not before
     assert panel.result.settings["weights"]["topics"] == 1.0
     changed = panel.changes[panel.changes["change"] != "same"]
-    assert len(changed) > 0
     assert f"{len(changed)} mentee(s) changed mentor" in panel.summary.value
-    assert "background-color" in panel.pairs_view.children[0].value  # highlighted rows
+    # Exactly the rows of the mentees whose mentor changed are highlighted.
+    style = panel.pairs_view.children[0].value.split("</style>")[0]
+    highlighted = {int(r) for r in re.findall(r"_row(\d+)_col", style)}
+    moved = set(changed["mentee_email"])
+    expected = {i for i, e in enumerate(panel.result.pairs["mentee_email"]) if e in moved}
+    assert highlighted == expected and expected
 
 
 def test_objective_selector(panel):
@@ -79,15 +105,36 @@ def test_save_and_export(panel, tmp_path):
     ids = panel.save()
     assert len(ids) == len(panel.result.pairs)
     with Store(tmp_path / "scheme.sqlite") as store:
-        stored = store.pairs(cohort="2026")
+        stored = load_pairs(store, cohort="2026")
     assert len(stored) == len(ids) and set(stored["status"]) == {"proposed"}
-    panel.template.value = "Dear $mentor_first_name, meet $mentee_name."
+    panel.template.value = "Dear {mentor_first_name}, meet {mentee_name}."
     written = panel.export()
     pairs = pd.read_csv(written["pairs"])
     assert list(pairs.columns) == PAIR_COLUMNS
+    assert len(pairs) == len(panel.result.pairs)
     drafts = sorted((tmp_path / "export" / "introductions").glob("*.txt"))
     assert len(drafts) == len(pairs)
-    assert drafts[0].read_text().startswith("Dear ")
+    people = panel.people.set_index("email")
+    first = panel.result.pairs.iloc[0]
+    mentor = people.loc[first["mentor_email"], "name"].split()[0]
+    mentee = people.loc[first["mentee_email"], "name"]
+    expected = render_introductions(panel.result.pairs.head(1), panel.people,
+                                    panel.template.value).iloc[0]
+    assert expected["text"] == f"Dear {mentor}, meet {mentee}."
+    assert (tmp_path / "export" / "introductions" / expected["file"]).read_text() == \
+        expected["text"]
+
+
+def test_an_older_dollar_template_still_works_with_a_notice(panel, tmp_path):
+    old = "Dear $mentor_first_name, meet $mentee_name."
+    assert "older $name placeholders" in introduction_template(old).notices[0]
+    panel.template.value = old
+    assert panel.export() is not None
+    assert panel.last_message[0] == "ok"
+    new = render_introductions(panel.result.pairs, panel.people,
+                               "Dear {mentor_first_name}, meet {mentee_name}.")
+    for name, text in zip(new["file"], new["text"], strict=True):
+        assert (tmp_path / "export" / "introductions" / name).read_text() == text
 
 
 def test_saving_twice_or_reopening_never_doubles_the_pairs(panel, sample_import, tmp_path):
@@ -97,24 +144,64 @@ def test_saving_twice_or_reopening_never_doubles_the_pairs(panel, sample_import,
     assert (reopened.result.pairs["origin"] == "current").sum() == len(first)
     assert reopened.save() == []
     with Store(tmp_path / "scheme.sqlite") as store:
-        assert store.pairs()["mentee_email"].is_unique
+        assert load_pairs(store)["mentee_email"].is_unique
 
 
-def test_a_bad_template_is_a_friendly_error(panel):
-    panel.template.value = "Dear $mentor_nickname"
+def test_a_bad_template_is_a_friendly_error(panel, tmp_path):
+    panel.template.value = "Dear {mentor_nickname}"
     assert panel.export() is None
     kind, text = panel.last_message
-    assert kind == "error" and "$mentor_nickname" in text
+    assert kind == "error" and "{mentor_nickname}" in text and "did you mean" in text
+    assert not (tmp_path / "export").exists()  # checked before anything is written
 
 
 def test_save_without_a_store_says_so(sample_import):
     panel = PairingPanel(sample_import)
     assert panel.save() is None
-    assert "No store was given" in panel.last_message[1]
+    assert panel.last_message == ("error", NO_STORE)
 
 
 def test_default_template_fills_every_placeholder(sample_import):
     panel = PairingPanel(sample_import)
     drafts = render_introductions(panel.result.pairs.head(3), panel.people)
-    assert not drafts["text"].str.contains(r"\$").any()
+    assert not drafts["text"].str.contains(r"[{}$]").any()
     assert drafts["text"].str.contains("confidential").all()
+    people = panel.people.set_index("email")
+    for pair, text in zip(panel.result.pairs.head(3).itertuples(), drafts["text"], strict=True):
+        assert people.loc[pair.mentee_email, "name"] in text
+        assert pair.mentor_email in text
+
+
+# -- the panel and the match command start from the same inputs -----------------------------
+def test_the_panel_and_the_command_both_refuse_a_store_that_does_not_exist(
+        sample_dir, sample_import, tmp_path, capsys):
+    missing = tmp_path / "typo.sqlite"
+    with pytest.raises(StoreError) as info:
+        PairingPanel(sample_import, store=missing)
+    assert str(info.value) == MISSING_PAIRING_STORE.format(path=missing)
+    code = main(["match", str(sample_dir / "signups.csv"), "--store", str(missing),
+                 "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert f"Error: {info.value}" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_the_panel_and_the_command_make_the_same_pairs_from_a_store(
+        sample_dir, sample_import, store_path, tmp_path):
+    first = match_mentors(sample_import)
+    running, finished = first.pairs.iloc[:10], first.pairs.iloc[10:20]
+    with Store(store_path) as store:
+        save_pairs(store, running[["mentee_email", "mentor_email"]], "2025", status="active")
+        save_pairs(store, finished[["mentee_email", "mentor_email"]], "2024", status="ended")
+    current = tmp_path / "current.csv"
+    first.pairs.iloc[20:23][["mentee_email", "mentor_email"]].to_csv(current, index=False)
+    panel = PairingPanel(sample_dir / "signups.csv", store=store_path, current=current)
+    assert main(["match", str(sample_dir / "signups.csv"), "--store", str(store_path),
+                 "--current", str(current), "--out", str(tmp_path / "out")]) == 0
+    made = pd.read_csv(tmp_path / "out" / "pairs.csv")
+    assert made[["mentee_email", "mentor_email"]].to_numpy().tolist() == \
+        panel.result.pairs[["mentee_email", "mentor_email"]].to_numpy().tolist()
+    assert (panel.result.pairs["origin"] == "current").sum() == 13  # 10 stored + 3 from the file
+    pairs = set(zip(made["mentee_email"], made["mentor_email"], strict=True))
+    assert set(zip(running["mentee_email"], running["mentor_email"], strict=True)) <= pairs
+    assert not set(zip(finished["mentee_email"], finished["mentor_email"], strict=True)) & pairs

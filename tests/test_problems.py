@@ -8,12 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.coaching import CoachingImport
+from toolkit.coaching.requests import CoachingImport
 from toolkit.errors import RowProblemsError
-from toolkit.meetings import MeetingImport
-from toolkit.problems import PROBLEM_COLUMNS, ProblemReport, collect_problems, problem_rows
-from toolkit.signups import PROBLEM_COLUMNS as SIGNUP_PROBLEM_COLUMNS
-from toolkit.signups import SignupImport
+from toolkit.intake.signups import PROBLEM_COLUMNS as SIGNUP_PROBLEM_COLUMNS
+from toolkit.intake.signups import SignupImport
+from toolkit.io.problems import (
+    PROBLEM_COLUMNS,
+    ProblemReport,
+    RowChecker,
+    collect_problems,
+    problem_rows,
+)
+from toolkit.io.readers import Table
+from toolkit.relationships.meetings import MeetingImport
 
 ROWS = pd.Series([2, 3, 4, 5])
 
@@ -96,3 +103,47 @@ def test_report_without_problems_is_ok_and_does_not_raise():
 ])
 def test_each_importer_keeps_its_own_message(kind, hint):
     assert issubclass(kind, ProblemReport) and kind.fix_hint == hint
+
+
+def _checker(rows, multiline=()):
+    frame = pd.DataFrame(rows, columns=["Name", "Email", "Note"], dtype="string")
+    table = Table(frame, pd.Series(range(2, len(rows) + 2)), ["Name", "Email", "Note"],
+                  "people.csv", "0" * 64)
+    check = RowChecker(table, ("name", "email", "note"), ("name", "email"), kind="people",
+                       multiline=multiline)
+    check.emails("email")
+    return check.problems()
+
+
+@pytest.mark.parametrize(("cell", "column", "message"), [
+    ("Ada\x00Byron", "Name", "U+0000"),
+    ("Ada\rByron", "Name", "U+000D"),
+    ("Ada\nByron", "Name", "U+000A"),
+    ("\u202eAda", "Name", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("ada\u200b@example.org", "Email", "U+200B ZERO WIDTH SPACE"),
+    ("ada\u2066@example.org", "Email", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+])
+def test_hidden_and_control_characters_are_row_problems(cell, column, message):
+    row = {"Name": "Ada Byron", "Email": "ada@example.org", "Note": ""}
+    row[column] = cell
+    problems = _checker([list(row.values()), ["Bo Chen", "bo@example.org", ""]])
+    assert problems["row"].tolist() == [2]
+    assert problems["field"].tolist() == [column.lower()]
+    assert message in problems["problem"].iloc[0]
+
+
+def test_line_breaks_are_allowed_only_in_free_text_fields():
+    rows = [["Ada Byron", "ada@example.org", "first line\nsecond line"]]
+    assert _checker(rows, multiline=("note",)).empty is not False
+    assert _checker(rows)["field"].tolist() == ["note"]
+    assert _checker([["Ada", "ada@example.org", "a\x00b"]], multiline=("note",))[
+        "field"].tolist() == ["note"]
+
+
+def test_look_alike_addresses_do_not_pass_as_new_people():
+    problems = _checker([["Ada Byron", "ada@example.org", ""],
+                         ["Ada Byron", "ADA@example.org\u200b", ""],
+                         ["Ada Byron", "Ada@Example.org", ""]])
+    assert problems[["row", "field"]].to_numpy().tolist() == [[3, "email"], [4, "email"]]
+    assert "invisible character" in problems["problem"].iloc[0]
+    assert "already on row 2" in problems["problem"].iloc[1]

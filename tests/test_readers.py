@@ -1,7 +1,7 @@
 import pytest
 
 from toolkit.errors import InputFileError
-from toolkit.readers import read_table
+from toolkit.io.readers import read_table
 
 from .helpers import HEADER, person, write_csv, write_xlsx
 

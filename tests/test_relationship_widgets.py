@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from toolkit.meetings import meetings
-from toolkit.relationship_widgets import (
+from toolkit.plots.figures import PALETTE
+from toolkit.relationships.changes import confirm_first_meeting
+from toolkit.relationships.meetings import record_meeting
+from toolkit.relationships.status import warnings_with_messages
+from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
+from toolkit.store.pairs import load_pairs
+from toolkit.widgets.relationships import (
     AgreementPanel,
     MeetingImportPanel,
     MeetingPanel,
@@ -17,11 +24,11 @@ from toolkit.relationship_widgets import (
     WarningsPanel,
     WithdrawalPanel,
 )
-from toolkit.relationships import confirm_first_meeting
 
 from .relationship_helpers import FakeMatcher, make_store
 
 TODAY = "2027-09-15"
+BEHIND = PALETTE[5]  # the orange of a pair behind the pace
 
 
 @pytest.fixture
@@ -43,14 +50,26 @@ def test_status_and_warnings_panels(store):
     assert "Subject: Your mentoring term ends on 2027-10-01" in warnings.draft.value
     warnings.draft.value = "edited"  # the lead edits the draft freely
     assert warnings.draft.value == "edited"
+    # The panel shows what the status command prints: both call the same service.
+    pd.testing.assert_frame_equal(warnings.result, warnings_with_messages(store, TODAY))
+
+
+def labels(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
 def test_timeline_panel_draws_each_view(store):
-    panel = TimelinePanel(store, TODAY)
-    assert panel.result.axes
-    for view in ("warned", "pace"):
-        panel.view.value = view
-        assert panel.result.axes
+    for day in ("2026-10-10", "2027-01-10", "2027-05-10"):
+        record_meeting(store, 3, day, today=TODAY)
+    panel = TimelinePanel(store, "2027-06-01")
+    assert labels(panel.result) == ["Pair 1", "Pair 2", "Pair 3"]
+    # Pairs 1 and 2 never met: behind the pace, their labels in orange.
+    colours = [t.get_color() for t in panel.result.axes[0].get_yticklabels()]
+    assert colours[:2] == [BEHIND, BEHIND] and colours[2] != BEHIND
+    panel.view.value = "warned"
+    assert labels(panel.result) == ["Pair 1", "Pair 2"]
+    panel.view.value = "pace"
+    assert panel.result.axes[0].get_title(loc="left") == "3 running pairs: 2 behind the pace"
 
 
 def test_meeting_panels_record_and_report(store, tmp_path):
@@ -59,7 +78,7 @@ def test_meeting_panels_record_and_report(store, tmp_path):
     panel.date.value = date(2026, 11, 5)
     panel.button.click()
     assert panel.result == 1
-    assert store.pairs().set_index("id").loc[3, "status"] == "active"
+    assert load_pairs(store).set_index("id").loc[3, "status"] == "active"
     panel.date.value = date(2030, 1, 1)
     panel.button.click()
     assert panel.last_message[0] == "error" and "future" in panel.last_message[1]
@@ -72,7 +91,7 @@ def test_meeting_panels_record_and_report(store, tmp_path):
     assert imported.last_message[0] == "warning"  # the bad row is still to be corrected
     imported.button.click()  # a second click records nothing twice
     assert imported.saved == 0
-    assert len(meetings(store)) == 2
+    assert len(load_meetings(store)) == 2
 
 
 def test_agreement_panel_writes_files(store, tmp_path):
@@ -89,12 +108,12 @@ def test_withdrawal_then_rematch_in_clicks(store):
     panel.by.value = "mentor"
     panel.reason.value = "workload or time"
     panel.button.click()
-    assert store.pairs().set_index("id").loc[2, "status"] == "withdrawn"
+    assert load_pairs(store).set_index("id").loc[2, "status"] == "withdrawn"
     assert 2 not in [v for _, v in panel.pair.options]
     panel.propose_button.click()
     assert panel.rematch.proposals["mentee_email"].tolist() == ["mentee.two@example.org"]
     panel.accept_button.click()
-    new = store.pairs().iloc[-1]
+    new = load_pairs(store).iloc[-1]
     assert (new["mentee_email"], new["status"]) == ("mentee.two@example.org", "proposed")
 
 
@@ -113,12 +132,11 @@ def test_renewal_panel_renews_when_both_agree(store):
 
 
 def test_everything_copes_with_a_store_without_pairs(tmp_path):
-    from toolkit.store import Store
-
     with Store(tmp_path / "empty.sqlite") as empty:
         assert WarningsPanel(empty, TODAY).result.empty
         assert StatusPanel(empty, TODAY).result.empty
-        assert TimelinePanel(empty, TODAY).result is not None
+        chart = TimelinePanel(empty, TODAY).result
+        assert [t.get_text() for t in chart.axes[0].texts] == ["No running pairs to show."]
         panel = MeetingPanel(empty, TODAY)
         panel.button.click()
         assert panel.last_message == ("warning",

@@ -2,45 +2,30 @@
 
 from __future__ import annotations
 
-import docx
+from concurrent.futures import ProcessPoolExecutor
 
-from toolkit.demo import run_demo
-
-
-def test_demo_follows_the_pairs_and_writes_agreements(sample_dir, tmp_path, capsys):
-    ctx = run_demo(tmp_path / "out", sample_dir=sample_dir)
-    out = capsys.readouterr().out
-    assert "Recorded 1 withdrawal(s)" in out
-    assert "Mentor whose mentees all withdrew (1)" in out
-    files = sorted((tmp_path / "out" / "agreements").glob("*.docx"))
-    assert len(files) > 60
-    assert docx.Document(str(files[0])).paragraphs[0].text == "Mentoring agreement"
-    assert ctx.outputs["timeline"].stat().st_size > 10_000
+from toolkit.demo.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
+from toolkit.relationships.meetings import read_meetings, save_meetings
+from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
+from toolkit.store.pairs import load_pairs
 
 
 def _open_the_sample_year(store_path: str, sample_dir: str) -> int:
-    from toolkit.meetings import read_meetings, save_meetings
-    from toolkit.sample import SAMPLE_TODAY, record_sample_withdrawals, sample_store
-
     with sample_store(store_path, sample_dir) as store:
         save_meetings(store, read_meetings(f"{sample_dir}/meetings.csv", store, SAMPLE_TODAY))
         record_sample_withdrawals(store, sample_dir)
-        return len(store.pairs())
+        return len(load_pairs(store))
 
 
 def test_two_sessions_opening_the_sample_at_once_do_not_double_it(sample_dir, tmp_path):
     """A notebook and its app (or two tabs) may run the same cells at the same moment."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from toolkit.meetings import meetings
-    from toolkit.store import Store
-
     path = str(tmp_path / "shared.sqlite")
     with ProcessPoolExecutor(2) as pool:
         counts = list(pool.map(_open_the_sample_year, [path, path], [str(sample_dir)] * 2))
     with Store(path) as store:
-        pairs = store.pairs()
-        recorded = meetings(store)
+        pairs = load_pairs(store)
+        recorded = load_meetings(store)
     assert counts == [len(pairs), len(pairs)]
     assert pairs[["mentee_email", "mentor_email"]].duplicated().sum() == 0
     assert recorded[["pair_id", "on_date", "status"]].duplicated().sum() == 0

@@ -1,13 +1,20 @@
+import html
 import re
 
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
-from toolkit.errors import InputFileError, SettingsError, ToolkitError
-from toolkit.report import build_report, read_objectives
-from toolkit.store import Store
-from toolkit.survey import read_survey
+from toolkit.cli.main import main
+from toolkit.core.ladder import resolve_ladder
+from toolkit.errors import SettingsError, StoreError, ToolkitError
+from toolkit.evaluation.data import load_feedback, load_scheme, no_cohort_message
+from toolkit.evaluation.objectives import read_objectives
+from toolkit.evaluation.report import build_report, leak_message, not_a_grade_message
+from toolkit.evaluation.sections import Section, section_participation
+from toolkit.evaluation.survey import read_survey
+from toolkit.store.connection import MISSING_STORE, Store
+from toolkit.store.people import save_signups
+from toolkit.widgets.report import ReportPanel
 
 from .evaluation_helpers import COHORT, fill_year, objectives_frame
 
@@ -50,7 +57,13 @@ def test_report_is_self_contained_with_alt_text_and_the_rule(report):
     assert not re.search(r'(src|href)="https?:', page)  # nothing fetched from the web
     images = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', page)
     assert len(images) == len(report.figures) >= 10
-    assert all(len(alt) > 20 for alt in images)
+    # Each image carries its own figure's text alternative, which is also spelled out below it.
+    alts = [fig.alt for section in report.sections for fig in section.figures]
+    assert [html.unescape(alt) for alt in images] == alts
+    assert alts[0].startswith("Funnel chart: How far participants got. People at each stage:")
+    for alt in alts:
+        assert f"<summary>Text description</summary>{html.escape(alt, quote=False)}" in (
+            html.unescape(page).replace(alt, html.escape(alt, quote=False)))
     assert "Disclosure control: UK higher-education standard (HESA rounding)" in page
     for section in ("Who took part", "What participants said", "How coaching objectives moved",
                     "How the scheme connected departments", "Equality monitoring"):
@@ -76,7 +89,7 @@ def test_small_groups_have_no_percentages(report):
 
 def test_store_with_sign_ups_only_still_reports(tmp_path, sample_people):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
     first = build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False,
                          objectives=objectives_frame())
     assert (first.html.parent / "figures" / "coaching-objectives.svg").exists()
@@ -96,28 +109,49 @@ def test_a_leak_is_caught_and_the_files_removed(tmp_path, sample_people):
     people = sample_people.copy()
     people.loc[0, "department"] = people.loc[1, "email"]  # a department that is an address
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(people, COHORT)
-    with pytest.raises(ToolkitError, match="would have contained a person's name or e-mail"):
+        save_signups(store, people, COHORT)
+    message = leak_message(tmp_path / "r", 2)
+    assert "would have contained a person's name or e-mail address (2 place(s))" in message
+    with pytest.raises(ToolkitError, match=re.escape(message.split(" (")[0])):
         build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False)
     assert not (tmp_path / "r" / "report.html").exists()
 
 
 def test_setting_errors(tmp_path, year_store):
-    with pytest.raises(InputFileError, match="There is no scheme store at"):
+    with pytest.raises(StoreError, match=re.escape(MISSING_STORE.split("{")[0])):
         build_report(tmp_path / "missing.sqlite", tmp_path / "r")
-    with pytest.raises(SettingsError, match="'Grade 11' is not a grade on the ladder"):
+    with pytest.raises(SettingsError,
+                       match=re.escape(not_a_grade_message("Grade 11", resolve_ladder(None)))):
         build_report(year_store, tmp_path / "r", senior_grade="Grade 11")
     assert not (tmp_path / "missing.sqlite").exists()
 
 
 def test_cli_report_imports_the_survey(tmp_path, sample_dir, sample_people, capsys):
     with Store(tmp_path / "s.sqlite") as store:
-        store.save_signups(sample_people, COHORT)
+        save_signups(store, sample_people, COHORT)
     code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
                  "--survey", str(sample_dir / "survey.csv"), "--quiet"])
     assert code == 0
-    assert "answers from 'survey.csv' as the feedback of cohort 2026" in capsys.readouterr().out
+    said = re.search(r"Saved (\d+) answers from 'survey.csv' as the feedback of cohort 2026",
+                     capsys.readouterr().out)
+    with Store(tmp_path / "s.sqlite") as store:
+        assert len(load_feedback(store, COHORT).responses) == int(said[1])
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "No survey answers are stored" not in page
     assert (tmp_path / "r" / "figures" / "feedback-likert-1.svg").exists()
+
+
+def test_cli_report_refuses_a_survey_for_a_cohort_the_store_lacks(tmp_path, sample_dir,
+                                                                  sample_people, capsys):
+    with Store(tmp_path / "s.sqlite") as store:
+        save_signups(store, sample_people, COHORT)
+        message = no_cohort_message(store, "1999", [COHORT])
+    code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "r"),
+                 "--survey", str(sample_dir / "survey.csv"), "--cohort", "1999", "--quiet"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    with Store(tmp_path / "s.sqlite") as store:
+        assert load_feedback(store).responses.empty  # nothing saved
 
 
 def test_cli_report(year_store, tmp_path, capsys):
@@ -131,32 +165,22 @@ def test_cli_report(year_store, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "Wrote the report to" in out and "headcounts from 1 to 4 are not shown" in out
-    assert (tmp_path / "r" / "tables" / "coaching-objectives.csv").exists()
+    table = pd.read_csv(tmp_path / "r" / "tables" / "coaching-objectives.csv", dtype=str)
+    values = dict(zip(table["Measure"], table["Value"], strict=True))
+    assert values["Coachees with scores before and after"] == "20"
+    assert values["Objectives scored"] == "40"
 
 
 def test_cli_report_errors(tmp_path, capsys, year_store):
     assert main(["report", "--store", str(tmp_path / "none.sqlite"), "--out",
                  str(tmp_path / "r")]) == 2
-    assert "There is no scheme store" in capsys.readouterr().err
+    assert MISSING_STORE.split("{")[0] in capsys.readouterr().err
     assert main(["report", "--store", str(year_store), "--out", str(tmp_path / "r"),
                  "--rule", "loose", "--quiet"]) == 2
     assert "must be one of ['hesa', 'hesa-strict']" in capsys.readouterr().err
 
 
-def test_demo_writes_the_report(tmp_path, sample_dir):
-    from toolkit.demo import run_demo
-
-    ctx = run_demo(tmp_path / "demo", sample_dir=sample_dir)
-    page = ctx.outputs["report"].read_text(encoding="utf-8")
-    # The coaching scores and UnMentoring rounds the other demo steps saved are reported.
-    assert "How coaching objectives moved" in page
-    assert "Ties made in each UnMentoring round" in page
-    assert "Not recorded" not in page  # everyone drawn is placed in a department
-
-
 def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
-    from toolkit.evaluation_widgets import ReportPanel
-
     panel = ReportPanel(year_store, tmp_path / "r")
     assert "nearest multiple of 5" in panel.statement.value
     panel.rule.value = "hesa-strict"
@@ -170,4 +194,48 @@ def test_report_panel_writes_and_shows_errors(year_store, tmp_path):
     broken.button.click()
     assert broken.result is None
     kind, text = broken.last_message
-    assert kind == "error" and "There is no scheme store" in text
+    assert kind == "error" and MISSING_STORE.split("{")[0] in text
+
+
+def test_every_text_is_escaped_in_the_page(tmp_path, sample_people):
+    people = sample_people.copy()
+    people["department"] = people["department"].where(
+        people["department"] != people["department"].iloc[0], "<b>R&D</b>")
+    with Store(tmp_path / "s.sqlite") as store:
+        save_signups(store, people, COHORT)
+    page = build_report(tmp_path / "s.sqlite", tmp_path / "r",
+                        progress=False).html.read_text(encoding="utf-8")
+    assert "<b>R&D</b>" not in page
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in page
+    table = pd.read_csv(tmp_path / "r" / "tables" / "participation-by-department-counts.csv")
+    assert "<b>R&D</b>" in set(table["Department"])  # the CSV keeps the text as it is
+
+
+def test_a_section_shows_in_a_notebook_as_in_the_report(year_store, report):
+    with Store(year_store) as store:
+        section = section_participation(load_scheme(store))
+    shown = section.to_html()
+    assert shown.startswith('<section id="participation"><h2>Who took part and how far they '
+                            "got</h2>\n<p>About 160 people signed up for cohort 2026")
+    assert shown.endswith("</section>")
+    assert 'href="figures/' not in shown  # links only in the written report
+    # The same markup as in the report (but for the links to the files and the images'
+    # resolution).
+    page = report.html.read_text(encoding="utf-8")
+    in_page = re.search(r'<section id="participation">.*?</section>', page, re.DOTALL)[0]
+    linked = section.to_html(links=True)
+    assert '<a href="tables/participation-funnel.csv">CSV</a>' in linked
+    assert _without_images(linked) == _without_images(in_page)
+
+
+def _without_images(markup):
+    return re.sub(r"base64,[^\"]+", "base64,", markup)
+
+
+def test_numbers_are_right_aligned_and_words_left():
+    section = Section("s", "S")
+    section.add_table("t", "T", pd.DataFrame({"Group": ["Physics", "All"],
+                                              "People": ["20", ".."], "Share": ["35%", "1 of 3"]}))
+    shown = section.to_html()
+    assert ('<tr><td>Physics</td><td class="num">20</td><td class="num">35%</td></tr>'
+            '<tr><td>All</td><td class="num">..</td><td class="num">1 of 3</td></tr>') in shown

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import read_signups
-from toolkit.sample import DEPARTMENTS, generate_people, write_sample
+from toolkit.demo.sample import DEPARTMENTS, generate_people, write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 

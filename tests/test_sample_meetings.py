@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.sample import (
+from toolkit.demo.sample import (
     SAMPLE_TODAY,
     generate_meetings,
     generate_people,

@@ -7,16 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import SettingsError
-from toolkit.scoring import (
+from toolkit.pairing.matching import WEIGHTS_NOT_A_MAPPING, match_mentors
+from toolkit.pairing.scoring import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     RULES,
     combine_scores,
     eligibility,
-    load_weights,
     score_components,
+    validate_weight_settings,
     validate_weights,
 )
+from toolkit.pairing.settings import WEIGHTS_EXAMPLE, read_weights
 
 
 def frame(**cols):
@@ -132,15 +134,52 @@ def test_bad_weights_are_refused(weights, message):
 def test_weights_file(tmp_path):
     path = tmp_path / "w.json"
     path.write_text(json.dumps({"topics": 1, "min_gap": 2, "ideal_gap": [2, 3]}))
-    weights, extra = load_weights(path)
+    weights, extra = read_weights(path)
     assert weights == {**DEFAULT_WEIGHTS, "topics": 1.0}
     assert extra == {"min_gap": 2, "ideal_gap": (2, 3)}
+    assert read_weights(None) == (DEFAULT_WEIGHTS, {})
     path.write_text("{not json")
-    with pytest.raises(SettingsError, match="not valid JSON"):
-        load_weights(path)
+    with pytest.raises(SettingsError, match="not valid JSON") as info:
+        read_weights(path)
+    assert WEIGHTS_EXAMPLE in str(info.value)  # the lead sees what the file should look like
     with pytest.raises(SettingsError, match="does not exist"):
-        load_weights(tmp_path / "missing.json")
-    with pytest.raises(SettingsError, match="'ideal_gap'"):
-        load_weights({"ideal_gap": [3, 1]})
-    with pytest.raises(SettingsError, match="'min_gap'"):
-        load_weights({"min_gap": 1.5})
+        read_weights(tmp_path / "missing.json")
+    path.write_text('{"topic": 1}')
+    with pytest.raises(SettingsError, match=r"'topic' is not a setting \(did you mean 'topics'"):
+        read_weights(path)
+    path.write_text('{"topics": -1}')
+    with pytest.raises(SettingsError, match=f"weight of 'topics' in the weights file '{path}'"):
+        read_weights(path)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"ideal_gap": [3, 1]}, "'ideal_gap' in the weights must be two whole numbers"),
+    ({"ideal_gap": [1, 2, 3]}, "'ideal_gap'"),
+    ({"min_gap": 1.5}, "'min_gap' in the weights must be a whole number"),
+    ({"min_gap": True}, "'min_gap'"),
+    ({"min_gap": -1}, "'min_gap'"),
+])
+def test_bad_gap_settings_are_refused(data, message):
+    with pytest.raises(SettingsError, match=message):
+        validate_weight_settings(data)
+    with pytest.raises(SettingsError, match=message):
+        read_weights(data)
+
+
+def test_weights_and_gap_settings_are_split():
+    weights, settings = validate_weight_settings({"seniority": 0, "min_gap": 0,
+                                                  "ideal_gap": [0, 1]})
+    assert weights == {**DEFAULT_WEIGHTS, "seniority": 0.0}
+    assert settings == {"min_gap": 0, "ideal_gap": (0, 1)}
+
+
+def test_the_engine_takes_weights_not_a_weights_file(tmp_path):
+    people = frame(email=["a", "b"], department=["X", "Y"], level=[0, 2],
+                   role=["mentee", "mentor"])
+    path = tmp_path / "w.json"
+    with pytest.raises(SettingsError) as info:
+        match_mentors(people, weights=path)
+    assert str(info.value) == WEIGHTS_NOT_A_MAPPING.format(value=path)
+    # A mapping may carry the gap settings, as a weights file does.
+    result = match_mentors(people, weights={"topics": 1, "min_gap": 3})
+    assert result.pairs.empty and result.settings["min_gap"] == 3

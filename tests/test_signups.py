@@ -4,9 +4,26 @@ import pandas as pd
 import pytest
 
 from toolkit import read_signups
+from toolkit.core.answers import split_multi
+from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER
 from toolkit.errors import InputFileError, RowProblemsError, SettingsError
-from toolkit.ladder import CIVIL_SERVICE_LADDER
-from toolkit.signups import PROBLEM_COLUMNS, find_columns, split_multi
+from toolkit.intake import signup_counts
+from toolkit.intake.signups import (
+    BAD_CAPACITY,
+    MANAGER_IS_SELF,
+    MANAGER_NOT_EMAIL,
+    NO_SIGNUPS,
+    PROBLEM_COLUMNS,
+    UNKNOWN_GENDER_PREFERENCE,
+    UNKNOWN_MEETING_MODE,
+    UNKNOWN_ROLE,
+    find_signup_columns,
+    manager_cycle_message,
+    same_person_message,
+    unknown_grade_message,
+)
+from toolkit.plots.intake import plot_signup_counts
+from toolkit.widgets.signups import ColumnMappingPanel
 
 from .helpers import HEADER, person, write_csv, write_xlsx
 
@@ -71,8 +88,8 @@ def test_mapping_file_that_is_not_json(tmp_path):
 
 
 def test_find_columns_prefers_the_mapping():
-    found = find_columns(["Name", "Email", "Dept", "Home dept", "Grade", "Role"],
-                         {"department": "Home dept"})
+    found = find_signup_columns(["Name", "Email", "Dept", "Home dept", "Grade", "Role"],
+                                {"department": "Home dept"})
     assert found["department"] == "Home dept"
 
 
@@ -115,7 +132,8 @@ def test_required_values_must_be_present(tmp_path, field, index):
     row[index] = "  "
     problem = only_problem(load(tmp_path, [row]))
     assert (problem["row"], problem["field"]) == (2, field)
-    assert "is empty" in problem["problem"]
+    assert problem["problem"] == (f"The {field} is empty: fill it in (column "
+                                  f"'{HEADER[index]}').")
 
 
 @pytest.mark.parametrize("email", ["ada", "ada@", "ada@example", "a da@example.org",
@@ -129,21 +147,27 @@ def test_invalid_emails(tmp_path, email):
 def test_unknown_grade_names_the_nearest_level(tmp_path):
     problem = only_problem(load(tmp_path, [person(grade="Asociate professor")]))
     assert problem["field"] == "grade"
+    assert problem["problem"] == unknown_grade_message(
+        "Asociate professor", DEFAULT_LADDER, "'associate professor' (Grade 9)")
     assert "did you mean 'associate professor' (Grade 9)?" in problem["problem"]
     assert "--ladder" in problem["problem"]
+    far = only_problem(load(tmp_path, [person(grade="Astronaut")]))
+    assert far["problem"] == unknown_grade_message("Astronaut", DEFAULT_LADDER, None)
 
 
 @pytest.mark.parametrize("capacity", ["-1", "1.5", "two", "lots"])
 def test_invalid_capacity(tmp_path, capacity):
-    problem = only_problem(load(tmp_path, [person(capacity=capacity)]))
-    assert problem["field"] == "capacity"
-    assert "whole number" in problem["problem"]
+    result = load(tmp_path, [person(capacity=capacity)])
+    problem = only_problem(result)
+    assert problem["field"] == "capacity" and problem["value"] == capacity
+    assert problem["problem"] == BAD_CAPACITY
+    assert result.people.empty
 
 
 def test_unknown_role(tmp_path):
     problem = only_problem(load(tmp_path, [person(role="Observer")]))
     assert problem["field"] == "role"
-    assert "'mentor', 'mentee' or 'both'" in problem["problem"]
+    assert problem["problem"] == UNKNOWN_ROLE
 
 
 def test_same_person_twice_names_both_rows(tmp_path):
@@ -151,15 +175,17 @@ def test_same_person_twice_names_both_rows(tmp_path):
     result = load(tmp_path, rows)
     dup = result.problems[result.problems["field"] == "email"]
     assert dup["row"].tolist() == [2, 4]
-    assert "row 4" in dup["problem"].iloc[0]
-    assert "row 2" in dup["problem"].iloc[1]
+    assert dup["problem"].tolist() == [same_person_message("4"), same_person_message("2")]
     assert result.people["email"].tolist() == ["b@example.org"]
+    thrice = load(tmp_path, [person(), person(email="ADA@example.org"), person()])
+    assert thrice.problems["problem"].tolist() == [
+        same_person_message("3, 4"), same_person_message("2, 4"), same_person_message("2, 3")]
 
 
 def test_line_manager_pointing_at_themselves(tmp_path):
-    problem = only_problem(load(tmp_path, [person(manager="ada@example.org")]))
+    problem = only_problem(load(tmp_path, [person(manager=" ADA@example.org")]))
     assert problem["field"] == "line_manager_email"
-    assert "person themselves" in problem["problem"]
+    assert problem["problem"] == MANAGER_IS_SELF
 
 
 def test_cycle_of_line_managers_is_reported_on_each_row(tmp_path):
@@ -171,18 +197,21 @@ def test_cycle_of_line_managers_is_reported_on_each_row(tmp_path):
     ]
     result = load(tmp_path, rows)
     assert result.problems["row"].tolist() == [2, 3, 4]
-    assert result.problems["problem"].str.contains("rows 2, 3, 4 go round in a circle").all()
+    assert (result.problems["problem"] == manager_cycle_message("2, 3, 4")).all()
     assert result.people["email"].tolist() == ["d@example.org"]
 
 
 def test_invalid_line_manager_email(tmp_path):
     problem = only_problem(load(tmp_path, [person(manager="my boss")]))
     assert problem["field"] == "line_manager_email"
+    assert (problem["value"], problem["problem"]) == ("my boss", MANAGER_NOT_EMAIL)
 
 
 def test_unknown_meeting_mode_and_preference(tmp_path):
     result = load(tmp_path, [person(mode="by pigeon", pref="someone tall")])
     assert result.problems["field"].tolist() == ["meeting_mode", "mentor_gender_preference"]
+    assert result.problems["problem"].tolist() == [UNKNOWN_MEETING_MODE,
+                                                   UNKNOWN_GENDER_PREFERENCE]
 
 
 def test_every_problem_is_reported_at_once_and_rows_kept_aside(tmp_path):
@@ -206,8 +235,12 @@ def test_every_problem_is_reported_at_once_and_rows_kept_aside(tmp_path):
 
 
 def test_header_without_rows_is_refused(tmp_path):
-    with pytest.raises(InputFileError, match="no sign-ups below it"):
+    with pytest.raises(InputFileError) as info:
         load(tmp_path, [])
+    assert str(info.value) == NO_SIGNUPS.format(source="s.csv")
+    # A missing column is named first, as for a file with rows.
+    with pytest.raises(InputFileError, match=r"required field\(s\) \['role'\]"):
+        load(tmp_path, [], header=["Name", "Email", "Department", "Grade"])
 
 
 def test_sample_exports_are_clean(sample_dir):
@@ -219,3 +252,51 @@ def test_sample_exports_are_clean(sample_dir):
     pd.testing.assert_frame_equal(
         plain.people.sort_values("email")[cols].reset_index(drop=True),
         forms.people.sort_values("email")[cols].reset_index(drop=True))
+
+
+# -- who signed up ---------------------------------------------------------------------------
+def test_signup_counts_by_department_and_by_grade_in_ladder_order(sample_import):
+    people = sample_import.people
+    by_dept = signup_counts(people, "department", sample_import.ladder)
+    assert list(by_dept.columns) == ["mentee", "both", "mentor", "total"]
+    assert by_dept["total"].sum() == len(people)
+    assert by_dept.index.tolist() == sorted(people["department"].unique())
+    first = people[people["department"] == by_dept.index[0]]
+    assert by_dept.iloc[0]["mentee"] == (first["role"] == "mentee").sum()
+    by_grade = signup_counts(people, "grade", sample_import.ladder)
+    levels = list(DEFAULT_LADDER.levels)
+    assert by_grade.index.tolist() == [g for g in levels if g in set(by_grade.index)]
+    assert (by_grade[["mentee", "both", "mentor"]].sum(axis=1) == by_grade["total"]).all()
+
+
+def test_plot_signup_counts_draws_every_sign_up_and_says_so_in_words(sample_import):
+    people = sample_import.people
+    fig = plot_signup_counts(people, sample_import.ladder)
+    for ax in fig.axes:
+        assert sum(bar.get_width() for bar in ax.patches) == len(people)
+    roles = people["role"].value_counts()
+    assert fig.alt_text.startswith(f"Bar charts of {len(people)} sign-ups: "
+                                   f"{roles['mentee']} mentee, {roles['both']} both, "
+                                   f"{roles['mentor']} mentor")
+
+
+# -- the column-mapping panel ----------------------------------------------------------------
+def test_mapping_panel_starts_from_the_recognised_columns(sample_dir):
+    panel = ColumnMappingPanel(sample_dir / "signups_forms.xlsx",
+                               mapping=sample_dir / "signups_forms_mapping.json")
+    assert panel.result.ok
+    assert panel.mapping == panel.result.columns
+    assert len(panel.result.people) == len(read_signups(sample_dir / "signups.csv").people)
+    assert panel.last_message == ("ok", f"{len(panel.result.people)} sign-ups, no problems.")
+
+
+def test_mapping_panel_revalidates_when_a_column_changes(tmp_path):
+    rows = [person(), person(name="Bo", email="bo@example.org", grade="Grade 11")]
+    panel = ColumnMappingPanel(write_csv(tmp_path / "s.csv", rows))
+    assert panel.result.problems["row"].tolist() == [3]
+    panel.dropdowns["grade"].value = "Role"  # a wrong column: no row has a known grade
+    assert panel.result.problems["field"].tolist() == ["grade", "grade"]
+    assert panel.last_message[0] == "warning"
+    panel.dropdowns["grade"].value = "(not in this file)"  # a required field left out
+    assert panel.result is None
+    assert panel.last_message[0] == "error" and "['grade']" in panel.last_message[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
-from toolkit.store import SCHEMA_VERSION, Store
+from toolkit.store.connection import SCHEMA_VERSION, Store, query
 
 
 def _open(path: str) -> int:
@@ -18,5 +18,5 @@ def test_sessions_creating_the_same_store_at_once_all_succeed(tmp_path):
         versions = list(pool.map(_open, [p for p in paths for _ in range(4)]))
     assert versions == [SCHEMA_VERSION] * len(versions)
     with Store(paths[0]) as store:
-        assert store.query("SELECT COUNT(*) AS n FROM schema_version")["n"].iloc[0] == (
+        assert query(store, "SELECT COUNT(*) AS n FROM schema_version")["n"].iloc[0] == (
             SCHEMA_VERSION)

@@ -1,16 +1,21 @@
+import re
+
 import pandas as pd
 import pytest
 
+from toolkit.demo.sample import SURVEY_QUESTIONS
 from toolkit.errors import InputFileError, SettingsError
-from toolkit.sample import SURVEY_QUESTIONS
-from toolkit.store import Store
-from toolkit.survey import (
+from toolkit.evaluation.data import load_feedback
+from toolkit.evaluation.measures import likert_counts
+from toolkit.evaluation.survey import (
     classify_answers,
-    likert_counts,
-    load_feedback,
+    no_question_message,
+    no_scale_message,
     read_survey,
     save_survey,
+    unknown_answers_message,
 )
+from toolkit.store.connection import Store
 
 
 def test_sample_survey_reads_likert_items_and_free_text(sample_dir):
@@ -41,8 +46,28 @@ def test_numeric_and_custom_scales():
     answers, questions = classify_answers(long, scales={"C": ["Poor", "Meh", "Brilliant"]})
     assert answers["level"].tolist() == [0, 3, 1, 2]
     assert questions["scale"].tolist() == ["1 to 5", "custom"]
-    with pytest.raises(SettingsError, match=r"does not include the answer\(s\) \['meh'\]"):
+    message = unknown_answers_message("C", ["meh"], ("Poor", "Brilliant"))
+    assert "does not include the answer(s) ['meh']" in message
+    with pytest.raises(SettingsError, match=re.escape(message)):
         classify_answers(long, scales={"C": ["Poor", "Brilliant"]})
+
+
+def test_whole_numbers_with_punctuation_are_a_scale_and_decimals_are_not():
+    long = pd.DataFrame({"question": ["N"] * 3 + ["D"] * 2,
+                         "answer": ["2.", " 7 ", "(3)", "1.5", "2.0"]})
+    answers, questions = classify_answers(long)
+    assert answers["level"].tolist()[:3] == [1, 6, 2]
+    assert questions["scale"].tolist() == ["1 to 7", ""]
+    assert answers["kind"].tolist()[3:] == ["text", "text"]
+
+
+def test_roles_in_any_spelling(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Role,Useful\nMentor / Mentee,Agree\nMENTEE.,Agree\nA mentor,Agree\n"
+                    "Mentor & mentee,Agree\n", encoding="utf-8")
+    survey = read_survey(path)
+    assert survey.responses["role"].tolist() == ["both", "mentee", "mentor", "both"]
+    assert not survey.notices
 
 
 def test_free_text_stays_out_of_the_counts(sample_dir):
@@ -92,7 +117,15 @@ def test_a_file_with_no_scale_question_is_refused(tmp_path):
     path = tmp_path / "not_a_survey.csv"
     path.write_text("Name,Email,Role,Dept,Topics\nAda,ada@example.org,Mentee,Maths,Teaching\n",
                     encoding="utf-8")
-    with pytest.raises(InputFileError, match="holds answers on a scale"):
+    with pytest.raises(InputFileError, match=re.escape(no_scale_message("not_a_survey.csv"))):
+        read_survey(path)
+
+
+def test_a_file_with_no_question_is_refused(tmp_path):
+    path = tmp_path / "only_people.csv"
+    path.write_text("Name,Email,Role,Timestamp\nAda,ada@example.org,Mentee,2026-06-01\n",
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match=re.escape(no_question_message("only_people.csv"))):
         read_survey(path)
 
 

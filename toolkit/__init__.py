@@ -1,8 +1,8 @@
 """Mentoring Scheme Toolkit: run mentoring, coaching and UnMentoring schemes from notebooks."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-from .errors import (
+from toolkit.core.ladder import DEFAULT_LADDER, LADDERS, Ladder, load_ladder
+from toolkit.core.version import __version__
+from toolkit.errors import (
     InputFileError,
     LifecycleError,
     RowProblemsError,
@@ -11,16 +11,10 @@ from .errors import (
     StoreError,
     ToolkitError,
 )
-from .ladder import DEFAULT_LADDER, LADDERS, Ladder, load_ladder
-from .matching import MatchResult, MentorMatcher, match_mentors
-from .readers import read_table
-from .signups import SignupImport, read_signups, validate_signups
-from .store import Store, open_store
-
-try:
-    __version__ = version("mentoring-toolkit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from toolkit.intake.signups import SignupImport, read_signups, validate_signups
+from toolkit.io.readers import read_table
+from toolkit.pairing.matching import MatchResult, MentorMatcher, match_mentors
+from toolkit.store.connection import Store, open_store
 
 __all__ = [
     "DEFAULT_LADDER",

@@ -1,0 +1,107 @@
+"""The ``match`` command: pair mentees with mentors from a sign-up export, writing CSV files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from toolkit.core.progress import stages
+from toolkit.intake.signups import read_signups
+from toolkit.io.outputs import write_csv_atomic
+from toolkit.pairing.matching import run_summary
+from toolkit.pairing.outputs import file_fingerprints, write_match_outputs
+from toolkit.pairing.service import gather_match_inputs
+
+__all__ = ["add_match_arguments", "register", "run"]
+
+
+def add_match_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the ``match`` command's arguments to a parser."""
+    p.add_argument("signups", help="the sign-up export: CSV or XLSX")
+    p.add_argument("--mapping", metavar="F",
+                   help="JSON object from field name to the header used in the export")
+    p.add_argument("--ladder", metavar="F",
+                   help="grade ladder: a JSON file, or one of uk-he, lecturer, civil-service "
+                   "(default uk-he)")
+    p.add_argument("--weights", metavar="F",
+                   help='JSON weights, e.g. {"topics": 0.4, "seniority": 0.3, '
+                   '"meeting_mode": 0.2, "gender_preference": 0.1}; may also set "min_gap" '
+                   'and "ideal_gap"')
+    p.add_argument("--objective", choices=["coverage", "fairness"], default="coverage",
+                   help="coverage: most mentees matched, then highest total score (default); "
+                   "fairness: most matched, then highest lowest score, then highest total")
+    p.add_argument("--locks", metavar="F", help="CSV of pairs to keep: mentee_email,mentor_email")
+    p.add_argument("--forbid", metavar="F",
+                   help="CSV of pairs never to make: mentee_email,mentor_email")
+    p.add_argument("--current", metavar="F",
+                   help="CSV of pairs already running (kept; only the capacity left is used)")
+    p.add_argument("--store", metavar="F",
+                   help="the scheme store: pairs made in earlier rounds are not made again "
+                   "(lock a pair to renew it)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="go on without the rows that have problems, listed in skipped.csv")
+    p.add_argument("--eligible", metavar="FILE",
+                   help="also write every pair the rules allow with its score (large)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the outputs")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``python -m toolkit match``; return the exit status (0, 1 or 2)."""
+    with stages(["reading the sign-ups", "pairing", "writing"], "Pairing") as step:
+        step("reading the sign-ups")
+        return _match(args, step)
+
+
+def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
+    signups = read_signups(args.signups, mapping=args.mapping, ladder=args.ladder)
+    for notice in signups.notices:
+        print(f"Note: {notice}", file=sys.stderr)
+    out = Path(args.out)
+    skipped = 0
+    if not signups.ok:
+        if not args.skip_invalid:
+            signups.raise_for_problems()
+        report = signups.problems.merge(signups.rejected, on="row", how="left")
+        write_csv_atomic(report, out / "skipped.csv")
+        skipped = int(signups.problems["row"].nunique())
+        print(f"Skipped {skipped} row(s) with problems; they are listed in "
+              f"'{out / 'skipped.csv'}'.", file=sys.stderr)
+    inputs = gather_match_inputs(signups, store=args.store, weights=args.weights,
+                                 locks=args.locks, forbid=args.forbid, current=args.current)
+    if inputs.kept_from_store:
+        print(f"Kept {inputs.kept_from_store} pair(s) already running in the store.",
+              file=sys.stderr)
+    step("pairing")
+    result = inputs.match(args.objective)
+    run_info = {
+        "input": {"file": str(args.signups), "sha256": signups.sha256,
+                  "rows_used": len(signups.people), "rows_skipped": skipped},
+        "files": file_fingerprints({
+            "signups": args.signups, "weights": args.weights, "locks": args.locks,
+            "forbid": args.forbid, "current": args.current, "mapping": args.mapping,
+            "ladder": args.ladder}),
+        "store": str(args.store) if args.store else None,
+    }
+    step("writing")
+    written = write_match_outputs(result, out, run_info, args.eligible)
+    print(run_summary(result))
+    print(f"Wrote {', '.join(str(p) for p in written.values())}.")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``match`` to the command line."""
+    p = commands.add_parser(
+        "match",
+        help="pair mentees with mentors under the scheme's rules",
+        description="Pair every mentee it can with a mentor who is more senior, in another "
+        "department, outside their line-management chain and with room left, choosing the "
+        "best pairs for the scheme as a whole (an optimal assignment, not a stable matching). "
+        "Writes pairs.csv, unmatched.csv and run.json to --out. Exit status: 0 done, 1 rows "
+        "with problems (without --skip-invalid) or a locked pair that breaks a rule, 2 an "
+        "input that cannot be used.",
+    )
+    add_match_arguments(p)
+    p.set_defaults(handler=run)

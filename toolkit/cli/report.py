@@ -1,0 +1,94 @@
+"""The ``report`` command: write the year-end report, safe to publish."""
+
+from __future__ import annotations
+
+import argparse
+
+from toolkit.core.disclosure import get_rule
+from toolkit.evaluation.data import load_cohort
+from toolkit.evaluation.report import build_report
+from toolkit.evaluation.survey import read_survey, save_survey
+from toolkit.store.connection import open_existing
+
+__all__ = ["register", "run"]
+
+
+def _percent(text: str) -> float:
+    """Read a percentage from 0 to 100 for argparse (a clear message otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number: give a percentage such "
+                                         "as 50.") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage: give a number from 0 "
+                                         "to 100.")
+    return value
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``report`` to the command line."""
+    p = commands.add_parser(
+        "report",
+        help="write the year-end evaluation report (HTML, figures, tables)",
+        description="Write a self-contained HTML report of a cohort (participation, feedback, "
+        "coaching objectives, the cross-department network, equality monitoring), each "
+        "figure as PNG and SVG and each table as CSV, all after disclosure control. Exit "
+        "status: 0 written, 2 the store or a setting cannot be used.",
+    )
+    p.add_argument("--store", required=True, metavar="FILE", help="the scheme store (.sqlite)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into")
+    p.add_argument("--cohort", help="the cohort to report on (default: the latest)")
+    p.add_argument("--rule", default="hesa", metavar="NAME",
+                   help="disclosure rule: hesa (default: HESA rounding) or hesa-strict "
+                   "(also hides headcounts under 5)")
+    p.add_argument("--survey", metavar="FILE",
+                   help="the end-of-year survey export (CSV/XLSX): saved in the store as the "
+                   "cohort's feedback first")
+    p.add_argument("--objectives", metavar="FILE",
+                   help="coaching objective scores (CSV/XLSX: coachee, objective, score "
+                   "before, score after) instead of those saved in the store")
+    p.add_argument("--participants", metavar="FILE",
+                   help="the UnMentoring sign-up list, to place people who are not in the "
+                   "mentoring sign-ups in their departments")
+    p.add_argument("--ladder", metavar="FILE",
+                   help="grade ladder: uk-he (default), lecturer, civil-service or a JSON file")
+    p.add_argument("--senior-grade", default="Grade 9", metavar="GRADE",
+                   help="grade from which the share of women is compared with the aim "
+                   "(default 'Grade 9')")
+    p.add_argument("--aim", type=_percent, default=50.0, metavar="PERCENT",
+                   help="the aim for the share of women at that grade and above (default 50)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the year-end report; return the exit status.
+
+    With ``--survey``, the survey export is first saved in the store as the cohort's feedback
+    (replacing earlier answers to the same questions).
+
+    Examples
+    --------
+    >>> from toolkit.cli.main import main
+    >>> main(["report", "--store", "no-such-store.sqlite", "--out", "unused"])  # message on stderr
+    2
+    """
+    get_rule(args.rule)  # a wrong rule name stops here, before anything is written
+    if args.survey:
+        survey = read_survey(args.survey)
+        with open_existing(args.store) as store:
+            cohort = load_cohort(store, args.cohort)
+            saved = save_survey(store, survey, cohort)
+        print(f"Saved {saved} answers from '{survey.source}' as the feedback of cohort {cohort}.")
+        for notice in survey.notices:
+            print(f"Note: {notice}")
+    result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
+                          ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
+                          objectives=args.objectives, participants=args.participants,
+                          progress=not args.quiet)
+    print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
+          f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
+          f"tables (CSV) in '{result.html.parent / 'tables'}'.")
+    print(result.rule.statement())
+    return 0

@@ -1,0 +1,531 @@
+"""Disclosure control: round, suppress and protect every number a report publishes.
+
+The default rule is the UK higher-education standard (HESA's rounding methodology): every
+headcount is rounded to the nearest 5 (0, 1 and 2 become 0; 3 and 4 become 5; halves round
+up), totals are rounded after summing the unrounded numbers, percentages on fewer than 22.5
+people and averages on 7 or fewer people are suppressed, and suppressed cells are shown as
+``..``. On top of that, *secondary suppression* hides further cells wherever a hidden cell
+could otherwise be worked out by subtraction from the totals a table shows.
+
+Published tables are numeric DataFrames in which a suppressed cell is ``NaN``; turn them into
+text with :func:`as_text` (``..`` for suppressed cells) before writing them out.
+
+How recoverability is decided
+-----------------------------
+A table with totals is a set of linear equations: each row whose total is shown sums to that
+total, and so does each column. Draw a graph with a node for every such line (row or column,
+the total row and column included) and an edge for every hidden cell joining its row and its
+column; lines whose total is not shown all become one unconstrained node. A hidden cell can
+be worked out from the shown numbers exactly when its edge is a *bridge* of that graph (an
+edge on no cycle). Secondary suppression therefore hides, for every bridge, the cheapest
+further cells that close a cycle through it (small cells first, totals last), until no bridge
+is left.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import SettingsError
+
+__all__ = [
+    "HESA_RULE",
+    "RULES",
+    "DisclosureRule",
+    "as_text",
+    "describe_count",
+    "get_rule",
+    "protect_counts",
+    "protect_means",
+    "protect_rates",
+    "publish_count",
+    "publish_mean",
+    "publish_percent",
+    "recoverable_cells",
+    "round_counts",
+    "secondary_suppression",
+]
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """How published numbers are protected.
+
+    Parameters
+    ----------
+    name : str
+        A short title, quoted in the report.
+    round_to : int
+        Headcounts are rounded to the nearest multiple of this (halves up); 1 means no
+        rounding.
+    min_percentage_base : float
+        A percentage is suppressed when it is based on fewer people than this.
+    max_average_base : int
+        An average (mean, median, test result) is suppressed when it is based on this many
+        people or fewer.
+    suppress_counts_below : int
+        Headcounts from 1 up to this number minus one are suppressed outright, not rounded
+        (0, the default, suppresses none: rounding alone protects them).
+    symbol : str
+        What a suppressed cell shows.
+    secondary : bool
+        Hide further cells so that no hidden cell can be worked out from the totals.
+
+    Examples
+    --------
+    >>> HESA_RULE.round_to, HESA_RULE.symbol
+    (5, '..')
+    """
+
+    name: str = "UK higher-education standard (HESA rounding)"
+    round_to: int = 5
+    min_percentage_base: float = 22.5
+    max_average_base: int = 7
+    suppress_counts_below: int = 0
+    symbol: str = ".."
+    secondary: bool = True
+
+    def __post_init__(self) -> None:
+        if self.round_to < 1 or self.min_percentage_base < 0 or self.max_average_base < 0 \
+                or self.suppress_counts_below < 0:
+            raise SettingsError(
+                f"The disclosure rule '{self.name}' has a negative or zero setting: round_to "
+                "must be 1 or more and the thresholds 0 or more."
+            )
+
+    def statement(self) -> str:
+        """Describe the rule in plain words, for the report.
+
+        Examples
+        --------
+        >>> print(HESA_RULE.statement()[:60])
+        Disclosure control: UK higher-education standard (HESA round
+        """
+        parts = []
+        if self.round_to > 1:
+            half = self.round_to / 2
+            low = int(np.ceil(half) - 1)
+            parts.append(
+                f"every headcount is rounded to the nearest multiple of {self.round_to} "
+                f"(0 to {low} become 0, {low + 1} to {self.round_to - 1} become "
+                f"{self.round_to}, halves round up)"
+            )
+        else:
+            parts.append("headcounts are shown unrounded")
+        if self.suppress_counts_below > 1:
+            parts.append(
+                f"headcounts from 1 to {self.suppress_counts_below - 1} are not shown at all")
+        parts.append("totals are rounded after adding up the unrounded numbers, so a total "
+                     "may differ slightly from the sum of the rounded numbers above it")
+        parts.append(f"percentages based on fewer than {self.min_percentage_base:g} people "
+                     "are not shown")
+        parts.append(f"averages and statistical tests based on {self.max_average_base} or "
+                     "fewer people are not shown")
+        if self.secondary:
+            parts.append("where a hidden number could be worked out by subtraction from a "
+                         "total, further numbers are hidden too")
+        text = "; ".join(parts)
+        return (f"Disclosure control: {self.name}. " + text[0].upper() + text[1:]
+                + f". A hidden number is shown as '{self.symbol}'. No names or e-mail "
+                "addresses appear in this report.")
+
+
+#: The UK higher-education standard rule (the default everywhere).
+HESA_RULE = DisclosureRule()
+
+#: Rules a lead can pick by name (``report --rule NAME``).
+RULES: dict[str, DisclosureRule] = {
+    "hesa": HESA_RULE,
+    "hesa-strict": replace(
+        HESA_RULE, name="HESA rounding, with headcounts under 5 hidden", suppress_counts_below=5),
+}
+
+
+def get_rule(rule: DisclosureRule | str | None) -> DisclosureRule:
+    """Return a rule from a rule or its name in :data:`RULES` (``None``: the HESA rule).
+
+    Raises
+    ------
+    SettingsError
+        If the name is not known.
+
+    Examples
+    --------
+    >>> get_rule("hesa-strict").suppress_counts_below
+    5
+    """
+    if rule is None:
+        return HESA_RULE
+    if isinstance(rule, DisclosureRule):
+        return rule
+    if str(rule) in RULES:
+        return RULES[str(rule)]
+    raise SettingsError(
+        f"The disclosure rule must be one of {sorted(RULES)} (got '{rule}')."
+    )
+
+
+def round_counts(values: np.ndarray | pd.Series | float, rule: DisclosureRule = HESA_RULE
+                 ) -> np.ndarray:
+    """Round headcounts to the nearest multiple of ``rule.round_to``, halves up.
+
+    Parameters
+    ----------
+    values : array-like of int
+        Non-negative headcounts.
+    rule : DisclosureRule
+        The rule (default HESA: nearest 5).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The rounded counts.
+
+    Examples
+    --------
+    >>> round_counts([0, 1, 2, 3, 4, 5, 7, 8, 12, 13]).tolist()
+    [0, 0, 0, 5, 5, 5, 5, 10, 10, 15]
+    """
+    arr = np.asarray(values, dtype=float)
+    step = rule.round_to
+    return (np.floor(arr / step + 0.5) * step).astype(int)
+
+
+def _line_nodes(n_rows: int, n_cols: int, total_row: bool, total_column: bool):
+    """Graph nodes of the rows and columns of a table with its margins (see module notes)."""
+    free = ("free",)
+    rows = [("row", i) if total_column else free for i in range(n_rows)]
+    cols = [("col", j) if total_row else free for j in range(n_cols)]
+    return rows, cols
+
+
+def recoverable_cells(hidden: np.ndarray, total_row: bool = True,
+                      total_column: bool = True) -> np.ndarray:
+    """Find hidden cells that can be worked out exactly from the shown numbers and totals.
+
+    Parameters
+    ----------
+    hidden : numpy.ndarray of bool
+        Which cells are hidden, for the whole table *including* its margins: the last row is
+        the total row when ``total_row``, the last column the total column when
+        ``total_column``.
+    total_row, total_column : bool
+        Whether the table shows a row of column totals and a column of row totals.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each hidden cell that subtraction (of any combination of rows and columns)
+        reveals.
+
+    Examples
+    --------
+    A 2x2 table with totals where one cell alone is hidden: subtraction reveals it.
+
+    >>> hidden = np.zeros((3, 3), dtype=bool); hidden[0, 0] = True
+    >>> recoverable_cells(hidden)[0, 0]
+    np.True_
+    >>> hidden[0, 1] = hidden[1, 0] = hidden[1, 1] = True
+    >>> recoverable_cells(hidden).any()
+    np.False_
+    """
+    hidden = np.asarray(hidden, dtype=bool)
+    out = np.zeros_like(hidden)
+    if not (total_row or total_column) or not hidden.any():
+        return out
+    graph = _hidden_graph(hidden, total_row, total_column)
+    for u, v in nx.bridges(graph):
+        for key in graph[u][v]:
+            out[key] = True
+    return out
+
+
+def _hidden_graph(hidden: np.ndarray, total_row: bool, total_column: bool) -> nx.MultiGraph:
+    rows, cols = _line_nodes(*hidden.shape, total_row, total_column)
+    graph = nx.MultiGraph()
+    for i, j in zip(*np.nonzero(hidden), strict=True):
+        if rows[i] != cols[j]:  # a cell joining two unconstrained lines is never revealed
+            graph.add_edge(rows[i], cols[j], key=(int(i), int(j)))
+    return graph
+
+
+def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: bool = True,
+                          total_column: bool = True,
+                          eligible: np.ndarray | None = None) -> np.ndarray:
+    """Hide further cells until no hidden cell can be worked out from the totals.
+
+    For each hidden cell that subtraction would reveal, the cheapest set of further cells
+    that closes a cycle through it is hidden: few cells first, then small values, and
+    totals only when nothing else will do. Deterministic.
+
+    Parameters
+    ----------
+    hidden : numpy.ndarray of bool
+        The cells hidden so far (whole table including margins, as in
+        :func:`recoverable_cells`).
+    values : numpy.ndarray
+        The unrounded values of the same cells, to prefer hiding small ones.
+    total_row, total_column : bool
+        Which margins the table shows.
+    eligible : numpy.ndarray of bool, optional
+        Cells that may be hidden to protect another (default all); hiding a cell everyone
+        can work out anyway (a rate of an empty group) protects nothing.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The hidden cells after secondary suppression (a superset of ``hidden``).
+
+    Examples
+    --------
+    >>> values = np.array([[1, 9, 10], [20, 30, 50], [21, 39, 60]])
+    >>> hidden = np.zeros((3, 3), dtype=bool); hidden[0, 0] = True
+    >>> secondary_suppression(hidden, values).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    hidden = np.asarray(hidden, dtype=bool).copy()
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    if not (total_row or total_column) or not hidden.any():
+        return hidden
+    n, m = hidden.shape
+    rows, cols = _line_nodes(n, m, total_row, total_column)
+    is_margin = np.zeros((n, m), dtype=bool)
+    if total_row:
+        is_margin[-1, :] = True
+    if total_column:
+        is_margin[:, -1] = True
+    # Cost of hiding a cell: a big step per new cell (fewest cells first), totals dearest.
+    cost = 1_000.0 + np.abs(values) + np.where(is_margin, 1_000_000.0, 0.0)
+    if eligible is not None:
+        cost = np.where(np.asarray(eligible, dtype=bool) | is_margin, cost, np.inf)
+    full = nx.MultiGraph()
+    for i in range(n):
+        for j in range(m):
+            if rows[i] != cols[j]:
+                full.add_edge(rows[i], cols[j], key=(i, j))
+
+    def weight(u, v, keys):
+        best = min(0.0 if hidden[k] else cost[k] for k in keys)
+        return None if np.isinf(best) else best  # None: this hop cannot be used
+
+    while True:
+        bridges = sorted(
+            k for k in zip(*np.nonzero(recoverable_cells(hidden, total_row, total_column)),
+                           strict=True)
+        )
+        if not bridges:
+            return hidden
+        i, j = (int(x) for x in bridges[0])
+        u, v = rows[i], cols[j]
+        full.remove_edge(u, v, key=(i, j))
+        try:
+            path = nx.dijkstra_path(full, u, v, weight=weight)
+        except nx.NetworkXNoPath:  # pragma: no cover - a table with margins always has one
+            hidden[:] = True
+            return hidden
+        finally:
+            full.add_edge(u, v, key=(i, j))
+        for a, b in itertools.pairwise(path):
+            keys = sorted((k for k in full[a][b] if k != (i, j)),
+                          key=lambda k: (0.0 if hidden[k] else cost[k], k))
+            hidden[keys[0]] = True
+
+
+def protect_counts(table: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
+                   total_row: bool = True, total_column: bool = True,
+                   total_label: str = "Total") -> pd.DataFrame:
+    """Publish a table of headcounts: add totals, suppress, then round.
+
+    Totals are summed from the unrounded counts and rounded afterwards; counts below
+    ``rule.suppress_counts_below`` are hidden, and secondary suppression hides more where a
+    hidden count could be worked out from the totals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Unrounded non-negative headcounts; rows and columns are the categories.
+    rule : DisclosureRule
+        The rule (default HESA).
+    total_row, total_column : bool
+        Add a row of column totals / a column of row totals.
+    total_label : str
+        The label of the total row and column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rounded counts (float), ``NaN`` where hidden, with the totals added.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Women": [12, 2], "Men": [31, 9]}, index=["Grade 8", "Grade 9"])
+    >>> protect_counts(t)
+             Women   Men  Total
+    Grade 8   10.0  30.0   45.0
+    Grade 9    0.0  10.0   10.0
+    Total     15.0  40.0   55.0
+    """
+    raw = table.apply(pd.to_numeric).fillna(0).astype(float)
+    full = raw.copy()
+    if total_column:
+        full[total_label] = raw.sum(axis=1)
+    if total_row:
+        full.loc[total_label] = full.sum(axis=0)
+    values = full.to_numpy(dtype=float)
+    hidden = (values > 0) & (values < rule.suppress_counts_below)
+    if rule.secondary:
+        hidden = secondary_suppression(hidden, values, total_row, total_column)
+    published = round_counts(values, rule).astype(float)
+    published[hidden] = np.nan
+    return pd.DataFrame(published, index=full.index, columns=full.columns)
+
+
+def protect_rates(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
+                  rule: DisclosureRule = HESA_RULE, total_row: bool = False,
+                  decimals: int = 0) -> pd.DataFrame:
+    """Publish percentages, hiding those based on too few people.
+
+    Parameters
+    ----------
+    numerators : pandas.DataFrame
+        Unrounded counts of people with the outcome.
+    bases : pandas.DataFrame or Series
+        Unrounded counts of people each percentage is based on (a Series applies to every
+        column of its row).
+    rule : DisclosureRule
+        The rule (default HESA: percentages on fewer than 22.5 people hidden).
+    total_row : bool
+        The last row is an overall row computed from all the rows above: then, in each
+        column, a hidden percentage is not left the only hidden one (the one next smallest
+        base is hidden as well), so it cannot be worked out from the overall figure.
+    decimals : int
+        Decimal places of the percentages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Percentages (float), ``NaN`` where hidden or where the base is 0.
+
+    Examples
+    --------
+    >>> num = pd.DataFrame({"matched": [20, 3, 23]}, index=["Chemistry", "Physics", "All"])
+    >>> protect_rates(num, pd.Series([25, 5, 30], index=num.index))
+               matched
+    Chemistry     80.0
+    Physics        NaN
+    All           77.0
+    """
+    num = numerators.apply(pd.to_numeric).astype(float)
+    if isinstance(bases, pd.Series):
+        base = pd.DataFrame({c: bases.astype(float) for c in num.columns}, index=num.index)
+    else:
+        base = bases.apply(pd.to_numeric).astype(float).reindex_like(num)
+    base_arr = base.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base_arr > 0, 100.0 * num.to_numpy(dtype=float) / base_arr, np.nan)
+    hidden = (base_arr < rule.min_percentage_base) | ~np.isfinite(pct)
+    hidden &= base_arr > 0  # a rate with no base at all is simply empty
+    if total_row and rule.secondary and len(num) > 1:
+        hidden = secondary_suppression(hidden, base_arr, total_row=True, total_column=False,
+                                       eligible=base_arr > 0)
+    out = np.round(pct, decimals)
+    out[hidden | (base_arr <= 0)] = np.nan
+    return pd.DataFrame(out, index=num.index, columns=num.columns)
+
+
+def protect_means(means: pd.DataFrame | pd.Series, bases: pd.DataFrame | pd.Series,
+                  rule: DisclosureRule = HESA_RULE, decimals: int = 1
+                  ) -> pd.DataFrame | pd.Series:
+    """Publish averages, hiding those based on ``rule.max_average_base`` people or fewer.
+
+    Examples
+    --------
+    >>> protect_means(pd.Series([3.2, 4.5]), pd.Series([12, 7])).tolist()
+    [3.2, nan]
+    """
+    b = bases.astype(float)
+    if isinstance(means, pd.DataFrame) and isinstance(b, pd.Series):
+        b = pd.DataFrame({c: b for c in means.columns}, index=means.index)
+    return means.astype(float).round(decimals).where(b > rule.max_average_base)
+
+
+def as_text(published: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
+            decimals: int = 0, suffix: str = "") -> pd.DataFrame:
+    """Turn a published table into text: ``..`` for hidden cells, fixed decimals elsewhere.
+
+    Examples
+    --------
+    >>> as_text(pd.DataFrame({"n": [10.0, np.nan]}), suffix="").to_dict("list")
+    {'n': ['10', '..']}
+    """
+    fmt = f"{{:.{decimals}f}}{suffix}"
+    text = published.map(lambda v: rule.symbol if pd.isna(v) else fmt.format(v))
+    text.index = published.index
+    return text
+
+
+def publish_count(n: float, rule: DisclosureRule = HESA_RULE) -> str:
+    """Publish one headcount as text.
+
+    Examples
+    --------
+    >>> publish_count(163), publish_count(2), publish_count(2, get_rule("hesa-strict"))
+    ('165', '0', '..')
+    """
+    if 0 < n < rule.suppress_counts_below:
+        return rule.symbol
+    return str(int(round_counts(n, rule)))
+
+
+def describe_count(n: float, rule: DisclosureRule = HESA_RULE) -> str:
+    """Describe one headcount in words for a sentence: "about 15", or "fewer than 3".
+
+    A count that rounds to 0 is described by the range it stands for, never as "none",
+    which would tell a true 0 apart from 1 or 2.
+
+    Examples
+    --------
+    >>> describe_count(13), describe_count(2), describe_count(0), describe_count(7, HESA_RULE)
+    ('about 15', 'fewer than 3', 'fewer than 3', 'about 5')
+    """
+    text = publish_count(n, rule)
+    if text == rule.symbol:
+        return f"a number too small to show ({rule.symbol})"
+    if rule.round_to == 1:
+        return text
+    if text == "0":
+        return f"fewer than {int(np.floor(rule.round_to / 2)) + 1}"
+    return f"about {text}"
+
+
+def publish_percent(numerator: float, base: float, rule: DisclosureRule = HESA_RULE,
+                    decimals: int = 0) -> str:
+    """Publish one percentage as text (hidden when the base is too small).
+
+    Examples
+    --------
+    >>> publish_percent(11, 40), publish_percent(5, 20)
+    ('28%', '..')
+    """
+    if base <= 0 or base < rule.min_percentage_base:
+        return rule.symbol
+    return f"{100.0 * numerator / base:.{decimals}f}%"
+
+
+def publish_mean(value: float, base: float, rule: DisclosureRule = HESA_RULE,
+                 decimals: int = 1) -> str:
+    """Publish one average as text (hidden when based on too few people).
+
+    Examples
+    --------
+    >>> publish_mean(3.456, 20), publish_mean(3.456, 7)
+    ('3.5', '..')
+    """
+    if base <= rule.max_average_base or not np.isfinite(value):
+        return rule.symbol
+    return f"{value:.{decimals}f}"

@@ -1,0 +1,46 @@
+"""The year-end evaluation: measures of the year, and a report that is safe to publish.
+
+- :mod:`~toolkit.evaluation.measures` and :mod:`~toolkit.evaluation.network`: the engine,
+  pure functions from the scheme's records to unrounded tables and graphs.
+- :mod:`~toolkit.evaluation.survey` and :mod:`~toolkit.evaluation.objectives`: the importers
+  of the feedback survey and of coaching objective scores.
+- :mod:`~toolkit.evaluation.data`: one cohort's records, read from the store.
+- :mod:`~toolkit.evaluation.sections`, :mod:`~toolkit.evaluation.render` and
+  :mod:`~toolkit.evaluation.report`: the report's sections (every number through disclosure
+  control), its HTML template and the files it writes.
+"""
+
+from toolkit.evaluation.data import SchemeData, ensure_signups, load_feedback, load_scheme
+from toolkit.evaluation.measures import objective_change
+from toolkit.evaluation.objectives import read_objectives
+from toolkit.evaluation.report import ReportResult, build_report, find_identifiers
+from toolkit.evaluation.sections import (
+    Section,
+    section_coaching,
+    section_equality,
+    section_feedback,
+    section_network,
+    section_participation,
+)
+from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
+
+__all__ = [
+    "ReportResult",
+    "SchemeData",
+    "Section",
+    "SurveyImport",
+    "build_report",
+    "ensure_signups",
+    "find_identifiers",
+    "load_feedback",
+    "load_scheme",
+    "objective_change",
+    "read_objectives",
+    "read_survey",
+    "save_survey",
+    "section_coaching",
+    "section_equality",
+    "section_feedback",
+    "section_network",
+    "section_participation",
+]

@@ -1,0 +1,277 @@
+"""What the evaluation reads from the store: one cohort's records, feedback and objectives.
+
+Every read goes through the store's repository modules; the UnMentoring sign-up list, when
+given, is read with the UnMentoring importer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.errors import InputFileError
+from toolkit.evaluation.measures import OBJECTIVE_COLUMNS
+from toolkit.evaluation.objectives import read_objectives
+from toolkit.evaluation.survey import SurveyImport, classify_answers
+from toolkit.intake.signups import read_signups
+from toolkit.store.coaching import load_objective_scores
+from toolkit.store.connection import Store
+from toolkit.store.draws import load_draws
+from toolkit.store.feedback import load_feedback_answers
+from toolkit.store.meetings import load_meetings
+from toolkit.store.pairs import load_pairs
+from toolkit.store.people import (
+    load_cohorts,
+    load_directory,
+    load_extra_answers,
+    load_people,
+    save_import,
+)
+from toolkit.unmentoring.participants import read_participants
+
+__all__ = [
+    "SchemeData",
+    "ensure_signups",
+    "load_cohort",
+    "load_feedback",
+    "load_objectives",
+    "load_scheme",
+    "no_cohort_message",
+    "no_signups_message",
+]
+
+
+def no_signups_message(store: Store) -> str:
+    """Say that a store has no sign-ups to evaluate, and what to do."""
+    return (f"The store '{store.path}' has no sign-ups yet: import the sign-ups (notebook 01) "
+            "before evaluating the scheme.")
+
+
+def no_cohort_message(store: Store, cohort: str, cohorts: list[str]) -> str:
+    """Say that a store has no such cohort, and which cohorts it has."""
+    return f"The store '{store.path}' has no cohort '{cohort}'; its cohorts are {cohorts}."
+
+
+@dataclass
+class SchemeData:
+    """One cohort's records, read from the store in one go.
+
+    Attributes
+    ----------
+    cohort : str
+        The cohort.
+    people : pandas.DataFrame
+        The cohort's sign-ups (with any optional characteristics from the form as columns).
+    directory : pandas.DataFrame
+        Every person in the store (``email, department``), to place UnMentoring participants.
+    pairs : pandas.DataFrame
+        Every mentoring pair in the store (all cohorts; ``cohort`` says which).
+    meetings : pandas.DataFrame
+        Meetings of those pairs (``pair_id, on_date, status``).
+    draws : pandas.DataFrame
+        UnMentoring draws (``round, grp, email``) with the round's ``created_at``.
+    feedback : SurveyImport
+        The cohort's survey answers.
+    objectives : pandas.DataFrame
+        Coaching objective scores (``coachee, objective, score_before, score_after``); empty
+        when there are none.
+    """
+
+    cohort: str
+    people: pd.DataFrame
+    directory: pd.DataFrame
+    pairs: pd.DataFrame
+    meetings: pd.DataFrame
+    draws: pd.DataFrame
+    feedback: SurveyImport
+    objectives: pd.DataFrame
+
+    @property
+    def cohort_pairs(self) -> pd.DataFrame:
+        """The mentoring pairs of this cohort."""
+        return self.pairs[self.pairs["cohort"] == self.cohort]
+
+
+def load_cohort(store: Store, cohort: str | None = None) -> str:
+    """Return the cohort to evaluate: the one asked for, once checked, or the latest.
+
+    Raises
+    ------
+    InputFileError
+        If the store has no sign-ups (nothing to evaluate) or not the cohort asked for.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_cohort(store)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.InputFileError: The store '...' has no sign-ups yet: ...
+    """
+    cohorts = load_cohorts(store)
+    if not cohorts:
+        raise InputFileError(no_signups_message(store))
+    cohort = cohorts[-1] if cohort is None else str(cohort)
+    if cohort not in cohorts:
+        raise InputFileError(no_cohort_message(store, cohort, cohorts))
+    return cohort
+
+
+def load_scheme(store: Store, cohort: str | None = None,
+                objectives: pd.DataFrame | str | Path | None = None,
+                participants: str | Path | None = None) -> SchemeData:
+    """Read what the evaluation needs for one cohort (default: the latest).
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        The cohort (default: the latest with sign-ups).
+    objectives : DataFrame or path, optional
+        Coaching objective scores to use instead of those saved in the store (see
+        :func:`toolkit.evaluation.objectives.read_objectives`).
+    participants : path, optional
+        The UnMentoring sign-up list, to place in their departments the people who took part
+        in draws without signing up for mentoring.
+
+    Returns
+    -------
+    SchemeData
+
+    Raises
+    ------
+    InputFileError
+        If the store has no sign-ups (nothing to evaluate) or not the cohort asked for.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.demo.sample import write_sample
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     data = load_scheme(store)
+    >>> data.cohort, len(data.people), data.feedback.responses.empty
+    ('2026', 160, True)
+    """
+    cohort = load_cohort(store, cohort)
+    people = load_people(store, cohort)
+    extra = load_extra_answers(store, cohort)
+    if len(extra):
+        people = people.join(extra[[c for c in extra.columns if c not in people.columns]],
+                             on="email")
+    directory = load_directory(store)[["email", "department"]]
+    if participants is not None:
+        others = read_participants(participants)[["email", "department"]]
+        others = others[~others["email"].isin(directory["email"])]
+        directory = pd.concat([directory, others], ignore_index=True)
+    if objectives is None:
+        objectives = load_objectives(store, cohort)
+    elif not isinstance(objectives, pd.DataFrame):
+        objectives = read_objectives(objectives)
+    pairs = load_pairs(store, scheme="mentoring")
+    meetings = load_meetings(store)[["pair_id", "on_date", "status"]]
+    draws = load_draws(store)
+    return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
+                      meetings=meetings, draws=draws, feedback=load_feedback(store, cohort),
+                      objectives=objectives)
+
+
+def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:
+    """Import sign-ups into the store only if it has none for the cohort yet.
+
+    This lets the evaluation notebook run from scratch on the sample scheme; a store that
+    already holds the cohort is left as it is.
+
+    Returns
+    -------
+    int
+        How many sign-ups the store holds for the cohort afterwards.
+
+    Raises
+    ------
+    RowProblemsError
+        If the sign-ups have rows with problems (nothing is saved).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.demo.sample import write_sample
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     ensure_signups(store, folder / "signups.csv", "2026")
+    160
+    """
+    if cohort not in load_cohorts(store):
+        result = read_signups(signups)
+        result.raise_for_problems()
+        save_import(store, result, cohort)
+    return len(load_people(store, cohort))
+
+
+def load_objectives(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Read the coaching objective scores the coaching feature saved in the store.
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        Keep coaching rounds whose label is the cohort or starts with it and a space
+        (``"2026"`` keeps ``"2026"`` and ``"2026 coaching"``); None keeps every round.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``coachee, objective, score_before, score_after`` (empty when there are none); an
+        objective saved without a name is called "Objective <number>".
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_objectives(store).columns.tolist()
+    ['coachee', 'objective', 'score_before', 'score_after']
+    """
+    rows = load_objective_scores(store, cohort)
+    if rows.empty:
+        return pd.DataFrame(columns=list(OBJECTIVE_COLUMNS))
+    rows["objective"] = rows["objective"].where(rows["objective"].astype(str).str.strip() != "",
+                                                "Objective " + rows["number"].astype(str))
+    for c in ("score_before", "score_after"):
+        rows[c] = pd.to_numeric(rows[c], errors="coerce").astype(float)
+    return rows[list(OBJECTIVE_COLUMNS)].reset_index(drop=True)
+
+
+def load_feedback(store: Store, cohort: str | None = None,
+                  scales: dict[str, list[str]] | None = None) -> SurveyImport:
+    """Read a cohort's stored feedback back, with Likert answers on their scales.
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        The cohort (default: every cohort's answers).
+    scales : dict, optional
+        Question -> labels (lowest first) for answer scales the toolkit does not know.
+
+    Returns
+    -------
+    SurveyImport
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     len(load_feedback(store, "2026").responses)
+    0
+    """
+    responses, questions = classify_answers(load_feedback_answers(store, cohort), scales)
+    return SurveyImport(responses=responses, questions=questions, source=str(store.path))

@@ -1,0 +1,509 @@
+"""Pair scoring and eligibility: vectorised matrices of mentees x mentors.
+
+Every function here is pure: it takes the mentees' and the mentors' rows (DataFrames with the
+columns :func:`toolkit.read_signups` produces) and returns NumPy matrices with one row per
+mentee and one column per mentor. No Python loop runs over pairs.
+
+Eligibility is a set of hard rules, each a boolean matrix that marks the pairs it rules out
+(:data:`RULES` lists them in the order used to give one reason per pair). The score of an
+eligible pair is a weighted sum of components, each in [0, 1] (:data:`COMPONENTS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.core.management import chain_mask
+from toolkit.core.text import fold, normalise_emails
+from toolkit.errors import SettingsError
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_LABELS",
+    "DEFAULT_IDEAL_GAP",
+    "DEFAULT_MIN_GAP",
+    "DEFAULT_WEIGHTS",
+    "RULES",
+    "WEIGHT_SETTINGS",
+    "ComponentStack",
+    "Eligibility",
+    "combine_scores",
+    "eligibility",
+    "pair_mask",
+    "score_components",
+    "validate_weight_settings",
+    "validate_weights",
+]
+
+#: The score components, in the order of the output columns.
+COMPONENTS: tuple[str, ...] = ("topics", "seniority", "meeting_mode", "gender_preference")
+
+#: What each component measures, in a lead's words (shown in the notebook and the docs).
+COMPONENT_LABELS: dict[str, str] = {
+    "topics": "share of the mentee's topics the mentor also chose",
+    "seniority": "1 when the grade gap is in the ideal range, less the further it is from it",
+    "meeting_mode": "1 when both can meet the same way (in person, online, or either), else 0",
+    "gender_preference": "1 when the mentee has no preference or the mentor matches it, else 0",
+}
+
+#: Default weights: topics matter most, then the grade gap, then how to meet.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "topics": 0.4,
+    "seniority": 0.3,
+    "meeting_mode": 0.2,
+    "gender_preference": 0.1,
+}
+
+#: The mentor must be at least this many ladder levels above the mentee (by default).
+DEFAULT_MIN_GAP = 1
+#: The grade gap (in ladder levels) that scores highest, both ends included.
+DEFAULT_IDEAL_GAP: tuple[int, int] = (1, 2)
+
+#: The hard rules, in the order used to name the one reason a pair is ruled out. Each key is
+#: the rule's code; the value is how a reason reads ("12 same department").
+RULES: dict[str, str] = {
+    "not_available": "not available this round (capacity 0)",
+    "not_more_senior": "not more senior",
+    "same_department": "same department",
+    "line_management": "in the line-management chain",
+    "forbidden": "forbidden",
+    "paired_before": "paired before",
+}
+
+#: The rule settings a weights file may hold beside the weights.
+WEIGHT_SETTINGS: tuple[str, ...] = ("min_gap", "ideal_gap")
+
+
+@dataclass
+class Eligibility:
+    """Which mentee-mentor pairs the rules allow, and why the others are ruled out.
+
+    Attributes
+    ----------
+    rules : dict of str to numpy.ndarray of bool
+        For each rule of :data:`RULES`, True where that rule rules the pair out.
+    self_pair : numpy.ndarray of bool
+        True where the mentee and the mentor are the same person (never a candidate).
+    """
+
+    rules: dict[str, np.ndarray]
+    self_pair: np.ndarray
+
+    @property
+    def mask(self) -> np.ndarray:
+        """True where every rule allows the pair."""
+        out = ~self.self_pair
+        for excluded in self.rules.values():
+            out = out & ~excluded
+        return out
+
+    @property
+    def reason_codes(self) -> np.ndarray:
+        """The first rule (1-based index into :data:`RULES`) that rules each pair out; 0 if none.
+
+        Pairs of a person with themselves get -1.
+        """
+        codes = np.zeros(self.self_pair.shape, dtype=np.int8)
+        for k, name in reversed(list(enumerate(RULES, start=1))):
+            codes[self.rules[name]] = k
+        codes[self.self_pair] = -1
+        return codes
+
+    def with_rule(self, name: str, excluded: np.ndarray) -> Eligibility:
+        """Return a copy with one rule's matrix replaced (e.g. a new forbidden list)."""
+        rules = dict(self.rules)
+        rules[name] = excluded
+        return Eligibility(rules=rules, self_pair=self.self_pair)
+
+
+def _folded(series: pd.Series) -> np.ndarray:
+    """Fold answers (:func:`~toolkit.core.text.fold`) into an array that compares fast."""
+    return fold(series).to_numpy(dtype=object, copy=True)
+
+
+def pair_mask(mentee_emails: pd.Series | np.ndarray | list[str],
+              mentor_emails: pd.Series | np.ndarray | list[str],
+              pairs: pd.DataFrame | None) -> np.ndarray:
+    """Mark listed pairs (``mentee_email, mentor_email``) in a mentees x mentors matrix.
+
+    Parameters
+    ----------
+    mentee_emails, mentor_emails : sequence of str
+        The matrix's row and column e-mails (unique, lower-case).
+    pairs : pandas.DataFrame or None
+        The pairs to mark; e-mails not in the matrix are ignored.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"mentee_email": ["a"], "mentor_email": ["y"]})
+    >>> pair_mask(["a", "b"], ["x", "y"], p).tolist()
+    [[False, True], [False, False]]
+    """
+    rows = pd.Index(np.asarray(mentee_emails, dtype=object))
+    cols = pd.Index(np.asarray(mentor_emails, dtype=object))
+    mask = np.zeros((len(rows), len(cols)), dtype=bool)
+    if pairs is None or len(pairs) == 0 or mask.size == 0:
+        return mask
+    r = rows.get_indexer(normalise_emails(pairs["mentee_email"]))
+    c = cols.get_indexer(normalise_emails(pairs["mentor_email"]))
+    keep = (r >= 0) & (c >= 0)
+    mask[r[keep], c[keep]] = True
+    return mask
+
+
+def eligibility(
+    mentees: pd.DataFrame,
+    mentors: pd.DataFrame,
+    min_gap: int = DEFAULT_MIN_GAP,
+    manager_of: Mapping[str, str] | None = None,
+    forbid: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+) -> Eligibility:
+    """Apply the scheme's hard rules to every mentee-mentor pair at once.
+
+    The rules: the mentor has capacity this round; is at least ``min_gap`` ladder levels
+    above the mentee; works in another department (compared trimmed and case-folded); is
+    outside the mentee's line-management chain in both directions, transitively; the pair
+    is not forbidden and has not been paired before. Nobody is paired with themselves.
+
+    Parameters
+    ----------
+    mentees, mentors : pandas.DataFrame
+        Rows with ``email, department, level, line_manager_email`` (and ``capacity`` for
+        mentors).
+    min_gap : int
+        The smallest allowed grade gap in ladder levels (default 1: strictly more senior).
+    manager_of : mapping of str to str, optional
+        Each person's line manager; by default taken from both frames'
+        ``line_manager_email``.
+    forbid, previous : pandas.DataFrame, optional
+        Pairs (``mentee_email, mentor_email``) that must not be made: forbidden by the lead,
+        or made in an earlier round.
+
+    Returns
+    -------
+    Eligibility
+
+    Examples
+    --------
+    >>> mentees = pd.DataFrame({"email": ["a"], "department": ["Maths"], "level": [1],
+    ...                         "line_manager_email": ["c"]})
+    >>> mentors = pd.DataFrame({"email": ["b", "c", "d"], "department": ["maths ", "Physics",
+    ...                         "Physics"], "level": [3, 3, 3], "line_manager_email": "",
+    ...                         "capacity": [1, 1, 1]})
+    >>> e = eligibility(mentees, mentors)
+    >>> e.mask.tolist(), e.reason_codes.tolist()
+    ([[False, False, True]], [[3, 4, 0]])
+    """
+    if int(min_gap) < 0:
+        raise SettingsError(f"The minimum grade gap must be 0 or more levels (got {min_gap}).")
+    e_mail = mentees["email"].astype(str).to_numpy(dtype=object)
+    m_mail = mentors["email"].astype(str).to_numpy(dtype=object)
+    if manager_of is None:
+        manager_of = {}
+        for frame in (mentors, mentees):
+            if "line_manager_email" in frame:
+                manager_of.update(zip(frame["email"].astype(str),
+                                      frame["line_manager_email"].fillna("").astype(str),
+                                      strict=True))
+    e_level = mentees["level"].to_numpy(dtype=np.int64)
+    m_level = mentors["level"].to_numpy(dtype=np.int64)
+    capacity = mentors["capacity"].to_numpy(dtype=np.int64) if "capacity" in mentors else (
+        np.ones(len(mentors), dtype=np.int64))
+    shape = (len(mentees), len(mentors))
+    e_dept, m_dept = _codes(_folded(mentees["department"]), _folded(mentors["department"]))
+    rules = {
+        "not_available": np.broadcast_to(capacity <= 0, shape).copy(),
+        "not_more_senior": (m_level[None, :] - e_level[:, None]) < int(min_gap),
+        "same_department": e_dept[:, None] == m_dept[None, :],
+        "line_management": chain_mask(e_mail, m_mail, manager_of),
+        "forbidden": pair_mask(e_mail, m_mail, forbid),
+        "paired_before": pair_mask(e_mail, m_mail, previous),
+    }
+    e_key, m_key = _codes(e_mail, m_mail)
+    self_pair = e_key[:, None] == m_key[None, :]
+    return Eligibility(rules={k: np.asarray(v, dtype=bool) for k, v in rules.items()},
+                       self_pair=np.asarray(self_pair, dtype=bool))
+
+
+def _topics(topics: pd.Series) -> pd.Series:
+    """Each person's topics, one per row (index repeated), folded; empty topics dropped."""
+    flat = topics.fillna("").astype(str).str.split(";").explode()
+    flat = fold(flat)
+    return flat[flat != ""]
+
+
+def _topic_matrix(topics: pd.Series, vocabulary: pd.Index) -> np.ndarray:
+    flat = _topics(topics)
+    out = np.zeros((len(topics), len(vocabulary)), dtype=np.float64)
+    rows = np.asarray(pd.Index(topics.index).get_indexer(flat.index))
+    out[rows, vocabulary.get_indexer(flat.to_numpy())] = 1.0
+    return out
+
+
+def _codes(*arrays: np.ndarray) -> list[np.ndarray]:
+    """Replace text by integer codes shared across the arrays (fast to compare)."""
+    codes, _ = pd.factorize(np.concatenate(arrays))
+    bounds = np.cumsum([0, *(len(a) for a in arrays)])
+    return [codes[bounds[k]:bounds[k + 1]] for k in range(len(arrays))]
+
+
+def _gender_code(series: pd.Series) -> np.ndarray:
+    """Read a gender (or a preferred gender) as 1 woman, 2 man, 0 anything else."""
+    folded = _folded(series)
+    out = np.zeros(len(folded), dtype=np.int8)
+    out[np.isin(folded, ["woman", "female", "a woman", "women", "f"])] = 1
+    out[np.isin(folded, ["man", "male", "a man", "men", "m"])] = 2
+    return out
+
+
+def _lookup(table: np.ndarray, row_key: np.ndarray, col_key: np.ndarray, width: int,
+            out: np.ndarray) -> None:
+    """Fill ``out[i, j] = table[row_key[i] + col_key[j]]`` via a small (rows x width) table."""
+    # Distinct row keys are few: build each distinct row once, then gather rows and columns.
+    keys = np.arange(int(row_key.max(initial=0)) + 1)
+    rows = table[keys[:, None] + np.arange(width)[None, :]]
+    out[...] = rows[row_key][:, col_key]
+
+
+def score_components(
+    mentees: pd.DataFrame,
+    mentors: pd.DataFrame,
+    ideal_gap: tuple[int, int] = DEFAULT_IDEAL_GAP,
+) -> dict[str, np.ndarray]:
+    """Score every mentee-mentor pair on each component of :data:`COMPONENTS`, in [0, 1].
+
+    - ``topics``: the share of the mentee's topics that the mentor also chose (0 when the
+      mentee chose none); topics are compared trimmed and case-folded.
+    - ``seniority``: 1 when the mentor is between ``ideal_gap[0]`` and ``ideal_gap[1]``
+      levels above the mentee; ``1 / (1 + d)`` when the gap is ``d`` levels outside that range.
+    - ``meeting_mode``: 1 when the two can meet the same way (equal, or either says
+      "either"), 0 when one wants in person and the other online.
+    - ``gender_preference``: 1 when the mentee has no preference for the mentor's gender or
+      the mentor's gender matches it, 0 otherwise.
+
+    Parameters
+    ----------
+    mentees, mentors : pandas.DataFrame
+        Rows with ``level, topics, meeting_mode`` (mentees also
+        ``mentor_gender_preference``, mentors ``gender``); missing columns score neutrally.
+    ideal_gap : (int, int)
+        The grade gap, in ladder levels, that scores highest (both ends included).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One float matrix (mentees x mentors) per component.
+
+    Examples
+    --------
+    >>> mentees = pd.DataFrame({"level": [0], "topics": ["Grants; Teaching"],
+    ...                         "meeting_mode": ["online"], "mentor_gender_preference": ["woman"]})
+    >>> mentors = pd.DataFrame({"level": [2, 5], "topics": ["grants", "Teaching; Grants"],
+    ...                         "meeting_mode": ["either", "in person"],
+    ...                         "gender": ["Woman", "Man"]})
+    >>> {k: v.round(2).tolist() for k, v in score_components(mentees, mentors).items()}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'topics': [[0.5, 1.0]], 'seniority': [[1.0, 0.25]], 'meeting_mode': [[1.0, 0.0]],
+     'gender_preference': [[1.0, 0.0]]}
+    """
+    lo, hi = (int(ideal_gap[0]), int(ideal_gap[1]))
+    if lo > hi:
+        raise SettingsError(f"The ideal grade gap must be (smallest, largest); got {ideal_gap}.")
+    n, m = len(mentees), len(mentors)
+    empty = pd.Series([""] * n, index=mentees.index, dtype=object)
+    e_topics = mentees["topics"] if "topics" in mentees else empty
+    m_topics = mentors["topics"] if "topics" in mentors else pd.Series([""] * m, dtype=object)
+    vocabulary = pd.Index(sorted(set(_topics(pd.concat([e_topics, m_topics],
+                                                       ignore_index=True)))))
+    te = _topic_matrix(e_topics.reset_index(drop=True), vocabulary)
+    tm = _topic_matrix(m_topics.reset_index(drop=True), vocabulary)
+    counts = te.sum(axis=1, keepdims=True)
+    # Every component is written straight into one stacked array: no per-pair Python, and
+    # no full-size temporaries beyond the one being filled.
+    stack = np.empty((len(COMPONENTS), n, m), dtype=np.float64)
+    np.matmul(te / np.maximum(counts, 1.0), tm.T, out=stack[0])
+
+    e_level = mentees["level"].to_numpy(dtype=np.int64)
+    m_level = mentors["level"].to_numpy(dtype=np.int64)
+    if n and m:
+        # Few distinct gaps: score each once, then look every pair up in the small table.
+        low = int(m_level.min() - e_level.max())
+        gaps = np.arange(low, int(m_level.max() - e_level.min()) + 1)
+        table = 1.0 / (1.0 + np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0))
+        _lookup(table, e_level.max() - e_level, m_level - m_level.min(),
+                int(m_level.max() - m_level.min()) + 1, stack[1])
+
+    def modes(frame: pd.DataFrame, count: int) -> np.ndarray:
+        if "meeting_mode" not in frame:
+            return np.full(count, "either", dtype=object)
+        folded = _folded(frame["meeting_mode"])
+        folded[folded == ""] = "either"
+        return folded
+
+    e_mode, m_mode, either = _codes(modes(mentees, n), modes(mentors, m),
+                                    np.array(["either"], dtype=object))
+    k = int(max(e_mode.max(initial=0), m_mode.max(initial=0), either[0])) + 1
+    ways = np.arange(k)
+    fits = ((ways[:, None] == ways[None, :]) | (ways[:, None] == either[0])
+            | (ways[None, :] == either[0])).astype(np.float64)
+    stack[2] = fits[e_mode][:, m_mode] if n and m else 0.0
+
+    pref = (_gender_code(mentees["mentor_gender_preference"])
+            if "mentor_gender_preference" in mentees else np.zeros(n, dtype=np.int8))
+    gender = _gender_code(mentors["gender"]) if "gender" in mentors else np.zeros(m, np.int8)
+    wants = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])  # [pref, gender]
+    stack[3] = wants[pref][:, gender] if n and m else 0.0
+    return ComponentStack(stack)
+
+
+def validate_weights(weights: Mapping[str, object] | None, source: str = "the weights"
+                     ) -> dict[str, float]:
+    """Check weights and fill in the defaults: one number of 0 or more per component.
+
+    A component missing from ``weights`` keeps its default weight; 0 switches it off.
+
+    Parameters
+    ----------
+    weights : mapping of str to number, or None
+        Component -> weight; None gives :data:`DEFAULT_WEIGHTS`.
+    source : str
+        Where the weights came from, for messages.
+
+    Returns
+    -------
+    dict of str to float
+        A weight for every component, in the order of :data:`COMPONENTS`.
+
+    Raises
+    ------
+    SettingsError
+        If a name is not a component or a weight is not a number of 0 or more.
+
+    Examples
+    --------
+    >>> validate_weights({"topics": 2})
+    {'topics': 2.0, 'seniority': 0.3, 'meeting_mode': 0.2, 'gender_preference': 0.1}
+    >>> validate_weights({"topic": 1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SettingsError: Unknown score component 'topic' in the weights; ...
+    """
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in COMPONENTS:
+            raise SettingsError(
+                f"Unknown score component '{name}' in {source}; the components are "
+                f"{', '.join(COMPONENTS)}."
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
+                np.isfinite(value) and value >= 0):
+            raise SettingsError(
+                f"The weight of '{name}' in {source} must be a number of 0 or more "
+                f"(got {value!r}); use 0 to switch the component off."
+            )
+        out[name] = float(value)
+    if not any(out.values()):
+        raise SettingsError(
+            f"Every weight in {source} is 0, so every pair would score 0 and the pairs would be "
+            "arbitrary: give at least one component a weight above 0."
+        )
+    return {name: out[name] for name in COMPONENTS}
+
+
+def validate_weight_settings(data: Mapping[str, object], source: str = "the weights"
+                             ) -> tuple[dict[str, float], dict]:
+    """Check a weights object: one weight per component, and optionally the grade gaps.
+
+    This is the weights contract (a weights file holds the same object): besides one weight
+    per component, ``"min_gap"`` (a whole number: the smallest allowed grade gap) and
+    ``"ideal_gap"`` (two whole numbers: the gap range that scores highest).
+
+    Parameters
+    ----------
+    data : mapping
+        Component -> weight, plus the optional settings of :data:`WEIGHT_SETTINGS`.
+    source : str
+        Where the object came from, for messages.
+
+    Returns
+    -------
+    (dict, dict)
+        The validated weights (see :func:`validate_weights`), and the settings found
+        (``min_gap``, ``ideal_gap`` as a tuple).
+
+    Raises
+    ------
+    SettingsError
+        If a weight or a setting is not allowed.
+
+    Examples
+    --------
+    >>> weights, settings = validate_weight_settings({"topics": 1, "min_gap": 2})
+    >>> weights["topics"], settings
+    (1.0, {'min_gap': 2})
+    """
+    data = dict(data)
+    settings = {k: data.pop(k) for k in WEIGHT_SETTINGS if k in data}
+    if "min_gap" in settings:
+        value = settings["min_gap"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SettingsError(f"'min_gap' in {source} must be a whole number of levels, 0 or "
+                                f"more (got {value!r}).")
+    if "ideal_gap" in settings:
+        value = settings["ideal_gap"]
+        if (not isinstance(value, list | tuple) or len(value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+                or value[0] > value[1]):
+            raise SettingsError(f"'ideal_gap' in {source} must be two whole numbers "
+                                f"[smallest, largest] (got {value!r}).")
+        settings["ideal_gap"] = (int(value[0]), int(value[1]))
+    return validate_weights(data, source), settings
+
+
+def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, float]
+                   ) -> np.ndarray:
+    """Combine component matrices into one score in [0, 1]: the weight-averaged components.
+
+    The weights are divided by their sum, so the score stays in [0, 1]; when every weight
+    is 0 every pair scores 0 (the objective then only counts pairs).
+
+    Examples
+    --------
+    >>> comps = {"topics": np.array([[1.0, 0.0]]), "seniority": np.array([[0.5, 1.0]])}
+    >>> combine_scores(comps, {"topics": 3, "seniority": 1}).tolist()
+    [[0.875, 0.25]]
+    """
+    names = [k for k in components if weights.get(k, 0.0) > 0]
+    total = float(sum(weights[k] for k in names))
+    first = next(iter(components.values()))
+    if total <= 0:
+        return np.zeros(first.shape, dtype=np.float64)
+    share = np.array([weights[k] / total for k in names])
+    stack = getattr(components, "stack", None)
+    if stack is not None and list(components) == list(COMPONENTS):
+        # One matrix-vector product over the stacked components (BLAS), no temporaries.
+        full = np.array([weights.get(k, 0.0) / total if k in names else 0.0
+                         for k in COMPONENTS])
+        out = np.tensordot(full, stack, axes=1)
+    else:
+        out = np.zeros(first.shape, dtype=np.float64)
+        for name, w in zip(names, share, strict=True):
+            out += w * components[name]
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+class ComponentStack(dict):
+    """The score components as a dict of views into one stacked array (fast to combine)."""
+
+    def __init__(self, stack: np.ndarray) -> None:
+        super().__init__((name, stack[k]) for k, name in enumerate(COMPONENTS))
+        self.stack = stack

@@ -1,0 +1,280 @@
+"""Coaching kept in the store: requests, the coach pool, sessions and objective scores."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from toolkit.store.connection import Store, now_utc, query
+from toolkit.store.pairs import save_pairs
+
+__all__ = [
+    "COACH_COLUMNS",
+    "REQUEST_COLUMNS",
+    "load_coaching_coaches",
+    "load_coaching_requests",
+    "load_coaching_sessions",
+    "load_objective_scores",
+    "save_coaching",
+    "save_progress",
+]
+
+#: The columns of a triaged request that the store keeps (``coaching_requests``).
+REQUEST_COLUMNS = ("email", "name", "department", "grade", "line_manager_email",
+                   "manager_approved", "cost_approved", "need", "objectives", "meeting_mode",
+                   "requested_on", "route", "status", "reason", "outcome", "coach_email")
+#: The columns of a coach that the store keeps (``coaching_coaches``).
+COACH_COLUMNS = ("email", "name", "department", "pool", "capacity", "specialisms",
+                 "cost_per_session", "meeting_mode")
+
+
+def load_objective_scores(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Return each coachee's objectives with their scores at the start and at the end.
+
+    Parameters
+    ----------
+    store : Store
+    cohort : str, optional
+        Only coaching rounds named after this cohort (``"2026"`` takes ``"2026"`` and
+        ``"2026 coaching"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``coachee, number, objective, score_before, score_after`` (scores may be missing).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_objective_scores(store).columns.tolist()
+    ['coachee', 'number', 'objective', 'score_before', 'score_after']
+    """
+    sql = ("SELECT p.mentee_email AS coachee, o.number, o.objective, "
+           "o.start_score AS score_before, o.end_score AS score_after FROM coaching_objectives o "
+           "JOIN pairs p ON p.id = o.pair_id WHERE p.scheme = 'coaching'")
+    params: tuple = ()
+    if cohort is not None:
+        sql += " AND (p.cohort = ? OR substr(p.cohort, 1, ?) = ?)"
+        params = (cohort, len(cohort) + 1, f"{cohort} ")
+    return query(store, sql + " ORDER BY p.mentee_email, o.number", params)
+
+
+def _cell(value: object) -> object:
+    """Return a value as SQLite keeps it: lists as JSON, days as ISO text, numpy unboxed."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, np.bool_ | bool | np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return None if value is None or (np.isscalar(value) and pd.isna(value)) else value
+
+
+def save_coaching(store: Store, cohort: str, requests: pd.DataFrame, coaches: pd.DataFrame,
+                  pairs: pd.DataFrame, settings: dict | None = None) -> list[int]:
+    """Save a round's triaged requests, coach pool and coach pairs in the store, all at once.
+
+    The pairs go into the shared ``pairs`` table with ``scheme='coaching'`` (coachee as
+    mentee, coach as mentor); requests and coaches into ``coaching_requests`` and
+    ``coaching_coaches`` (replacing this cohort's earlier rows). Saving a round again
+    replaces its pairs that are still only proposed and have no sessions recorded.
+
+    Parameters
+    ----------
+    store : Store
+        The open scheme store.
+    cohort : str
+        The round the requests belong to, e.g. ``"2026 spring"``.
+    requests : pandas.DataFrame
+        Every request with its outcome (:attr:`toolkit.coaching.matching.CoachMatch.requests`);
+        the columns of :data:`REQUEST_COLUMNS` that it has are kept.
+    coaches : pandas.DataFrame
+        The coach pool (:attr:`~toolkit.coaching.matching.CoachMatch.coaches`).
+    pairs : pandas.DataFrame
+        ``coachee_email, coach_email, score`` and optionally the score's parts (``need,
+        objectives, mode``) and ``start_date``.
+    settings : dict, optional
+        The matching settings, recorded with the run.
+
+    Returns
+    -------
+    list of int
+        The ids of the new pairs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.store.pairs import load_pairs
+    >>> pairs = pd.DataFrame({"coachee_email": ["a@example.org"],
+    ...                       "coach_email": ["c@example.org"], "score": [0.8],
+    ...                       "start_date": ["2026-03-02"]})
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     ids = save_coaching(store, "2026", pd.DataFrame(), pd.DataFrame(), pairs)
+    ...     load_pairs(store, scheme="coaching")[["mentee_email", "mentor_email"]].values.tolist()
+    [['a@example.org', 'c@example.org']]
+    """
+    now = now_utc()
+    req_cols, coach_cols = list(REQUEST_COLUMNS), list(COACH_COLUMNS)
+    kept_requests = requests.reindex(columns=req_cols)
+    kept_coaches = coaches.reindex(columns=coach_cols)
+    frame = pd.DataFrame({"mentee_email": pairs.get("coachee_email", pd.Series(dtype=str)),
+                          "mentor_email": pairs.get("coach_email", pd.Series(dtype=str)),
+                          "score": pairs.get("score", pd.Series(dtype=float))})
+    for part in ("need", "objectives", "mode"):
+        if part in pairs:
+            frame[part] = pairs[part].astype(float)
+    start = pairs["start_date"].iloc[0] if "start_date" in pairs and len(pairs) else None
+    with store.transaction() as conn:
+        stale = "SELECT id FROM pairs WHERE scheme = 'coaching' AND cohort = ? AND " \
+                "status = 'proposed' AND id NOT IN (SELECT pair_id FROM coaching_sessions)"
+        conn.execute(f"DELETE FROM coaching_objectives WHERE pair_id IN ({stale})", (cohort,))
+        conn.execute(f"DELETE FROM pair_events WHERE pair_id IN ({stale})", (cohort,))
+        conn.execute(f"DELETE FROM pairs WHERE id IN ({stale})", (cohort,))
+        conn.execute("DELETE FROM coaching_requests WHERE cohort = ?", (cohort,))
+        conn.execute("DELETE FROM coaching_coaches WHERE cohort = ?", (cohort,))
+        conn.executemany(
+            f"INSERT INTO coaching_requests (cohort, {', '.join(req_cols)}, saved_at) VALUES "
+            f"(?, {', '.join('?' * len(req_cols))}, ?)",
+            [(cohort, *(_cell(v) for v in rec), now)
+             for rec in kept_requests.itertuples(index=False)])
+        conn.executemany(
+            f"INSERT INTO coaching_coaches (cohort, {', '.join(coach_cols)}, saved_at) VALUES "
+            f"(?, {', '.join('?' * len(coach_cols))}, ?)",
+            [(cohort, *(_cell(v) for v in rec), now)
+             for rec in kept_coaches.itertuples(index=False)])
+        return save_pairs(store, frame, cohort, scheme="coaching", settings=settings,
+                          start_date=start or None)
+
+
+def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
+                  per_objective: pd.DataFrame | None = None) -> dict[str, object]:
+    """Record a round's held sessions and objective scores against its coaching pairs.
+
+    Each coachee's sessions go to their latest coaching pair of ``cohort`` (saved with
+    :func:`save_coaching`); a session already recorded is not added twice, and scores
+    replace earlier ones. Everything is written in one transaction.
+
+    Parameters
+    ----------
+    store : Store
+        The open scheme store.
+    cohort : str
+        The round the pairs were saved under.
+    sessions : pandas.DataFrame
+        ``email, on_date, kind`` (and ``held``), from
+        :func:`toolkit.coaching.records.read_sessions`.
+    per_objective : pandas.DataFrame, optional
+        :attr:`toolkit.coaching.progress.ObjectiveProgress.per_objective` (``email, number,
+        objective, start_score, end_score``).
+
+    Returns
+    -------
+    dict
+        ``sessions`` and ``scores`` (rows written) and ``unknown`` (e-mails with no pair).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> pairs = pd.DataFrame({"coachee_email": ["a@example.org"],
+    ...                       "coach_email": ["c@example.org"], "score": [0.8]})
+    >>> log = pd.DataFrame({"email": ["a@example.org", "b@example.org"],
+    ...                     "on_date": pd.to_datetime(["2026-03-02", "2026-03-03"]),
+    ...                     "kind": ["chemistry", "session"]})
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     _ = save_coaching(store, "2026", pd.DataFrame(), pd.DataFrame(), pairs)
+    ...     save_progress(store, "2026", log)
+    {'sessions': 1, 'scores': 0, 'unknown': ['b@example.org']}
+    """
+    now = now_utc()
+    pairs = query(store, "SELECT mentee_email AS email, MAX(id) AS pair_id FROM pairs WHERE "
+                         "scheme = 'coaching' AND cohort = ? GROUP BY mentee_email", (cohort,))
+    pair_of = dict(zip(pairs["email"], pairs["pair_id"].astype(int), strict=True))
+    held = sessions[sessions["held"].astype(bool)] if "held" in sessions else sessions
+    known = held["email"].isin(pair_of)
+    unknown = sorted(set(held.loc[~known, "email"]))
+    session_rows = [(pair_of[e], d.date().isoformat(), k, now) for e, d, k in zip(
+        held.loc[known, "email"], held.loc[known, "on_date"], held.loc[known, "kind"],
+        strict=True)]
+    score_rows = []
+    if per_objective is not None:
+        mine = per_objective[per_objective["email"].isin(pair_of)]
+        score_rows = [
+            (pair_of[e], int(n), str(o), None if pd.isna(s) else int(s),
+             None if pd.isna(x) else int(x), now)
+            for e, n, o, s, x in zip(mine["email"], mine["number"], mine["objective"],
+                                     mine["start_score"], mine["end_score"], strict=True)]
+    with store.transaction() as conn:
+        before = conn.total_changes
+        conn.executemany("INSERT OR IGNORE INTO coaching_sessions (pair_id, on_date, kind, "
+                         "recorded_at) VALUES (?, ?, ?, ?)", session_rows)
+        added = conn.total_changes - before
+        conn.executemany(
+            "INSERT INTO coaching_objectives (pair_id, number, objective, start_score, "
+            "end_score, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(pair_id, number) DO "
+            "UPDATE SET objective = excluded.objective, start_score = excluded.start_score, "
+            "end_score = excluded.end_score, updated_at = excluded.updated_at", score_rows)
+    return {"sessions": added, "scores": len(score_rows), "unknown": unknown}
+
+
+def _of_cohort(table: str, cohort: str | None) -> tuple[str, tuple]:
+    """Return the query for a table's rows (of one cohort when given), in saving order."""
+    if cohort is None:
+        return f"SELECT * FROM {table} ORDER BY id", ()
+    return f"SELECT * FROM {table} WHERE cohort = ? ORDER BY id", (cohort,)
+
+
+def load_coaching_requests(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Return the saved coaching requests (of one round when ``cohort`` is given).
+
+    ``need`` and ``objectives`` are JSON lists as text; approvals are 0 or 1.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_coaching_requests(store, "2026").columns[:3].tolist()
+    ['id', 'cohort', 'email']
+    """
+    return query(store, *_of_cohort("coaching_requests", cohort))
+
+
+def load_coaching_coaches(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Return the saved coach pools (of one round when ``cohort`` is given).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_coaching_coaches(store).empty
+    True
+    """
+    return query(store, *_of_cohort("coaching_coaches", cohort))
+
+
+def load_coaching_sessions(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """Return the recorded coaching sessions with their coachee and coach.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pair_id, coachee, coach, cohort, on_date, kind``, by pair then date.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_coaching_sessions(store).columns.tolist()
+    ['pair_id', 'coachee', 'coach', 'cohort', 'on_date', 'kind']
+    """
+    sql = ("SELECT s.pair_id, p.mentee_email AS coachee, p.mentor_email AS coach, p.cohort, "
+           "s.on_date, s.kind FROM coaching_sessions s JOIN pairs p ON p.id = s.pair_id")
+    params: tuple = ()
+    if cohort is not None:
+        sql += " WHERE p.cohort = ?"
+        params = (cohort,)
+    return query(store, sql + " ORDER BY s.pair_id, s.on_date, s.kind", params)

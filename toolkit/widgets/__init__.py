@@ -1,0 +1,35 @@
+"""Notebook panels, one module per panel family.
+
+Each panel is an ipywidgets layout whose controls are attributes, so tests drive it without a
+kernel. Panels call the same service functions as the command line; they add controls only.
+"""
+
+from toolkit.widgets.coaching import CoachingPanel
+from toolkit.widgets.draw import DrawPanel
+from toolkit.widgets.pairing import PairingPanel
+from toolkit.widgets.relationships import (
+    AgreementPanel,
+    MeetingImportPanel,
+    MeetingPanel,
+    RenewalPanel,
+    StatusPanel,
+    TimelinePanel,
+    WarningsPanel,
+)
+from toolkit.widgets.report import ReportPanel
+from toolkit.widgets.signups import ColumnMappingPanel
+
+__all__ = [
+    "AgreementPanel",
+    "CoachingPanel",
+    "ColumnMappingPanel",
+    "DrawPanel",
+    "MeetingImportPanel",
+    "MeetingPanel",
+    "PairingPanel",
+    "RenewalPanel",
+    "ReportPanel",
+    "StatusPanel",
+    "TimelinePanel",
+    "WarningsPanel",
+]

@@ -1,0 +1,150 @@
+"""Notebook building blocks: panels whose controls and results tests can drive without a kernel.
+
+Every panel exposes its controls as attributes (``panel.slider.value = 3``,
+``panel.button.click()``) and its current result as ``panel.result``. Callbacks run through
+:func:`safely`, so a :class:`~toolkit.errors.ToolkitError` is shown as a friendly message in
+the panel's ``messages`` area instead of a lost traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython import get_ipython
+from IPython.display import HTML, display
+
+from toolkit.errors import RowProblemsError, ToolkitError
+
+__all__ = [
+    "Panel",
+    "button",
+    "message_html",
+    "safely",
+    "show_errors_plainly",
+    "show_table",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STYLE = {
+    "error": ("#8a1c1c", "#fdecea"),
+    "warning": ("#7a4b00", "#fff4e5"),
+    "ok": ("#1e5631", "#edf7ed"),
+    "info": ("#0b3d91", "#e8f0fe"),
+}
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """Return a coloured message box as HTML (kinds: error, warning, ok, info)."""
+    colour, background = _STYLE.get(kind, _STYLE["info"])
+    return (
+        f'<div style="border-left:4px solid {colour};background:{background};color:{colour};'
+        f'padding:6px 10px;margin:4px 0">{html.escape(text)}</div>'
+    )
+
+
+def button(description: str, **kwargs: Any) -> widgets.Button:
+    """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
+    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
+    return widgets.Button(description=description, **kwargs)
+
+
+def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
+    """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
+    shown = frame.head(max_rows)
+    more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
+    return widgets.HTML(
+        '<div style="max-height:420px;overflow:auto">'
+        + shown.to_html(index=False, na_rep="", escape=True, border=0)
+        + more + "</div>"
+    )
+
+
+class Panel:
+    """Base class of the toolkit's notebook panels.
+
+    Subclasses build their controls in ``__init__``, put them in ``self.widget``, and call
+    ``self.info(...)``/``self.error(...)`` to talk to the lead.
+    """
+
+    def __init__(self) -> None:
+        self.messages = widgets.Output()
+        self.widget: widgets.Widget = widgets.VBox([self.messages])
+        self.result: Any = None
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        display(self.widget)
+
+    def _say(self, text: str, kind: str) -> None:
+        self.last_message = (kind, text)
+        with self.messages:
+            display(HTML(message_html(text, kind)))
+
+    def clear_messages(self) -> None:
+        """Remove the messages shown so far."""
+        self.messages.clear_output()
+        self.last_message = None
+
+    def info(self, text: str) -> None:
+        """Show an information message."""
+        self._say(text, "info")
+
+    def ok(self, text: str) -> None:
+        """Show a success message."""
+        self._say(text, "ok")
+
+    def warn(self, text: str) -> None:
+        """Show a warning."""
+        self._say(text, "warning")
+
+    def error(self, text: str) -> None:
+        """Show an error the lead can act on."""
+        self._say(text, "error")
+
+
+def safely(method: F) -> F:
+    """Decorate a panel callback so a ToolkitError is shown in the panel, not raised."""
+
+    @functools.wraps(method)
+    def wrapper(self: Panel, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except RowProblemsError as exc:
+            self.error(f"{exc} ({len(exc.problems)} problem(s); see the table.)")
+            return None
+        except ToolkitError as exc:
+            self.error(str(exc))
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _show_toolkit_error(shell: Any, etype: type, value: BaseException, tb: Any,
+                        tb_offset: int | None = None) -> None:
+    display(HTML(message_html(str(value), "error")))
+
+
+def show_errors_plainly() -> bool:
+    """In a notebook, show a toolkit error raised by a cell as a message box, not a traceback.
+
+    The lead sees what went wrong and how to fix it; the cell still counts as failed (so the
+    notebook stops there). Programming errors keep their full traceback.
+
+    Returns
+    -------
+    bool
+        True when running in IPython (and the handler is now in place).
+    """
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((ToolkitError,), _show_toolkit_error)
+    return True
+
+
+show_errors_plainly()

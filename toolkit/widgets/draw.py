@@ -1,0 +1,268 @@
+"""Notebook panel for the monthly UnMentoring draw: preview, lock or break, re-draw, save, export.
+
+The panel calls the same functions as the ``draw`` command. Its controls are attributes
+(``panel.round_label.value = "2026-11"``, ``panel.lock_button.click()``) and its current draw
+is ``panel.result``, so tests drive it without a kernel.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit.errors import SettingsError
+from toolkit.io.outputs import write_csv_atomic
+from toolkit.unmentoring.announcements import read_email_template, write_announcements
+from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
+from toolkit.unmentoring.participants import read_participants
+from toolkit.unmentoring.service import load_exclusions, load_history, rounds_place, save_round
+from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
+from toolkit.widgets.base import Panel, button, safely, show_table
+
+__all__ = ["DrawPanel", "preview_table"]
+
+
+def preview_table(draw: pd.DataFrame, participants: pd.DataFrame,
+                  locks: list[list[str]] | None = None) -> pd.DataFrame:
+    """Return the draw as the lead reads it: group, name, department, e-mail, locked.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"name": ["Ada", "Bo"], "email": ["a@x.org", "b@x.org"],
+    ...                        "department": ["Maths", "Physics"]})
+    >>> d = pd.DataFrame({"round": ["r", "r"], "group": [1, 1], "email": ["a@x.org", "b@x.org"]})
+    >>> preview_table(d, people)["name"].tolist()
+    ['Ada', 'Bo']
+    """
+    info = participants.assign(email=participants["email"].astype(str).str.casefold())
+    info = info.set_index("email")
+    locked = {e for group in (locks or []) for e in group}
+    emails = draw["email"].astype(str)
+    return pd.DataFrame({
+        "group": draw["group"].to_numpy(),
+        "name": emails.map(info["name"]).to_numpy(),
+        "department": emails.map(info["department"]).to_numpy(),
+        "email": emails.to_numpy(),
+        "locked": ["yes" if e in locked else "" for e in emails],
+    })
+
+
+class DrawPanel(Panel):
+    """Draw a round, look at it, lock or break groups, re-draw the rest, then save and export.
+
+    Parameters
+    ----------
+    participants : str, Path or DataFrame
+        The sign-up list (``name, email, department`` and optionally ``paused``).
+    history : str or Path, optional
+        The history CSV (``round, group, email``); give this or ``store``.
+    store : str or Path, optional
+        The scheme store; its mentoring pairs and line managers are kept apart.
+    round_label : str
+        This round's label, e.g. ``"2026-10"``.
+    week : str, optional
+        A day in the week to meet in (``YYYY-MM-DD``) or an ISO week (``2026-W41``).
+    seed : int, optional
+        The seed (default: a number made from the round label).
+    out : str or Path, optional
+        Folder for the exported draw and announcements (default: beside the history or store).
+    mapping : dict or path, optional
+        Field -> header for the sign-up list.
+    method : str
+        ``auto``, ``exact`` or ``fast`` (see :func:`toolkit.unmentoring.draw.draw_round`).
+    template : str or Path, optional
+        An edited copy of the e-mail template for the exported drafts (see
+        :func:`toolkit.unmentoring.announcements.read_email_template`).
+    """
+
+    def __init__(self, participants: str | Path | pd.DataFrame, history: str | Path | None = None,
+                 store: str | Path | None = None, round_label: str = "",
+                 week: str | None = None, seed: int | None = None,
+                 out: str | Path | None = None, mapping: Any = None,
+                 method: str = "auto", template: str | Path | None = None) -> None:
+        super().__init__()
+        rounds_place(history, store)
+        self.participants = (participants if isinstance(participants, pd.DataFrame)
+                             else read_participants(participants, mapping=mapping))
+        self.history_path = None if history is None else Path(history)
+        self.store_path = None if store is None else Path(store)
+        where = self.history_path or self.store_path
+        self.out = Path(out) if out is not None else where.parent / "unmentoring"
+        self.method = method
+        self.template = template
+        self.locks: list[list[str]] = []
+        self.breaks: list[list[str]] = []
+        self.saved: str | None = None
+        self.exported: dict[str, Path] = {}
+        self.statistics: pd.DataFrame | None = None
+        layout = {"style": {"description_width": "120px"},
+                  "layout": widgets.Layout(width="360px")}
+        self.round_label = widgets.Text(value=str(round_label), description="Round", **layout)
+        self.week = widgets.Text(value=week or "", description="Week (date)", **layout)
+        self.seed = widgets.IntText(
+            value=default_seed(round_label) if seed is None else int(seed),
+            description="Seed", **layout)
+        self.groups = widgets.Dropdown(options=[], description="Group",
+                                       style={"description_width": "120px"},
+                                       layout=widgets.Layout(width="640px"))
+        self.lock_button = button("Lock this group", icon="lock")
+        self.break_button = button("Break this group", icon="unlink")
+        self.clear_button = button("Clear locks and breaks")
+        self.redraw_button = button("Re-draw (new seed)", icon="refresh")
+        self.replace = widgets.Checkbox(value=False, description="replace this round if it is "
+                                        "already saved", indent=False)
+        self.save_button = button("Save the round", button_style="primary",
+                                          icon="save")
+        self.export_button = button("Export announcements",
+                                            icon="envelope")
+        self.ics = widgets.Checkbox(value=True, description="with calendar files", indent=False)
+        self.preview = widgets.VBox()
+        self.stats_view = widgets.VBox()
+        self.lock_button.on_click(lambda _b: self.lock())
+        self.break_button.on_click(lambda _b: self.break_group())
+        self.clear_button.on_click(lambda _b: self.clear())
+        self.redraw_button.on_click(lambda _b: self.redraw())
+        self.save_button.on_click(lambda _b: self.save())
+        self.export_button.on_click(lambda _b: self.export())
+        for control in (self.round_label, self.week, self.seed):
+            control.continuous_update = False
+            control.observe(lambda _c: self.draw(), names="value")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.round_label, self.week, self.seed]),
+            self.messages,
+            widgets.HTML("<b>Statistics</b> (no names: safe to share)"),
+            self.stats_view,
+            widgets.HTML("<b>The draw</b>: pick a group to lock it (keep it, re-draw the "
+                         "others) or break it (never these people together this round)."),
+            self.groups,
+            widgets.HBox([self.lock_button, self.break_button, self.clear_button,
+                          self.redraw_button]),
+            widgets.HBox([self.save_button, self.replace, self.export_button, self.ics]),
+            self.preview,
+        ])
+        self.draw()
+
+    # -- inputs -------------------------------------------------------------------------------
+    def history(self) -> pd.DataFrame:
+        """Return the earlier rounds, from the history file or the store."""
+        return load_history(self.history_path, self.store_path)
+
+    def exclusions(self) -> pd.DataFrame | None:
+        """Pairs never to draw together (from the store), or None with a history file."""
+        if self.store_path is None:
+            return None
+        return load_exclusions(self.store_path, self.participants["email"])
+
+    # -- actions ------------------------------------------------------------------------------
+    @safely
+    def draw(self) -> pd.DataFrame | None:
+        """Draw the round with the current label, seed, locks and breaks, and show it."""
+        self.clear_messages()
+        self.result = None
+        label = self.round_label.value.strip()
+        if not label:
+            raise SettingsError("Give the round a label (e.g. 2026-10) to draw it.")
+        history = self.history()
+        if label in set(round_labels(history)):
+            self.warn(f"Round '{label}' is already saved. Saving again needs 'replace this "
+                      "round' ticked; otherwise give a new label.")
+        self.result = draw_round(self.participants, history, seed=int(self.seed.value),
+                                 round_label=label, locks=self.locks, breaks=self.breaks,
+                                 exclusions=self.exclusions(), method=self.method)
+        self.statistics = draw_statistics(self.result, self.participants, history)
+        self._show(history)
+        return self.result
+
+    def _show(self, history: pd.DataFrame) -> None:
+        table = preview_table(self.result, self.participants, self.locks)
+        self.preview.children = (show_table(table, max_rows=1000),)
+        self.stats_view.children = (show_table(self.statistics),)
+        options = []
+        for group, rows in table.groupby("group", sort=True):
+            who = " + ".join(f"{n} ({d})" for n, d in zip(rows["name"], rows["department"],
+                                                          strict=True))
+            options.append((f"{group}: {who}", int(group)))
+        self.groups.options = options
+        repeats = repeat_pairs(self.result, history)
+        if len(repeats):
+            self.warn(f"{len(repeats)} pair(s) met before: no draw without repeats exists for "
+                      "these participants, so the pairings from the oldest rounds were allowed.")
+        self.ok(f"Drawn with seed {self.seed.value}: {len(self.result)} people in "
+                f"{self.result['group'].nunique()} groups. Look through it, lock or break "
+                "groups if needed, then save.")
+
+    def _selected(self) -> list[str]:
+        if self.result is None or self.groups.value is None:
+            raise SettingsError("Draw the round first, then pick a group.")
+        rows = self.result[self.result["group"] == self.groups.value]
+        return sorted(rows["email"].astype(str))
+
+    @safely
+    def lock(self) -> pd.DataFrame | None:
+        """Keep the selected group as it is and re-draw everyone else."""
+        group = self._selected()
+        self.locks = [g for g in self.locks if not set(g) & set(group)] + [group]
+        return self.draw()
+
+    @safely
+    def break_group(self) -> pd.DataFrame | None:
+        """Never put the selected group's members together this round; re-draw."""
+        group = self._selected()
+        self.locks = [g for g in self.locks if not set(g) & set(group)]
+        self.breaks += [list(p) for p in combinations(group, 2)]
+        return self.draw()
+
+    @safely
+    def clear(self) -> pd.DataFrame | None:
+        """Forget every lock and break and re-draw."""
+        self.locks, self.breaks = [], []
+        return self.draw()
+
+    def redraw(self) -> pd.DataFrame | None:
+        """Draw again with the next seed (locks and breaks are kept)."""
+        self.seed.value = int(self.seed.value) + 1  # observing the seed re-draws
+        return self.result
+
+    @safely
+    def save(self) -> str | None:
+        """Save the round in the history file or the store.
+
+        A round already saved is refused (nothing changes) unless 'replace' is ticked.
+        """
+        if self.result is None:
+            raise SettingsError("There is no draw to save: fix the problem shown above first.")
+        label = self.round_label.value.strip()
+        settings = {"locks": self.locks, "breaks": self.breaks, "method": self.method}
+        where = save_round(self.result, int(self.seed.value), history=self.history_path,
+                           store=self.store_path, week=self.week.value.strip() or None,
+                           settings=settings, redraw=self.replace.value)
+        self.saved = label
+        self.ok(f"Saved round '{label}' (seed {self.seed.value}) in {where}.")
+        return label
+
+    @safely
+    def export(self) -> dict[str, Path] | None:
+        """Write the draw CSV, the mail-merge CSV, e-mail drafts and calendar files."""
+        if self.result is None:
+            raise SettingsError("There is no draw to export: fix the problem shown above "
+                                "first.")
+        template = read_email_template(self.template)
+        label = self.round_label.value.strip()
+        folder = self.out / label
+        week = self.week.value.strip() or None
+        written = {"draw": write_csv_atomic(self.result, folder / "draw.csv")}
+        written.update(write_announcements(self.result, self.participants, folder, week=week,
+                                           template=template,
+                                           ics=self.ics.value and week is not None))
+        self.exported = written
+        for notice in template.notices:
+            self.warn(notice)
+        if self.saved != label:
+            self.warn("Exported, but this round is not saved yet: save it so next month's "
+                      "draw knows who met.")
+        self.ok(f"Exported to '{folder}': " + ", ".join(p.name for p in written.values()) + ".")
+        return written

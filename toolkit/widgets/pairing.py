@@ -1,0 +1,345 @@
+"""The pairing panel: tune weights live, see why each pair was made, lock, forbid, save, export.
+
+The panel calls the same functions as ``python -m toolkit match``; it only adds controls.
+Everything is drivable from plain Python (``panel.sliders["topics"].value = 0.8``,
+``panel.lock_button.click()``), and ``panel.result`` is the latest
+:class:`~toolkit.pairing.matching.MatchResult`.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from toolkit.errors import StoreError
+from toolkit.intake.signups import read_signups
+from toolkit.pairing.introductions import (
+    default_template,
+    introduction_template,
+    render_introductions,
+    write_introductions,
+)
+from toolkit.pairing.matching import MatchResult, compare_pairs, run_summary
+from toolkit.pairing.outputs import write_match_outputs
+from toolkit.pairing.scoring import COMPONENT_LABELS, COMPONENTS
+from toolkit.pairing.service import gather_match_inputs, save_match
+from toolkit.plots.pairing import load_histogram, score_histogram
+from toolkit.store.connection import open_existing
+from toolkit.widgets.base import Panel, button, safely, show_table
+
+__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table"]
+
+_OBJECTIVES = [
+    ("Most mentees matched, then the best total score", "coverage"),
+    ("Most mentees matched, then protect the lowest-scoring pair", "fairness"),
+]
+_HIGHLIGHT = "background-color:#fff4e5"
+
+#: The message when Save is pressed in a panel that was given no store.
+NO_STORE = "No store was given: pass store='...sqlite' to the panel."
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Render a figure to PNG bytes (for an ``ipywidgets.Image``)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    return buffer.getvalue()
+
+
+def pairs_table(result: MatchResult, people: pd.DataFrame | None = None,
+                changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """List the pairs as a lead reads them: names, score by component, what changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.pairing.matching import match_mentors
+    >>> people = pd.DataFrame({"email": ["a", "b"], "department": ["X", "Y"],
+    ...                        "level": [0, 2], "role": ["mentee", "mentor"]})
+    >>> list(pairs_table(match_mentors(people)).columns)[:4]
+    ['mentee', 'mentor', 'score', 'topics']
+    """
+    pairs = result.pairs
+    frame = pd.DataFrame({"mentee": pairs["mentee_email"], "mentor": pairs["mentor_email"]})
+    if people is not None and "name" in people:
+        names = dict(zip(people["email"].astype(str).str.lower(), people["name"], strict=True))
+        for col in ("mentee", "mentor"):
+            frame[col] = [f"{names.get(e, e)} <{e}>" for e in frame[col]]
+    frame["score"] = pairs["score"].round(3)
+    for name in COMPONENTS:
+        frame[name.replace("_", " ")] = pairs[name].round(2)
+    second = result.runner_up()
+    frame["runner-up"] = second["runner_up"].to_numpy()
+    frame["runner-up score"] = second["runner_up_score"].round(3).to_numpy()
+    frame["kept"] = pairs["origin"].map({"new": "", "locked": "locked", "current": "running"})
+    if changes is not None:
+        what = dict(zip(changes["mentee_email"], changes["change"], strict=True))
+        frame["changed"] = [what.get(e, "") for e in pairs["mentee_email"]]
+        frame["changed"] = frame["changed"].replace("same", "")
+    return frame
+
+
+def _styled(frame: pd.DataFrame) -> widgets.HTML:
+    """Show a table with the changed rows highlighted."""
+    if "changed" not in frame or not (frame["changed"] != "").any():
+        return show_table(frame, max_rows=500)
+    marked = (frame["changed"] != "").to_numpy()
+    styler = frame.style.hide(axis="index").apply(
+        lambda col: np.where(marked, _HIGHLIGHT, ""), axis=0)
+    return widgets.HTML('<div style="max-height:420px;overflow:auto">' + styler.to_html()
+                        + "</div>")
+
+
+class PairingPanel(Panel):
+    """Pair mentees with mentors and tune the result live.
+
+    Weight sliders and the objective re-match at once; the pairs table shows each score by
+    component, with the pairs that changed since the last settings highlighted. Pick a mentee
+    to see why they have their mentor (or none); lock or forbid a pair and the pairing runs
+    again; save the pairs to the store; export the pairs and one introduction e-mail draft
+    per pair from the editable template.
+
+    Parameters
+    ----------
+    signups : SignupImport, pandas.DataFrame, str or Path
+        The clean sign-ups, or the export to read.
+    store : str or Path, optional
+        The scheme store (it must exist: notebook 01 makes it). Pairs running there are kept,
+        finished pairs are not repeated, and Save writes here. The panel reads its inputs
+        with :func:`~toolkit.pairing.service.gather_match_inputs`, as the ``match`` command
+        does.
+    cohort : str
+        The cohort saved pairs belong to.
+    out : str or Path
+        Where Export writes.
+    locks, forbid, current : pandas.DataFrame, str or Path, optional
+        Starting pairs to keep, never to make, and already running (or their CSV files).
+    weights : dict, str or Path, optional
+        Starting weights (or a weights JSON file); sliders run from 0 to 1.
+    objective : {"coverage", "fairness"}
+        The starting objective.
+    ladder : Ladder, str or Path, optional
+        The grade ladder, when ``signups`` is a file to read.
+    mapping : dict, str or Path, optional
+        The column mapping, when ``signups`` is a form export with its own headers.
+    sheet : str, optional
+        The worksheet of an XLSX export.
+    """
+
+    def __init__(self, signups: Any, store: str | Path | None = None, cohort: str = "2026",
+                 out: str | Path = "pairing_output",
+                 locks: pd.DataFrame | str | Path | None = None,
+                 forbid: pd.DataFrame | str | Path | None = None,
+                 current: pd.DataFrame | str | Path | None = None,
+                 weights: dict | str | Path | None = None, objective: str = "coverage",
+                 ladder: Any = None, mapping: dict | str | Path | None = None,
+                 sheet: str | None = None) -> None:
+        super().__init__()
+        if isinstance(signups, str | Path):
+            signups = read_signups(signups, mapping=mapping, ladder=ladder, sheet=sheet)
+            signups.raise_for_problems()
+        # The same inputs as `python -m toolkit match`: pairs running in the store are kept
+        # (nobody gets a second mentor), finished pairs are not made again.
+        self.inputs = gather_match_inputs(signups, store=store, weights=weights, locks=locks,
+                                          forbid=forbid, current=current)
+        start = self.inputs.weights
+        self.signups = signups
+        self.store_path = self.inputs.store
+        self.matcher = self.inputs.matcher
+        self.people = self.matcher.people
+        self.previous = self.inputs.previous
+        self.cohort = cohort
+        self.locks = self.inputs.locks
+        self.forbid = self.inputs.forbid
+        self.current = self.inputs.current
+        self.changes: pd.DataFrame | None = None
+        self.result: MatchResult | None = None
+
+        self.sliders = {
+            name: widgets.FloatSlider(
+                value=min(start[name], 1.0), min=0.0, max=1.0, step=0.05,
+                description=name.replace("_", " "), continuous_update=False,
+                style={"description_width": "130px"}, layout=widgets.Layout(width="420px"),
+                tooltip=COMPONENT_LABELS[name])
+            for name in COMPONENTS
+        }
+        self.objective = widgets.Dropdown(options=_OBJECTIVES, value=objective,
+                                          description="objective",
+                                          style={"description_width": "130px"},
+                                          layout=widgets.Layout(width="560px"))
+        for control in (*self.sliders.values(), self.objective):
+            control.observe(self._changed, names="value")
+        mentees = self.matcher.mentees["email"].tolist()
+        mentors = self.matcher.mentors["email"].tolist()
+        self.mentee_picker = widgets.Dropdown(options=mentees, description="mentee",
+                                              layout=widgets.Layout(width="420px"))
+        self.mentor_picker = widgets.Dropdown(options=mentors, description="mentor",
+                                              layout=widgets.Layout(width="420px"))
+        self.mentee_picker.observe(self._picked, names="value")
+        self.lock_button = button("Lock this pair", icon="lock")
+        self.forbid_button = button("Forbid this pair", icon="ban")
+        self.clear_button = button("Clear locks and forbids")
+        self.lock_button.on_click(lambda _: self.lock())
+        self.forbid_button.on_click(lambda _: self.forbid_pair())
+        self.clear_button.on_click(lambda _: self.clear())
+        self.save_button = button("Save pairs to the store",
+                                          button_style="primary", icon="save",
+                                          layout=widgets.Layout(width="220px"))
+        self.export_button = button("Export CSV and e-mails",
+                                            icon="download", layout=widgets.Layout(width="220px"))
+        self.save_button.on_click(lambda _: self.save())
+        self.export_button.on_click(lambda _: self.export())
+        self.out_dir = widgets.Text(value=str(out), description="export to",
+                                    layout=widgets.Layout(width="560px"))
+        self.template = widgets.Textarea(value=default_template(), description="e-mail",
+                                         layout=widgets.Layout(width="760px", height="260px"))
+        self.summary = widgets.HTML()
+        self.pairs_view = widgets.VBox()
+        self.unmatched_view = widgets.VBox()
+        self.explain_view = widgets.HTML()
+        self.constraints_view = widgets.HTML()
+        self.score_plot = widgets.Image(format="png")
+        self.load_plot = widgets.Image(format="png")
+        self.widget = widgets.VBox([
+            widgets.HTML("<b>Weights</b> (0 switches a component off) and objective"),
+            *self.sliders.values(), self.objective, self.summary, self.messages,
+            widgets.HTML("<b>Pairs</b> (highlighted: changed since the last settings)"),
+            self.pairs_view,
+            widgets.HTML("<b>Mentees without a mentor</b>, and what ruled out each candidate"),
+            self.unmatched_view,
+            widgets.HBox([self.score_plot, self.load_plot]),
+            widgets.HTML("<b>One person</b>: why this pair, the runner-up; lock or forbid"),
+            self.mentee_picker, self.mentor_picker,
+            widgets.HBox([self.lock_button, self.forbid_button, self.clear_button]),
+            self.constraints_view, self.explain_view,
+            widgets.HTML("<b>Save and export</b>"), self.out_dir, self.template,
+            widgets.HBox([self.save_button, self.export_button]),
+        ])
+        self.rematch()
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def weights(self) -> dict[str, float]:
+        """The weights the sliders show."""
+        return {name: float(s.value) for name, s in self.sliders.items()}
+
+    def _match(self, locks: pd.DataFrame, forbid: pd.DataFrame) -> MatchResult:
+        return self.inputs.match(self.objective.value, self.weights, locks=locks, forbid=forbid)
+
+    def _changed(self, _change: dict) -> None:
+        self.rematch()
+
+    def _picked(self, _change: dict | None = None) -> None:
+        if self.result is None:
+            return
+        mentee = self.mentee_picker.value
+        mine = self.result.pairs.loc[self.result.pairs["mentee_email"] == mentee,
+                                     "mentor_email"]
+        if len(mine):
+            self.mentor_picker.value = mine.iloc[0]
+        self.explain_view.value = ('<pre style="white-space:pre-wrap">'
+                                   + html.escape(self.result.explain(mentee)) + "</pre>")
+
+    def _show(self, result: MatchResult) -> None:
+        before = self.result
+        self.changes = compare_pairs(before.pairs if before is not None else None, result.pairs)
+        self.result = result
+        moved = int((self.changes["change"] != "same").sum()) if before is not None else 0
+        note = f" {moved} mentee(s) changed mentor since the last settings." if moved else ""
+        self.summary.value = html.escape(run_summary(result) + note)
+        table = pairs_table(result, self.people,
+                            self.changes if before is not None else None)
+        self.pairs_view.children = (_styled(table),)
+        self.unmatched_view.children = (show_table(result.unmatched),)
+        self.score_plot.value = figure_png(score_histogram(result))
+        self.load_plot.value = figure_png(load_histogram(result))
+        self.constraints_view.value = html.escape(
+            f"{len(self.locks)} locked, {len(self.forbid)} forbidden, "
+            f"{len(self.current)} running pair(s).")
+        self._picked()
+
+    # -- actions ----------------------------------------------------------------------------
+    @safely
+    def rematch(self) -> MatchResult:
+        """Match again with the current weights, objective, locks and forbidden pairs."""
+        self.clear_messages()
+        result = self._match(self.locks, self.forbid)
+        self._show(result)
+        return result
+
+    def _selected(self) -> pd.DataFrame:
+        return pd.DataFrame({"mentee_email": [self.mentee_picker.value],
+                             "mentor_email": [self.mentor_picker.value]})
+
+    @safely
+    def lock(self) -> MatchResult:
+        """Keep the selected mentee with the selected mentor (refused if it breaks a rule)."""
+        self.clear_messages()
+        pair = self._selected()
+        locks = pd.concat([self.locks[self.locks["mentee_email"] != pair.iloc[0, 0]], pair],
+                          ignore_index=True)
+        forbid = self.forbid.merge(pair, how="left", indicator=True)
+        forbid = forbid[forbid["_merge"] == "left_only"].drop(columns="_merge")
+        result = self._match(locks, forbid)  # raises, leaving the locks as they were
+        self.locks, self.forbid = locks, forbid.reset_index(drop=True)
+        self._show(result)
+        self.ok(f"Locked {pair.iloc[0, 0]} with {pair.iloc[0, 1]}.")
+        return result
+
+    @safely
+    def forbid_pair(self) -> MatchResult:
+        """Never pair the selected mentee with the selected mentor."""
+        self.clear_messages()
+        pair = self._selected()
+        locks = self.locks.merge(pair, how="left", indicator=True)
+        locks = locks[locks["_merge"] == "left_only"].drop(columns="_merge")
+        forbid = pd.concat([self.forbid, pair], ignore_index=True).drop_duplicates()
+        result = self._match(locks, forbid)
+        self.locks, self.forbid = locks.reset_index(drop=True), forbid.reset_index(drop=True)
+        self._show(result)
+        self.ok(f"{pair.iloc[0, 0]} will not be paired with {pair.iloc[0, 1]}.")
+        return result
+
+    @safely
+    def clear(self) -> MatchResult:
+        """Drop every lock and forbidden pair, and match again."""
+        self.locks = self.locks.iloc[0:0]
+        self.forbid = self.forbid.iloc[0:0]
+        return self.rematch()
+
+    @safely
+    def save(self) -> list[int] | None:
+        """Save the new and locked pairs to the store as proposed pairs of the cohort."""
+        if self.store_path is None:
+            raise StoreError(NO_STORE)
+        with open_existing(self.store_path) as s:
+            ids = save_match(s, self.result, self.cohort,
+                             extra_settings={"sha256": getattr(self.signups, "sha256", "")})
+        self.ok(f"Saved {len(ids)} proposed pairs of cohort {self.cohort} in "
+                f"'{self.store_path}'.")
+        return ids
+
+    @safely
+    def export(self) -> dict[str, Path] | None:
+        """Write pairs.csv, unmatched.csv, run.json and one introduction draft per pair."""
+        out = Path(self.out_dir.value)
+        template = introduction_template(self.template.value)
+        for notice in template.notices:
+            self.warn(notice)
+        drafts = render_introductions(self.result.pairs, self.people, template)
+        written = write_match_outputs(self.result, out, {
+            "input": {"file": getattr(self.signups, "source", ""),
+                      "sha256": getattr(self.signups, "sha256", "")}})
+        files = write_introductions(drafts, out / "introductions")
+        written["introductions"] = out / "introductions"
+        self.ok(f"Wrote {written['pairs'].name}, {written['unmatched'].name}, "
+                f"{written['run'].name} and {len(files)} e-mail drafts to '{out}'. "
+                "They name people: keep them private.")
+        return written

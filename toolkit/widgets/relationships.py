@@ -1,0 +1,546 @@
+"""Notebook panels for following pairs through the year: status, warnings, meetings, actions.
+
+Each panel takes an open :class:`~toolkit.store.connection.Store` and a fixed "today" (so a
+notebook gives
+the same answers whenever it is run), exposes its controls as attributes and its latest
+result as ``result``, and shows any :class:`~toolkit.errors.ToolkitError` as a message.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit.core import dates
+from toolkit.core.statuses import RUNNING, STATUSES
+from toolkit.plots.relationships import plot_meeting_timeline, plot_pace
+from toolkit.relationships.agreements import write_agreements
+from toolkit.relationships.alerts import AlertRules
+from toolkit.relationships.changes import (
+    pair_table,
+    record_renewal_answer,
+    renewal_answers,
+    withdraw_pair,
+)
+from toolkit.relationships.lifecycle import PARTIES, RENEWING, WITHDRAWAL_REASONS, Lifecycle
+from toolkit.relationships.meetings import read_meetings, record_meeting, save_meetings
+from toolkit.relationships.messages import read_alert_templates
+from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
+from toolkit.relationships.status import check_store, status_table, warnings_with_messages
+from toolkit.store.connection import Store
+from toolkit.store.meetings import load_meetings
+from toolkit.widgets.base import Panel, button, safely, show_table
+
+__all__ = [
+    "AgreementPanel",
+    "MeetingImportPanel",
+    "MeetingPanel",
+    "RenewalPanel",
+    "StatusPanel",
+    "TimelinePanel",
+    "WarningsPanel",
+    "WithdrawalPanel",
+    "figure_widget",
+]
+
+_WIDE = {"description_width": "160px"}
+
+
+def _button(description: str, style: str = "", disabled: bool = False) -> widgets.Button:
+    return button(description, button_style=style, disabled=disabled,
+                          layout=widgets.Layout(width="230px"))
+
+
+def figure_widget(fig: Any) -> widgets.Image:
+    """Render a matplotlib Figure as a PNG image widget (works without any backend).
+
+    Examples
+    --------
+    >>> from toolkit.plots.figures import new_figure
+    >>> figure_widget(new_figure(figsize=(2, 1))).format
+    'png'
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    return widgets.Image(value=buffer.getvalue(), format="png")
+
+
+def _set_options(dropdown: widgets.Dropdown, options: list) -> None:
+    """Replace a dropdown's options and select the first one (or nothing)."""
+    dropdown.options = options
+    dropdown.value = options[0][1] if options else None
+
+
+def _pair_options(store: Store, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
+    pairs = pair_table(store, statuses=statuses)
+    return [(f"Pair {p}: {a} with {b} ({s})", int(p)) for p, a, b, s in zip(
+        pairs["pair_id"], pairs["mentee_name"], pairs["mentor_name"], pairs["status"],
+        strict=True)]
+
+
+class StatusPanel(Panel):
+    """Every pair with its status, term and meetings so far; filter by status.
+
+    ``result`` is the table shown.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
+    ...     panel = StatusPanel(store, "2027-01-01")
+    >>> panel.result[["pair_id", "status", "held"]].to_numpy().tolist()
+    [[1, 'proposed', 0]]
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
+        self.status = widgets.Dropdown(options=["all", *STATUSES], value="all",
+                                       description="Show pairs", style=_WIDE)
+        self.status.observe(lambda _c: self.refresh(), names="value")
+        self.table = widgets.VBox()
+        self.widget = widgets.VBox([self.status, self.messages, self.table])
+        self.refresh()
+
+    @safely
+    def refresh(self) -> pd.DataFrame:
+        """Rebuild the table from the store."""
+        self.clear_messages()
+        table = status_table(self.store, self.today, lifecycle=self.lifecycle)
+        counts = table["status"].value_counts()
+        self.info(f"{len(table)} pair(s) on {self.today.isoformat()}: "
+                  + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES) + ".")
+        if self.status.value != "all":
+            table = table[table["status"] == self.status.value]
+        self.result = table.reset_index(drop=True)
+        self.table.children = (show_table(self.result),)
+        return self.result
+
+
+class WarningsPanel(Panel):
+    """The pairs that need attention now, each with a drafted message to edit and send.
+
+    ``result`` is the warnings table with a ``message`` column; ``draft`` is the text box
+    holding the chosen warning's message.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> from toolkit.store.pairs import save_pairs
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # messages print outside a notebook
+    ...     panel = WarningsPanel(store, "2027-01-01")
+    >>> panel.result["rule"].tolist(), panel.draft.value.splitlines()[0]
+    (['no_first_meeting'], 'Subject: Your mentoring pair: has your first meeting taken place?')
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None,
+                 rules: AlertRules | None = None, templates: str | Path | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.today = store, dates.today(today)
+        self.rules, self.lifecycle = rules or AlertRules(), lifecycle
+        self.templates = read_alert_templates(templates)
+        self.rules_view = show_table(self.rules.describe())
+        self.rule = widgets.Dropdown(description="Rule", style=_WIDE,
+                                     layout=widgets.Layout(width="520px"))
+        self.choice = widgets.Dropdown(description="Warning", style=_WIDE,
+                                       layout=widgets.Layout(width="820px"))
+        self.draft = widgets.Textarea(layout=widgets.Layout(width="820px", height="300px"))
+        self.table = widgets.VBox()
+        self.rule.observe(lambda _c: self._filter(), names="value")
+        self.choice.observe(lambda _c: self._show_draft(), names="value")
+        self.widget = widgets.VBox([
+            widgets.HTML("<b>The rules</b>"), self.rules_view, self.messages, self.rule,
+            self.table, self.choice, widgets.HTML("<b>Drafted message</b> (edit, then copy "
+                                                  "into an e-mail)"), self.draft])
+        self.refresh()
+
+    @safely
+    def refresh(self) -> pd.DataFrame:
+        """Run the rules again."""
+        self.clear_messages()
+        warnings = warnings_with_messages(self.store, self.today, self.rules, self.templates,
+                                          lifecycle=self.lifecycle)
+        self.result = warnings
+        for template in self.templates.values():
+            for notice in template.notices:
+                self.info(notice)
+        if warnings.empty:
+            self.ok(f"No warnings on {self.today.isoformat()}: every pair is on track.")
+        else:
+            self.warn(f"{len(warnings)} warning(s) on {self.today.isoformat()}.")
+        titles = warnings.drop_duplicates("rule")[["title", "rule"]]
+        self.rule.options = [("all rules", "all"), *zip(titles["title"], titles["rule"],
+                                                        strict=True)]
+        self.rule.value = "all"
+        self._filter()
+        return warnings
+
+    def _filter(self) -> None:
+        shown = self.result if self.rule.value in (None, "all") else self.result[
+            self.result["rule"] == self.rule.value]
+        self.table.children = (show_table(shown.drop(columns=["message", "mentee_email",
+                                                              "mentor_email"])),)
+        _set_options(self.choice, [
+            (f"{t}: " + (f"pair {p}" if not pd.isna(p) else f"mentor {m}"), int(i))
+            for i, t, p, m in zip(shown.index, shown["title"], shown["pair_id"],
+                                  shown["mentor_name"], strict=True)])
+        self._show_draft()
+
+    def _show_draft(self) -> None:
+        index = self.choice.value
+        self.draft.value = "" if index is None else str(self.result.loc[index, "message"])
+
+
+class TimelinePanel(Panel):
+    """A chart of each running pair's meetings against the target pace.
+
+    ``result`` is the matplotlib Figure shown.
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None,
+                 rules: AlertRules | None = None, lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.today, self.rules = store, dates.today(today), rules or AlertRules()
+        self.lifecycle = lifecycle
+        self.view = widgets.Dropdown(
+            options=[("each pair's meetings (all running pairs)", "timeline"),
+                     ("each pair's meetings (pairs with a warning)", "warned"),
+                     ("pace of all pairs (anonymous)", "pace")],
+            value="timeline", description="Chart", style=_WIDE,
+            layout=widgets.Layout(width="560px"))
+        self.view.observe(lambda _c: self.refresh(), names="value")
+        self.chart = widgets.VBox()
+        self.widget = widgets.VBox([self.view, self.messages, self.chart])
+        self.refresh()
+
+    @safely
+    def refresh(self) -> Any:
+        """Draw the chosen chart."""
+        self.clear_messages()
+        pairs, meets = pair_table(self.store, lifecycle=self.lifecycle), load_meetings(self.store)
+        if self.view.value == "pace":
+            fig = plot_pace(pairs, meets, self.today, self.rules)
+        else:
+            ids = None
+            if self.view.value == "warned":
+                warned = check_store(self.store, self.today, self.rules,
+                                     lifecycle=self.lifecycle)["pair_id"]
+                ids = sorted(int(i) for i in warned.dropna().unique())
+            fig = plot_meeting_timeline(pairs, meets, self.today, self.rules, pair_ids=ids)
+        self.result = fig
+        self.chart.children = (figure_widget(fig),)
+        return fig
+
+
+class AgreementPanel(Panel):
+    """Write pre-filled agreements (Word and Markdown) for chosen pairs.
+
+    With no pair chosen, every running pair gets one. ``result`` lists the files written.
+    """
+
+    def __init__(self, store: Store, out: str | Path, template: str | Path | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.out, self.template, self.lifecycle = store, Path(out), template, lifecycle
+        self.pairs = widgets.SelectMultiple(
+            options=_pair_options(store, RUNNING), description="Pairs", style=_WIDE,
+            layout=widgets.Layout(width="820px", height="160px"))
+        self.docx = widgets.Checkbox(value=True, description="Word (.docx)")
+        self.markdown = widgets.Checkbox(value=True, description="Markdown (.md)")
+        self.button = _button("Write agreements", "primary")
+        self.button.on_click(lambda _b: self.write())
+        self.widget = widgets.VBox([
+            widgets.HTML("Choose pairs (Ctrl/Cmd-click for several), or none for every "
+                         "running pair."), self.pairs,
+            widgets.HBox([self.docx, self.markdown]), self.button, self.messages])
+
+    @safely
+    def write(self) -> pd.DataFrame:
+        """Write the agreements and say where they are."""
+        self.clear_messages()
+        formats = tuple(f for f, on in (("docx", self.docx.value), ("md", self.markdown.value))
+                        if on)
+        ids = list(self.pairs.value) or None
+        self.result = write_agreements(self.store, self.out, pair_ids=ids, formats=formats,
+                                       template=self.template, lifecycle=self.lifecycle)
+        self.ok(f"Wrote {len(self.result)} agreement(s) to '{self.out}'.")
+        return self.result
+
+
+class MeetingImportPanel(Panel):
+    """Check a meetings export at once; record its good rows with one click.
+
+    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport`; ``saved`` how
+    many meetings the last click recorded.
+    """
+
+    def __init__(self, store: Store, path: str | Path, today: date | str | None = None,
+                 mapping: dict | str | Path | None = None, sheet: str | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.path, self.today = store, Path(path), dates.today(today)
+        self.lifecycle = lifecycle
+        self.mapping, self.sheet, self.saved = mapping, sheet, 0
+        self.button = _button("Record the good rows", "primary")
+        self.button.on_click(lambda _b: self.save())
+        self.problems_view = widgets.VBox()
+        self.widget = widgets.VBox([self.messages, self.problems_view, self.button])
+        self.check()
+
+    def _read(self) -> Any:
+        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
+                                    lifecycle=self.lifecycle)
+        return self.result
+
+    @safely
+    def check(self) -> Any:
+        """Read and check the export against the store."""
+        self.clear_messages()
+        self._read()
+        for notice in self.result.notices:
+            self.info(notice)
+        if self.result.ok:
+            self.ok(f"{len(self.result.meetings)} new meeting(s) in '{self.result.source}', "
+                    "no problems.")
+            self.problems_view.children = ()
+        else:
+            self.warn(f"{len(self.result.meetings)} new meeting(s) are fine; "
+                      f"{self.result.problems['row'].nunique()} row(s) have problems and will "
+                      "not be recorded until corrected (row numbers as your spreadsheet shows).")
+            self.problems_view.children = (show_table(self.result.problems),)
+        return self.result
+
+    @safely
+    def save(self) -> int:
+        """Record the good rows (first meetings confirm proposed pairs)."""
+        if self.result is None:
+            return 0
+        self.clear_messages()
+        self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
+        source, problems = self.result.source, self.result.problems
+        self._read()  # what is left to record: nothing, until the export changes
+        self.ok(f"Recorded {self.saved} meeting(s) from '{source}'.")
+        if not problems.empty:
+            self.warn(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
+                      "correct them in the export and run this again.")
+        return self.saved
+
+
+class MeetingPanel(Panel):
+    """Record one meeting: which pair, when, held or cancelled and by whom.
+
+    ``result`` is 1 when the last click recorded a meeting, 0 when it was already recorded.
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
+        self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
+                                     description="Pair", style=_WIDE,
+                                     layout=widgets.Layout(width="820px"))
+        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.status = widgets.ToggleButtons(options=["held", "cancelled"], value="held",
+                                            description="Meeting", style=_WIDE)
+        self.cancelled_by = widgets.Dropdown(options=["", "mentee", "mentor", "both", "lead"],
+                                             value="", description="Cancelled by", style=_WIDE)
+        self.note = widgets.Text(description="Note (private)", style=_WIDE,
+                                 layout=widgets.Layout(width="820px"))
+        self.button = _button("Record meeting", "primary")
+        self.button.on_click(lambda _b: self.record())
+        self.widget = widgets.VBox([self.pair, self.date, self.status, self.cancelled_by,
+                                    self.note, self.button, self.messages])
+
+    @safely
+    def record(self) -> int:
+        """Record the meeting described by the controls."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no running pair to record a meeting for.")
+            return 0
+        self.result = record_meeting(self.store, self.pair.value, self.date.value,
+                                     self.status.value, self.cancelled_by.value,
+                                     self.note.value, today=self.today,
+                                     lifecycle=self.lifecycle)
+        if self.result:
+            self.ok(f"Recorded a {self.status.value} meeting of pair {self.pair.value} on "
+                    f"{self.date.value}.")
+        else:
+            self.info("That meeting was already recorded.")
+        return self.result
+
+
+class WithdrawalPanel(Panel):
+    """Record a withdrawal, then propose a new partner for the person left alone.
+
+    ``result`` is the withdrawn pair after "Record withdrawal", then the
+    :class:`~toolkit.relationships.lifecycle.Rematch` after "Propose a new partner", then the new
+    pair ids after "Accept". The reason category stays private to the lead.
+
+    Parameters
+    ----------
+    store : Store
+    today : date or str, optional
+    matcher : callable, optional
+        The pairing engine (default ``toolkit.pairing.matching.match_mentors``).
+    **match_options
+        Passed to the engine (weights, objective).
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None,
+                 matcher: Callable[..., Any] | None = None, **match_options: Any) -> None:
+        super().__init__()
+        self.store, self.today = store, dates.today(today)
+        self.matcher, self.match_options = matcher, match_options
+        self.rematch: Rematch | None = None
+        self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
+                                     description="Pair", style=_WIDE,
+                                     layout=widgets.Layout(width="820px"))
+        self.by = widgets.Dropdown(options=list(PARTIES), value="mentee",
+                                   description="Who withdrew", style=_WIDE)
+        self.reason = widgets.Dropdown(options=list(WITHDRAWAL_REASONS), value="other",
+                                       description="Reason (private)", style=_WIDE)
+        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.note = widgets.Text(description="Note (private)", style=_WIDE,
+                                 layout=widgets.Layout(width="820px"))
+        self.button = _button("Record withdrawal", "warning")
+        self.propose_button = _button("Propose a new partner", disabled=True)
+        self.accept_button = _button("Accept the proposal", "success", disabled=True)
+        self.button.on_click(lambda _b: self.withdraw())
+        self.propose_button.on_click(lambda _b: self.propose())
+        self.accept_button.on_click(lambda _b: self.accept())
+        self.proposals = widgets.VBox()
+        self.withdrawn_id: int | None = None
+        self.widget = widgets.VBox([
+            self.pair, self.by, self.reason, self.date, self.note, self.button,
+            self.messages, self.propose_button, self.proposals, self.accept_button])
+
+    @safely
+    def withdraw(self) -> Any:
+        """Record the withdrawal chosen in the controls."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no running pair.")
+            return None
+        self.result = withdraw_pair(self.store, self.pair.value, self.date.value, self.by.value,
+                                    self.reason.value, self.note.value)
+        self.withdrawn_id = int(self.pair.value)
+        self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.value}). "
+                "Click 'Propose a new partner' to re-match the person left alone.")
+        self.propose_button.disabled = False
+        _set_options(self.pair, _pair_options(self.store, RUNNING))
+        return self.result
+
+    @safely
+    def propose(self) -> Rematch | None:
+        """Ask the pairing engine for a new partner, keeping every other pair."""
+        if self.withdrawn_id is None:
+            self.warn("Record a withdrawal first.")
+            return None
+        self.rematch = rematch_after_withdrawal(self.store, self.withdrawn_id,
+                                                matcher=self.matcher, **self.match_options)
+        self.result = self.rematch
+        for note in self.rematch.notes:
+            self.info(note)
+        if not self.rematch.proposals.empty:
+            self.ok(f"Proposed for {self.rematch.person} ({len(self.rematch.current)} other "
+                    "running pairs kept as they are):")
+            self.proposals.children = (show_table(self.rematch.proposals),)
+            self.accept_button.disabled = False
+        return self.rematch
+
+    @safely
+    def accept(self) -> list[int]:
+        """Record the proposal as a new proposed pair."""
+        if self.rematch is None:
+            return []
+        ids = accept_rematch(self.store, self.rematch, self.date.value)
+        self.result = ids
+        self.accept_button.disabled = True
+        self.ok(f"Recorded new pair(s) {ids} as proposed.")
+        return ids
+
+
+class RenewalPanel(Panel):
+    """Record each party's renewal answer; the pair is renewed or ended once both answered.
+
+    Lists the active and renewed pairs whose term ends within ``within_days`` (default 60)
+    first. ``result`` is the pair after the last answer.
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None, within_days: int = 60,
+                 lifecycle: Lifecycle | None = None) -> None:
+        super().__init__()
+        self.store, self.today, self.lifecycle = store, dates.today(today), lifecycle
+        self.within_days = within_days
+        self.pair = widgets.Dropdown(description="Pair", style=_WIDE,
+                                     layout=widgets.Layout(width="820px"))
+        self.mentee = widgets.ToggleButtons(options=["not yet", "yes", "no"], value="not yet",
+                                            description="Mentee renews?", style=_WIDE)
+        self.mentor = widgets.ToggleButtons(options=["not yet", "yes", "no"], value="not yet",
+                                            description="Mentor renews?", style=_WIDE)
+        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.button = _button("Record answers", "primary")
+        self.button.on_click(lambda _b: self.record())
+        self.answers = widgets.VBox()
+        self.widget = widgets.VBox([self.pair, self.mentee, self.mentor, self.date, self.button,
+                                    self.messages, self.answers])
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the pairs (those ending soonest first) and the answers so far."""
+        pairs = pair_table(self.store, statuses=RENEWING, lifecycle=self.lifecycle)
+        pairs = pairs.sort_values(["term_end", "pair_id"])
+        limit = pd.Timestamp(self.today) + pd.Timedelta(days=self.within_days)
+        soon = pd.to_datetime(pairs["term_end"]) <= limit
+        _set_options(self.pair, [
+            (f"Pair {p}: {a} with {b}, term ends {e}" + (" (soon)" if s else ""), int(p))
+            for p, a, b, e, s in zip(pairs["pair_id"], pairs["mentee_name"],
+                                     pairs["mentor_name"], pairs["term_end"], soon,
+                                     strict=True)])
+        answers = renewal_answers(self.store)
+        self.answers.children = (show_table(answers),) if not answers.empty else ()
+
+    @safely
+    def record(self) -> Any:
+        """Record the answers given in the controls."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no active or renewed pair.")
+            return None
+        pair_id = int(self.pair.value)
+        given = [(p, w.value) for p, w in (("mentee", self.mentee), ("mentor", self.mentor))
+                 if w.value != "not yet"]
+        if not given:
+            self.warn("Choose 'yes' or 'no' for at least one of them.")
+            return None
+        for party, answer in given:
+            self.result = record_renewal_answer(self.store, pair_id, party, answer == "yes",
+                                                self.date.value, self.lifecycle)
+        status = self.result["status"]
+        if status == "renewed":
+            self.ok(f"Pair {pair_id} is renewed until {self.result['term_end']}.")
+        elif status == "ended":
+            self.ok(f"Pair {pair_id} has ended; both may join the next matching round (they "
+                    "will not be paired together again).")
+        else:
+            self.info(f"Recorded. Pair {pair_id} waits for the other answer.")
+        self.refresh()
+        return self.result

@@ -1,0 +1,99 @@
+"""Notebook panel for the year-end report: choose the rule and the aim, then write it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit.core.disclosure import RULES, get_rule
+from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.evaluation.report import ReportResult, build_report
+from toolkit.widgets.base import Panel, safely
+
+__all__ = ["ReportPanel"]
+
+
+class ReportPanel(Panel):
+    """Write the report with the disclosure rule, senior grade and aim chosen in the panel.
+
+    Controls: ``rule`` (drop-down of the known rules, its plain-words statement shown
+    underneath), ``senior_grade`` (drop-down of the ladder's grades), ``aim`` (slider, in
+    percent) and ``button`` ("Write the report"). ``result`` is the latest
+    :class:`~toolkit.evaluation.report.ReportResult` (None until the first report is written).
+
+    Parameters
+    ----------
+    store : str or Path
+        The scheme store.
+    out : str or Path
+        The folder to write the report into.
+    cohort : str, optional
+        The cohort (default: the latest).
+    objectives : DataFrame or path, optional
+        Coaching objective scores, instead of those saved in the store.
+    participants : path, optional
+        The UnMentoring sign-up list (departments of people not in the mentoring sign-ups).
+    rule : str
+        The starting rule (a name in :data:`toolkit.core.disclosure.RULES`).
+    ladder : Ladder, str or Path, optional
+        The grade ladder (default UK HE).
+    senior_grade : str
+        The starting senior grade.
+    aim : float
+        The starting aim, in percent.
+
+    Examples
+    --------
+    >>> panel = ReportPanel("scheme.sqlite", "report", rule="hesa-strict")
+    >>> panel.rule.value, panel.senior_grade.value, panel.aim.value
+    ('hesa-strict', 'Grade 9', 50)
+    """
+
+    def __init__(self, store: str | Path, out: str | Path, cohort: str | None = None,
+                 objectives: pd.DataFrame | str | Path | None = None,
+                 participants: str | Path | None = None, rule: str = "hesa",
+                 ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
+                 aim: float = 50.0) -> None:
+        super().__init__()
+        self.store, self.out, self.cohort = store, out, cohort
+        self.objectives, self.participants = objectives, participants
+        self.ladder = resolve_ladder(ladder)
+        get_rule(rule)  # a wrong name fails here, with the list of known rules
+        style = {"description_width": "150px"}
+        self.rule = widgets.Dropdown(options=sorted(RULES), value=rule,
+                                     description="Disclosure rule", style=style)
+        self.senior_grade = widgets.Dropdown(options=list(self.ladder.levels),
+                                             value=senior_grade, description="Senior grade",
+                                             style=style)
+        self.aim = widgets.IntSlider(value=round(aim), min=0, max=100, step=5,
+                                     description="Aim for women (%)",
+                                     continuous_update=False, style=style)
+        self.statement = widgets.HTML()
+        self.button = widgets.Button(description="Write the report", button_style="primary",
+                                     icon="file")
+        self.rule.observe(self._show_rule, names="value")
+        self.button.on_click(lambda _b: self.write())
+        self._show_rule()
+        self.widget = widgets.VBox([self.rule, self.statement, self.senior_grade, self.aim,
+                                    self.button, self.messages])
+
+    def _show_rule(self, _change: dict | None = None) -> None:
+        text = get_rule(self.rule.value).statement()
+        self.statement.value = f"<p style='max-width:760px'>{text}</p>"
+
+    @safely
+    def write(self) -> ReportResult:
+        """Write the report with the current choices (also what the button does)."""
+        self.clear_messages()
+        self.result = None
+        self.result = build_report(self.store, self.out, cohort=self.cohort,
+                                   rule=self.rule.value, ladder=self.ladder,
+                                   senior_grade=self.senior_grade.value, aim=self.aim.value,
+                                   objectives=self.objectives,
+                                   participants=self.participants, progress=False)
+        self.ok(f"Wrote {self.result.html} with {len(self.result.figures)} figures and "
+                f"{len(self.result.tables)} tables. Open it in your browser; share the whole "
+                f"'{self.result.html.parent.name}' folder.")
+        return self.result
