@@ -5,9 +5,19 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demo_output
 
-.PHONY: install browser demo lab app test lint bench sample clean
+NBSTRIP := $(abspath $(BIN))/nbstripout --keep-id
 
-install: $(STAMP)
+.PHONY: install notebook-filter browser demo lab app test lint bench sample clean
+
+install: $(STAMP) notebook-filter
+
+# Outputs never reach git: the filter strips every notebook as it is staged (see .gitattributes).
+notebook-filter: $(STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIP)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIP) -t'; fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +32,8 @@ demo: install
 ROOT_OK := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lab: install
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_OK)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_OK)
 
 app: install
 	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1

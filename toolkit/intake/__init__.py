@@ -7,6 +7,7 @@ sign-ups, every problem with its spreadsheet row, and the rows set aside.
 """
 
 from toolkit.intake.overview import signup_counts
+from toolkit.intake.service import SavedImport, save_signups_to_store
 from toolkit.intake.signups import (
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
@@ -19,9 +20,11 @@ from toolkit.intake.signups import (
 __all__ = [
     "OPTIONAL_FIELDS",
     "REQUIRED_FIELDS",
+    "SavedImport",
     "SignupImport",
     "find_signup_columns",
     "read_signups",
+    "save_signups_to_store",
     "signup_counts",
     "validate_signups",
 ]

@@ -1,0 +1,100 @@
+"""Saving a checked sign-up export into the scheme store, as ``import`` and notebook 01 do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.intake.signups import SignupImport
+from toolkit.store.connection import open_store
+from toolkit.store.people import load_people, save_import
+
+__all__ = ["SavedImport", "save_signups_to_store"]
+
+
+@dataclass
+class SavedImport:
+    """What an import saved.
+
+    Attributes
+    ----------
+    store : Path
+        The scheme store.
+    cohort : str
+        The cohort the sign-ups were saved under.
+    saved : int
+        People saved (the clean rows).
+    skipped_rows : list[int]
+        The spreadsheet rows set aside with problems (not saved).
+    in_cohort : int
+        Everyone the cohort now holds in the store (earlier imports included).
+    """
+
+    store: Path
+    cohort: str
+    saved: int
+    skipped_rows: list[int]
+    in_cohort: int
+
+    def summary(self) -> str:
+        """Say in one sentence what was saved and what was set aside."""
+        text = (f"Saved {self.saved} sign-up(s) of cohort {self.cohort} in '{self.store}' "
+                f"({self.in_cohort} in the cohort now).")
+        if self.skipped_rows:
+            rows = ", ".join(str(r) for r in self.skipped_rows[:20])
+            left = len(self.skipped_rows) - 20
+            more = f" and {left} more" if left > 0 else ""
+            text += (f" {len(self.skipped_rows)} row(s) with problems were NOT saved (rows "
+                     f"{rows}{more}): fix them and import the file again.")
+        return text
+
+
+def save_signups_to_store(signups: SignupImport, store: str | Path, cohort: str,
+                          skip_invalid: bool = False) -> SavedImport:
+    r"""Save the clean sign-ups of a checked export in the scheme store, in one transaction.
+
+    Parameters
+    ----------
+    signups : SignupImport
+        The checked export (:func:`toolkit.intake.signups.read_signups`).
+    store : str or Path
+        The scheme store; created when it does not exist yet.
+    cohort : str
+        The year or round the sign-ups belong to.
+    skip_invalid : bool
+        Save the clean rows even when some rows have problems (those rows are listed in the
+        result and not saved). Without it, rows with problems stop the import and nothing is
+        saved.
+
+    Returns
+    -------
+    SavedImport
+
+    Raises
+    ------
+    RowProblemsError
+        If rows have problems and ``skip_invalid`` is false (nothing is saved).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.intake.signups import read_signups
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "form.csv").write_text(
+    ...     "name,email,department,grade,role\n"
+    ...     "Ann Ray,ann@example.org,Physics,Grade 7,mentee\n"
+    ...     "Bo Li,bo@example.org,History,Professor,mentor\n")
+    >>> saved = save_signups_to_store(read_signups(folder / "form.csv"), folder / "s.sqlite",
+    ...                               "2026")
+    >>> saved.saved, saved.in_cohort
+    (2, 2)
+    """
+    if not signups.ok and not skip_invalid:
+        signups.raise_for_problems()
+    skipped = sorted(int(r) for r in signups.problems["row"].unique()) if not signups.ok else []
+    with open_store(store) as s:
+        save_import(s, signups, str(cohort))
+        in_cohort = len(load_people(s, str(cohort)))
+    return SavedImport(store=Path(store), cohort=str(cohort), saved=len(signups.people),
+                       skipped_rows=skipped, in_cohort=in_cohort)
+
