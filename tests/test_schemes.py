@@ -1,0 +1,85 @@
+"""Scheme folders: created, opened, remembered, and the sample clearly set apart."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import InputFileError
+from toolkit.schemes import (
+    SAMPLE_SCHEME,
+    create_scheme,
+    current_scheme,
+    list_schemes,
+    open_scheme,
+    resolve_scheme,
+    set_current_scheme,
+)
+from toolkit.widgets.scheme import SchemePanel
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_new_scheme_has_its_folders_and_is_remembered(tmp_path):
+    scheme = create_scheme("staff-2026", tmp_path)
+    assert scheme.path == tmp_path / "schemes" / "staff-2026"
+    assert all(p.is_dir() for p in (scheme.settings, scheme.imports, scheme.exports))
+    assert scheme.store.parent == scheme.path and not scheme.is_sample
+    assert current_scheme(tmp_path) is None
+    set_current_scheme(scheme, tmp_path)
+    assert current_scheme(tmp_path) == scheme
+    assert resolve_scheme("", tmp_path) == scheme
+
+
+def test_without_a_choice_notebooks_work_on_the_labelled_sample(tmp_path):
+    scheme = resolve_scheme("", tmp_path)
+    assert scheme.name == SAMPLE_SCHEME and scheme.is_sample
+    assert "SAMPLE" in scheme.label()
+
+
+def test_open_by_name_or_folder_and_a_clear_error_otherwise(tmp_path):
+    made = create_scheme("ours", tmp_path)
+    assert open_scheme("ours", tmp_path) == made
+    assert open_scheme(str(made.path), tmp_path).path == made.path
+    with pytest.raises(InputFileError, match="schemes here: ours"):
+        open_scheme("theirs", tmp_path)
+    assert [s.name for s in list_schemes(tmp_path)] == ["ours"]
+
+
+@pytest.mark.parametrize("name", ["", "../escape", "a/b", ".hidden", "x" * 61, "=cmd|x"])
+def test_a_name_that_cannot_be_a_folder_is_refused(tmp_path, name):
+    with pytest.raises(InputFileError, match="cannot be a scheme name"):
+        create_scheme(name, tmp_path)
+    assert not (tmp_path / "schemes").exists() or not any((tmp_path / "schemes").iterdir())
+
+
+def test_a_remembered_scheme_that_was_deleted_falls_back_to_the_sample(tmp_path):
+    scheme = create_scheme("gone", tmp_path)
+    set_current_scheme(scheme, tmp_path)
+    for p in sorted(scheme.path.rglob("*"), reverse=True):
+        p.rmdir() if p.is_dir() else p.unlink()
+    scheme.path.rmdir()
+    assert resolve_scheme("", tmp_path).is_sample
+
+
+def test_the_panel_creates_opens_and_remembers(tmp_path):
+    panel = SchemePanel(tmp_path)
+    assert panel.scheme.is_sample and "SAMPLE" in panel.banner.value
+    panel.create_button.click()  # no name typed
+    assert panel.last_message[0] == "error"
+    panel.new_name.value = "staff-2026"
+    panel.create_button.click()
+    assert panel.scheme.name == "staff-2026" and panel.last_message[0] == "ok"
+    assert current_scheme(tmp_path).name == "staff-2026"
+    assert "staff-2026" in panel.banner.value and "SAMPLE" not in panel.banner.value
+    again = SchemePanel(tmp_path)  # a later page sees the same choice
+    assert again.scheme.name == "staff-2026"
+    again.existing.value = SAMPLE_SCHEME
+    again.open_button.click()
+    assert current_scheme(tmp_path).is_sample
+
+
+def test_scheme_folders_are_kept_out_of_git():
+    check = subprocess.run(["git", "check-ignore", "-q", "schemes/ours/scheme.sqlite"],
+                           cwd=REPO)
+    assert check.returncode == 0
