@@ -22,7 +22,7 @@ from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import withdraw_pair
 from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs, save_pairs
-from toolkit.store.people import load_cohorts, save_signups
+from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
 
 __all__ = [
     "COACHING_NEEDS",
@@ -42,6 +42,7 @@ __all__ = [
     "record_sample_withdrawals",
     "sample_pairs",
     "sample_store",
+    "seed_sample_signups",
     "simulate_year",
     "write_sample",
 ]
@@ -923,3 +924,21 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
         path.write_text(json.dumps(ladder.to_dict(), indent=2) + "\n", encoding="utf-8")
         written[f"ladder_{short}"] = path
     return written
+
+
+def seed_sample_signups(store_path: str | Path, sample_dir: str | Path,
+                        cohort: str = "2026") -> bool:
+    """Give the sample scheme's store the sample sign-ups when it has none for ``cohort``.
+
+    Only for the sample scheme (invented people): a page opened on it works at once, in any
+    order. Returns True when the sign-ups were added.
+    """
+    if Path(store_path).exists():
+        with Store(store_path, read_only=True) as store:
+            if not load_people(store, cohort).empty:
+                return False
+    with Store(store_path) as store:
+        signups = read_signups(Path(sample_dir) / "signups.csv")
+        signups.raise_for_problems()
+        save_import(store, signups, cohort)
+    return True

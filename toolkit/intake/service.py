@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.intake.signups import SignupImport
-from toolkit.store.connection import open_store
-from toolkit.store.people import load_people, save_import
+import pandas as pd
 
-__all__ = ["SavedImport", "save_signups_to_store"]
+from toolkit.errors import StoreError
+from toolkit.intake.signups import SignupImport
+from toolkit.store.connection import open_existing, open_store
+from toolkit.store.people import load_cohorts, load_people, save_import
+
+__all__ = ["NO_SAVED_SIGNUPS", "SavedImport", "load_saved_signups", "save_signups_to_store"]
+
+
+#: The message when a cohort has no saved sign-ups to pair.
+NO_SAVED_SIGNUPS = (
+    "The store '{store}' holds no sign-ups for cohort {cohort}{others}. Save them first: "
+    "notebook 01 (press 'Save the sign-ups') or `python -m toolkit import EXPORT --store "
+    "{store} --cohort {cohort}`.")
 
 
 @dataclass
@@ -98,3 +108,21 @@ def save_signups_to_store(signups: SignupImport, store: str | Path, cohort: str,
     return SavedImport(store=Path(store), cohort=str(cohort), saved=len(signups.people),
                        skipped_rows=skipped, in_cohort=in_cohort)
 
+
+
+def load_saved_signups(store: str | Path, cohort: str) -> pd.DataFrame:
+    """Return the sign-ups saved in the scheme store for a cohort, ready to pair.
+
+    Raises
+    ------
+    StoreError
+        If the store does not exist or holds no sign-ups for the cohort (the message says
+        which cohorts it does hold and how to save this one).
+    """
+    with open_existing(store, read_only=True) as s:
+        people = load_people(s, str(cohort))
+        cohorts = load_cohorts(s)
+    if people.empty:
+        others = f" (it holds {', '.join(cohorts)})" if cohorts else ""
+        raise StoreError(NO_SAVED_SIGNUPS.format(store=store, cohort=cohort, others=others))
+    return people

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from toolkit.demo.sample import seed_sample_signups
 from toolkit.errors import StoreError
+from toolkit.intake.service import load_saved_signups
 from toolkit.intake.signups import read_signups
 from toolkit.pairing.introductions import (
     default_template,
@@ -31,10 +33,12 @@ from toolkit.pairing.outputs import write_match_outputs
 from toolkit.pairing.scoring import COMPONENT_LABELS, COMPONENTS
 from toolkit.pairing.service import gather_match_inputs, save_match
 from toolkit.plots.pairing import load_histogram, score_histogram
+from toolkit.schemes.folder import Scheme, resolve_scheme
 from toolkit.store.connection import open_existing
 from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table"]
+__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table", "scheme_pairing_panel"]
 
 _OBJECTIVES = [
     ("Most mentees matched, then the best total score", "coverage"),
@@ -343,3 +347,37 @@ class PairingPanel(Panel):
                 f"{written['run'].name} and {len(files)} e-mail drafts to '{out}'. "
                 "They name people: keep them private.")
         return written
+
+
+def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = "2026",
+                         root: str | Path = "..", out: str | Path | None = None,
+                         **options: Any) -> PairingPanel:
+    """Open the pairing panel on the sign-ups a scheme saved for a cohort (notebook 02).
+
+    The sign-ups come from the scheme's store, as notebook 01 or ``import`` saved them: no
+    file or mapping is needed again. Pairs running in the store are kept, Save writes there,
+    and Export writes to the scheme's ``exports/pairing`` folder unless ``out`` says otherwise.
+    On the sample scheme, the sample sign-ups are saved first if it has none yet.
+
+    Parameters
+    ----------
+    scheme : Scheme, str or Path, optional
+        The scheme (empty: the one chosen on the start page).
+    cohort : str
+        The cohort to pair.
+    root : str or Path
+        The project folder (``..`` from a notebook).
+    out : str or Path, optional
+        Where Export writes.
+    **options
+        Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current).
+    """
+    scheme = scheme if isinstance(scheme, Scheme) else resolve_scheme(scheme, root)
+    if scheme.is_sample:
+        seed_sample_signups(scheme.store, Path(root) / "sample_data", cohort)
+    people = load_saved_signups(scheme.store, cohort)
+    panel = PairingPanel(people, store=scheme.store, cohort=cohort,
+                         out=out or scheme.exports / "pairing", **options)
+    panel.scheme = scheme
+    panel.widget.children = (scheme_banner(scheme), *panel.widget.children)
+    return panel
