@@ -236,7 +236,9 @@ class SignupImportPanel(Panel):
         by_grade = signup_counts(people, "grade", self.ladder)
         self.counts_area.children = (
             widgets.HTML("<h4>Who signed up (the clean rows)</h4>"),
-            widgets.HBox([show_table(by_department), show_table(by_grade)]),
+            widgets.HBox([show_table(by_department.reset_index()),
+                          show_table(by_grade.reset_index())],
+                         layout=widgets.Layout(gap="32px")),
             widgets.Image(value=_png(plot_signup_counts(people, self.ladder)), format="png",
                           layout=widgets.Layout(max_width="900px")),
         )
