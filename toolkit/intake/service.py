@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,13 @@ from toolkit.intake.signups import SignupImport
 from toolkit.store.connection import open_existing, open_store
 from toolkit.store.people import load_cohorts, load_people, save_import
 
-__all__ = ["NO_SAVED_SIGNUPS", "SavedImport", "load_saved_signups", "save_signups_to_store"]
+__all__ = [
+    "NO_SAVED_SIGNUPS",
+    "SavedImport",
+    "SavedSignups",
+    "load_saved_signups",
+    "save_signups_to_store",
+]
 
 
 #: The message when a cohort has no saved sign-ups to pair.
@@ -20,6 +26,25 @@ NO_SAVED_SIGNUPS = (
     "The store '{store}' holds no sign-ups for cohort {cohort}{others}. Save them first: "
     "notebook 01 (press 'Save the sign-ups') or `python -m toolkit import EXPORT --store "
     "{store} --cohort {cohort}`.")
+
+
+@dataclass
+class SavedSignups:
+    """Sign-ups read back from the store: already checked, so they carry no problems.
+
+    Attributes
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups.
+    source : str
+        Where they came from (the store).
+    """
+
+    people: pd.DataFrame
+    source: str
+    notices: list[str] = field(default_factory=list)
+    sha256: str = ""
+    ok: bool = True
 
 
 @dataclass
