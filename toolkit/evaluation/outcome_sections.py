@@ -38,8 +38,14 @@ from toolkit.evaluation.outcomes import (
 from toolkit.evaluation.sections import Section
 from toolkit.plots.evaluation import plot_group_rates, plot_share_interval
 
-__all__ = ["OutcomeInputs", "cohort_table", "outcome_inputs", "section_cohorts",
-           "section_outcomes", "satisfied"]
+__all__ = [
+    "OutcomeInputs",
+    "cohort_table",
+    "outcome_inputs",
+    "satisfied",
+    "section_cohorts",
+    "section_outcomes",
+]
 
 
 class OutcomeInputs:
@@ -103,7 +109,7 @@ def _text_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
 
 def _publish(counts: pd.DataFrame, rule: DisclosureRule, total: str | None
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counts and rates of outcome counts, after disclosure control (with a total row)."""
+    """Publish outcome counts and their rates, after disclosure control (with a total row)."""
     full = counts.copy()
     if total is not None:
         full.loc[total] = counts.sum()
@@ -234,6 +240,7 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     if by_gender:
         joined = pd.concat({g: r.iloc[:-1] for g, r in by_gender.items()})
         joined.index = [f"{g}: {k}" for g, k in joined.index]
+        joined = joined[joined.notna().any(axis=1)]  # groups too small to show: tables only
         sec.add_figure("gender", "Outcomes by gender",
                        plot_group_rates(joined, "Outcomes by gender", rule=rule,
                                         ylabel="% (see the tables for the base)"))

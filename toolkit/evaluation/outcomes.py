@@ -1,4 +1,4 @@
-"""Outcomes: did mentees apply, get promoted, move up and stay, compared with colleagues?
+"""Outcomes: whether mentees applied, were promoted, moved up and stayed, against colleagues.
 
 The engine of the outcome section, pure functions over the HR extract
 (:func:`toolkit.evaluation.extract.read_hr_extract`) and the scheme's sign-ups:
@@ -298,7 +298,7 @@ def senior_women(extract: pd.DataFrame, people: pd.DataFrame, senior_level: int
 
 def wilson_interval(successes: float | np.ndarray, n: float | np.ndarray,
                     z: float = _Z95) -> tuple[np.ndarray, np.ndarray]:
-    """The Wilson score interval of a proportion (95% by default), in percent.
+    """Return the Wilson score interval of a proportion (95% by default), in percent.
 
     Better than the textbook interval for small groups and for shares near 0 or 100%:
     it never leaves 0 to 100.

@@ -185,7 +185,8 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
     """
     cells = _listing(f"{g}, {c}: {_fmt(rates.loc[g, c], rule, '{:.0f}%')}"
                       for g in rates.index for c in rates.columns)
-    fig = _figure(title, f"Grouped bar chart: {title}. {cells}.")
+    width_in = max(8.0, 1.45 * rates.shape[1])
+    fig = _figure(title, f"Grouped bar chart: {title}. {cells}.", (width_in, 4.5))
     ax = fig.add_subplot()
     if rates.empty:
         _empty(ax, "No data yet.")
@@ -201,7 +202,9 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
     ax.set_xticks(x, [_wrap(c, 14) for c in rates.columns])
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 105)
-    fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=min(6, n_groups),
+    legend_in = sum(len(str(g)) + 5 for g in rates.index) * 0.1  # about 0.1 inch a letter
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False,
+               ncols=min(6, n_groups) if legend_in < width_in else min(3, n_groups),
                loc="outside lower center")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -267,16 +270,17 @@ def plot_share_interval(shares: pd.DataFrame, aim: float = 50.0,
     ax = fig.add_subplot()
     y = np.arange(len(shares))[::-1]
     values = shares["share"].fillna(0).to_numpy(float)
-    bars = ax.barh(y, values, color=[HIDDEN_COLOUR if pd.isna(v) else OKABE_ITO[3]
-                                     for v in shares["share"]])
+    ax.barh(y, values, height=0.55, color=[HIDDEN_COLOUR if pd.isna(v) else OKABE_ITO[3]
+                                           for v in shares["share"]])
     shown = shares["share"].notna().to_numpy()
     if shown.any():
         err = np.vstack([(shares["share"] - shares["low"]).to_numpy(float)[shown],
                          (shares["high"] - shares["share"]).to_numpy(float)[shown]])
         ax.errorbar(values[shown], y[shown], xerr=err, fmt="none", ecolor="black",
                     capsize=4, linewidth=1.2)
-    ax.bar_label(bars, labels=[_fmt(v, rule, "{:.0f}%") for v in shares["share"]],
-                 padding=3, label_type="center")
+    for yy, v in zip(y, shares["share"], strict=True):
+        ax.text(1.5, yy + 0.3, _fmt(v, rule, "{:.0f}%"), va="bottom", fontsize=10,
+                fontweight="bold")
     ax.axvline(aim, color="black", linestyle="--", linewidth=1.2)
     ax.text(aim, len(shares) - 0.45, f" aim {aim:g}%", va="bottom", fontsize=9)
     ax.set_yticks(y, [_wrap(str(k), 30) for k in shares.index])
