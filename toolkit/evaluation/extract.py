@@ -80,7 +80,7 @@ class ExtractImport(ProblemReport):
 
 def _yes_no(check: RowChecker, name: str, blank_is_no: bool) -> pd.Series:
     text = check.canon[name].str.casefold()
-    known = text.isin(_YES | _NO) & ((text != "") | blank_is_no)
+    known = text.isin(_YES | _NO)  # an empty cell where one is needed: ``require`` says so
     if name in check.columns:
         header = check.columns[name]
         check.add(~known, name, f"Write Yes or No in the column '{header}'"
