@@ -9,6 +9,8 @@ cohort in the store side by side. Every number goes through disclosure control
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -22,7 +24,10 @@ from toolkit.core.disclosure import (
     publish_count,
     publish_percent,
 )
+from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.errors import SettingsError
 from toolkit.evaluation.data import CohortHistory
+from toolkit.evaluation.extract import read_hr_extract
 from toolkit.evaluation.measures import journeys
 from toolkit.evaluation.outcomes import (
     COMPARISON,
@@ -63,14 +68,18 @@ class OutcomeInputs:
         Rows of the extract set aside with problems.
     has_gender, has_grade_before : bool
         Whether the extract gives gender and the grade a year earlier.
+    problems : pandas.DataFrame
+        The extract's rows set aside (``row, field, value, problem``), for the lead only.
     """
 
     def __init__(self, extract: pd.DataFrame, people: pd.DataFrame, source: str = "",
                  set_aside: int = 0, has_gender: bool = True,
-                 has_grade_before: bool = True) -> None:
+                 has_grade_before: bool = True, problems: pd.DataFrame | None = None) -> None:
         self.extract, self.people, self.source = extract, people, source
         self.set_aside, self.has_gender = set_aside, has_gender
         self.has_grade_before = has_grade_before
+        self.problems = problems if problems is not None else pd.DataFrame(
+            columns=["row", "field", "value", "problem"])
 
 
 def outcome_inputs(records: pd.DataFrame, signups: pd.DataFrame, source: str = "",
@@ -98,6 +107,41 @@ def outcome_inputs(records: pd.DataFrame, signups: pd.DataFrame, source: str = "
     """
     people = outcome_people(records, mentees_of(signups), signups["email"])
     return OutcomeInputs(records, people, source, set_aside, has_gender, has_grade_before)
+
+
+def read_outcomes(path: str | Path, signups: pd.DataFrame,
+                  ladder: Ladder | str | Path | None = None) -> OutcomeInputs:
+    """Read the HR extract and put it together with every cohort's sign-ups.
+
+    Parameters
+    ----------
+    path : str or Path
+        The HR extract (see :func:`toolkit.evaluation.extract.read_hr_extract`).
+    signups : pandas.DataFrame
+        Every cohort's sign-ups (``CohortHistory.people``).
+    ladder : Ladder, str or Path, optional
+        The grade ladder (default UK HE).
+
+    Returns
+    -------
+    OutcomeInputs
+        With the rows set aside in ``problems``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "hr.csv"
+    >>> _ = f.write_text("Email,Grade,Employed,Applied,Promoted\\na@x.org,Grade 8,Yes,No,No\\n")
+    >>> signups = pd.DataFrame(columns=["email", "role", "level", "gender", "cohort"])
+    >>> len(read_outcomes(f, signups).people), read_outcomes(f, signups).problems.empty
+    (0, True)
+    """
+    extract = read_hr_extract(path, ladder)
+    inputs = outcome_inputs(extract.records, signups, extract.source,
+                            int(extract.problems["row"].nunique()), extract.has_gender,
+                            extract.has_grade_before)
+    inputs.problems = extract.problems
+    return inputs
 
 
 def _text_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
@@ -158,8 +202,8 @@ def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureR
 
 
 def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = None,
-                     senior_level: int = 4, senior_grade: str = "Grade 9",
-                     aim: float = 50.0) -> Section:
+                     senior_level: int | None = None, senior_grade: str = "Grade 9",
+                     aim: float = 50.0, ladder: Ladder | str | Path | None = None) -> Section:
     """Build the outcome section: mentees against colleagues who did not take part.
 
     Parameters
@@ -168,10 +212,13 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
         From :func:`outcome_inputs`.
     rule : DisclosureRule or str, optional
         The disclosure rule (default HESA).
-    senior_level, senior_grade : int, str
-        The ladder level (and its name) from which grades count as senior.
+    senior_level, senior_grade : int or None, str
+        The ladder level (and its name) from which grades count as senior; with no level,
+        that of ``senior_grade`` on ``ladder``.
     aim : float
         The scheme's aim for the share of women at the senior grades (percent).
+    ladder : Ladder, str or Path, optional
+        The grade ladder (default UK HE), to find ``senior_grade``.
 
     Returns
     -------
@@ -195,6 +242,12 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     ['outcomes-groups-counts', 'outcomes-groups-rates']
     """
     rule = get_rule(rule)
+    if senior_level is None:
+        lad = resolve_ladder(ladder)
+        senior_level = lad.level_of(senior_grade)
+        if senior_level is None:
+            raise SettingsError(f"'{senior_grade}' is not a grade on the ladder '{lad.name}' "
+                                f"({list(lad.levels)}): give one of those as the senior grade.")
     sec = Section("outcomes", "Outcomes: promotion, grade moves and retention")
     people = inputs.people
     mentees = people[people["group"] == MENTEES]
