@@ -861,7 +861,7 @@ def generate_hr_extract(people: pd.DataFrame, earlier: pd.DataFrame,
                         seed: int = 2026) -> pd.DataFrame:
     """Generate the yearly HR extract of the sample division (synthetic, example.org).
 
-    Everyone who signed up in either year and about 340 colleagues who never did, with
+    Everyone who signed up in either year and 345 colleagues who never did, with
     their grade now and a year ago, gender, whether they are still employed, applied for
     promotion, gained it, and returned from a career break. Mentees apply for promotion
     and stay somewhat more often than their colleagues, as a scheme would hope; two of last

@@ -260,7 +260,8 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
         f"cohort) and a comparison group of {describe_count(comparison, rule)} colleagues who "
         "never signed up for the scheme and were at the same grades as mentees when they "
         "started. The comparison shows whether mentees did differently; it cannot prove the "
-        "scheme was the reason, since people chose to join. Grade moves are counted over the "
+        "scheme was the reason, since people chose to join, and the two groups' mix of "
+        "grades can differ. Grade moves are counted over the "
         "year the extract covers (from the grade a year earlier), for mentees and colleagues "
         "alike.")
     notes = []
