@@ -196,6 +196,18 @@ def test_outcome_tables_show_no_small_count_and_hide_nothing_recoverable(seed, n
         with_total = not slug.startswith("outcomes-groups")
         assert not recoverable_cells(_hidden(table), total_row=with_total,
                                      total_column=False).any(), slug
+    # A group's row in the overall table is its total row in the tables by gender and cohort,
+    # published the same (else a hidden cell there could be worked out from this one).
+    groups = tables["outcomes-groups-counts"].set_index("Group")
+    mentees_total = tables["outcomes-gender-mentees-counts"].iloc[-1, 1:]
+    assert groups.loc["Mentees"].tolist() == mentees_total.tolist()
+    assert groups.loc["Mentees"].tolist() == tables["outcomes-cohort-counts"].iloc[-1, 1:].tolist()
+    if "outcomes-gender-comparison-counts" in tables:
+        assert (groups.loc["Comparison group"].tolist()
+                == tables["outcomes-gender-comparison-counts"].iloc[-1, 1:].tolist())
+    rates = tables["outcomes-groups-rates"].set_index("Group").loc["Mentees"].tolist()
+    assert rates == tables["outcomes-gender-mentees-rates"].iloc[-1, 1:].tolist()
+    assert rates == tables["outcomes-cohort-rates"].iloc[-1, 1:].tolist()
     # Rates: with the "All" row shown, no hidden rate can be worked out from it.
     for slug, group in (("outcomes-cohort-rates", None),
                         ("outcomes-gender-mentees-rates", "Mentees")):

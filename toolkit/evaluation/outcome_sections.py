@@ -171,16 +171,16 @@ _RATES_NOTE = ("Each percentage is of the people it concerns: promotions of thos
                "group hidden, the next smallest is hidden too.")
 
 
-def _add_pair(sec: Section, slug: str, title: str, counts: pd.DataFrame,
-              rule: DisclosureRule, first: str, total: str | None) -> pd.DataFrame:
-    published, rates = _publish(counts, rule, total)
-    sec.add_table(f"{slug}-counts", f"{title}: people", _text_table(published, rule, first),
+def _add_published(sec: Section, slug: str, title: str,
+                   published: tuple[pd.DataFrame, pd.DataFrame], rule: DisclosureRule,
+                   first: str) -> None:
+    counts, rates = published
+    sec.add_table(f"{slug}-counts", f"{title}: people", _text_table(counts, rule, first),
                   "Headcounts rounded as the rule says; 'People' are those found in the HR "
                   "extract.")
     sec.add_table(f"{slug}-rates", f"{title}: percentages",
                   _text_table(rates, rule, first, "%"),
                   _RATES_NOTE.format(base=rule.min_percentage_base, symbol=rule.symbol))
-    return rates
 
 
 def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureRule) -> str:
@@ -277,20 +277,37 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
                      "matched on today's grade and its grade moves are not measured")
     if notes:
         sec.paragraphs.append("Note: " + "; ".join(notes) + ".")
-    groups = outcome_counts(people, "group", order=[MENTEES, COMPARISON])
-    rates = _add_pair(sec, "groups", "Outcomes, mentees and comparison group", groups, rule,
-                      "Group", None)
-    sec.add_figure("groups", "Outcomes: mentees and the comparison group",
-                   plot_group_rates(rates, "Outcomes: mentees and the comparison group",
-                                    rule=rule, ylabel="% (see the tables for the base)"))
-    by_gender = {}
+    # Each group's totals appear in three tables (overall, by gender, by cohort): they are
+    # published alike, a cell hidden in one hidden in all, so none reveals what another hides.
+    parts: dict[str, tuple[str, str, str, tuple[pd.DataFrame, pd.DataFrame]]] = {}
+    totals: dict[str, list[tuple[pd.DataFrame, pd.DataFrame]]] = {MENTEES: [], COMPARISON: []}
     for group, slug in ((MENTEES, "mentees"), (COMPARISON, "comparison")):
         part = people[people["group"] == group]
-        if not part["people"].any():
-            continue
-        counts = outcome_counts(part, "gender")
-        by_gender[group] = _add_pair(sec, f"gender-{slug}", f"{group}, by gender", counts,
-                                     rule, "Gender", f"All ({group.lower()})")
+        if part["people"].any():
+            pub = _publish(outcome_counts(part, "gender"), rule, f"All ({group.lower()})")
+            parts[f"gender-{slug}"] = (f"{group}, by gender", "Gender", group, pub)
+            totals[group].append(pub)
+    if mentees["people"].any():
+        pub = _publish(outcome_counts(mentees, "cohort"), rule, "All mentees")
+        parts["cohort"] = ("Mentees, by cohort", "Cohort", MENTEES, pub)
+        totals[MENTEES].append(pub)
+    overall = _publish(outcome_counts(people, "group", order=[MENTEES, COMPARISON]), rule, None)
+    for group, pubs in totals.items():
+        for k in (0, 1):  # counts, then rates
+            rows = [p[k].iloc[-1] for p in pubs] + [overall[k].loc[group]]
+            hidden = np.logical_or.reduce([r.isna().to_numpy() for r in rows])
+            for p in pubs:
+                p[k].iloc[-1, hidden] = np.nan
+            overall[k].loc[group, hidden] = np.nan
+    _add_published(sec, "groups", "Outcomes, mentees and comparison group", overall, rule,
+                   "Group")
+    sec.add_figure("groups", "Outcomes: mentees and the comparison group",
+                   plot_group_rates(overall[1], "Outcomes: mentees and the comparison group",
+                                    rule=rule, ylabel="% (see the tables for the base)"))
+    for slug, (title, first, _group, pub) in parts.items():
+        _add_published(sec, slug, title, pub, rule, first)
+    by_gender = {group: pub[1] for slug, (_t, _f, group, pub) in parts.items()
+                 if slug.startswith("gender-")}
     if by_gender:
         joined = pd.concat({g: r.iloc[:-1] for g, r in by_gender.items()})
         joined.index = [f"{g}: {k}" for g, k in joined.index]
@@ -298,9 +315,6 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
         sec.add_figure("gender", "Outcomes by gender",
                        plot_group_rates(joined, "Outcomes by gender", rule=rule,
                                         ylabel="% (see the tables for the base)"))
-    if mentees["cohort"].nunique() > 0 and mentees["people"].any():
-        counts = outcome_counts(mentees, "cohort")
-        _add_pair(sec, "cohort", "Mentees, by cohort", counts, rule, "Cohort", "All mentees")
     sec.add_text(f"The scheme's aim is {aim:g}% women at {senior_grade} and above. It is "
                  "measured here on what it means: the share of women among the institution's "
                  f"staff at those grades (from the extract), and among mentees who moved up a "
@@ -418,7 +432,6 @@ def cohort_table(history: CohortHistory, outcomes: OutcomeInputs | None = None
             mine = outcomes.people[(outcomes.people["group"] == MENTEES)
                                    & (outcomes.people["cohort"] == cohort)]
             counts = outcome_counts(mine.assign(all="all"), "all", order=["all"])
-            row["Mentees in the HR extract"] = int(counts["People"].iloc[0])
             on, ob = outcome_bases(counts)
             for label, _, _ in RATE_BASES:
                 n[f"Mentees: {label.lower()}"] = int(on[label].iloc[0])
