@@ -185,8 +185,8 @@ def _add_published(sec: Section, slug: str, title: str,
 
 def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureRule) -> str:
     if n < rule.min_percentage_base or n == 0:
-        return (f"Too few {what} gave a gender in the extract to publish the share who are "
-                f"women ({describe_count(n, rule)}).")
+        return (f"Among {what}, too few gave a gender in the extract to publish the share "
+                f"who are women ({describe_count(n, rule)}).")
     low, high = (float(v) for v in wilson_interval(women, n))
     share = 100.0 * women / n
     if high < aim:
@@ -196,9 +196,9 @@ def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureR
     else:
         verdict = (f"the aim of {aim:g}% is inside the range, so these numbers cannot tell "
                    "the share apart from the aim")
-    return (f"Of the {describe_count(n, rule)} {what} who gave a gender, {share:.0f}% are "
-            f"women. Allowing for chance, the true share is likely (95%) between {low:.0f}% "
-            f"and {high:.0f}%: {verdict}.")
+    return (f"Among {what} ({describe_count(n, rule)} people who gave a gender), "
+            f"{share:.0f}% are women. Allowing for chance, the true share is likely (95%) "
+            f"between {low:.0f}% and {high:.0f}%: {verdict}.")
 
 
 def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = None,
@@ -267,16 +267,16 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     notes = []
     if missing:
         notes.append(f"{describe_count(missing, rule).capitalize()} mentees are not in the "
-                     "extract (left the institution's records, or a different e-mail), so "
-                     "they are not counted")
+                     "extract (they left the institution's records, or have another e-mail) "
+                     "and are not counted.")
     if inputs.set_aside:
         notes.append(f"{inputs.set_aside} row(s) of the extract had problems and were left "
-                     "out (the import listed them)")
+                     "out (the import listed them).")
     if not inputs.has_grade_before:
-        notes.append("the extract gives no grade a year earlier, so the comparison group is "
-                     "matched on today's grade and its grade moves are not measured")
+        notes.append("The extract gives no grade a year earlier, so the comparison group is "
+                     "matched on today's grade and its grade moves are not measured.")
     if notes:
-        sec.paragraphs.append("Note: " + "; ".join(notes) + ".")
+        sec.paragraphs.append(" ".join(notes))
     # Each group's totals appear in three tables (overall, by gender, by cohort): they are
     # published alike, a cell hidden in one hidden in all, so none reveals what another hides.
     parts: dict[str, tuple[str, str, str, tuple[pd.DataFrame, pd.DataFrame]]] = {}
