@@ -8,6 +8,7 @@ from toolkit.core.disclosure import get_rule
 from toolkit.evaluation.data import load_cohort
 from toolkit.evaluation.report import build_report
 from toolkit.evaluation.survey import read_survey, save_survey
+from toolkit.io.problems import format_problems
 from toolkit.store.connection import open_existing
 
 __all__ = ["register", "run"]
@@ -32,7 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "report",
         help="write the year-end evaluation report (HTML, figures, tables)",
         description="Write a self-contained HTML report of a cohort (participation, feedback, "
-        "coaching objectives, the cross-department network, equality monitoring), each "
+        "coaching objectives, the cross-department network, equality monitoring; with "
+        "--outcomes, promotion, grade moves and retention against a comparison group; when "
+        "the store holds more than one cohort, the cohorts side by side), each "
         "figure as PNG and SVG and each table as CSV, all after disclosure control. Exit "
         "status: 0 written, 2 the store or a setting cannot be used.",
     )
@@ -58,6 +61,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                    "(default 'Grade 9')")
     p.add_argument("--aim", type=_percent, default=50.0, metavar="PERCENT",
                    help="the aim for the share of women at that grade and above (default 50)")
+    p.add_argument("--outcomes", metavar="EXTRACT",
+                   help="the yearly HR extract (CSV/XLSX: e-mail, grade now, still employed, "
+                   "promotion applied for, promotion gained, returned from a career break; "
+                   "optionally gender and grade a year ago): adds the outcome section and "
+                   "tables/outcomes-*.csv. Rows with problems are listed and left out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=run)
 
@@ -86,7 +94,12 @@ def run(args: argparse.Namespace) -> int:
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
                           objectives=args.objectives, participants=args.participants,
-                          progress=not args.quiet)
+                          progress=not args.quiet, outcomes=args.outcomes)
+    if not result.outcome_problems.empty:
+        print(f"{result.outcome_problems['row'].nunique()} row(s) of the HR extract had "
+              "problems and were left out of the outcomes; correct them and run the report "
+              "again:")
+        print(format_problems(result.outcome_problems))
     print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
           f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
           f"tables (CSV) in '{result.html.parent / 'tables'}'.")

@@ -14,8 +14,10 @@ from toolkit.coaching.round import run_round, save_round, write_round
 from toolkit.demo.sample import (
     COACHING_START,
     COACHING_TODAY,
+    LAST_YEAR,
     SAMPLE_PAIRED_ON,
     SAMPLE_TODAY,
+    add_sample_last_year,
     record_sample_withdrawals,
     sample_store,
     write_sample,
@@ -170,13 +172,21 @@ def _step_unmentoring(ctx: DemoContext) -> None:
 def _step_report(ctx: DemoContext) -> None:
     print("Year end. Import the feedback survey and write the evaluation report")
     survey = read_survey(ctx.sample / "survey.csv")
+    extract = ctx.sample / "hr_extract.csv"
     with Store(ctx.store_path) as store:
         saved = save_survey(store, survey, COHORT)
+        if add_sample_last_year(store, ctx.sample):
+            print(f"  The store now also holds last year's cohort ({LAST_YEAR}), as it would "
+                  "had the toolkit been used then: the report compares the two.")
         result = build_report(store, ctx.out / "report", cohort=COHORT,
-                              participants=ctx.sample / "unmentoring.csv", progress=False)
+                              participants=ctx.sample / "unmentoring.csv", progress=False,
+                              outcomes=extract if extract.exists() else None)
     n_text = int((survey.questions["kind"] == "text").sum())
     print(f"  Survey: {saved} answers to {len(survey.questions)} questions saved "
           f"({n_text} free-text question(s) kept out of every chart).")
+    if extract.exists():
+        print(f"  Outcomes: from the HR extract '{extract.name}' (promotion, grade moves and "
+              "retention of mentees against colleagues who did not take part).")
     print(f"  Report: {len(result.sections)} sections, {len(result.figures)} figures (PNG and "
           f"SVG), {len(result.tables)} tables (CSV); disclosure rule: {result.rule.name}.")
     ctx.outputs["report"] = result.html

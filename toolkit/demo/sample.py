@@ -16,11 +16,13 @@ from toolkit.coaching.triage import triage
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 from toolkit.core.statuses import RUNNING
 from toolkit.errors import LifecycleError
+from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.intake.signups import read_signups
 from toolkit.io.readers import Table
 from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import withdraw_pair
 from toolkit.store.connection import Store
+from toolkit.store.meetings import save_meeting_rows
 from toolkit.store.pairs import load_pairs, save_pairs
 from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
 
@@ -29,12 +31,16 @@ __all__ = [
     "COACHING_START",
     "COACHING_TODAY",
     "DEPARTMENTS",
+    "LAST_YEAR",
     "SAMPLE_PAIRED_ON",
     "SAMPLE_TODAY",
     "SURVEY_QUESTIONS",
     "TOPICS",
+    "add_sample_last_year",
     "generate_coaching",
     "generate_coaching_activity",
+    "generate_hr_extract",
+    "generate_last_year",
     "generate_meetings",
     "generate_people",
     "generate_survey",
@@ -52,6 +58,11 @@ __all__ = [
 SAMPLE_PAIRED_ON = "2026-10-05"
 SAMPLE_PILOT_ON = "2026-07-20"
 SAMPLE_TODAY = "2027-07-01"
+#: The sample scheme's earlier cohort (a year before), its pairing day and pilot day.
+LAST_YEAR = "2025"
+_LAST_YEAR_PAIRED_ON = "2025-10-06"
+_LAST_YEAR_PILOT_ON = "2025-07-21"
+_LAST_YEAR_UNTIL = "2026-06-26"
 
 DIVISION = "Division of Natural and Life Sciences"
 DEPARTMENTS = [
@@ -826,6 +837,164 @@ def _problem_examples(people: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rows.iloc[:11], blank, rows.iloc[11:]], ignore_index=True)
 
 
+def generate_last_year(people: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
+    """Generate the sample scheme's earlier cohort: a year before, other people.
+
+    The same division a year earlier, drawn with the seed before ``seed``; anyone whose
+    address is among ``people`` is left out, so no one's details differ between the years.
+
+    Examples
+    --------
+    >>> people = generate_people()
+    >>> earlier = generate_last_year(people)
+    >>> len(earlier) > 120, earlier["email"].isin(people["email"]).any()
+    (True, np.False_)
+    """
+    earlier = generate_people(seed - 1)
+    return earlier[~earlier["email"].isin(people["email"])].reset_index(drop=True)
+
+
+def _yes(values: np.ndarray) -> np.ndarray:
+    return np.where(values, "Yes", "No")
+
+
+def generate_hr_extract(people: pd.DataFrame, earlier: pd.DataFrame,
+                        seed: int = 2026) -> pd.DataFrame:
+    """Generate the yearly HR extract of the sample division (synthetic, example.org).
+
+    Everyone who signed up in either year and 345 colleagues who never did, with
+    their grade now and a year ago, gender, whether they are still employed, applied for
+    promotion, gained it, and returned from a career break. Mentees apply for promotion
+    and stay somewhat more often than their colleagues, as a scheme would hope; two of last
+    year's mentees are missing from it (their records moved).
+
+    Examples
+    --------
+    >>> people = generate_people()
+    >>> extract = generate_hr_extract(people, generate_last_year(people))
+    >>> extract["E-mail"].is_unique, extract["E-mail"].str.endswith("@example.org").all()
+    (True, np.True_)
+    """
+    rng = np.random.default_rng(seed + 31)
+    taken = set(people["email"]) | set(earlier["email"])
+    pool = [n for n in (f"{f} {s}" for f in _FIRST for s in _LAST) if _email(n) not in taken]
+    others_level = np.repeat(np.arange(6), [30, 40, 90, 80, 60, 45])
+    names = [pool[i] for i in rng.choice(len(pool), size=len(others_level), replace=False)]
+    others = pd.DataFrame({
+        "email": [_email(n) for n in names], "level": others_level,
+        "gender": np.where(rng.random(len(names)) < np.take(_WOMEN_SHARE, others_level),
+                           "Woman", "Man"), "role": "none"})
+    last = earlier[["email", "level", "gender", "role"]].copy()
+    moved_before = (rng.random(len(last)) < np.where(last["role"] == "mentor", 0.05, 0.12)) \
+        & last["level"].between(1, 4)
+    last["level"] = last["level"] + moved_before.astype(int)
+    last = last.drop(index=last.index[last["role"] == "mentee"][:2])  # records moved
+    staff = pd.concat([people[["email", "level", "gender", "role"]], last, others],
+                      ignore_index=True)
+    n = len(staff)
+    mentee = staff["role"].isin(["mentee", "both"]).to_numpy()
+    eligible = staff["level"].between(1, 4).to_numpy()
+    applied = eligible & (rng.random(n) < np.where(mentee, 0.32, 0.18))
+    promoted = applied & (rng.random(n) < np.where(mentee, 0.6, 0.5))
+    employed = rng.random(n) < np.where(mentee, 0.95, 0.9)
+    returned = rng.random(n) < 0.05
+    employed = np.where(returned, rng.random(n) < np.where(mentee, 0.9, 0.7), employed)
+    levels = DEFAULT_LADDER.levels
+    frame = pd.DataFrame({
+        "E-mail": staff["email"],
+        "Grade now": np.take(levels, staff["level"] + promoted.astype(int)),
+        "Grade a year ago": np.take(levels, staff["level"]),
+        "Gender": staff["gender"],
+        "Still employed": _yes(employed),
+        "Promotion applied for": _yes(applied),
+        "Promotion gained": _yes(promoted),
+        "Returned from a career break": _yes(returned),
+    })
+    return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+def _plain_signups(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Dress sign-ups up as a plain form export (Google-Forms-style answers)."""
+    plain = people.drop(columns="level").copy()
+    plain["topics"] = plain["topics"].map(", ".join)
+    plain.insert(0, "Timestamp", _forms_export(people, rng)["Start time"])
+    plain = plain.rename(columns={
+        "name": "Name", "email": "Email address", "department": "Department", "grade": "Grade",
+        "role": "Role", "line_manager_email": "Line manager email", "capacity": "Capacity",
+        "topics": "Topics", "meeting_mode": "Meeting mode", "gender": "Gender",
+        "mentor_gender_preference": "Mentor gender preference",
+    })
+    plain["Capacity"] = plain["Capacity"].astype(str).where(people["role"] != "mentee", "")
+    return plain
+
+
+def _write_last_year(out: Path, people: pd.DataFrame, seed: int) -> dict[str, Path]:
+    """Write the earlier cohort's sign-ups, pairs, meetings and survey, and the HR extract."""
+    written: dict[str, Path] = {}
+    earlier = generate_last_year(people, seed)
+    written["signups_last_year"] = out / f"signups_{LAST_YEAR}.csv"
+    _plain_signups(earlier, np.random.default_rng(seed + 41)).to_csv(
+        written["signups_last_year"], index=False, encoding="utf-8")
+    pairs = sample_pairs(read_signups(written["signups_last_year"]).people,
+                         _LAST_YEAR_PAIRED_ON, _LAST_YEAR_PILOT_ON)
+    written["pairs_last_year"] = out / f"sample_pairs_{LAST_YEAR}.csv"
+    pairs.to_csv(written["pairs_last_year"], index=False)
+    meetings, _ = simulate_year(pairs, seed - 1, until=_LAST_YEAR_UNTIL)
+    written["meetings_last_year"] = out / f"meetings_{LAST_YEAR}.csv"
+    meetings.to_csv(written["meetings_last_year"], index=False)
+    written["survey_last_year"] = out / f"survey_{LAST_YEAR}.csv"
+    generate_survey(earlier, seed - 1).to_csv(written["survey_last_year"], index=False)
+    written["hr_extract"] = out / "hr_extract.csv"
+    generate_hr_extract(people, earlier, seed).to_csv(written["hr_extract"], index=False)
+    return written
+
+
+def add_sample_last_year(store: Store, sample_dir: str | Path) -> bool:
+    """Add the sample scheme's earlier cohort to a store that does not hold it yet.
+
+    The store then holds two cohorts, as it would had the toolkit been used last year too:
+    :data:`LAST_YEAR`'s sign-ups, its pairs (all ended by now) with their meetings, and its
+    survey answers, each read with the ordinary importers. Only for a store of the sample
+    scheme; a store that already holds the cohort, or a folder without its files, is left
+    as it is.
+
+    Returns
+    -------
+    bool
+        True if the cohort was added.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     add_sample_last_year(store, folder), add_sample_last_year(store, folder)
+    (True, False)
+    """
+    sample_dir = Path(sample_dir)
+    signups_file = sample_dir / f"signups_{LAST_YEAR}.csv"
+    if LAST_YEAR in load_cohorts(store) or not signups_file.exists():
+        return False
+    signups = read_signups(signups_file)
+    signups.raise_for_problems()
+    pairs = pd.read_csv(sample_dir / f"sample_pairs_{LAST_YEAR}.csv", dtype=str)
+    meetings = pd.read_csv(sample_dir / f"meetings_{LAST_YEAR}.csv", dtype=str,
+                           keep_default_na=False)
+    survey = read_survey(sample_dir / f"survey_{LAST_YEAR}.csv")
+    with store.transaction():
+        save_import(store, signups, LAST_YEAR)
+        ids = []
+        for start, group in pairs.groupby("start_date", sort=True):
+            made = save_pairs(store, group[["mentee_email", "mentor_email"]], LAST_YEAR,
+                              settings={"made_by": "sample_pairs"}, status="ended",
+                              start_date=str(start))
+            ids.append(group[["mentee_email", "mentor_email"]].assign(pair_id=made))
+        held = meetings.merge(pd.concat(ids), on=["mentee_email", "mentor_email"])
+        save_meeting_rows(store, held.rename(columns={"date": "on_date"}).assign(note=""))
+        save_survey(store, survey, LAST_YEAR)
+    return True
+
+
 def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     """Write the whole synthetic sample scheme into a folder.
 
@@ -837,8 +1006,10 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     export), ``meetings_with_problems.csv``, ``withdrawals.csv``, the coaching round
     (``coaching_requests.csv``, ``coaching_coaches.csv``, ``coaching_sessions.csv``,
     ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``), ``survey.csv`` (the
-    end-of-year feedback survey), and ``ladders/*.json`` (the shipped grade ladders, to copy
-    and edit).
+    end-of-year feedback survey), ``ladders/*.json`` (the shipped grade ladders, to copy
+    and edit), the earlier cohort (``signups_2025.csv``, ``sample_pairs_2025.csv``,
+    ``meetings_2025.csv``, ``survey_2025.csv``: see :func:`add_sample_last_year`) and
+    ``hr_extract.csv`` (the yearly HR extract, for the report's outcomes).
 
     Parameters
     ----------
@@ -858,16 +1029,7 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     people = generate_people(seed)
     written: dict[str, Path] = {}
 
-    plain = people.drop(columns="level").copy()
-    plain["topics"] = plain["topics"].map(", ".join)
-    plain.insert(0, "Timestamp", _forms_export(people, rng)["Start time"])
-    plain = plain.rename(columns={
-        "name": "Name", "email": "Email address", "department": "Department", "grade": "Grade",
-        "role": "Role", "line_manager_email": "Line manager email", "capacity": "Capacity",
-        "topics": "Topics", "meeting_mode": "Meeting mode", "gender": "Gender",
-        "mentor_gender_preference": "Mentor gender preference",
-    })
-    plain["Capacity"] = plain["Capacity"].astype(str).where(people["role"] != "mentee", "")
+    plain = _plain_signups(people, rng)
     written["signups"] = out / "signups.csv"
     plain.to_csv(written["signups"], index=False, encoding="utf-8")
 
@@ -923,6 +1085,7 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
         path = out / "ladders" / f"{short}.json"
         path.write_text(json.dumps(ladder.to_dict(), indent=2) + "\n", encoding="utf-8")
         written[f"ladder_{short}"] = path
+    written.update(_write_last_year(out, people, seed))
     return written
 
 

@@ -32,10 +32,12 @@ from toolkit.store.people import (
 from toolkit.unmentoring.participants import read_participants
 
 __all__ = [
+    "CohortHistory",
     "SchemeData",
     "ensure_signups",
     "load_cohort",
     "load_feedback",
+    "load_history",
     "load_objectives",
     "load_scheme",
     "no_cohort_message",
@@ -92,6 +94,51 @@ class SchemeData:
     def cohort_pairs(self) -> pd.DataFrame:
         """The mentoring pairs of this cohort."""
         return self.pairs[self.pairs["cohort"] == self.cohort]
+
+
+@dataclass
+class CohortHistory:
+    """Every cohort's sign-ups, pairs, meetings and feedback, to compare years side by side.
+
+    Attributes
+    ----------
+    cohorts : list of str
+        The cohorts with sign-ups, oldest first.
+    people : pandas.DataFrame
+        One row per sign-up (``email, role, gender, level, cohort``...): a person who signed
+        up in two cohorts has two rows. Their grade is the one the store holds now (that of
+        their latest sign-up).
+    pairs, meetings : pandas.DataFrame
+        Every mentoring pair (``cohort`` says which) and their meetings.
+    feedback : dict of str to SurveyImport
+        Each cohort's survey answers.
+    """
+
+    cohorts: list[str]
+    people: pd.DataFrame
+    pairs: pd.DataFrame
+    meetings: pd.DataFrame
+    feedback: dict[str, SurveyImport]
+
+
+def load_history(store: Store) -> CohortHistory:
+    """Read every cohort's records from the store, for the comparison across years.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_history(store).cohorts
+    []
+    """
+    cohorts = load_cohorts(store)
+    frames = [load_people(store, c) for c in cohorts]
+    people = (pd.concat(frames, ignore_index=True) if frames
+              else load_people(store).assign(cohort=pd.Series(dtype=str)))
+    return CohortHistory(
+        cohorts=cohorts, people=people, pairs=load_pairs(store, scheme="mentoring"),
+        meetings=load_meetings(store)[["pair_id", "on_date", "status"]],
+        feedback={c: load_feedback(store, c) for c in cohorts})
 
 
 def load_cohort(store: Store, cohort: str | None = None) -> str:

@@ -8,7 +8,7 @@ figures embedded, readable offline), ``figures/*.png`` and ``figures/*.svg``, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +20,14 @@ from toolkit.core.disclosure import DisclosureRule, get_rule
 from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.version import __version__
 from toolkit.errors import SettingsError, ToolkitError
-from toolkit.evaluation.data import load_scheme
+from toolkit.evaluation.data import load_history, load_scheme
+from toolkit.evaluation.extract import ExtractImport, read_hr_extract
 from toolkit.evaluation.measures import has_objective_scores
+from toolkit.evaluation.outcome_sections import (
+    outcome_inputs,
+    section_cohorts,
+    section_outcomes,
+)
 from toolkit.evaluation.render import png_bytes, render_page
 from toolkit.evaluation.sections import (
     Section,
@@ -46,7 +52,8 @@ __all__ = [
 
 #: The beginnings of the names of the figure and table files a report writes (one per
 #: section): files so named are the report's own and are replaced by the next report.
-REPORT_PREFIXES = ("participation-", "feedback-", "coaching-", "network-", "equality-")
+REPORT_PREFIXES = ("participation-", "feedback-", "coaching-", "network-", "equality-",
+                   "outcomes-", "cohorts-")
 
 
 def leak_message(folder: str | Path, places: int) -> str:
@@ -71,6 +78,9 @@ class ReportResult:
     tables: dict[str, Path]
     sections: list[Section]
     rule: DisclosureRule
+    #: The rows of the HR extract set aside with problems (``row, field, value, problem``);
+    #: shown to the lead, never written into the report folder.
+    outcome_problems: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def find_identifiers(folder: str | Path, people: pd.DataFrame) -> list[tuple[str, str]]:
@@ -116,7 +126,8 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None,
-                 progress: bool = True) -> ReportResult:
+                 progress: bool = True,
+                 outcomes: ExtractImport | str | Path | None = None) -> ReportResult:
     """Write the year-end report for a cohort: ``report.html``, its figures and tables.
 
     Parameters
@@ -144,10 +155,16 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         in draws without signing up for mentoring.
     progress : bool
         Show a progress bar.
+    outcomes : ExtractImport or path, optional
+        The yearly HR extract (see :func:`toolkit.evaluation.extract.read_hr_extract`): adds
+        the outcome section (``tables/outcomes-*.csv``). Rows with problems are left out and
+        returned in ``ReportResult.outcome_problems``.
 
     Returns
     -------
     ReportResult
+        When the store holds more than one cohort, the report also compares them
+        (``tables/cohorts-*.csv``).
 
     Raises
     ------
@@ -179,12 +196,14 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     if senior_level is None:
         raise SettingsError(not_a_grade_message(senior_grade, lad))
     out = Path(out_dir)
+    if outcomes is not None and not isinstance(outcomes, ExtractImport):
+        outcomes = read_hr_extract(outcomes, lad)
     own = isinstance(store, Store)
     if not own:
         store = open_existing(store)
     try:
         steps = ["Reading the store", "Participation", "Feedback", "Coaching", "Network",
-                 "Equality", "Writing files"]
+                 "Equality", "Outcomes", "Cohorts", "Writing files"]
         bar = tqdm(steps, desc="Building the report", disable=not progress, leave=False)
         sections: list[Section] = []
         data = None
@@ -193,6 +212,11 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             if step == "Reading the store":
                 data = load_scheme(store, cohort, objectives, participants)
                 everyone = load_directory(store)[["name", "email"]]
+                history = load_history(store)
+                inputs = None if outcomes is None else outcome_inputs(
+                    outcomes.records, history.people, outcomes.source,
+                    int(outcomes.problems["row"].nunique()), outcomes.has_gender,
+                    outcomes.has_grade_before)
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":
@@ -203,17 +227,27 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                 sections.append(section_network(data, rule))
             elif step == "Equality":
                 sections.append(section_equality(data, rule, senior_level, senior_grade, aim))
+            elif step == "Outcomes" and inputs is not None:
+                sections.append(section_outcomes(inputs, rule, senior_level, senior_grade,
+                                                 aim))
+            elif step == "Cohorts" and len(history.cohorts) > 1:
+                sections.append(section_cohorts(history, rule, inputs))
             elif step == "Writing files":
                 result = _write(sections, out, data.cohort, rule)
         bar.close()
     finally:
         if not own:
             store.close()
+    if outcomes is not None:  # colleagues in the extract who never signed up, too
+        everyone = pd.concat([everyone, outcomes.records[["email"]].assign(name="")],
+                             ignore_index=True)
     leaks = find_identifiers(out, everyone)
     if leaks:
         for path in {Path(p) for p, _ in leaks}:
             path.unlink(missing_ok=True)
         raise ToolkitError(leak_message(out, len(leaks)))
+    if outcomes is not None:
+        result.outcome_problems = outcomes.problems
     return result
 
 

@@ -43,6 +43,9 @@ class ReportPanel(Panel):
         The starting senior grade.
     aim : float
         The starting aim, in percent.
+    outcomes : path, optional
+        The yearly HR extract (CSV/XLSX), to add the outcome section; rows with problems
+        are listed in the panel and left out.
 
     Examples
     --------
@@ -55,9 +58,10 @@ class ReportPanel(Panel):
                  objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None, rule: str = "hesa",
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
-                 aim: float = 50.0) -> None:
+                 aim: float = 50.0, outcomes: str | Path | None = None) -> None:
         super().__init__()
         self.store, self.out, self.cohort = store, out, cohort
+        self.outcomes = outcomes
         self.objectives, self.participants = objectives, participants
         self.ladder = resolve_ladder(ladder)
         get_rule(rule)  # a wrong name fails here, with the list of known rules
@@ -92,8 +96,15 @@ class ReportPanel(Panel):
                                    rule=self.rule.value, ladder=self.ladder,
                                    senior_grade=self.senior_grade.value, aim=self.aim.value,
                                    objectives=self.objectives,
-                                   participants=self.participants, progress=False)
+                                   participants=self.participants, progress=False,
+                                   outcomes=self.outcomes)
         self.ok(f"Wrote {self.result.html} with {len(self.result.figures)} figures and "
                 f"{len(self.result.tables)} tables. Open it in your browser; share the whole "
                 f"'{self.result.html.parent.name}' folder.")
+        problems = self.result.outcome_problems
+        if not problems.empty:
+            self.warn(f"{problems['row'].nunique()} row(s) of the HR extract had problems and "
+                      "were left out of the outcomes (rows "
+                      f"{', '.join(map(str, sorted(set(problems['row']))[:20]))}): correct "
+                      "them and write the report again.")
         return self.result
