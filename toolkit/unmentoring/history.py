@@ -273,7 +273,7 @@ def history_lock(path: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Pa
 
 
 def _read_raw(path: Path) -> tuple[pd.DataFrame, pd.Series]:
-    """The history's rows as text (round, group stripped; e-mails normalised), and row numbers."""
+    """Read the history's rows as text (labels stripped, e-mails normalised), with row numbers."""
     table = read_table(path)
     folded = {fold(h): h for h in table.headers}
     missing = [c for c in DRAW_COLUMNS if c not in folded]
@@ -303,7 +303,7 @@ def _raw_history(path: Path) -> pd.DataFrame:
 
 
 def _typed(raw: pd.DataFrame) -> pd.DataFrame:
-    """Groups as whole numbers when every label is one (and no two labels of a round merge)."""
+    """Give groups as whole numbers when every label is one (and no two of a round merge)."""
     number = pd.to_numeric(raw["group"], errors="coerce")
     whole = bool(len(raw)) and bool((number.notna() & (number % 1 == 0)).all())
     if whole:
@@ -389,7 +389,7 @@ def _raw_log(history_path: Path) -> pd.DataFrame:
 
 
 def _valid_log(raw_log: pd.DataFrame, raw_history: pd.DataFrame) -> pd.DataFrame:
-    """The recovery rule: per round of the history, the last entry whose digest matches."""
+    """Apply the recovery rule: per round of the history, the last entry whose digest matches."""
     digests = _digests(raw_history)
     current = raw_log["round"].map(digests)
     legacy = raw_log["digest"] == ""
