@@ -228,11 +228,18 @@ def sweep_temporaries(path: str | Path) -> list[Path]:
 
 
 @contextmanager
-def history_lock(path: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Path]:
+def history_lock(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
     """Hold the exclusive lock of a history file while reading, drawing and saving a round.
 
     Re-entrant within a process. On taking it, temporary files a killed run left are removed
     and the log is cleaned of entries that no longer match (see the module's notes).
+
+    Parameters
+    ----------
+    path : str or Path
+        The history file.
+    timeout : float, optional
+        Seconds to wait for another writer (default :data:`LOCK_TIMEOUT`).
 
     Raises
     ------
@@ -260,7 +267,7 @@ def history_lock(path: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Pa
         finally:
             held[1] -= 1
         return
-    fd = _acquire(lock, timeout, path)
+    fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout, path)
     _HELD[key] = [fd, 1]
     try:
         for target in (path, rounds_log_path(path)):
