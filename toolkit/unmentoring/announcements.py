@@ -215,15 +215,19 @@ def read_email_template(path: str | Path | None = None) -> Template:
     (('round',), True)
     """
     template = read_template(path, TEMPLATE_NAME, TEMPLATE_FIELDS)
+    # A template written with {name} keeps any $name as it stands: refuse it rather than
+    # send "$partner_names" to everyone.
+    leftover = None if template.notices else _LEFTOVER_DOLLAR.search(template.text)
+    if leftover:
+        name = leftover.group(1) or leftover.group(2)
+        fix = (f"write {{{name}}} instead, as the rest of the template does"
+               if name in TEMPLATE_FIELDS else "it is not a placeholder")
+        raise SettingsError(
+            f"{template.source} uses ${name} among {{name}} placeholders: {fix}. The "
+            f"placeholders are {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}. "
+            "Nothing was drawn, saved or written.")
     for part in template.split_subject():
-        for m in _LEFTOVER_DOLLAR.finditer(part.text):
-            name = m.group(1) or m.group(2)
-            fix = (f"write {{{name}}} instead, as the rest of the template does"
-                   if name in TEMPLATE_FIELDS else "it is not a placeholder")
-            raise SettingsError(
-                f"{part.source} uses ${name} among {{name}} placeholders: {fix}. The "
-                f"placeholders are {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}. "
-                "Nothing was drawn, saved or written.")
+        part.check(TEMPLATE_FIELDS)
     return template
 
 
