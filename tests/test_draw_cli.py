@@ -11,12 +11,14 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from email.policy import default
 
 import pandas as pd
 import pytest
 
 from toolkit.cli.main import main
+from toolkit.io.readers import read_table
 from toolkit.unmentoring.draw import default_seed, round_labels
 from toolkit.unmentoring.history import read_history, read_rounds_log, rounds_log_path
 from toolkit.unmentoring.service import load_history, load_rounds
@@ -178,7 +180,9 @@ def _args(roster, history, label, seed, out):
 def _fork_draw(args) -> int:
     """Run ``python -m toolkit draw ARGS`` in a child forked from this (already importing)
     process: the same code as the command, without paying for the imports each time."""
-    pid = os.fork()
+    with warnings.catch_warnings():  # newer Pythons warn about fork in a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: run the command, then leave without pytest's clean-up
         code = 3
         try:
@@ -303,6 +307,11 @@ def test_hostile_names_reach_every_file_harmlessly(tmp_path, capsys):
         assert not any(cell.startswith(("=", "+", "-", "@")) and cell != "-r1"
                        for row in rows for cell in row)
     merge = pd.read_csv(folder / "mail_merge.csv", dtype=str)
+    # The toolkit's own readers give back exactly what was written.
+    assert read_history(tmp_path / "d.csv")["round"].unique().tolist() == ["-r1"]
+    assert round_labels(read_history(tmp_path / "h.csv")) == ["-r1"]
+    assert set(read_table(folder / "mail_merge.csv").data["partner_names"]) == set(
+        pd.read_csv(roster)["name"])
     assert sorted(merge["email"]) == ["bo@example.org", "cy@example.org", "di@example.org",
                                       "ed@example.net", "eve@example.org", "trent@example.org"]
     assert len(list((folder / "drafts").glob("*.eml"))) == 6
