@@ -255,3 +255,18 @@ def test_a_dollar_name_left_in_a_brace_template_is_refused(tmp_path, subject):
     with pytest.raises(SettingsError):
         write_announcements(DRAW, PEOPLE, tmp_path / "out", template=template)
     assert not (tmp_path / "out").exists()
+
+
+def test_temporaries_of_an_export_stopped_halfway_are_removed(tmp_path):
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "calendar").mkdir()
+    left = [tmp_path / ".mail_merge.csv.k1.tmp", tmp_path / "drafts" / ".group-001-a.eml.k2.tmp",
+            tmp_path / "calendar" / ".group-001.ics.k3.tmp"]
+    for path in left:
+        path.write_text("ada@example.org")
+    mine = tmp_path / "drafts" / "notes.txt"
+    mine.write_text("the lead's own file")
+    write_announcements(DRAW, PEOPLE, tmp_path, "2026-10-05", ics=True)
+    assert not any(p.exists() for p in left)
+    assert mine.exists()
+    assert not list(tmp_path.rglob("*.tmp"))

@@ -30,6 +30,7 @@ from toolkit.core.text import normalise_emails
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write, write_csv_atomic
 from toolkit.io.templates import Template, read_template
+from toolkit.unmentoring.history import sweep_temporaries
 
 __all__ = [
     "MAIL_MERGE_COLUMNS",
@@ -393,7 +394,8 @@ def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: 
     ``mail_merge.csv`` (``email, partner_names, partner_departments, week``); ``drafts/``
     with one ``.eml`` per person, marked unsent so a mail program opens it as a draft to
     check and send; and with ``ics``, ``calendar/group-NNN.ics`` per group. Everything is
-    made before the first file is written, so a bad template or week writes nothing. The
+    made before the first file is written, so a bad template or week writes nothing; hidden
+    temporary files an earlier export left when it was stopped halfway are removed. The
     files name people: keep the folder private.
 
     Parameters
@@ -443,8 +445,12 @@ def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: 
         message["X-Unsent"] = "1"
         message.set_content(rec["body"], cte="8bit")
         messages.append((names[rec["email"]], message.as_bytes()))
-    written = {"mail_merge": write_csv_atomic(merge, folder / "mail_merge.csv")}
     drafts_dir = folder / "drafts"
+    # Temporary files an export killed halfway left (they name people) go first.
+    sweep_temporaries(folder / "mail_merge.csv")
+    for stale in [*drafts_dir.glob(".group-*.tmp"), *(folder / "calendar").glob(".group-*.tmp")]:
+        stale.unlink(missing_ok=True)
+    written = {"mail_merge": write_csv_atomic(merge, folder / "mail_merge.csv")}
     drafts_dir.mkdir(parents=True, exist_ok=True)
     # Drafts and calendar files of an earlier export of this folder would be stale (a
     # re-drawn round): remove the toolkit's own files, nothing else.
