@@ -8,8 +8,10 @@ figures embedded, readable offline), ``figures/*.png`` and ``figures/*.svg``, an
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from pathlib import Path
 
 import matplotlib
@@ -21,7 +23,7 @@ from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.version import __version__
 from toolkit.errors import SettingsError, ToolkitError
 from toolkit.evaluation.data import load_scheme
-from toolkit.evaluation.measures import has_objective_scores
+from toolkit.evaluation.measures import equality_characteristics, has_objective_scores
 from toolkit.evaluation.render import png_bytes, render_page
 from toolkit.evaluation.sections import (
     Section,
@@ -32,6 +34,7 @@ from toolkit.evaluation.sections import (
     section_participation,
 )
 from toolkit.io.outputs import atomic_write, write_csv_atomic
+from toolkit.io.settings import read_settings
 from toolkit.store.connection import Store, open_existing
 from toolkit.store.people import load_directory
 
@@ -42,7 +45,13 @@ __all__ = [
     "find_identifiers",
     "leak_message",
     "not_a_grade_message",
+    "read_report_settings",
 ]
+
+#: The settings a report settings file may hold.
+REPORT_SETTINGS = ("monitoring_questions",)
+_SETTINGS_EXAMPLE = '{"monitoring_questions": ["Ethnicity", "Disability"]}'
+
 
 #: The beginnings of the names of the figure and table files a report writes (one per
 #: section): files so named are the report's own and are replaced by the next report.
@@ -60,6 +69,35 @@ def not_a_grade_message(grade: str, ladder: Ladder) -> str:
     """Say that the senior grade asked for is not on the ladder, and which grades are."""
     return (f"'{grade}' is not a grade on the ladder '{ladder.name}' ({list(ladder.levels)}): "
             "give one of those as the senior grade.")
+
+
+def read_report_settings(source: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
+    """Read the report's settings file: today its ``monitoring_questions``.
+
+    ``monitoring_questions`` is the list of optional sign-up questions the lead declares as
+    monitoring questions (published as equality characteristics besides gender).
+
+    Raises
+    ------
+    SettingsError
+        If the file cannot be read, names another setting, or the questions are not a list
+        of texts.
+
+    Examples
+    --------
+    >>> read_report_settings({"monitoring_questions": ["Ethnicity"]})
+    {'monitoring_questions': ['Ethnicity']}
+    >>> read_report_settings(None)
+    {'monitoring_questions': []}
+    """
+    settings = read_settings(source, "report settings", allowed=REPORT_SETTINGS,
+                             example=_SETTINGS_EXAMPLE)
+    questions = settings.get("monitoring_questions", [])
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        raise SettingsError(
+            "The report settings: 'monitoring_questions' must be a list of question titles "
+            f"as the sign-up form has them. It must look like {_SETTINGS_EXAMPLE}.")
+    return {**settings, "monitoring_questions": list(questions)}
 
 
 @dataclass
@@ -116,7 +154,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None,
-                 progress: bool = True) -> ReportResult:
+                 progress: bool = True, monitoring: Iterable[str] = ()) -> ReportResult:
     """Write the year-end report for a cohort: ``report.html``, its figures and tables.
 
     Parameters
@@ -144,6 +182,10 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         in draws without signing up for mentoring.
     progress : bool
         Show a progress bar.
+    monitoring : iterable of str
+        The optional sign-up questions declared as monitoring questions (published as
+        equality characteristics besides gender). No other optional question is published,
+        and a question whose answers are free text is refused.
 
     Returns
     -------
@@ -156,7 +198,9 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     InputFileError
         If the store has no sign-ups, or not the cohort asked for.
     SettingsError
-        If ``senior_grade`` is not on the ladder or the rule is unknown.
+        If ``senior_grade`` is not on the ladder, the rule is unknown, or a declared
+        monitoring question is not an optional question of the form or is free text
+        (nothing is written then).
     ToolkitError
         If, against expectation, a name or e-mail address is found in the output (the
         files are then removed).
@@ -193,6 +237,8 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             if step == "Reading the store":
                 data = load_scheme(store, cohort, objectives, participants)
                 everyone = load_directory(store)[["name", "email"]]
+                monitoring = list(monitoring)
+                equality_characteristics(data.people, monitoring)  # refuse before any work
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":
@@ -202,7 +248,8 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             elif step == "Network":
                 sections.append(section_network(data, rule))
             elif step == "Equality":
-                sections.append(section_equality(data, rule, senior_level, senior_grade, aim))
+                sections.append(section_equality(data, rule, senior_level, senior_grade, aim,
+                                                 monitoring))
             elif step == "Writing files":
                 result = _write(sections, out, data.cohort, rule)
         bar.close()
