@@ -9,7 +9,7 @@ figures embedded, readable offline), ``figures/*.png`` and ``figures/*.svg``, an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from pathlib import Path
@@ -109,6 +109,8 @@ class ReportResult:
     tables: dict[str, Path]
     sections: list[Section]
     rule: DisclosureRule
+    #: The equality characteristics published: gender and the declared monitoring questions.
+    characteristics: list[str] = field(default_factory=list)
 
 
 def find_identifiers(folder: str | Path, people: pd.DataFrame) -> list[tuple[str, str]]:
@@ -238,7 +240,8 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                 data = load_scheme(store, cohort, objectives, participants)
                 everyone = load_directory(store)[["name", "email"]]
                 monitoring = list(monitoring)
-                equality_characteristics(data.people, monitoring)  # refuse before any work
+                # A wrong monitoring question stops here, before any work.
+                characteristics = equality_characteristics(data.people, monitoring)
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":
@@ -256,6 +259,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     finally:
         if not own:
             store.close()
+    result.characteristics = characteristics
     leaks = find_identifiers(out, everyone)
     if leaks:
         for path in {Path(p) for p, _ in leaks}:
