@@ -1,9 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from toolkit.core.disclosure import (
     HESA_RULE,

@@ -53,17 +53,17 @@ __all__ = [
     "RULES",
     "DisclosureRule",
     "as_text",
+    "count_ranges",
     "describe_count",
     "get_rule",
+    "percentages",
+    "pinned_cells",
     "protect_counts",
     "protect_means",
     "protect_rates",
     "publish_count",
     "publish_mean",
     "publish_percent",
-    "count_ranges",
-    "percentages",
-    "pinned_cells",
     "recoverable_cells",
     "round_counts",
     "secondary_suppression",
@@ -356,7 +356,7 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
 
 def count_ranges(published: np.ndarray, rule: DisclosureRule = HESA_RULE
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """The true headcounts each published number can stand for, as a range.
+    """Give the range of true headcounts each published number can stand for.
 
     A number shown as ``v`` stands for every count that rounds to ``v`` and that the rule
     would not have hidden; a hidden number (``NaN``) stands for any count from 0.

@@ -611,12 +611,12 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
 
 
 def _smallest_named_group(rule: DisclosureRule) -> int:
-    """The fewest people an answer needs to be named in a table: what rounding shows as 0."""
+    """Give the fewest people an answer needs to be named: more than rounding shows as 0."""
     return max(3, rule.suppress_counts_below, int(np.floor(rule.round_to / 2)) + 1)
 
 
 def _ei_index(cross: float, ties: float, rule: DisclosureRule) -> str:
-    """The E-I index from the published (rounded) counts of ties, like every share."""
+    """Work out the E-I index from the published (rounded) counts of ties, like every share."""
     shown_ties = float(round_counts(ties, rule))
     if shown_ties < rule.min_percentage_base or shown_ties <= 0 \
             or 0 < cross < rule.suppress_counts_below:

@@ -1,5 +1,4 @@
-"""Notebook panel for the year-end report: choose the rule, the aim and the monitoring
-questions, then write it."""
+"""Notebook panel for the year-end report: the rule, the aim, the monitoring questions."""
 
 from __future__ import annotations
 
