@@ -10,7 +10,14 @@
   control), its HTML template and the files it writes.
 """
 
-from toolkit.evaluation.data import SchemeData, ensure_signups, load_feedback, load_scheme
+from toolkit.evaluation.data import (
+    SchemeData,
+    check_monitoring,
+    ensure_signups,
+    load_feedback,
+    load_scheme,
+    monitoring_choices,
+)
 from toolkit.evaluation.measures import objective_change
 from toolkit.evaluation.objectives import read_objectives
 from toolkit.evaluation.report import ReportResult, build_report, find_identifiers
@@ -30,10 +37,12 @@ __all__ = [
     "Section",
     "SurveyImport",
     "build_report",
+    "check_monitoring",
     "ensure_signups",
     "find_identifiers",
     "load_feedback",
     "load_scheme",
+    "monitoring_choices",
     "objective_change",
     "read_objectives",
     "read_survey",
