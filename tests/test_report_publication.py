@@ -213,3 +213,16 @@ def test_hostile_text_is_neutralised_in_tables_and_escaped_in_the_page(tmp_path,
     assert "'=HYPERLINK(\"http://example.net\",\"x\")" in seen
     assert "'@SUM(A1)" in seen and "'-2+3" in seen
     assert "<script>alert(1)</script>" in seen  # a CSV keeps text as it is, inert
+
+
+def test_free_text_gender_answers_are_not_published(tmp_path, sample_people):
+    people = sample_people.copy()
+    people["gender"] = [f"In my own words, answer number {i} of the gender question"
+                        for i in range(len(people))]
+    with Store(tmp_path / "s.sqlite") as s:
+        save_signups(s, people, COHORT)
+    result = build_report(tmp_path / "s.sqlite", tmp_path / "r", progress=False)
+    assert result.characteristics == []
+    page = result.html.read_text(encoding="utf-8")
+    assert "The answers to the gender question look like free text" in page
+    assert "in my own words" not in _published_text(tmp_path / "r", result)

@@ -33,6 +33,7 @@ from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
     equality_characteristics,
     equality_table,
+    free_text_reason,
     funnel,
     has_objective_scores,
     journeys,
@@ -566,6 +567,10 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         sec.paragraphs.append(
             f"The sign-up form asked {len(undeclared)} other optional question(s) that were "
             "not declared as monitoring questions; their answers are not published.")
+    if "gender" in data.people.columns and "gender" not in characteristics:
+        sec.paragraphs.append(
+            f"The answers to the gender question look like free text "
+            f"({free_text_reason(data.people['gender'])}), so they are not published.")
     smallest = _smallest_named_group(rule)
     for k, characteristic in enumerate(characteristics, start=1):
         label = characteristic.replace("_", " ")
