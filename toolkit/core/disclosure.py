@@ -517,9 +517,11 @@ def _publish(values: np.ndarray, rule: DisclosureRule, total_row: bool, total_co
         # Hide the totals of the lines through the fixed cells (all totals if need be).
         lines = np.zeros(values.shape, dtype=bool)
         for i, j in zip(*np.nonzero(pinned), strict=True):
-            lines[i, :] |= True
-            lines[:, j] |= True
-        extra = lines & margin & ~hidden
+            if total_column:
+                lines[i, -1] = True
+            if total_row:
+                lines[-1, j] = True
+        extra = lines & ~hidden
         if not extra.any():
             extra = margin & ~hidden
         if not extra.any():  # pragma: no cover - with every total hidden nothing is fixed
