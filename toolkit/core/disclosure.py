@@ -140,8 +140,12 @@ class DisclosureRule:
                 f"headcounts from 1 to {self.suppress_counts_below - 1} are not shown at all")
         parts.append("totals are rounded after adding up the unrounded numbers, so a total "
                      "may differ slightly from the sum of the rounded numbers above it")
-        parts.append(f"percentages based on fewer than {self.min_percentage_base:g} people "
-                     "are not shown")
+        parts.append("percentages are worked out from the published headcounts, never from "
+                     "the true ones, and are not shown where a headcount is hidden or based on "
+                     f"fewer than {self.min_percentage_base:g} people")
+        if self.secondary and self.round_to > 1:
+            parts.append("a total is hidden where, with the rounded numbers beside it, it "
+                         "would give away an exact headcount")
         parts.append(f"averages and statistical tests based on {self.max_average_base} or "
                      "fewer people are not shown")
         if self.secondary:
