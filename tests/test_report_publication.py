@@ -182,6 +182,22 @@ def test_every_rate_table_is_the_percentages_of_its_count_table(tmp_path, sample
             derived = percentages(shown.drop(columns="Signed up"), shown["Signed up"], rule)
             expected = as_text(derived, rule, suffix="%").reset_index(drop=True)
             assert rates.drop(columns=key).equals(expected), rates_slug
+        # Survey percentages are of rounded answer counts: each is some multiple of the
+        # rounding step out of the published number of respondents, never a true count.
+        answers = [slug for slug in result.tables if slug.startswith("feedback-answers")]
+        checked = 0
+        for slug in answers:
+            table = pd.read_csv(result.tables[slug], dtype=str, keep_default_na=False)
+            for _, row in table.iterrows():
+                if row["Respondents"] == rule.symbol:
+                    continue
+                base = int(row["Respondents"])
+                possible = {f"{round(100 * k / base):.0f}%"
+                            for k in range(0, base + rule.round_to, rule.round_to)}
+                shown = {v for v in row.iloc[3:] if v != rule.symbol}
+                assert shown <= possible, (slug, row.to_dict())
+                checked += len(shown)
+        assert checked >= 10
 
 
 # -- text that is published is inert ---------------------------------------------------------
