@@ -17,10 +17,12 @@
 from toolkit.evaluation.data import (
     CohortHistory,
     SchemeData,
+    check_monitoring,
     ensure_signups,
     load_feedback,
     load_history,
     load_scheme,
+    monitoring_choices,
 )
 from toolkit.evaluation.extract import ExtractImport, read_hr_extract
 from toolkit.evaluation.measures import objective_change
@@ -51,11 +53,13 @@ __all__ = [
     "Section",
     "SurveyImport",
     "build_report",
+    "check_monitoring",
     "ensure_signups",
     "find_identifiers",
     "load_feedback",
     "load_history",
     "load_scheme",
+    "monitoring_choices",
     "objective_change",
     "read_hr_extract",
     "read_objectives",
