@@ -248,7 +248,8 @@ def equality_characteristics(people: pd.DataFrame, max_categories: int = 10) -> 
     """
     own = {"row", "name", "email", "department", "grade", "level", "role",
            "line_manager_email", "capacity", "topics", "meeting_mode", "gender",
-           "mentor_gender_preference", "first_cohort", "cohort", "Timestamp", "timestamp"}
+           "mentor_gender_preference", "first_cohort", "cohort", "Timestamp", "timestamp",
+           "mentors_wanted", "mentor_kind_wanted", "mentor_kind", "not_paired_with"}
     found = ["gender"] if "gender" in people.columns else []
     for col in people.columns:
         if col in own or col.lower() in own:
