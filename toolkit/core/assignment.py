@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import lap
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import linear_sum_assignment, linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
@@ -96,10 +96,12 @@ def _flow_solve(score: np.ndarray, eligible: np.ndarray, row_cap: np.ndarray,
                 ceiling: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """Rows taking several columns (each pair at most once): exact, by stages with HiGHS.
 
-    The pairs form a bipartite b-matching, a network flow: its constraint matrix is totally
-    unimodular, and each stage only adds a bound on a flow (the number of pairs, the number
-    of first places used), which keeps it a network. So every stage's optimum is whole, and
-    :func:`scipy.optimize.milp` with a zero gap returns it exactly.
+    The pairs are a flow: source -> row i (at most ``row_cap[i]``) -> column j (each pair at
+    most once) -> sink. For spread, column j's flow leaves by two arcs: its first place
+    (``y_j``, at most 1) and the rest (``z_j``, at most ``col_cap[j] - 1``). Each stage bounds
+    one more flow from below (the number of pairs, the number of first places used), which
+    keeps the problem a network flow, whose constraint matrix is totally unimodular: the
+    dual simplex method then ends on a whole-number vertex, so every stage is exact.
     """
     r, c = np.nonzero(eligible)
     n, m = eligible.shape
@@ -108,65 +110,67 @@ def _flow_solve(score: np.ndarray, eligible: np.ndarray, row_cap: np.ndarray,
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
     use_y = objective == "spread"
     ys = np.flatnonzero(bonus & (col_cap > 0)) if use_y else np.empty(0, dtype=np.intp)
-    nv = e + len(ys)
-    ones = np.ones(e)
-    a_rows = coo_matrix((ones, (r, np.arange(e))), shape=(n, nv))
-    a_cols = coo_matrix((ones, (c, np.arange(e))), shape=(m, nv))
-    blocks = [a_rows, a_cols]
-    lower = [np.zeros(n), np.zeros(m)]
-    upper = [row_cap.astype(float), col_cap.astype(float)]
-    if len(ys):
-        # A first place is used only if its column has a pair: sum of its pairs - y >= 0.
+    ny = len(ys)
+    nv = e + 2 * ny  # x (pairs), y (first places), z (other places)
+    edge = np.arange(e)
+    a_rows = coo_matrix((np.ones(e), (r, edge)), shape=(n, nv)).tocsr()
+    bounds = np.column_stack([np.zeros(nv), np.ones(nv)])
+    if ny:
+        # Columns with a bonus: sum of their pairs - y - z = 0 (the hub's flow balance).
         pick = np.isin(c, ys)
-        link_rows = np.searchsorted(ys, c[pick])
-        link = coo_matrix((np.ones(int(pick.sum())), (link_rows, np.flatnonzero(pick))),
-                          shape=(len(ys), nv)).tocsr()
-        own = np.arange(len(ys))
-        link = link - coo_matrix((np.ones(len(ys)), (own, e + own)), shape=(len(ys), nv)).tocsr()
-        blocks.append(link)
-        lower.append(np.zeros(len(ys)))
-        upper.append(np.full(len(ys), np.inf))
-    matrix = vstack(blocks).tocsr()
-    constraints = [LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper))]
-    bounds = Bounds(np.zeros(nv), np.ones(nv))
-    integral = np.ones(nv)
-    count = np.r_[ones, np.zeros(len(ys))]
-    options = {"mip_rel_gap": 0.0}
+        hub = np.searchsorted(ys, c[pick])
+        own = np.arange(ny)
+        balance = coo_matrix((np.r_[np.ones(int(pick.sum())), -np.ones(2 * ny)],
+                              (np.r_[hub, own, own],
+                               np.r_[np.flatnonzero(pick), e + own, e + ny + own])),
+                             shape=(ny, nv)).tocsr()
+        bounds[e + ny:, 1] = col_cap[ys] - 1
+        other = ~np.isin(np.arange(m), ys)
+    else:
+        balance = None
+        other = np.ones(m, dtype=bool)
+    a_cols = coo_matrix((np.ones(e), (c, edge)), shape=(m, nv)).tocsr()[np.flatnonzero(other)]
+    ub_matrix = vstack([a_rows, a_cols]).tocsr()
+    ub = np.r_[row_cap.astype(float), col_cap[other].astype(float)]
+    count = np.r_[np.ones(e), np.zeros(2 * ny)]
+    first = np.r_[np.zeros(e), np.ones(ny), np.zeros(ny)]
+    values = score[r, c]
+    floors: list[tuple[np.ndarray, float]] = []  # (vector, least value) kept by later stages
 
-    def best(objective_vector: np.ndarray, extra: list) -> np.ndarray:
-        res = milp(-objective_vector, constraints=constraints + extra, bounds=bounds,
-                   integrality=integral, options=options)
-        if res.x is None:  # pragma: no cover - the empty solution is always feasible
+    def best(objective_vector: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        a_ub = vstack([ub_matrix, *[coo_matrix(-v[None, :]) for v, _ in floors]]).tocsr()
+        b_ub = np.r_[ub, [-least for _, least in floors]]
+        res = linprog(-objective_vector, A_ub=a_ub, b_ub=b_ub,
+                      A_eq=balance, b_eq=np.zeros(ny) if ny else None,
+                      bounds=np.column_stack([bounds[:, 0], upper]), method="highs-ds")
+        if res.x is None:  # pragma: no cover - the empty flow is always feasible
             raise RuleError(f"The pairing could not be solved: {res.message}")
         return np.round(res.x)
 
-    def stage(vector: np.ndarray, extra: list) -> tuple[float, LinearConstraint]:
-        x = best(vector, extra)
-        value = float(vector @ x)
-        return value, LinearConstraint(vector[None, :], value - 0.5, np.inf)
-
-    pairs, keep_pairs = stage(count, [])
-    extra = [keep_pairs]
-    if use_y and len(ys):
-        _, keep_first = stage(np.r_[np.zeros(e), np.ones(len(ys))], extra)
-        extra.append(keep_first)
-    values = score[r, c]
+    upper = bounds[:, 1].copy()
+    # Whole-number floors only: a floor like P - 0.5 would let a later stage stop at a
+    # fractional vertex; the network keeps every vertex whole only with whole bounds.
+    pairs = float(round(count @ best(count, upper)))
+    floors.append((count, pairs))
+    if ny:
+        floors.append((first, float(round(first @ best(first, upper)))))
     if objective == "fairness" and pairs > 0:
         levels = np.unique(values)
         lo, hi = 0, len(levels) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            cut = LinearConstraint(np.r_[(values < levels[mid]).astype(float),
-                                         np.zeros(len(ys))][None, :], 0, 0)
-            if float(count @ best(count, [cut])) >= pairs - 0.5:
+            trial = upper.copy()
+            trial[:e][values < levels[mid]] = 0.0
+            floors.pop(0)
+            got = float(count @ best(count, trial))
+            floors.insert(0, (count, pairs))
+            if got >= pairs - 0.5:
                 lo = mid
             else:
                 hi = mid - 1
         # The lowest pair overall counts: no need to lift the free pairs above a lock.
-        level = min(float(levels[lo]), ceiling)
-        extra.append(LinearConstraint(np.r_[(values < level).astype(float),
-                                            np.zeros(len(ys))][None, :], 0, 0))
-    x = best(np.r_[values, np.zeros(len(ys))], extra)
+        upper[:e][values < min(float(levels[lo]), ceiling)] = 0.0
+    x = best(np.r_[values, np.zeros(2 * ny)], upper)
     chosen = x[:e] > 0.5
     return r[chosen].astype(np.intp), c[chosen].astype(np.intp)
 
@@ -254,12 +258,12 @@ def solve_assignment(
 
     When some row may take more than one column, repeating rows too could give a row the
     same column twice; those problems are solved instead as the network flow they are
-    (rows -> columns -> sink, each pair at most once) by :func:`scipy.optimize.milp` in
-    stages (most pairs; then, for spread, most columns; then, for fairness, the highest
+    (rows -> columns -> sink, each pair at most once) by HiGHS's dual simplex
+    (:func:`scipy.optimize.linprog`) in stages (most pairs; then, for spread, most columns; then, for fairness, the highest
     lowest score by binary search; then the best total), each stage keeping the previous
-    optimum as a bound. A network's constraint matrix is totally unimodular, so each stage's
-    optimum is whole and the stages are exact. This path is for schemes of up to a few
-    thousand eligible pairs per second of patience, not for the largest schemes.
+    optimum as a bound. A network's constraint matrix is totally unimodular, so the simplex
+    method ends on a whole-number optimum and the stages are exact. This path is slower than
+    the assignment (see ``benchmarks/README.md``).
 
     This is an optimal assignment, not a stable matching. The result depends only on the
     matrices: give rows and columns in a fixed order (e.g. sorted by e-mail) to get the same
