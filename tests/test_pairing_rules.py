@@ -480,3 +480,45 @@ def test_match_command_with_rules_and_spread(tmp_path, capsys):
     rules.write_text(json.dumps({"mentor_min_grade": "Dean"}))
     assert main(["match", str(signups), "--rules", str(rules), "--out", str(out)]) == 2
     assert "PhD student" in capsys.readouterr().err
+
+
+# -- the pairing panel's rule controls --------------------------------------------------------
+def test_panel_edits_and_saves_the_rules(sample_import, tmp_path):
+    from toolkit.widgets.pairing import PairingPanel
+
+    store = tmp_path / "scheme.sqlite"
+    Store(store).close()
+    panel = PairingPanel(sample_import, store=store, out=tmp_path / "export")
+    before = panel.result
+    assert panel.rules == SchemeRules(min_gap=1)
+    panel.objective.value = "spread"
+    assert panel.result.settings["objective"] == "spread"
+    assert panel.result.totals["mentors_used"] >= before.totals["mentors_used"]
+    panel.mentor_min_grade.value = "Grade 9"
+    assert panel.result.settings["rules"]["mentor_min_grade"] == "Grade 9"
+    levels = sample_import.people.set_index("email")["level"]
+    assert (levels[panel.result.pairs["mentor_email"]] >= 4).all()
+    assert (panel.result.outside["role"] == "mentor").any()
+    panel.limit_gap.value = True
+    panel.max_gap.value = 2
+    gaps = (levels[panel.result.pairs["mentor_email"]].to_numpy()
+            - levels[panel.result.pairs["mentee_email"]].to_numpy())
+    assert gaps.max() <= 2
+    panel.mentors_per_mentee.value = 2
+    assert panel.result.settings["mentors_per_mentee"] == 2
+    # A contradiction is refused with a message, and the last good result stays.
+    last = panel.result
+    panel.min_gap.value = 3
+    kind, text = panel.last_message
+    assert kind == "error" and "larger than 'max_gap'" in text
+    assert panel.result is last
+    panel.min_gap.value = 1
+    path = panel.save_rules()
+    assert path == tmp_path / "rules.json"
+    saved = read_rules(path)
+    assert saved.mentor_min_grade == "Grade 9" and saved.max_gap == 2
+    assert saved.mentors_per_mentee == 2
+    # The saved file gives the command line the same pairs.
+    again = PairingPanel(sample_import, store=store, rules=path, objective="spread")
+    assert again.rules == saved
+    pd.testing.assert_frame_equal(again.result.pairs, panel.result.pairs)
