@@ -66,7 +66,7 @@ def reference(score, eligible, capacity, per, objective, honour=None):
     if objective == "fairness" and pairs:
         for t in np.unique(values)[::-1]:
             drop = np.r_[(values < t).astype(float), np.zeros(m)]
-            trial = cons + [LinearConstraint(drop[None], 0, 0)]
+            trial = [*cons, LinearConstraint(drop[None], 0, 0)]
             res = milp(-count, constraints=trial, integrality=np.ones(nv), bounds=Bounds(0, 1),
                        options={"mip_rel_gap": 0})
             if res.status == 0 and round(count @ res.x) == pairs:
@@ -470,7 +470,7 @@ def test_match_command_with_rules_and_spread(tmp_path, capsys):
     assert got["cy@example.org"] == "di@example.org"
     assert got["bo@example.org"] in {"di@example.org", "ed@example.org"}
     outside = pd.read_csv(out / "outside_rules.csv")
-    assert outside.values.tolist() == [
+    assert outside.to_numpy().tolist() == [
         ["fay@example.org", "mentor", "mentor grade below the scheme's minimum (Grade 7)"]]
     info = json.loads((out / "run.json").read_text())
     assert info["objective"] == "spread" and info["settings"]["rules"]["max_gap"] == 4

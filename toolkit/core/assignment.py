@@ -222,8 +222,10 @@ def solve_assignment(
     method: str = "auto",
     row_capacity: np.ndarray | Sequence[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Assign rows to columns optimally: row i at most row_capacity[i] times (default once),
-    column j at most capacity[j] times, each pair at most once.
+    """Assign rows to columns optimally, each pair at most once.
+
+    Row i takes at most ``row_capacity[i]`` columns (default one), column j at most
+    ``capacity[j]`` rows.
 
     Three objectives, each solved exactly:
 
@@ -259,8 +261,9 @@ def solve_assignment(
     When some row may take more than one column, repeating rows too could give a row the
     same column twice; those problems are solved instead as the network flow they are
     (rows -> columns -> sink, each pair at most once) by HiGHS's dual simplex
-    (:func:`scipy.optimize.linprog`) in stages (most pairs; then, for spread, most columns; then, for fairness, the highest
-    lowest score by binary search; then the best total), each stage keeping the previous
+    (:func:`scipy.optimize.linprog`) in stages (most pairs; then, for spread, most columns;
+    then, for fairness, the highest lowest score by binary search; then the best total),
+    each stage keeping the previous
     optimum as a bound. A network's constraint matrix is totally unimodular, so the simplex
     method ends on a whole-number optimum and the stages are exact. This path is slower than
     the assignment (see ``benchmarks/README.md``).

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from toolkit.core.ladder import Ladder
 from toolkit.errors import SettingsError
 
-__all__ = ["GRADE_KEYS", "RULE_KEYS", "RULES_EXAMPLE", "SchemeRules", "validate_rules"]
+__all__ = ["GRADE_KEYS", "RULES_EXAMPLE", "RULE_KEYS", "SchemeRules", "validate_rules"]
 
 #: Every key a rules file may hold.
 RULE_KEYS: tuple[str, ...] = ("mentor_min_grade", "mentee_min_grade", "mentee_max_grade",
@@ -58,7 +58,7 @@ class SchemeRules:
     mentors_per_mentee: int = 1
 
     def to_dict(self) -> dict:
-        """The rules as the JSON object a rules file holds (keys left unset are left out)."""
+        """Return the rules as the JSON object a rules file holds (unset keys left out)."""
         default = SchemeRules()
         return {k: v for k, v in asdict(self).items() if v != getattr(default, k)}
 

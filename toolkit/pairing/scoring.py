@@ -370,7 +370,7 @@ def not_paired_mask(mentees: pd.DataFrame, mentors: pd.DataFrame) -> np.ndarray:
 
 
 def _choices(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The mentor_choice matrix and which mentees named at least one mentor."""
+    """Score the mentors each mentee named; say which mentees named at least one."""
     out = np.zeros((len(mentees), len(mentors)), dtype=np.float64)
     applies = np.zeros(len(mentees), dtype=bool)
     if "mentors_wanted" not in mentees or not len(mentors):
@@ -389,7 +389,7 @@ def _choices(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, 
 
 
 def _kinds(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The mentor_kind matrix and which mentees wanted at least one kind of mentor."""
+    """Score the kinds of mentor each mentee wants; say which mentees want any."""
     n, m = len(mentees), len(mentors)
     if "mentor_kind_wanted" not in mentees:
         return np.zeros((n, m)), np.zeros(n, dtype=bool)

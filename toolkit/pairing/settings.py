@@ -1,12 +1,14 @@
-"""The pairing's settings files: the weights (how much each score component counts, and the
-grade gaps) and the scheme's rules (:mod:`toolkit.pairing.rules`)."""
+"""The pairing's settings files: the weights and the scheme's rules.
+
+The weights say how much each score component counts (and may set the grade gaps); the rules
+are :mod:`toolkit.pairing.rules`.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
-
-import json
 
 from toolkit.io.outputs import atomic_write
 from toolkit.io.settings import read_settings
@@ -85,7 +87,7 @@ def read_rules(source: str | Path | Mapping[str, object] | SchemeRules | None) -
     >>> read_rules({"max_grap": 2})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    toolkit.errors.SettingsError: The rules: 'max_grap' is not a setting (did you mean 'max_gap'?)...
+    toolkit.errors.SettingsError: The rules: 'max_grap' is not a setting (did you mean ...
     """
     if isinstance(source, SchemeRules):
         return source
