@@ -726,6 +726,8 @@ def run_summary(result: MatchResult) -> str:
     """One line for the lead: how many matched, and the spread of scores (no names)."""
     t = result.totals
     text = f"{t['matched']} of {t['mentees']} mentees paired ({t['unmatched']} without a mentor)"
+    if t.get("pairs", t["matched"]) != t["matched"]:
+        text += f" in {t['pairs']} pairs"
     if t["matched"]:
         text += (f"; scores from {t['lowest_score']:.2f} to "
                  f"{result.pairs['score'].max():.2f}, mean {t['mean_score']:.2f}")
