@@ -34,38 +34,45 @@ def _solve(c, cons, nv):
 
 
 def reference(score, eligible, capacity, per, objective, honour=None):
-    """Lexicographic optimum written plainly: x_ij binary, y_j = mentor j used.
+    """Lexicographic optimum written plainly: x_ij binary, y_j = mentor j used, w_i = mentee
+    i has a mentor.
 
-    Stages: most pairs; for spread, most mentors used; for fairness, the highest lowest score;
-    with ``honour`` (a 0/1 matrix), most honoured choices; then the best total.
-    Returns (pairs, mentors used, lowest score, honoured, total).
+    Stages: most mentees with a mentor; for spread, most mentors used; most pairs; for
+    fairness, the highest lowest score; with ``honour`` (a 0/1 matrix), most honoured
+    choices; then the best total.
+    Returns (mentees matched, pairs, mentors used, lowest score, honoured, total).
     """
     n, m = eligible.shape
     r, c = np.nonzero(eligible)
     e = len(r)
     if e == 0:
-        return 0, 0, None, 0, 0.0
-    nv = e + m
+        return 0, 0, 0, None, 0, 0.0
+    nv = e + m + n
     rows = np.zeros((n, nv))
     rows[r, np.arange(e)] = 1
     cols = np.zeros((m, nv))
     cols[c, np.arange(e)] = 1
     link = cols.copy()
     link[np.arange(m), e + np.arange(m)] = -1  # y_j <= sum_i x_ij
+    has = rows.copy()
+    has[np.arange(n), e + m + np.arange(n)] = -1  # w_i <= sum_j x_ij
     cons = [LinearConstraint(rows, 0, per), LinearConstraint(cols, 0, capacity),
-            LinearConstraint(link, 0, np.inf)]
-    count = np.r_[np.ones(e), np.zeros(m)]
-    pairs = round(count @ _solve(count, cons, nv))
-    cons.append(LinearConstraint(count[None], pairs, pairs))
-    used_vec = np.r_[np.zeros(e), np.ones(m)]
+            LinearConstraint(link, 0, np.inf), LinearConstraint(has, 0, np.inf)]
+    matched_vec = np.r_[np.zeros(e + m), np.ones(n)]
+    matched = round(matched_vec @ _solve(matched_vec, cons, nv))
+    cons.append(LinearConstraint(matched_vec[None], matched, matched))
+    used_vec = np.r_[np.zeros(e), np.ones(m), np.zeros(n)]
     used = round(used_vec @ _solve(used_vec, cons, nv))
     if objective == "spread":
         cons.append(LinearConstraint(used_vec[None], used, used))
+    count = np.r_[np.ones(e), np.zeros(m + n)]
+    pairs = round(count @ _solve(count, cons, nv))
+    cons.append(LinearConstraint(count[None], pairs, pairs))
     values = score[r, c]
     lowest = None
     if objective == "fairness" and pairs:
         for t in np.unique(values)[::-1]:
-            drop = np.r_[(values < t).astype(float), np.zeros(m)]
+            drop = np.r_[(values < t).astype(float), np.zeros(m + n)]
             trial = [*cons, LinearConstraint(drop[None], 0, 0)]
             res = milp(-count, constraints=trial, integrality=np.ones(nv), bounds=Bounds(0, 1),
                        options={"mip_rel_gap": 0})
@@ -75,12 +82,12 @@ def reference(score, eligible, capacity, per, objective, honour=None):
                 break
     honoured = 0
     if honour is not None:
-        h = np.r_[honour[r, c].astype(float), np.zeros(m)]
+        h = np.r_[honour[r, c].astype(float), np.zeros(m + n)]
         honoured = round(h @ _solve(h, cons, nv))
         cons.append(LinearConstraint(h[None], honoured, honoured))
-    total_vec = np.r_[values, np.zeros(m)]
+    total_vec = np.r_[values, np.zeros(m + n)]
     total = float(total_vec @ _solve(total_vec, cons, nv))
-    return pairs, used, lowest, honoured, total
+    return matched, pairs, used, lowest, honoured, total
 
 
 # -- the solver on its own ------------------------------------------------------------------
@@ -103,7 +110,8 @@ def test_solver_is_lexicographically_optimal(objective, data):
     assert len(set(zip(rows.tolist(), cols.tolist(), strict=True))) == len(rows)
     assert (np.bincount(rows, minlength=n) <= per).all()
     assert (np.bincount(cols, minlength=m) <= capacity).all()
-    pairs, used, lowest, _, total = reference(score, eligible, capacity, per, objective)
+    matched, pairs, used, lowest, _, total = reference(score, eligible, capacity, per, objective)
+    assert len(np.unique(rows)) == matched
     assert len(rows) == pairs
     if objective == "spread":
         assert len(np.unique(cols)) == used
@@ -252,8 +260,9 @@ def test_every_rule_kept_and_optimal_against_milp(objective, scheme):
     assert set(pairs["mentee_email"]) | set(result.unmatched["mentee_email"]) == set(mentees)
     eligible = np.array([[allowed_by_hand(people, rules, a, b) for b in mentors]
                          for a in mentees], dtype=bool).reshape(len(mentees), len(mentors))
-    count, used, lowest, _, total = reference(result.score, eligible,
-                                              cap[mentors].to_numpy(), per, objective)
+    matched, count, used, lowest, _, total = reference(result.score, eligible,
+                                                       cap[mentors].to_numpy(), per, objective)
+    assert pairs["mentee_email"].nunique() == matched
     assert len(pairs) == count
     if objective == "spread":
         assert pairs["mentor_email"].nunique() == used
@@ -288,8 +297,8 @@ def test_choices_honoured_when_that_costs_no_one_a_mentor(scheme, data):
     honour = np.array([[wanted[a] == b for b in mentors] for a in mentees],
                       dtype=bool).reshape(len(mentees), len(mentors))
     cap = people.set_index("email")["capacity"]
-    count, _, _, honoured, _ = reference(result.score, eligible, cap[mentors].to_numpy(), 1,
-                                         "coverage", honour=honour)
+    _, count, _, _, honoured, _ = reference(result.score, eligible, cap[mentors].to_numpy(),
+                                            1, "coverage", honour=honour)
     got = result.pairs
     assert len(got) == count
     assert int((got["mentor_email"].to_numpy() == wanted[got["mentee_email"]].to_numpy()).sum()
@@ -522,3 +531,11 @@ def test_panel_edits_and_saves_the_rules(sample_import, tmp_path):
     again = PairingPanel(sample_import, store=store, rules=path, objective="spread")
     assert again.rules == saved
     pd.testing.assert_frame_equal(again.result.pairs, panel.result.pairs)
+
+
+def test_every_mentee_gets_a_first_mentor_before_anyone_a_second():
+    # Two mentees, two places: both want mentor 0 and 1 most; mentee 1 can only have mentor 0.
+    score = np.array([[1.0, 1.0], [0.1, 0.0]])
+    eligible = np.array([[True, True], [True, False]])
+    rows, cols = solve_assignment(score, eligible, [1, 1], row_capacity=[2, 2])
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (1, 0)]

@@ -96,81 +96,96 @@ def _flow_solve(score: np.ndarray, eligible: np.ndarray, row_cap: np.ndarray,
                 ceiling: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """Rows taking several columns (each pair at most once): exact, by stages with HiGHS.
 
-    The pairs are a flow: source -> row i (at most ``row_cap[i]``) -> column j (each pair at
-    most once) -> sink. For spread, column j's flow leaves by two arcs: its first place
-    (``y_j``, at most 1) and the rest (``z_j``, at most ``col_cap[j] - 1``). Each stage bounds
-    one more flow from below (the number of pairs, the number of first places used), which
-    keeps the problem a network flow, whose constraint matrix is totally unimodular: the
-    dual simplex method then ends on a whole-number vertex, so every stage is exact.
+    The pairs are a flow: source -> row i -> column j (each pair at most once) -> sink. Row
+    i's flow comes in by two arcs, its first place (``a_i``, at most 1) and the rest (``b_i``,
+    at most ``row_cap[i] - 1``); for spread, column j's leaves by two, its first place
+    (``y_j``, at most 1) and the rest (``z_j``, at most ``col_cap[j] - 1``). The stages: the
+    most rows with a column (sum of ``a``); for spread, the most columns with a row (sum of
+    ``y``); the most pairs; for fairness, the highest lowest score; the best total. Each
+    stage bounds one more flow from below by a whole number, which keeps the problem a
+    network flow, whose constraint matrix is totally unimodular: the dual simplex method
+    then ends on a whole-number vertex, so every stage is exact.
     """
     r, c = np.nonzero(eligible)
     n, m = eligible.shape
     e = len(r)
     if e == 0:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    use_y = objective == "spread"
-    ys = np.flatnonzero(bonus & (col_cap > 0)) if use_y else np.empty(0, dtype=np.intp)
+    ys = (np.flatnonzero(bonus & (col_cap > 0)) if objective == "spread"
+          else np.empty(0, dtype=np.intp))
     ny = len(ys)
-    nv = e + 2 * ny  # x (pairs), y (first places), z (other places)
+    # Variables: x (pairs), a and b (rows' first and other places), y and z (columns').
+    xa, xb, xy, xz = e, e + n, e + 2 * n, e + 2 * n + ny
+    nv = e + 2 * n + 2 * ny
     edge = np.arange(e)
-    a_rows = coo_matrix((np.ones(e), (r, edge)), shape=(n, nv)).tocsr()
-    bounds = np.column_stack([np.zeros(nv), np.ones(nv)])
+    rows_n = np.arange(n)
+    row_balance = coo_matrix(
+        (np.r_[np.ones(e), -np.ones(2 * n)],
+         (np.r_[r, rows_n, rows_n], np.r_[edge, xa + rows_n, xb + rows_n])), shape=(n, nv))
+    equalities = [row_balance]
+    upper = np.ones(nv)
+    upper[xb:xb + n] = np.maximum(row_cap - 1, 0)
     if ny:
-        # Columns with a bonus: sum of their pairs - y - z = 0 (the hub's flow balance).
         pick = np.isin(c, ys)
         hub = np.searchsorted(ys, c[pick])
         own = np.arange(ny)
-        balance = coo_matrix((np.r_[np.ones(int(pick.sum())), -np.ones(2 * ny)],
-                              (np.r_[hub, own, own],
-                               np.r_[np.flatnonzero(pick), e + own, e + ny + own])),
-                             shape=(ny, nv)).tocsr()
-        bounds[e + ny:, 1] = col_cap[ys] - 1
-        other = ~np.isin(np.arange(m), ys)
-    else:
-        balance = None
-        other = np.ones(m, dtype=bool)
-    a_cols = coo_matrix((np.ones(e), (c, edge)), shape=(m, nv)).tocsr()[np.flatnonzero(other)]
-    ub_matrix = vstack([a_rows, a_cols]).tocsr()
-    ub = np.r_[row_cap.astype(float), col_cap[other].astype(float)]
-    count = np.r_[np.ones(e), np.zeros(2 * ny)]
-    first = np.r_[np.zeros(e), np.ones(ny), np.zeros(ny)]
-    values = score[r, c]
-    floors: list[tuple[np.ndarray, float]] = []  # (vector, least value) kept by later stages
+        equalities.append(coo_matrix(
+            (np.r_[np.ones(int(pick.sum())), -np.ones(2 * ny)],
+             (np.r_[hub, own, own], np.r_[np.flatnonzero(pick), xy + own, xz + own])),
+            shape=(ny, nv)))
+        upper[xz:xz + ny] = col_cap[ys] - 1
+    a_eq = vstack(equalities).tocsr()
+    other = np.flatnonzero(~np.isin(np.arange(m), ys))
+    a_cols = coo_matrix((np.ones(e), (c, edge)), shape=(m, nv)).tocsr()[other]
+    cap_other = col_cap[other].astype(float)
 
-    def best(objective_vector: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        a_ub = vstack([ub_matrix, *[coo_matrix(-v[None, :]) for v, _ in floors]]).tocsr()
-        b_ub = np.r_[ub, [-least for _, least in floors]]
-        res = linprog(-objective_vector, A_ub=a_ub, b_ub=b_ub,
-                      A_eq=balance, b_eq=np.zeros(ny) if ny else None,
-                      bounds=np.column_stack([bounds[:, 0], upper]), method="highs-ds")
+    def vector(start: int, stop: int) -> np.ndarray:
+        out = np.zeros(nv)
+        out[start:stop] = 1.0
+        return out
+
+    values = score[r, c]
+    floors: list[tuple[np.ndarray, float]] = []  # (vector, least whole value) kept later
+
+    def best(objective_vector: np.ndarray, top: np.ndarray) -> np.ndarray | None:
+        a_ub = vstack([a_cols, *[coo_matrix(-v[None, :]) for v, _ in floors]]).tocsr()
+        b_ub = np.r_[cap_other, [-least for _, least in floors]]
+        res = linprog(-objective_vector, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq,
+                      b_eq=np.zeros(a_eq.shape[0]),
+                      bounds=np.column_stack([np.zeros(nv), top]), method="highs-ds")
+        if res.status == 2:  # infeasible: only in a fairness trial
+            return None
         if res.x is None:  # pragma: no cover - the empty flow is always feasible
             raise RuleError(f"The pairing could not be solved: {res.message}")
         return np.round(res.x)
 
-    upper = bounds[:, 1].copy()
-    # Whole-number floors only: a floor like P - 0.5 would let a later stage stop at a
-    # fractional vertex; the network keeps every vertex whole only with whole bounds.
-    pairs = float(round(count @ best(count, upper)))
-    floors.append((count, pairs))
+    def keep_best(objective_vector: np.ndarray) -> None:
+        # Whole-number floors only: a floor like P - 0.5 could let a later stage stop at a
+        # fractional vertex; the network keeps every vertex whole only with whole bounds.
+        x = best(objective_vector, upper)
+        assert x is not None
+        floors.append((objective_vector, float(round(objective_vector @ x))))
+
+    keep_best(vector(xa, xa + n))  # the most rows with a column
     if ny:
-        floors.append((first, float(round(first @ best(first, upper)))))
-    if objective == "fairness" and pairs > 0:
+        keep_best(vector(xy, xy + ny))  # the most columns with a row
+    count = vector(0, e)
+    keep_best(count)  # the most pairs
+    if objective == "fairness" and floors[-1][1] > 0:
         levels = np.unique(values)
         lo, hi = 0, len(levels) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
             trial = upper.copy()
             trial[:e][values < levels[mid]] = 0.0
-            floors.pop(0)
-            got = float(count @ best(count, trial))
-            floors.insert(0, (count, pairs))
-            if got >= pairs - 0.5:
+            if best(count, trial) is not None:
                 lo = mid
             else:
                 hi = mid - 1
         # The lowest pair overall counts: no need to lift the free pairs above a lock.
         upper[:e][values < min(float(levels[lo]), ceiling)] = 0.0
-    x = best(np.r_[values, np.zeros(2 * ny)], upper)
+    x = best(np.r_[values, np.zeros(nv - e)], upper)
+    assert x is not None
     chosen = x[:e] > 0.5
     return r[chosen].astype(np.intp), c[chosen].astype(np.intp)
 
@@ -237,6 +252,9 @@ def solve_assignment(
     - ``"spread"``: the most pairs, then the most columns with at least one row, then the
       highest total score.
 
+    With row capacities above 1, "the most pairs" means the most rows with at least one
+    column first (for spread, then the most columns with a row), then the most pairs.
+
     The total is maximised by a linear assignment over columns repeated once per unit of
     capacity: with ``method="lapjv"`` by the Jonker-Volgenant solver of the ``lapx`` package,
     with ``method="scipy"`` by :func:`scipy.optimize.linear_sum_assignment` on the problem
@@ -261,8 +279,9 @@ def solve_assignment(
     When some row may take more than one column, repeating rows too could give a row the
     same column twice; those problems are solved instead as the network flow they are
     (rows -> columns -> sink, each pair at most once) by HiGHS's dual simplex
-    (:func:`scipy.optimize.linprog`) in stages (most pairs; then, for spread, most columns;
-    then, for fairness, the highest lowest score by binary search; then the best total),
+    (:func:`scipy.optimize.linprog`) in stages: the most rows with a column (every row gets
+    a first column before any row gets a second); for spread, the most columns with a row;
+    the most pairs; for fairness, the highest lowest score by binary search; the best total,
     each stage keeping the previous
     optimum as a bound. A network's constraint matrix is totally unimodular, so the simplex
     method ends on a whole-number optimum and the stages are exact. This path is slower than

@@ -319,8 +319,9 @@ class PairingPanel(Panel):
     def save_rules(self) -> Path:
         """Write the rules the controls show to the scheme's rules file."""
         path = write_rules(self.rules, self.rules_path)
-        self.ok(f"Saved the scheme's rules in '{path}'; give it to the match command with "
-                f"--rules {path}.")
+        self.ok(f"Saved the scheme's rules in '{path}'. To start from them next time, set "
+                f"RULES = \"{path}\" in the parameters cell; the match command takes them "
+                f"as --rules {path}.")
         return path
 
     # -- state ------------------------------------------------------------------------------
