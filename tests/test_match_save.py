@@ -58,3 +58,22 @@ def test_missing_arguments_are_named(argv, needs, capsys, tmp_path, monkeypatch)
 def test_a_cohort_with_nothing_saved_exits_2_saying_how_to_save_it(store, capsys):
     assert main(["match", "--store", str(store), "--save", "--cohort", "2031"]) == 2
     assert "toolkit import" in capsys.readouterr().err
+
+
+def test_the_forms_other_answers_come_back_from_the_store(tmp_path, sample_dir):
+    """A mentee's named mentor and "not paired with" answer survive the store (hard rule)."""
+    signups = pd.read_csv(sample_dir / "signups.csv", dtype=str)
+    mentee = signups[signups["Role"] == "mentee"].iloc[0]
+    first = tmp_path / "first"
+    assert main(["match", str(sample_dir / "signups.csv"), "--out", str(first)]) == 0
+    given = pd.read_csv(first / "pairs.csv", dtype=str).set_index("mentee_email")
+    mentor = given.loc[mentee["Email address"], "mentor_email"]
+    signups["not_paired_with"] = ""
+    signups.loc[signups["Email address"] == mentee["Email address"], "not_paired_with"] = mentor
+    source = tmp_path / "signups.csv"
+    signups.to_csv(source, index=False)
+    store = tmp_path / "scheme.sqlite"
+    assert main(["import", str(source), "--store", str(store)]) == 0
+    assert main(["match", "--store", str(store), "--out", str(tmp_path / "o")]) == 0
+    again = pd.read_csv(tmp_path / "o" / "pairs.csv", dtype=str).set_index("mentee_email")
+    assert again.loc[mentee["Email address"], "mentor_email"] != mentor

@@ -34,9 +34,15 @@ def add_match_arguments(p: argparse.ArgumentParser) -> None:
                    help='JSON weights, e.g. {"topics": 0.4, "seniority": 0.3, '
                    '"meeting_mode": 0.2, "gender_preference": 0.1}; may also set "min_gap" '
                    'and "ideal_gap"')
-    p.add_argument("--objective", choices=["coverage", "fairness"], default="coverage",
+    p.add_argument("--objective", choices=["coverage", "fairness", "spread"],
+                   default="coverage",
                    help="coverage: most mentees matched, then highest total score (default); "
-                   "fairness: most matched, then highest lowest score, then highest total")
+                   "fairness: most matched, then highest lowest score, then highest total; "
+                   "spread: most matched, then most mentors with a mentee, then highest total")
+    p.add_argument("--rules", metavar="FILE",
+                   help='the scheme\'s rules, a JSON object, e.g. {"mentor_min_grade": '
+                   '"Grade 7", "mentee_max_grade": "Grade 8", "min_gap": 1, "max_gap": 2, '
+                   '"same_department": false, "mentors_per_mentee": 1}')
     p.add_argument("--locks", metavar="F", help="CSV of pairs to keep: mentee_email,mentor_email")
     p.add_argument("--forbid", metavar="F",
                    help="CSV of pairs never to make: mentee_email,mentor_email")
@@ -96,7 +102,10 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         print(f"Skipped {skipped} row(s) with problems; they are listed in "
               f"'{out / 'skipped.csv'}'.", file=sys.stderr)
     inputs = gather_match_inputs(signups, store=args.store, weights=args.weights,
-                                 locks=args.locks, forbid=args.forbid, current=args.current)
+                                 locks=args.locks, forbid=args.forbid, current=args.current,
+                                 rules=args.rules)
+    for notice in inputs.matcher.notices:
+        print(f"Note: {notice}", file=sys.stderr)
     if inputs.kept_from_store:
         print(f"Kept {inputs.kept_from_store} pair(s) already running in the store.",
               file=sys.stderr)
@@ -108,14 +117,20 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         "files": file_fingerprints({
             "signups": args.signups, "weights": args.weights, "locks": args.locks,
             "forbid": args.forbid, "current": args.current, "mapping": args.mapping,
-            "ladder": args.ladder}),
+            "ladder": args.ladder, "rules": args.rules}),
         "store": str(args.store) if args.store else None,
     }
     step("writing")
     print(run_summary(result))
     if out is not None:
         written = write_match_outputs(result, out, run_info, args.eligible)
+        if len(result.outside):
+            print(f"{len(result.outside)} people are outside the scheme's rules and were not "
+                  f"paired; they are listed in '{written['outside_rules']}'.")
         print(f"Wrote {', '.join(str(p) for p in written.values())}.")
+    elif len(result.outside):
+        print(f"{len(result.outside)} people are outside the scheme's rules and were not "
+              "paired (give --out DIR to list them).")
     if args.save:
         with open_existing(args.store) as store:
             ids = save_match(store, result, args.cohort,
@@ -132,7 +147,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Pair every mentee it can with a mentor who is more senior, in another "
         "department, outside their line-management chain and with room left, choosing the "
         "best pairs for the scheme as a whole (an optimal assignment, not a stable matching). "
-        "Writes pairs.csv, unmatched.csv and run.json to --out. Exit status: 0 done, 1 rows "
+        "Writes pairs.csv, unmatched.csv and run.json to --out (and outside_rules.csv when "
+        "the scheme's rules, --rules, leave people out). Exit status: 0 done, 1 rows "
         "with problems (without --skip-invalid) or a locked pair that breaks a rule, 2 an "
         "input that cannot be used.",
     )

@@ -75,7 +75,8 @@ OWN_FIELDS = frozenset({
     "row", "name", "email", "department", "grade", "level", "role", "line_manager_email",
     "capacity", "topics", "meeting_mode", "gender", "mentor_gender_preference", "first_cohort",
     "cohort", "timestamp", "signed_up", "matched", "first_meeting", "three_meetings",
-    "renewed", "pairs_held"})
+    "renewed", "pairs_held", "mentors_wanted", "mentor_kind_wanted", "mentor_kind",
+    "not_paired_with"})
 #: Free-text limits of :func:`free_text_reason`: a category is at most this long...
 MAX_CATEGORY_LENGTH = 60
 #: ... has at most this many words...

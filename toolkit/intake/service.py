@@ -10,7 +10,7 @@ import pandas as pd
 from toolkit.errors import StoreError
 from toolkit.intake.signups import SignupImport
 from toolkit.store.connection import open_existing, open_store
-from toolkit.store.people import load_cohorts, load_people, save_import
+from toolkit.store.people import load_cohorts, load_extra_answers, load_people, save_import
 
 __all__ = [
     "NO_SAVED_SIGNUPS",
@@ -147,7 +147,11 @@ def load_saved_signups(store: str | Path, cohort: str) -> pd.DataFrame:
     with open_existing(store, read_only=True) as s:
         people = load_people(s, str(cohort))
         cohorts = load_cohorts(s)
+        extra = load_extra_answers(s, str(cohort)).reset_index() if not people.empty else None
     if people.empty:
         others = f" (it holds {', '.join(cohorts)})" if cohorts else ""
         raise StoreError(NO_SAVED_SIGNUPS.format(store=store, cohort=cohort, others=others))
+    if extra is not None and len(extra.columns) > 1:  # the form's other answers, as saved
+        extra = extra[["email", *[c for c in extra.columns if c not in people.columns]]]
+        people = people.merge(extra, on="email", how="left")
     return people
