@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from toolkit.privacy.erase import erase_person
+from toolkit.privacy.erase import ErasureSummary, erase_person, is_known
 from toolkit.store.connection import open_existing
 
 __all__ = ["register", "run"]
@@ -12,8 +12,13 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Erase the person; exit 0 done, 1 nobody has that address, 2 the store cannot be used."""
-    with open_existing(args.store) as store:
-        summary = erase_person(store, args.email, history=args.history)
+    with open_existing(args.store, read_only=True) as store:  # nobody: the file is untouched
+        known = is_known(store, args.email, args.history)
+    if known:
+        with open_existing(args.store) as store:
+            summary = erase_person(store, args.email, history=args.history)
+    else:
+        summary = ErasureSummary(people=0)
     for line in summary.lines():
         print(line)
     return 0 if summary.found else 1

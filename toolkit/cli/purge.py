@@ -17,8 +17,11 @@ def run(args: argparse.Namespace) -> int:
     Exit 0 also when nothing was old enough.
     """
     months = read_retention_months(args.settings, args.months)
-    with open_existing(args.store, read_only=args.dry_run) as store:
-        summary = purge(store, months, today=args.today, dry_run=args.dry_run)
+    with open_existing(args.store, read_only=True) as store:  # count first, changing nothing
+        summary = purge(store, months, today=args.today, dry_run=True)
+    if summary.found and not args.dry_run:
+        with open_existing(args.store) as store:
+            summary = purge(store, months, today=args.today)
     for line in summary.lines():
         print(line)
     return 0

@@ -50,6 +50,7 @@ __all__ = [
     "anonymous_address",
     "erase_person",
     "free_text_answers",
+    "is_known",
     "private_answers",
     "purge",
 ]
@@ -226,6 +227,24 @@ def _match(store: Store, address: str) -> tuple[str, list[str]]:
                             "person to erase, such as ada.lovelace@example.org.")
     stored = load_addresses(store)["email"]
     return target, sorted(stored[normalise_emails(stored) == target])
+
+
+def is_known(store: Store, address: str, history: str | Path | None = None) -> bool:
+    """Whether anyone in the store (or the history file) has this address, in any spelling.
+
+    Reads only: the command line asks this of a store opened read-only, so a store where
+    nobody has the address is left byte for byte as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> is_known(Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite"), "ada@example.org")
+    False
+    """
+    target, stored = _match(store, address)
+    if stored:
+        return True
+    return history is not None and target in set(read_history(history)["email"])
 
 
 def _history_rewrite(path: Path, tokens: dict[str, str]) -> tuple[pd.DataFrame, int]:

@@ -259,17 +259,22 @@ def text_scrubber(tokens: dict[str, str], names: list[str], with_names: bool = T
     """Return a function that replaces addresses (and names) inside a text value.
 
     Addresses are matched whatever their case, as whole addresses (``ada@x.org`` is not
-    found inside ``nada@x.org``); names as whole words, replaced by :data:`ERASED_TEXT`.
+    found inside ``nada@x.org``), also as JSON writes them (``zo\\u00eb@x.org``); names as
+    whole words, replaced by :data:`ERASED_TEXT`.
 
     Examples
     --------
     >>> scrub = text_scrubber({"ada@x.org": "e1@erased.invalid"}, ["Ada Lovelace"])
     >>> scrub('{"locks": ["ADA@x.org", "nada@x.org"]}; met Ada Lovelace')
     '{"locks": ["e1@erased.invalid", "nada@x.org"]}; met [erased]'
+    >>> text_scrubber({"zoë@x.org": "e2@erased.invalid"}, [])('["zo\\u00eb@x.org"]')
+    '["e2@erased.invalid"]'
     """
-    by_key = {old.casefold(): new for old, new in tokens.items()}
-    addresses = _pattern(tokens, r"[\w.+-]")
-    people = _pattern([n for n in names if len(n.strip()) >= _SHORTEST_NAME], r"\w") \
+    escaped = {json.dumps(old)[1:-1]: new for old, new in tokens.items()}  # as JSON writes it
+    by_key = {old.casefold(): new for old, new in {**tokens, **escaped}.items()}
+    addresses = _pattern(by_key, r"[\w.+-]")
+    long_names = [n for n in names if len(n.strip()) >= _SHORTEST_NAME]
+    people = _pattern([*long_names, *(json.dumps(n)[1:-1] for n in long_names)], r"\w") \
         if with_names else None
 
     def replace(value: object) -> object:
