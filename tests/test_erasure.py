@@ -186,6 +186,27 @@ def test_the_erasure_is_logged_without_saying_who(demo_run, busy_person, tmp_pat
     assert ERASED_DOMAIN not in text  # not even the anonymous address
 
 
+def test_the_rounds_log_beside_the_history_loses_the_address_too(tmp_path):
+    with Store(tmp_path / "s.sqlite"):
+        pass
+    history = tmp_path / "draws.csv"
+    history.write_text("round,group,email\nr1,1,ada@example.org\nr1,1,bo@example.org\n")
+    log = tmp_path / "draws.rounds.csv"
+    log.write_text('round,seed,week,settings\nr1,7,2026-10-05,"{""locks"": '
+                   '[[""ada@example.org"", ""bo@example.org""]]}"\n')
+    code, out, _ = run("erase", "--store", str(tmp_path / "s.sqlite"), "--email",
+                       "Ada@Example.org", "--history", str(history))
+    assert code == 0 and "UnMentoring history file: 1 row(s)" in out
+    rows = pd.read_csv(history, dtype=str)
+    assert rows["email"].str.endswith(ERASED_DOMAIN).tolist() == [True, False]
+    assert "ada@example.org" not in log.read_text() and "bo@example.org" in log.read_text()
+    assert rows.loc[0, "email"] in log.read_text()  # the same anonymous address
+    code, _, err = run("erase", "--store", str(tmp_path / "s.sqlite"), "--email",
+                       "bo@example.org", "--history", str(tmp_path / "missing.csv"))
+    assert code == 2 and "does not exist" in err
+    assert "bo@example.org" in history.read_text()
+
+
 def test_nobody_with_that_address_changes_nothing(demo_run, tmp_path):
     store, history = copy_year(demo_run, tmp_path)
     before, history_before = store.read_bytes(), history.read_bytes()

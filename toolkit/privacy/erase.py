@@ -23,7 +23,7 @@ import pandas as pd
 from toolkit.core.dates import add_months
 from toolkit.core.dates import today as as_today
 from toolkit.core.text import is_email, normalise_emails
-from toolkit.errors import SettingsError, StoreError
+from toolkit.errors import InputFileError, SettingsError, StoreError
 from toolkit.evaluation.survey import classify_answers
 from toolkit.io.outputs import atomic_write, write_csv_atomic
 from toolkit.privacy.retention import KEPT_REASONS, select_expired
@@ -242,9 +242,16 @@ def is_known(store: Store, address: str, history: str | Path | None = None) -> b
     False
     """
     target, stored = _match(store, address)
+    _check_history(history)
     if stored:
         return True
     return history is not None and target in set(read_history(history)["email"])
+
+
+def _check_history(history: str | Path | None) -> None:
+    if history is not None and not Path(history).is_file():
+        raise InputFileError(f"The history file '{history}' does not exist: check the path "
+                             "(nothing was changed).")
 
 
 def _history_rewrite(path: Path, tokens: dict[str, str]) -> tuple[pd.DataFrame, int]:
@@ -293,6 +300,8 @@ def erase_person(store: Store, address: str, history: str | Path | None = None
     ------
     SettingsError
         If ``address`` is not an e-mail address.
+    InputFileError
+        If ``history`` is given but does not exist, or cannot be read as a history.
     StoreError
         If the store or the history cannot be written (the store is then unchanged; if the
         history alone failed, the message says so and running the erasure again finishes it).
@@ -310,10 +319,11 @@ def erase_person(store: Store, address: str, history: str | Path | None = None
     False
     """
     target, stored = _match(store, address)
+    _check_history(history)
     token = anonymous_address()
     tokens = {**dict.fromkeys(stored, token), target: token}
     rewritten, history_rows = None, 0
-    if history is not None and Path(history).exists():
+    if history is not None:
         rewritten, history_rows = _history_rewrite(Path(history), tokens)
     if not stored and not history_rows:
         return ErasureSummary(people=0)

@@ -359,7 +359,8 @@ def save_erasure(store: Store, erasure: Erasure) -> dict[str, int]:
                          deterministic=True)
     conn.create_function("toolkit_blank_list", 1, _blank_list, deterministic=True)
     changed: dict[str, set[int]] = {}
-    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # freed space is overwritten with zeros
+    conn.execute("PRAGMA temp_store = MEMORY")  # VACUUM's working copy never touches the disk
     try:
         with store.transaction() as tx:
             tx.execute("PRAGMA defer_foreign_keys = ON")  # people's key changes with signups'
