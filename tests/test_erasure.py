@@ -326,6 +326,28 @@ def test_the_address_is_matched_in_any_case_and_unicode_spelling(tmp_path):
     assert json.loads(extra)["Ethnicity"] == "Asian"  # an answer others gave too: kept
 
 
+def test_tables_of_later_versions_are_erased_too(tmp_path):
+    path = tmp_path / "s.sqlite"
+    small_store(path).close()
+    conn = sqlite3.connect(path)  # as a later migration might add: a log of concerns
+    conn.execute("CREATE TABLE concerns (id INTEGER PRIMARY KEY, pair_id INTEGER, "
+                 "raised_by_email TEXT, note TEXT, category TEXT)")
+    conn.execute("INSERT INTO concerns VALUES (1, 1, 'old.mentor@example.org', "
+                 "'they never turn up', 'attendance')")
+    conn.execute("INSERT INTO concerns VALUES (2, 3, 'new.mentee@example.org', "
+                 "'busy term', 'attendance')")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        summary = erase_person(store, "old.mentor@example.org")
+        rows = query(store, "SELECT * FROM concerns ORDER BY id")
+    assert summary.per_table["concerns"] == 1
+    assert rows["raised_by_email"].iloc[0].endswith(ERASED_DOMAIN)
+    assert rows["note"].tolist() == ["", "busy term"]  # only the note on their pair
+    assert rows["category"].tolist() == ["attendance", "attendance"]
+    assert b"never turn up" not in raw_bytes(path)
+
+
 def test_purge_keeps_running_pairs_and_newer_cohorts(tmp_path):
     path = tmp_path / "s.sqlite"
     small_store(path).close()

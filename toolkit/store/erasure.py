@@ -25,6 +25,7 @@ from toolkit.store.connection import Store, now_utc, query
 __all__ = [
     "ERASED_DOMAIN",
     "ERASED_TEXT",
+    "FREE_TEXT_COLUMNS",
     "Erasure",
     "address_columns",
     "load_addresses",
@@ -46,6 +47,10 @@ ERASED_DOMAIN = "erased.invalid"
 #: What an erased free-text answer becomes (kept non-empty, so answers are still counted).
 ERASED_TEXT = "[erased]"
 
+#: The names of columns that hold notes written about a pair or a person: blanked on erasure
+#: wherever they are (``coaching_objectives.objective`` is blanked for the coachee only).
+FREE_TEXT_COLUMNS = ("note", "notes", "comment", "comments", "details", "description",
+                     "concern", "summary")
 #: Tables never changed by an erasure: the store's own bookkeeping.
 _BOOKKEEPING = ("schema_version", "erasures")
 #: Column names (besides ``*email``) that hold an address.
@@ -89,6 +94,20 @@ def _tables(conn: sqlite3.Connection) -> list[str]:
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     return [(r[1], str(r[2]).upper()) for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _free_text_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Return ``(table, column, key)`` of the notes written about a pair or a person.
+
+    Columns named as notes (:data:`FREE_TEXT_COLUMNS`) in a table with a ``pair_id`` or an
+    ``email`` column (the key), in every table, later versions' too.
+    """
+    found = []
+    for table in _tables(conn):
+        columns = [c for c, _ in _columns(conn, table)]
+        key = "pair_id" if "pair_id" in columns else "email" if "email" in columns else None
+        found += [(table, c, key) for c in columns if key and c.lower() in FREE_TEXT_COLUMNS]
+    return found
 
 
 def address_columns(store: Store) -> list[tuple[str, str]]:
@@ -246,11 +265,11 @@ def save_erasure_log(conn: sqlite3.Connection, kind: str, people: int,
                   json.dumps(per_table, sort_keys=True)))
 
 
-def _pattern(needles: Iterable[str], word: str) -> re.Pattern[str] | None:
+def _pattern(needles: Iterable[str], before: str, after: str) -> re.Pattern[str] | None:
     needles = sorted({n for n in needles if n}, key=len, reverse=True)
     if not needles:
         return None
-    return re.compile(f"(?<!{word})(?:{'|'.join(map(re.escape, needles))})(?!{word})",
+    return re.compile(f"(?<!{before})(?:{'|'.join(map(re.escape, needles))})(?!{after})",
                       re.IGNORECASE)
 
 
@@ -267,14 +286,18 @@ def text_scrubber(tokens: dict[str, str], names: list[str], with_names: bool = T
     >>> scrub = text_scrubber({"ada@x.org": "e1@erased.invalid"}, ["Ada Lovelace"])
     >>> scrub('{"locks": ["ADA@x.org", "nada@x.org"]}; met Ada Lovelace')
     '{"locks": ["e1@erased.invalid", "nada@x.org"]}; met [erased]'
+    >>> scrub("Write to ada@x.org. Not to ada@x.org.uk")
+    'Write to e1@erased.invalid. Not to ada@x.org.uk'
     >>> text_scrubber({"zoë@x.org": "e2@erased.invalid"}, [])('["zo\\u00eb@x.org"]')
     '["e2@erased.invalid"]'
     """
     escaped = {json.dumps(old)[1:-1]: new for old, new in tokens.items()}  # as JSON writes it
     by_key = {old.casefold(): new for old, new in {**tokens, **escaped}.items()}
-    addresses = _pattern(by_key, r"[\w.+-]")
+    # not inside a longer address: no address character before, none after but a full stop
+    # that ends a sentence (``ada@x.org.`` is found, ``ada@x.org.uk`` is another address)
+    addresses = _pattern(by_key, r"[\w.+-]", r"[\w+-]|\.[\w-]")
     long_names = [n for n in names if len(n.strip()) >= _SHORTEST_NAME]
-    people = _pattern([*long_names, *(json.dumps(n)[1:-1] for n in long_names)], r"\w") \
+    people = _pattern([*long_names, *(json.dumps(n)[1:-1] for n in long_names)], r"\w", r"\w") \
         if with_names else None
 
     def replace(value: object) -> object:
@@ -375,9 +398,11 @@ def save_erasure(store: Store, erasure: Erasure) -> dict[str, int]:
             _update(tx, changed, "coaching_coaches", "name = ''", f"email IN ({marks})", olds)
             theirs = (f"pair_id IN (SELECT id FROM pairs WHERE mentee_email IN ({marks}) OR "
                       f"mentor_email IN ({marks}))")
-            for table in ("pair_events", "meetings"):
-                _update(tx, changed, table, "note = ''", f"note != '' AND {theirs}",
-                        (*olds, *olds))
+            for table, column, key in _free_text_columns(tx):  # notes on their pairs, and
+                where = theirs if key == "pair_id" else f"email IN ({marks})"  # their own
+                _update(tx, changed, table, f'"{column}" = \'\'',
+                        f'"{column}" != \'\' AND {where}',
+                        (*olds, *olds) if key == "pair_id" else olds)
             _update(tx, changed, "coaching_objectives", "objective = ''",
                     "objective != '' AND pair_id IN (SELECT id FROM pairs WHERE scheme = "
                     f"'coaching' AND mentee_email IN ({marks}))", olds)
