@@ -17,9 +17,11 @@ from toolkit.cli import (
     coaching,
     demo,
     draw,
+    erase,
     importing,
     match,
     meetings,
+    purge,
     report,
     sample,
     status,
@@ -34,7 +36,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 Handler = Callable[[argparse.Namespace], int]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, importing, sample, demo, match, status, meetings, coaching, draw, report)
+COMMANDS = (validate, importing, sample, demo, match, status, meetings, coaching, draw, report,
+            erase, purge)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,6 +166,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (pair_id, number)
     );
     """,
+    # 3: a log of erasures and purges: when, how many people and rows; never who.
+    """
+    CREATE TABLE erasures (
+        id INTEGER PRIMARY KEY,
+        erased_at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('erase', 'purge')),
+        people INTEGER NOT NULL CHECK (people >= 0),
+        rows_changed INTEGER NOT NULL CHECK (rows_changed >= 0),
+        per_table TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

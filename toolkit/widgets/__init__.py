@@ -7,6 +7,7 @@ kernel. Panels call the same service functions as the command line; they add con
 from toolkit.widgets.coaching import CoachingPanel
 from toolkit.widgets.draw import DrawPanel
 from toolkit.widgets.pairing import PairingPanel
+from toolkit.widgets.privacy import ErasurePanel
 from toolkit.widgets.relationships import (
     AgreementPanel,
     MeetingImportPanel,
@@ -24,6 +25,7 @@ __all__ = [
     "CoachingPanel",
     "ColumnMappingPanel",
     "DrawPanel",
+    "ErasurePanel",
     "MeetingImportPanel",
     "MeetingPanel",
     "PairingPanel",
