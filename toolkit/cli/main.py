@@ -13,7 +13,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from toolkit.cli import coaching, demo, draw, match, meetings, report, sample, status, validate
+from toolkit.cli import (
+    coaching,
+    concern,
+    demo,
+    draw,
+    match,
+    meetings,
+    report,
+    sample,
+    status,
+    validate,
+)
 from toolkit.core.version import __version__
 from toolkit.errors import RowProblemsError, ToolkitError
 from toolkit.io.problems import format_problems
@@ -23,7 +34,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 Handler = Callable[[argparse.Namespace], int]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, sample, demo, match, status, meetings, coaching, draw, report)
+COMMANDS = (validate, sample, demo, match, status, meetings, concern, coaching, draw, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
