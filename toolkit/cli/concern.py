@@ -23,7 +23,7 @@ __all__ = ["register", "run"]
 
 
 def _add(args: argparse.Namespace) -> int:
-    """Record a concern; exit 0, 2 when the pair, category or a date is not valid."""
+    """Record a concern; exit 0 (1: no such pair; 2: a category or date not valid)."""
     with open_existing(args.store) as store:
         number = add_concern(store, args.pair, args.category, args.note or "", args.date,
                              args.follow_up, today=args.today)
@@ -82,8 +82,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     inner = p.add_subparsers(title="actions", metavar="ACTION")
 
     add = inner.add_parser("add", help="record a concern about a pair",
-                           description="Record a concern about a pair. Exit status 0; 2 when "
-                           "the pair, the category or a date is not valid (nothing recorded).")
+                           description="Record a concern about a pair. Exit status 0; 1 when "
+                           "the store has no such pair; 2 when the category or a date is not "
+                           "valid (nothing is recorded then).")
     add.add_argument("--store", required=True, metavar="FILE", help="the scheme store (.sqlite)")
     add.add_argument("--pair", required=True, type=int, metavar="N", help="the pair's number")
     add.add_argument("--category", required=True, choices=CONCERN_CATEGORIES,

@@ -74,7 +74,9 @@ def load_concerns(store: Store, pair_ids: list[int] | None = None,
     frame = query(store, f"SELECT {', '.join(CONCERN_COLUMNS)} FROM concerns{clause} "
                          "ORDER BY pair_id, on_date, id", tuple(params))
     if frame.empty:
-        frame = pd.DataFrame(columns=CONCERN_COLUMNS)
+        return pd.DataFrame(columns=CONCERN_COLUMNS)
+    for column in ("follow_up", "closed_on"):  # missing dates are None, never NaN
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
 
