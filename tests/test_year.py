@@ -468,3 +468,25 @@ def test_the_introduction_pack_holds_the_code_of_conduct_and_the_question_bank(t
         write_introductions(drafts, tmp_path / "x", documents={"rules.md": own})
     write_introductions(drafts, tmp_path / "bare", pack=False)
     assert [p.name for p in (tmp_path / "bare").iterdir()] == ["introduction_a_to_b.txt"]
+
+
+def test_the_agreement_command(tmp_path, capsys):
+    store_path = tmp_path / "scheme.sqlite"
+    with make_store(tmp_path) as store:
+        confirm_first_meeting(store, 1, "2026-10-20")
+    base = ["--store", str(store_path)]
+    assert main(["agreement", "pace", *base, "--pair", "1", "--per-year", "6"]) == 0
+    assert "agreed on 6 meetings a year" in capsys.readouterr().out
+    assert main(["agreement", "pace", *base, "--pair", "1", "--per-year", "99"]) == 2
+    assert main(["agreement", "pace", *base, "--pair", "9", "--per-year", "4"]) == 1
+    assert main(["agreement", "review", *base, "--pair", "1", "--date", "2027-04-20"]) == 0
+    assert main(["agreement", "review", *base, "--pair", "2", "--date", "2027-04-20"]) == 1
+    assert main(["agreement", "write", *base, "--out", str(tmp_path / "a"), "--pair", "1"]) == 0
+    text = (tmp_path / "a" / "agreement_pair-0001.md").read_text(encoding="utf-8")
+    assert "now recorded: 6" in text
+    with Store(store_path) as store:
+        table = pair_table(store)
+        assert table.loc[0, ["meetings_per_year", "last_review"]].tolist() == [6, "2027-04-20"]
+    assert main(["agreement", "pace", *base, "--pair", "1", "--scheme-pace"]) == 0
+    with Store(store_path) as store:
+        assert pd.isna(pair_table(store).loc[0, "meetings_per_year"])

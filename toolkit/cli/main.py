@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from toolkit.cli import (
+    agreement,
     coaching,
     concern,
     demo,
@@ -34,7 +35,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 Handler = Callable[[argparse.Namespace], int]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, sample, demo, match, status, meetings, concern, coaching, draw, report)
+COMMANDS = (validate, sample, demo, match, status, meetings, agreement, concern, coaching, draw,
+            report)
 
 
 def build_parser() -> argparse.ArgumentParser:
