@@ -11,9 +11,12 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli.main import main
 from toolkit.errors import LifecycleError, SettingsError
+from toolkit.evaluation.report import build_report
 from toolkit.pairing.introductions import (
     PACK_DOCUMENTS,
     render_introductions,
@@ -55,6 +58,7 @@ from toolkit.store.concerns import load_concerns
 from toolkit.store.connection import Store, query
 from toolkit.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+from .evaluation_helpers import fill_year, objectives_frame
 from .relationship_helpers import make_store, snapshot
 
 START = "2026-10-01"
@@ -490,3 +494,82 @@ def test_the_agreement_command(tmp_path, capsys):
     assert main(["agreement", "pace", *base, "--pair", "1", "--scheme-pace"]) == 0
     with Store(store_path) as store:
         assert pd.isna(pair_table(store).loc[0, "meetings_per_year"])
+
+
+def test_no_concern_note_or_category_reaches_the_report(tmp_path, sample_dir, sample_import):
+    path = tmp_path / "scheme.sqlite"
+    with Store(path) as store:
+        fill_year(store, sample_import.people.copy(), sample_dir / "survey.csv")
+        pair = int(query(store, "SELECT MIN(id) AS id FROM pairs")["id"].iloc[0])
+        add_concern(store, pair, "confidentiality", NOTE, "2027-01-10", "2027-02-01",
+                    today=TODAY)
+    out = tmp_path / "report"
+    build_report(path, out, objectives=objectives_frame(), progress=False)
+    texts = [f.read_text(encoding="utf-8", errors="replace").lower()
+             for f in out.rglob("*") if f.is_file()]
+    assert texts
+    assert not any("steering" in t or "concern" in t for t in texts)
+
+
+# -- properties of the new rules ---------------------------------------------------------------
+DAYS = st.integers(min_value=0, max_value=800)
+
+
+def whole_months(start: date, day: date) -> int:
+    """Months from start to day, counting a month once its date is reached (month-end safe)."""
+    months = (day.year - start.year) * 12 + day.month - start.month
+    shifted = pd.Timestamp(start) + pd.DateOffset(months=months)
+    return max(0, months - (shifted.date() > day))
+
+
+@settings(max_examples=150, deadline=None)
+@given(per_year=st.integers(1, 52), start=st.integers(0, 364), offset=DAYS, later=DAYS,
+       held=st.integers(0, 60))
+def test_an_agreed_pace_asks_for_its_share_of_the_year_and_never_less_later(per_year, start,
+                                                                            offset, later,
+                                                                            held):
+    begin = date(2026, 1, 1) + timedelta(days=start)
+    day = begin + timedelta(days=offset)
+    p = pairs({"start": begin.isoformat(), "term_start": begin.isoformat(),
+               "meetings_per_year": per_year})
+    m = meets(*[(1, begin.isoformat(), "held", "")] * held)
+    now = pace_table(p, m, day).iloc[0]
+    assert now["needed"] == whole_months(begin, day) * per_year // 12
+    assert bool(now["behind"]) == (held < now["needed"])
+    assert now["per_year"] == per_year
+    assert pace_table(p, m, day + timedelta(days=later)).iloc[0]["needed"] >= now["needed"]
+
+
+MEETING = st.tuples(st.integers(0, 500), st.sampled_from(["held", "cancelled"]),
+                    st.sampled_from(["", "mentee", "mentor", "both", "lead"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(MEETING, max_size=25), threshold=st.integers(1, 5),
+       today=st.integers(0, 500))
+def test_one_side_is_warned_exactly_when_its_own_cancellations_reach_the_threshold(
+        rows, threshold, today):
+    begin = date(2026, 10, 1)
+    m = meets(*[(1, (begin + timedelta(days=d)).isoformat(), s, b) for d, s, b in rows])
+    found = one_side_cancels(pairs({}), m, begin + timedelta(days=today),
+                             AlertRules(one_side_cancellations=threshold))
+    expected = sorted(side for side in ("mentee", "mentor")
+                      if sum(1 for d, s, b in rows if s == "cancelled" and b == side
+                             and d <= today) >= threshold)
+    assert sorted(found["recipients"]) == expected
+    assert set(found["rule"]) <= {"one_side_cancels"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(today=st.integers(0, 420), reviewed=st.one_of(st.none(), st.integers(-200, 420)),
+       months=st.integers(1, 14))
+def test_the_review_prompt_shows_between_its_month_and_the_term_end_unless_done(
+        today, reviewed, months):
+    begin, end = date(2026, 10, 1), date(2027, 10, 1)
+    day = begin + timedelta(days=today)
+    last = None if reviewed is None else (begin + timedelta(days=reviewed)).isoformat()
+    p = pairs({"last_review": last})
+    found = mid_term_review(p, meets(), day, AlertRules(mid_term_months=months))
+    middle = (pd.Timestamp(begin) + pd.DateOffset(months=months)).date()
+    done = reviewed is not None and reviewed >= 0
+    assert (not found.empty) == (middle <= day < end and middle < end and not done)
