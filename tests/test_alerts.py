@@ -187,7 +187,9 @@ YEAR = pairs(
      "term_end": "2027-06-15", **REVIEWED},
     {"status": "withdrawn", "mentor_email": "m5@example.org",   # 5: its mentor's only pair,
      "open_concerns": 1, "next_follow_up": "2027-05-01"},       #    a concern to follow up
-    {"open_concerns": 1, "next_follow_up": "2027-07-01"},       # 6: no mid-term review yet
+    {"start": "2026-11-15", "term_start": "2026-11-15",         # 6: month 6 was on 2027-05-15,
+     "term_end": "2027-11-15", "open_concerns": 1,              #    no mid-term review yet
+     "next_follow_up": "2027-07-01"},
     {**REVIEWED},                                               # 7: the mentee keeps cancelling
 )
 YEAR_MEETINGS = meets(
@@ -195,7 +197,7 @@ YEAR_MEETINGS = meets(
     (3, "2026-10-20", "held", ""), (3, "2027-01-10", "held", ""),
     (3, "2027-03-01", "cancelled", "mentor"), (3, "2027-04-01", "cancelled", "mentee"),
     (4, "2026-07-01", "held", ""), (4, "2026-11-01", "held", ""), (4, "2027-02-01", "held", ""),
-    (6, "2026-11-01", "held", ""), (6, "2027-02-01", "held", ""),
+    (6, "2026-11-20", "held", ""), (6, "2027-02-01", "held", ""),
     (7, "2026-11-01", "held", ""), (7, "2026-12-01", "cancelled", "mentee"),
     (7, "2027-01-05", "cancelled", "mentee"), (7, "2027-02-01", "held", ""),
     (7, "2027-03-01", "cancelled", "mentee"),
@@ -277,10 +279,12 @@ def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
         record_sample_withdrawals(store, sample_dir)
-        # The sample has no concern and nobody cancels three times: add one, lower the bar.
+        # The sample has no concern, nobody cancels three times, and its pairs reached month
+        # 6 in the spring: add a concern, lower the bar, widen the review prompt's window.
         add_concern(store, 1, "other", "a private note", "2027-03-01", "2027-04-01",
                     today=SAMPLE_TODAY)
-        found = check_store(store, SAMPLE_TODAY, AlertRules(one_side_cancellations=2))
+        found = check_store(store, SAMPLE_TODAY, AlertRules(one_side_cancellations=2,
+                                                            mid_term_window_days=120))
         assert set(found["rule"]) == set(RULES)
         drafts = draft_messages(found, pair_table(store))
     assert drafts.str.startswith("Subject: ").all()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from toolkit.plots.figures import PALETTE
-from toolkit.relationships.changes import confirm_first_meeting, record_mid_term_review
+from toolkit.relationships.changes import confirm_first_meeting
 from toolkit.relationships.meetings import record_meeting
 from toolkit.relationships.status import warnings_with_messages
 from toolkit.store.connection import Store
@@ -61,7 +61,6 @@ def labels(fig) -> list[str]:
 def test_timeline_panel_draws_each_view(store):
     for day in ("2026-10-10", "2027-01-10", "2027-05-10"):
         record_meeting(store, 3, day, today=TODAY)
-    record_mid_term_review(store, 3, "2027-05-10")  # else pair 3 is warned: review due
     panel = TimelinePanel(store, "2027-06-01")
     assert labels(panel.result) == ["Pair 1", "Pair 2", "Pair 3"]
     # Pairs 1 and 2 never met: behind the pace, their labels in orange.

@@ -150,7 +150,8 @@ def test_the_threshold_is_a_setting():
 @pytest.mark.parametrize(("today", "row", "expected"), [
     ("2027-03-31", {}, False),                                      # the day before month 6
     ("2027-04-01", {}, True),                                       # month 6
-    ("2027-09-30", {}, True),                                       # still not done
+    ("2027-04-30", {}, True),                                       # still not done
+    ("2027-05-01", {}, False),                                      # 30 days: the prompt ends
     ("2027-10-01", {}, False),                                      # the term is over
     ("2027-05-01", {"last_review": "2027-04-20"}, False),           # done this term
     ("2027-05-01", {"status": "proposed"}, False),                  # never started
@@ -159,30 +160,35 @@ def test_the_threshold_is_a_setting():
     ("2028-04-02", {"status": "renewed", "renewals": 1, "term_start": "2027-10-01",
                     "term_end": "2028-10-01", "last_review": "2028-03-20"}, False),
 ])
-def test_the_mid_term_review_is_prompted_at_six_months_until_recorded(today, row, expected):
+def test_the_mid_term_review_is_prompted_at_six_months_for_30_days_or_until_recorded(
+        today, row, expected):
     found = mid_term_review(pairs(row), meets(), today, AlertRules())
     assert (not found.empty) == expected
     if expected:
         assert found["recipients"].tolist() == ["mentee and mentor"]
 
 
-def test_the_review_month_is_a_setting_and_a_short_term_has_none():
+def test_the_review_month_and_window_are_settings_and_a_short_term_has_none():
     assert not mid_term_review(pairs({}), meets(), "2027-01-01",
                                AlertRules(mid_term_months=3)).empty
+    assert not mid_term_review(pairs({}), meets(), "2027-09-30",
+                               AlertRules(mid_term_window_days=365)).empty
+    rules, _ = read_relationship_settings({"mid_term_months": 4, "mid_term_window_days": 10})
+    assert not mid_term_review(pairs({}), meets(), "2027-02-10", rules).empty
+    assert mid_term_review(pairs({}), meets(), "2027-02-11", rules).empty
     short = pairs({"term_end": "2027-04-01"})  # a six-month term: month 6 is its end
     assert mid_term_review(short, meets(), "2027-03-31", AlertRules(mid_term_months=6)).empty
 
 
 def test_the_review_prompt_gives_way_to_the_first_meeting_and_term_end_warnings():
-    p = pairs({}, {}, {"start": "2026-06-15", "term_start": "2026-06-15",
-                       "term_end": "2027-06-15"})
+    p = pairs({}, {}, {"term_end": "2027-05-01"})  # 3: a seven-month term
     m = meets((2, "2026-11-01", "held", ""), (2, "2027-02-01", "held", ""),
-              (3, "2026-07-01", "held", ""), (3, "2026-11-01", "held", ""),
-              (3, "2027-02-01", "held", ""))
-    alone = check_pairs(p, m, TODAY, AlertRules(enabled=("mid_term_review",)))
-    assert fired(alone) == [["mid_term_review", 3], ["mid_term_review", 1],
-                            ["mid_term_review", 2]]
-    together = check_pairs(p, m, TODAY, AlertRules(enabled=(
+              (3, "2026-11-01", "held", ""), (3, "2027-02-01", "held", ""))
+    day = "2027-04-10"
+    alone = check_pairs(p, m, day, AlertRules(enabled=("mid_term_review",)))
+    assert fired(alone) == [["mid_term_review", 1], ["mid_term_review", 2],
+                            ["mid_term_review", 3]]
+    together = check_pairs(p, m, day, AlertRules(enabled=(
         "no_first_meeting", "term_ending", "mid_term_review")))
     assert fired(together) == [["no_first_meeting", 1], ["term_ending", 3],
                                ["mid_term_review", 2]]
@@ -562,14 +568,16 @@ def test_one_side_is_warned_exactly_when_its_own_cancellations_reach_the_thresho
 
 @settings(max_examples=150, deadline=None)
 @given(today=st.integers(0, 420), reviewed=st.one_of(st.none(), st.integers(-200, 420)),
-       months=st.integers(1, 14))
-def test_the_review_prompt_shows_between_its_month_and_the_term_end_unless_done(
-        today, reviewed, months):
+       months=st.integers(1, 14), window=st.integers(1, 400))
+def test_the_review_prompt_shows_from_its_month_for_its_window_unless_done(
+        today, reviewed, months, window):
     begin, end = date(2026, 10, 1), date(2027, 10, 1)
     day = begin + timedelta(days=today)
     last = None if reviewed is None else (begin + timedelta(days=reviewed)).isoformat()
     p = pairs({"last_review": last})
-    found = mid_term_review(p, meets(), day, AlertRules(mid_term_months=months))
+    found = mid_term_review(p, meets(), day, AlertRules(mid_term_months=months,
+                                                        mid_term_window_days=window))
     middle = (pd.Timestamp(begin) + pd.DateOffset(months=months)).date()
     done = reviewed is not None and reviewed >= 0
-    assert (not found.empty) == (middle <= day < end and middle < end and not done)
+    showing = middle <= day < min(end, middle + timedelta(days=window))
+    assert (not found.empty) == (showing and not done)

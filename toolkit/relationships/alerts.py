@@ -82,8 +82,8 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "mid_term_review": (
         "Mid-term review due",
-        "An active or renewed pair is {mid_term_months} months or more into its term, and no "
-        "mid-term review is recorded for this term.",
+        "An active or renewed pair reached month {mid_term_months} of its term in the last "
+        "{mid_term_window_days} days, and no mid-term review is recorded for this term.",
     ),
     "concern_follow_up": (
         "Concern to follow up",
@@ -122,6 +122,9 @@ class AlertRules:
         (default 3).
     mid_term_months : int
         Months into a term at which the mid-term review is due (default 6).
+    mid_term_window_days : int
+        For how many days from then the review is prompted, unless it is recorded
+        (default 30).
     enabled : tuple of str
         The rules to run (default all of :data:`RULES`).
 
@@ -142,6 +145,7 @@ class AlertRules:
     mentor_withdrawals_min: int = 1
     one_side_cancellations: int = 3
     mid_term_months: int = 6
+    mid_term_window_days: int = 30
     enabled: tuple[str, ...] = tuple(RULES)
 
     def __post_init__(self) -> None:
@@ -149,7 +153,8 @@ class AlertRules:
         if unknown:
             raise SettingsError(f"Unknown warning rule(s) {unknown}: the rules are {list(RULES)}.")
         for name in ("first_meeting_weeks", "cancellations_in_a_row", "term_end_days",
-                     "mentor_withdrawals_min", "one_side_cancellations", "mid_term_months"):
+                     "mentor_withdrawals_min", "one_side_cancellations", "mid_term_months",
+                     "mid_term_window_days"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(
@@ -540,10 +545,11 @@ def one_side_cancels(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str
 def mid_term_review(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
                     rules: AlertRules | None = None,
                     lifecycle: Lifecycle | None = None) -> pd.DataFrame:
-    """Prompt a mid-term review for pairs ``mid_term_months`` or more into their term.
+    """Prompt a mid-term review for pairs that reached month ``mid_term_months`` of their term.
 
-    The prompt stays until a review is recorded this term (``last_review`` on or after the
-    term's start) or the term ends; a term too short to have a middle gets none.
+    The prompt shows for ``mid_term_window_days`` from that day (time to send the drafted
+    message), and stops sooner once a review is recorded this term (``last_review`` on or
+    after the term's start) or the term ends; a term too short to have a middle gets none.
 
     Examples
     --------
@@ -565,8 +571,10 @@ def mid_term_review(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     last = (running["last_review"] if "last_review" in running
             else pd.Series(None, index=running.index, dtype=object))
     reviewed = last.notna() & (last.fillna("") >= running["term_start"].fillna("9"))
+    window_over = (pd.to_datetime(mid) + pd.Timedelta(days=rules.mid_term_window_days)
+                   ).dt.strftime("%Y-%m-%d").fillna("0") <= day
     due = (mid.notna() & (mid.fillna("9") <= day) & (mid.fillna("9") < end.fillna("9"))
-           & (end.fillna("9") > day) & ~reviewed)
+           & (end.fillna("9") > day) & ~window_over & ~reviewed)
     found, since = running[due], mid[due]
     detail = (f"The term reached month {rules.mid_term_months} on " + since
               + ": time for a mid-term review.")

@@ -42,7 +42,8 @@ def read_relationship_settings(source: str | Path | Mapping[str, Any] | None
     Any of ``first_meeting_weeks``, ``pace`` (a list of [months, meetings], for the pairs
     with no agreed number of meetings a year), ``cancellations_in_a_row``,
     ``term_end_days``, ``mentor_withdrawals_min``, ``one_side_cancellations``,
-    ``mid_term_months``, ``enabled`` (a list of rule names), ``term_months``,
+    ``mid_term_months``, ``mid_term_window_days``, ``enabled`` (a list of rule names),
+    ``term_months``,
     ``renewal_months`` and ``max_renewals`` (``null``, the default, for no limit); the rest
     keep their defaults. ``None`` gives the defaults. The file is read by
     :func:`toolkit.io.settings.read_settings`, so it gives the same messages as every
