@@ -8,6 +8,7 @@ own copy of it.
 from __future__ import annotations
 
 import re
+from numbers import Integral
 from pathlib import Path
 
 import docx
@@ -332,10 +333,11 @@ def record_meetings_per_year(store: Store, pair_id: int, per_year: int | None) -
     """
     find_pair(store, pair_id)
     if per_year is not None:
-        if (isinstance(per_year, bool) or not isinstance(per_year, int)
+        if (isinstance(per_year, bool) or not isinstance(per_year, Integral)
                 or not 1 <= per_year <= MOST_MEETINGS_A_YEAR):
             raise SettingsError(
                 "The meetings a year a pair agreed must be a whole number from 1 to "
                 f"{MOST_MEETINGS_A_YEAR} (got {per_year!r}). Nothing was changed.")
+    per_year = None if per_year is None else int(per_year)
     save_meetings_per_year(store, pair_id, per_year)
     return per_year
