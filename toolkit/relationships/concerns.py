@@ -7,7 +7,7 @@ follow-up date and, once dealt with, the day it was closed. An open concern whos
 date has come raises the ``concern_follow_up`` warning.
 
 The note is for the lead alone: no report, chart or drafted message ever shows it, and
-erasing a person deletes the concerns of their pairs (the ``concerns`` table).
+erasing a person erases the notes of their pairs' concerns (the ``concerns`` table).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each concern names its pair, the day it was raised, a category, a free-text note, an
 optional follow-up date and the day it was closed. The note is private to the lead: no
-report reads this table, and erasing a person deletes the concerns of their pairs.
+report reads this table, and erasing a person erases the notes about their pairs.
 """
 
 from __future__ import annotations
