@@ -177,6 +177,24 @@ MIGRATIONS: list[str] = [
         per_table TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 4: the handbook's year: a private concern log per pair, and each pair's agreed number
+    #    of meetings a year (NULL: the scheme's pace). The note is free text, private to the
+    #    lead: it is never published in a report and is erased with the person.
+    """
+    CREATE TABLE concerns (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        on_date TEXT NOT NULL,
+        category TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        follow_up TEXT,
+        closed_on TEXT,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX concerns_pair ON concerns (pair_id);
+    ALTER TABLE pairs ADD COLUMN meetings_per_year INTEGER
+        CHECK (meetings_per_year IS NULL OR meetings_per_year >= 1);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

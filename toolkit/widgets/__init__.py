@@ -10,9 +10,11 @@ from toolkit.widgets.pairing import PairingPanel
 from toolkit.widgets.privacy import ErasurePanel
 from toolkit.widgets.relationships import (
     AgreementPanel,
+    ConcernPanel,
     MeetingImportPanel,
     MeetingPanel,
     RenewalPanel,
+    ReviewPanel,
     StatusPanel,
     TimelinePanel,
     WarningsPanel,
@@ -24,6 +26,7 @@ __all__ = [
     "AgreementPanel",
     "CoachingPanel",
     "ColumnMappingPanel",
+    "ConcernPanel",
     "DrawPanel",
     "ErasurePanel",
     "MeetingImportPanel",
@@ -31,6 +34,7 @@ __all__ = [
     "PairingPanel",
     "RenewalPanel",
     "ReportPanel",
+    "ReviewPanel",
     "StatusPanel",
     "TimelinePanel",
     "WarningsPanel",
