@@ -19,6 +19,7 @@ from toolkit.io.outputs import atomic_write, write_xlsx_atomic
 
 __all__ = [
     "SHEET_HEADERS",
+    "form_names",
     "tracking_sheets",
     "write_objectives_form",
     "write_objectives_forms",
@@ -241,11 +242,55 @@ def write_objectives_form(path: str | Path, coachee: str, coach: str, route: str
     return atomic_write(path, write)
 
 
+def form_names(emails: pd.Series | list[str]) -> list[str]:
+    """Give each coachee a file name of their own, stable and never shared by two people.
+
+    The name is ``objectives_<part of the e-mail before the @>``; when two coachees share
+    that part (``ann@a.example.org`` and ``ann@b.example.org``), each of them is named by
+    the whole address instead, and a name that is still taken gets ``-2``, ``-3``... (in
+    order of name, then e-mail). So one coachee's form never overwrites another's.
+
+    Parameters
+    ----------
+    emails : pandas.Series or list of str
+        The coachees' e-mails (each once).
+
+    Returns
+    -------
+    list of str
+        File names (``.docx``), in the order given.
+
+    Examples
+    --------
+    >>> form_names(["ann@a.example.org", "bo@example.org", "ann@b.example.org"])
+    ['objectives_ann-a-example-org.docx', 'objectives_bo.docx', 'objectives_ann-b-example-org.docx']
+    >>> form_names(["a.b@example.org", "a-b@example.org"])
+    ['objectives_a-b-example-org-2.docx', 'objectives_a-b-example-org.docx']
+    """
+    mails = [str(e) for e in emails]
+    local = [_slug(m.split("@")[0]) for m in mails]
+    shared = {s for s in local if local.count(s) > 1}
+    stems = [_slug(m) if s in shared and "@" in m else s for m, s in zip(mails, local,
+                                                                          strict=True)]
+    used: set[str] = set()
+    names = [""] * len(mails)
+    for i in sorted(range(len(mails)), key=lambda k: (stems[k], mails[k])):
+        name, n = stems[i], 1
+        while name in used:
+            n += 1
+            name = f"{stems[i]}-{n}"
+        used.add(name)
+        names[i] = f"objectives_{name}.docx"
+    return names
+
+
 def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
                            progress: ObjectiveProgress) -> list[Path]:
     """Write an objectives form for every matched coachee into a folder.
 
-    Files are named ``objectives_<coachee e-mail before the @>.docx``.
+    Files are named ``objectives_<coachee e-mail before the @>.docx``; coachees whose
+    addresses share that part are named by their whole address (see :func:`form_names`),
+    so every coachee gets a file of their own.
 
     Parameters
     ----------
@@ -260,16 +305,18 @@ def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
     Returns
     -------
     list of Path
-        The forms written, in coachee e-mail order.
+        The forms written, in coachee e-mail order (one per coachee, all different).
     """
     folder = Path(folder)
     per = progress.per_objective
+    records = pairs.sort_values("coachee_email").drop_duplicates("coachee_email").to_dict(
+        "records")
+    names = form_names([rec["coachee_email"] for rec in records])
     written = []
-    for rec in pairs.sort_values("coachee_email").to_dict("records"):
+    for rec, name in zip(records, names, strict=True):
         mine = per[per["email"] == rec["coachee_email"]]
-        name = _slug(str(rec["coachee_email"]).split("@")[0])
         written.append(write_objectives_form(
-            folder / f"objectives_{name}.docx", str(rec.get("coachee_name", "")),
+            folder / name, str(rec.get("coachee_name", "")),
             str(rec.get("coach_name", "")), str(rec["route"]), mine,
             str(rec.get("start_date", "") or "")))
     return written

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from toolkit.core.statuses import RUNNING
 from toolkit.store.connection import Store, now_utc, query
 from toolkit.store.pairs import save_pairs
 
@@ -82,7 +83,9 @@ def save_coaching(store: Store, cohort: str, requests: pd.DataFrame, coaches: pd
     The pairs go into the shared ``pairs`` table with ``scheme='coaching'`` (coachee as
     mentee, coach as mentor); requests and coaches into ``coaching_requests`` and
     ``coaching_coaches`` (replacing this cohort's earlier rows). Saving a round again
-    replaces its pairs that are still only proposed and have no sessions recorded.
+    replaces its pairs that are still only proposed and have no sessions recorded; a pair
+    still running (with sessions recorded, or under way) is kept as it is and never recorded
+    twice, so saving the same round again changes nothing.
 
     Parameters
     ----------
@@ -104,7 +107,8 @@ def save_coaching(store: Store, cohort: str, requests: pd.DataFrame, coaches: pd
     Returns
     -------
     list of int
-        The ids of the new pairs.
+        The id of each pair in the store, in the order given (a pair kept from an earlier
+        save keeps its id).
 
     Examples
     --------
@@ -147,8 +151,19 @@ def save_coaching(store: Store, cohort: str, requests: pd.DataFrame, coaches: pd
             f"(?, {', '.join('?' * len(coach_cols))}, ?)",
             [(cohort, *(_cell(v) for v in rec), now)
              for rec in kept_coaches.itertuples(index=False)])
-        return save_pairs(store, frame, cohort, scheme="coaching", settings=settings,
-                          start_date=start or None)
+        # A pair still running in this round (it has sessions, or it got going) is the same
+        # pair when the round is saved again: it is kept, never recorded a second time.
+        running = conn.execute(
+            "SELECT mentee_email, mentor_email, MIN(id) FROM pairs WHERE scheme = 'coaching' "
+            f"AND cohort = ? AND status IN ({', '.join('?' * len(RUNNING))}) "
+            "GROUP BY mentee_email, mentor_email", (cohort, *RUNNING)).fetchall()
+        kept = {(str(a), str(b)): int(i) for a, b, i in running}
+        key = list(zip(frame["mentee_email"].astype(str), frame["mentor_email"].astype(str),
+                       strict=True))
+        new = np.array([k not in kept for k in key], dtype=bool)
+        made = iter(save_pairs(store, frame[new], cohort, scheme="coaching", settings=settings,
+                               start_date=start or None))
+        return [next(made) if is_new else kept[k] for k, is_new in zip(key, new, strict=True)]
 
 
 def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
