@@ -179,8 +179,9 @@ def spend_report(spend: pd.DataFrame, requests: pd.DataFrame,
         for rec in yearly.to_dict("records"):
             if rec["approved_amount"] > budget:
                 found.append(("approved over budget", rec["year"], "",
-                              f"The amounts approved for {rec['year']} ({rec['approved_amount']:,.2f}) "
-                              f"are over the budget ({budget:,.2f}) by "
+                              f"The amounts approved for {rec['year']} "
+                              f"({rec['approved_amount']:,.2f}) are over the budget "
+                              f"({budget:,.2f}) by "
                               f"{rec['approved_amount'] - budget:,.2f}: approve no more "
                               "until the budget is raised or an approval is reduced."))
             if rec["spent"] > budget:

@@ -102,7 +102,7 @@ def check_choices(choices: pd.DataFrame, requests: pd.DataFrame, coaches: pd.Dat
                   forbid: Collection[tuple[str, str]] = frozenset(),
                   taken: Mapping[str, int] | None = None,
                   kept: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check each coachee's chosen coach against the rules; a choice that breaks one is a row problem.
+    """Check each coachee's chosen coach: a choice that breaks a rule is a row problem.
 
     Parameters
     ----------
@@ -166,9 +166,11 @@ def check_choices(choices: pd.DataFrame, requests: pd.DataFrame, coaches: pd.Dat
     ok = np.zeros(len(picks), dtype=bool)
     kept_of = dict(zip(kept["coachee_email"], kept["coach_email"], strict=True))
     seats = free.to_numpy().copy()
+    rows, emails, chosen = (picks["row"].to_numpy(), picks["email"].to_numpy(),
+                            picks["coach_email"].to_numpy())
+    pools, places = pool["pool"].to_numpy(), pool["capacity"].to_numpy()
     for i in range(len(picks)):
-        row, email, coach = (int(picks.at[i, "row"]), str(picks.at[i, "email"]),
-                             str(picks.at[i, "coach_email"]))
+        row, email, coach = (int(rows[i]), str(emails[i]), str(chosen[i]))
         if not has_request[i]:
             problems.append((row, "email", email, "This person has no coaching request in "
                              "this round: check the e-mail, or add their request first."))
@@ -192,7 +194,7 @@ def check_choices(choices: pd.DataFrame, requests: pd.DataFrame, coaches: pd.Dat
         k = int(np.searchsorted(known, i))
         reason = None
         if not flag["pool"][k]:
-            reason = (f"{coach} coaches in the {pool.at[col[k], 'pool']} pool, but this request "
+            reason = (f"{coach} coaches in the {pools[col[k]]} pool, but this request "
                       f"is for {request['route']} coaching: choose a {request['route']} coach.")
         elif flag["unapproved"][k]:
             reason = (f"{coach} is not on the approved coach list: choose a coach from the "
@@ -212,7 +214,7 @@ def check_choices(choices: pd.DataFrame, requests: pd.DataFrame, coaches: pd.Dat
             ok[i] = True  # the kept pair itself: its place is counted already
             continue
         elif seats[col[k]] <= 0:
-            reason = (f"{coach} has no place left ({int(pool.at[col[k], 'capacity'])} in "
+            reason = (f"{coach} has no place left ({int(places[col[k]])} in "
                       "all, taken by pairs under way and by choices on earlier rows): choose "
                       "another coach, or raise their places in the coach pool.")
         if reason is not None:

@@ -74,8 +74,10 @@ def limits_with(internal_sessions: int | None = None, external_sessions: int | N
     Examples
     --------
     >>> limits = limits_with(internal_sessions=5, external_months=9)
-    >>> limits["internal"], limits["external"]
-    (SessionLimits(chemistry=1, sessions=5, months=6), SessionLimits(chemistry=1, sessions=6, months=9))
+    >>> limits["internal"]
+    SessionLimits(chemistry=1, sessions=5, months=6)
+    >>> limits["external"]
+    SessionLimits(chemistry=1, sessions=6, months=9)
     """
     base = DEFAULT_LIMITS if base is None else base
     given = {"internal": (internal_chemistry, internal_sessions, internal_months),

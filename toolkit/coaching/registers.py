@@ -1,5 +1,7 @@
-"""The coaching team's registers, imported: the approved coach list, coachees' choices,
-chemistry outcomes, agreed sessions and spend. Every problem is listed with its row number.
+"""The coaching team's registers imported, every problem listed with its row number.
+
+The registers: the approved coach list, coachees' choices of coach, chemistry outcomes, the
+sessions agreed per coachee, and approved amounts and spend.
 
 Each register is a CSV or XLSX file read with the shared reader and checked with the shared
 row checker, like every other import: rows with problems are set aside and listed (``row,
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from toolkit.coaching.requests import COACHING_VARIANTS, CoachingImport, check_dates
@@ -168,7 +169,7 @@ def validate_choices(table: Table, mapping: dict[str, str] | str | Path | None =
 
 def validate_chemistry(table: Table, mapping: dict[str, str] | str | Path | None = None,
                        month_first: bool = False) -> CoachingImport:
-    """Check chemistry outcomes: did the first session between coachee and coach go well?
+    """Check chemistry outcomes: whether the first session of coachee and coach went well.
 
     Returns
     -------

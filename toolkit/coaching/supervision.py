@@ -1,4 +1,4 @@
-"""Approved coaches kept safe to practise: accreditation, supervision and agreement, checked on a day.
+"""Approved coaches safe to practise: accreditation, supervision and agreement, checked.
 
 Coaching stays safe and good when each coach is accredited, is supervised regularly and has
 a coaching agreement (confidentiality, boundaries) on file. This engine lists, on a fixed
