@@ -13,12 +13,15 @@ from toolkit.store.pairs import save_pairs
 
 __all__ = [
     "COACH_COLUMNS",
+    "RECORD_TABLES",
     "REQUEST_COLUMNS",
     "load_coaching_coaches",
+    "load_coaching_records",
     "load_coaching_requests",
     "load_coaching_sessions",
     "load_objective_scores",
     "save_coaching",
+    "save_coaching_records",
     "save_progress",
 ]
 
@@ -293,3 +296,120 @@ def load_coaching_sessions(store: Store, cohort: str | None = None) -> pd.DataFr
         sql += " WHERE p.cohort = ?"
         params = (cohort,)
     return query(store, sql + " ORDER BY s.pair_id, s.on_date, s.kind", params)
+
+
+#: The coaching team's registers in the store: kind -> (table, the columns kept, as the
+#: register's records name them -> the table's column).
+RECORD_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "approved": ("coaching_approved", {
+        "email": "email", "name": "name", "accreditation_body": "accreditation_body",
+        "accreditation_level": "accreditation_level",
+        "accreditation_expires": "accreditation_expires",
+        "last_supervision": "last_supervision", "agreement": "agreement",
+        "agreement_date": "agreement_date"}),
+    "choices": ("coaching_choices", {"email": "coachee_email", "coach_email": "coach_email",
+                                     "chosen_on": "chosen_on"}),
+    "chemistry": ("coaching_chemistry", {"email": "coachee_email",
+                                         "coach_email": "coach_email",
+                                         "went_well": "went_well", "on_date": "on_date"}),
+    "agreed": ("coaching_agreed", {"email": "email", "sessions": "sessions",
+                                   "chemistry": "chemistry", "months": "months"}),
+    "spend": ("coaching_spend", {"email": "email", "department": "department", "year": "year",
+                                 "approved_amount": "approved_amount", "spent": "spent"}),
+}
+
+
+def save_coaching_records(store: Store, cohort: str,
+                          records: dict[str, pd.DataFrame | None]) -> dict[str, int]:
+    """Save a round's registers (approved coaches, choices, chemistry, agreed sessions, spend).
+
+    Each register given replaces this cohort's earlier rows of it (saving again changes
+    nothing); a register that is None is left as it is. A coaching pair of the cohort whose
+    chemistry session did not work, and that is still running, is ended, with the reason in
+    its audit trail. Everything is written in one transaction.
+
+    Parameters
+    ----------
+    store : Store
+        The open scheme store.
+    cohort : str
+        The round's name.
+    records : dict
+        Kind (``approved``, ``choices``, ``chemistry``, ``agreed``, ``spend``) -> the
+        register's clean rows (``CoachingImport.records``), or None.
+
+    Returns
+    -------
+    dict of str to int
+        Rows saved per register, and ``ended``: the pairs ended after a failed chemistry
+        session.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> chem = pd.DataFrame({"email": ["a@example.org"], "coach_email": ["c@example.org"],
+    ...                      "went_well": [False], "on_date": pd.to_datetime(["2026-03-09"])})
+    >>> pairs = pd.DataFrame({"coachee_email": ["a@example.org"],
+    ...                       "coach_email": ["c@example.org"], "score": [0.5]})
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     _ = save_coaching(store, "2026", pd.DataFrame(), pd.DataFrame(), pairs)
+    ...     saved = save_coaching_records(store, "2026", {"chemistry": chem})
+    ...     again = save_coaching_records(store, "2026", {"chemistry": chem})
+    ...     rows = load_coaching_records(store, "chemistry", "2026")
+    >>> saved, again, rows[["coachee_email", "went_well", "on_date"]].values.tolist()
+    ({'chemistry': 1, 'ended': 1}, {'chemistry': 1, 'ended': 0}, \
+[['a@example.org', 0, '2026-03-09']])
+    """
+    now = now_utc()
+    saved: dict[str, int] = {}
+    with store.transaction() as conn:
+        for kind, frame in records.items():
+            if frame is None:
+                continue
+            table, columns = RECORD_TABLES[kind]
+            kept = frame.reindex(columns=list(columns))
+            names = list(columns.values())
+            conn.execute(f"DELETE FROM {table} WHERE cohort = ?", (cohort,))
+            conn.executemany(
+                f"INSERT INTO {table} (cohort, {', '.join(names)}, saved_at) VALUES "
+                f"(?, {', '.join('?' * len(names))}, ?)",
+                [(cohort, *(_cell(v) for v in rec), now)
+                 for rec in kept.itertuples(index=False)])
+            saved[kind] = len(kept)
+        ended = 0
+        chemistry = records.get("chemistry")
+        if chemistry is not None and len(chemistry):
+            failed = chemistry[~chemistry["went_well"].astype(bool)]
+            for coachee, coach, day in zip(failed["email"], failed["coach_email"],
+                                           failed.get("on_date", pd.Series(pd.NaT,
+                                                      index=failed.index)), strict=True):
+                on = _cell(day) or now[:10]
+                rows = conn.execute(
+                    "SELECT id, status FROM pairs WHERE scheme = 'coaching' AND cohort = ? AND "
+                    f"mentee_email = ? AND mentor_email = ? AND status IN "
+                    f"({', '.join('?' * len(RUNNING))})",
+                    (cohort, str(coachee), str(coach), *RUNNING)).fetchall()
+                for pair_id, status in rows:
+                    conn.execute("UPDATE pairs SET status = 'ended', term_end = ? WHERE id = ?",
+                                 (on, pair_id))
+                    conn.execute(
+                        "INSERT INTO pair_events (pair_id, from_status, to_status, on_date, "
+                        "reason, note, recorded_at) VALUES (?, ?, 'ended', ?, ?, '', ?)",
+                        (pair_id, status, on, "The chemistry session did not work: the "
+                         "coachee is matched with another coach.", now))
+                    ended += 1
+        saved["ended"] = ended
+    return saved
+
+
+def load_coaching_records(store: Store, kind: str, cohort: str | None = None) -> pd.DataFrame:
+    """Return one saved register (of one round when ``cohort`` is given), in saving order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_coaching_records(store, "spend").columns.tolist()[2:]
+    ['email', 'department', 'year', 'approved_amount', 'spent', 'saved_at']
+    """
+    return query(store, *_of_cohort(RECORD_TABLES[kind][0], cohort))
