@@ -46,7 +46,8 @@ def pairs_to_keep(current: pd.DataFrame | None, chemistry: pd.DataFrame | None,
 
     Every current pair is kept except those whose chemistry session did not work; a pair
     whose chemistry went well is kept even when it is not among the current pairs; a
-    coachee's (checked) choice is kept when they have no other pair kept.
+    coachee's choice (checked with :func:`check_choices` against the pairs kept) is kept as
+    chosen.
 
     Parameters
     ----------
@@ -73,6 +74,12 @@ def pairs_to_keep(current: pd.DataFrame | None, chemistry: pd.DataFrame | None,
     """
     failed = failed_pairs(chemistry)
     parts = []
+    # A choice first (it was checked against the pairs kept, so it never contradicts one),
+    # then chemistry that went well, then the current pairs.
+    if choices is not None and not choices.empty:
+        parts.append(pd.DataFrame({"coachee_email": choices["email"].astype(str),
+                                   "coach_email": choices["coach_email"].astype(str),
+                                   "how": "chosen"}))
     if chemistry is not None and not chemistry.empty:
         well = chemistry[chemistry["went_well"].astype(bool)]
         parts.append(pd.DataFrame({"coachee_email": well["email"].astype(str),
@@ -82,10 +89,6 @@ def pairs_to_keep(current: pd.DataFrame | None, chemistry: pd.DataFrame | None,
         parts.append(pd.DataFrame({"coachee_email": current["coachee_email"].astype(str),
                                    "coach_email": current["coach_email"].astype(str),
                                    "how": "kept"}))
-    if choices is not None and not choices.empty:
-        parts.append(pd.DataFrame({"coachee_email": choices["email"].astype(str),
-                                   "coach_email": choices["coach_email"].astype(str),
-                                   "how": "chosen"}))
     columns = ["coachee_email", "coach_email", "how"]
     if not parts:
         return pd.DataFrame(columns=columns)

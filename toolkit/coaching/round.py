@@ -252,10 +252,12 @@ class CoachingRound:
         if self.progress is not None:
             lines.append(f"{len(self.progress.missing)} objectives form(s) missing.")
         how = self.match.pairs["how"].value_counts() if "how" in self.match.pairs else {}
-        if how.get("chosen", 0) or how.get("re-matched", 0):
-            lines.append(f"{how.get('chosen', 0)} coach(es) chosen by coachees; "
-                         f"{how.get('re-matched', 0)} coachee(s) re-matched after a chemistry "
-                         "session that did not work.")
+        chemistry = self.registers.records("chemistry")
+        failed = 0 if chemistry is None else int((~chemistry["went_well"]).sum())
+        if how.get("chosen", 0) or failed:
+            lines.append(f"{how.get('chosen', 0)} coach(es) chosen by coachees; {failed} "
+                         f"chemistry session(s) did not work: {how.get('re-matched', 0)} of "
+                         "those coachees re-matched, every other pair kept.")
         choosing = int((self.match.requests["outcome"] == "choosing").sum())
         if choosing:
             lines.append(f"{choosing} coachee(s) choosing from a short list of up to "
