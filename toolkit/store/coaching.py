@@ -70,6 +70,8 @@ def _cell(value: object) -> object:
     """Return a value as SQLite keeps it: lists as JSON, days as ISO text, numpy unboxed."""
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
+    if pd.api.types.is_scalar(value) and pd.isna(value):  # None, NaN, NaT and NA
+        return None
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, np.bool_ | bool | np.integer):
