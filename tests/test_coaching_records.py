@@ -4,13 +4,29 @@ coachees' choices, chemistry outcomes, agreed sessions, spend, and saving them."
 from __future__ import annotations
 
 import docx
+import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli.main import main
+from toolkit.coaching.choice import check_choices, pairs_to_keep
+from toolkit.coaching.matching import (
+    CHOOSING,
+    MatchSettings,
+    coach_eligibility,
+    match_coaches,
+)
 from toolkit.coaching.outputs import form_names, write_objectives_forms
 from toolkit.coaching.progress import ObjectiveProgress
+from toolkit.coaching.registers import read_approved_coaches
+from toolkit.coaching.requests import read_coaches, read_requests
 from toolkit.coaching.round import run_round, save_round
-from toolkit.demo.sample import COACHING_TODAY
+from toolkit.coaching.supervision import COACH_WARNING_KINDS, CoachRules, coach_warnings
+from toolkit.coaching.triage import triage
+from toolkit.core.ladder import DEFAULT_LADDER
+from toolkit.demo.sample import COACHING_START, COACHING_TODAY
 from toolkit.store.coaching import load_coaching_sessions
 from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pairs
@@ -86,3 +102,318 @@ def test_saving_a_round_with_sessions_again_never_duplicates_pairs(sample_dir, t
     assert len(sessions) == len(sessions_once)
     assert second["sessions"] == third["sessions"] == 0
     assert len(first["pairs"]) == len(second["pairs"])
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def coachee(email, grade="Grade 9", department="Maths", manager="boss@example.org",
+            need=("Leadership",), requested="2026-01-05", approved=True, cost=True):
+    return {"email": email, "name": email.split("@")[0].title(), "department": department,
+            "grade": grade, "level": DEFAULT_LADDER.level_of(grade),
+            "line_manager_email": manager, "manager_approved": approved,
+            "cost_approved": cost, "need": list(need), "objectives": [],
+            "meeting_mode": "either", "requested_on": pd.Timestamp(requested)}
+
+
+def coach(email, pool="external", capacity=1, specialisms=("Leadership",), cost=300.0,
+          department=None, manager=""):
+    return {"email": email, "name": email.split("@")[0].title(),
+            "department": department or ("External" if pool == "external" else "Physics"),
+            "pool": pool, "capacity": capacity, "specialisms": list(specialisms),
+            "cost_per_session": cost if pool == "external" else 0.0,
+            "meeting_mode": "either", "line_manager_email": manager}
+
+
+# -- 1. the approved coach list -----------------------------------------------------------------
+APPROVED = ("Name,Email,Accreditation body,Accreditation level,Accreditation expires,"
+            "Last supervision,Agreement on file\n")
+
+
+def test_approved_list_problems_have_spreadsheet_row_numbers(tmp_path):
+    path = write(tmp_path / "approved.csv", APPROVED
+                 + "Gil Ho,gil@example.org,EMCC,Practitioner,2027-05-01,01/07/2026,yes\n"
+                 + ",ida@example.org,ICF,PCC,2027-05-01,2026-07-01,yes\n"
+                 + "Jo Ko,not-an-address,ICF,PCC,2027-05-01,2026-07-01,yes\n"
+                 + "Lu Mo,lu@example.org,ICF,PCC,05/31/2027,2026-07-01,yes\n"
+                 + "Ny Oh,gil@example.org,ICF,PCC,2027-05-01,2026-07-01,perhaps\n")
+    done = read_approved_coaches(path)
+    assert done.records["email"].tolist() == ["gil@example.org"]
+    assert done.problems[["row", "field"]].to_numpy().tolist() == [
+        [3, "name"], [4, "email"], [5, "accreditation_expires"], [6, "email"],
+        [6, "agreement"]]
+    assert "month first" in done.problems.loc[2, "problem"]
+    assert "on row 2" in done.problems.loc[3, "problem"]
+
+
+def test_approved_list_is_read_from_xlsx_through_the_shared_importer(tmp_path):
+    frame = pd.DataFrame({"Name": ["Gil Ho", "Ida Jo"],
+                          "E-mail address": ["gil@example.org", "ida@example.org"],
+                          "Accredited by": ["EMCC", ""], "Expiry date": ["2027-05-01", ""],
+                          "Date of last supervision": ["2026-07-01", "soon"],
+                          "Coaching agreement": ["2026-01-12", "no"]})
+    path = tmp_path / "approved.xlsx"
+    frame.to_excel(path, index=False)
+    done = read_approved_coaches(path)
+    assert done.records[["email", "agreement"]].to_numpy().tolist() == [["gil@example.org", True]]
+    assert done.records["agreement_date"].iloc[0] == pd.Timestamp("2026-01-12")
+    assert done.problems[["row", "field"]].to_numpy().tolist() == [[3, "last_supervision"]]
+
+
+def approved_frame(**columns):
+    base = {"email": ["a@example.org"], "name": ["A"], "accreditation_body": ["EMCC"],
+            "accreditation_expires": pd.to_datetime(["2027-06-01"]),
+            "last_supervision": pd.to_datetime(["2026-07-01"]), "agreement": [True]}
+    return pd.DataFrame({**base, **columns})
+
+
+@pytest.mark.parametrize(("today", "kinds"), [
+    ("2026-10-01", []),                                   # lapses on 2026-10-01: not yet
+    ("2026-10-02", ["supervision lapsed"]),
+])
+def test_supervision_lapses_after_the_set_number_of_months(today, kinds):
+    assert coach_warnings(approved_frame(), today)["kind"].tolist() == kinds
+
+
+def test_supervision_interval_is_a_setting():
+    frame = approved_frame()
+    assert coach_warnings(frame, "2026-09-01", CoachRules(supervision_months=2)).empty
+    lapsed = coach_warnings(frame, "2026-09-02", CoachRules(supervision_months=2))
+    assert lapsed[["kind", "due"]].to_numpy().tolist() == [["supervision lapsed", "2026-09-01"]]
+    assert "2026-07-01" in lapsed["message"].iloc[0] and "every 2 month" in lapsed[
+        "message"].iloc[0]
+    assert coach_warnings(frame, "2026-09-02", CoachRules(supervision_months=6)).empty
+
+
+@pytest.mark.parametrize(("today", "kinds"), [
+    ("2027-04-30", []),
+    ("2027-05-02", ["accreditation expiring"]),           # 30 days' notice
+    ("2027-06-01", ["accreditation expiring"]),           # expires today: still valid
+    ("2027-06-02", ["accreditation lapsed"]),
+])
+def test_accreditation_lapse_and_notice(today, kinds):
+    frame = approved_frame(last_supervision=pd.to_datetime([today]))
+    assert coach_warnings(frame, today)["kind"].tolist() == kinds
+
+
+def test_missing_records_are_warnings_too():
+    frame = approved_frame(accreditation_body=[""], accreditation_expires=[pd.NaT],
+                           last_supervision=[pd.NaT], agreement=[False])
+    assert coach_warnings(frame, "2026-09-21")["kind"].tolist() == [
+        "no accreditation", "no supervision", "no agreement on file"]
+
+
+def test_sample_approved_list_shows_one_warning_of_each_kind(sample_dir):
+    done = read_approved_coaches(sample_dir / "coaching_approved.csv")
+    assert done.ok
+    found = coach_warnings(done.records, COACHING_TODAY)
+    assert sorted(found["kind"]) == sorted([
+        "accreditation lapsed", "accreditation expiring", "no accreditation",
+        "supervision lapsed", "no agreement on file"])
+    assert set(found["kind"]) <= set(COACH_WARNING_KINDS)
+
+
+# -- 2. choices, short lists and the chemistry re-match ----------------------------------------
+def small_round():
+    """Three external coachees and three external coaches; the boss of b coaches too."""
+    requests = triage(pd.DataFrame([
+        coachee("a@example.org", need=("Leadership",), requested="2026-01-05"),
+        coachee("b@example.org", need=("Resilience",), requested="2026-01-06",
+                manager="x@example.org"),
+        coachee("c@example.org", need=("Leadership", "Resilience"), requested="2026-01-07"),
+    ]))
+    coaches = pd.DataFrame([
+        coach("x@example.org", specialisms=("Resilience",)),
+        coach("y@example.org", specialisms=("Leadership",)),
+        coach("z@example.org", specialisms=("Leadership", "Resilience"), capacity=2),
+    ])
+    return requests, coaches
+
+
+def choices_frame(*rows):
+    return pd.DataFrame([{"row": i + 2, "email": e, "coach_email": c}
+                         for i, (e, c) in enumerate(rows)])
+
+
+def test_a_coachee_choice_is_kept_even_when_the_score_prefers_another():
+    requests, coaches = small_round()
+    free = match_coaches(requests, coaches)
+    assert dict(zip(free.pairs["coachee_email"], free.pairs["coach_email"],
+                    strict=True))["a@example.org"] != "x@example.org"
+    ok, problems = check_choices(choices_frame(("a@example.org", "x@example.org")), requests,
+                                 coaches)
+    assert problems.empty and ok["coach_email"].tolist() == ["x@example.org"]
+    done = match_coaches(requests, coaches, locks=pairs_to_keep(None, None, ok))
+    mine = done.pairs.set_index("coachee_email")
+    assert mine.loc["a@example.org", "coach_email"] == "x@example.org"
+    assert mine.loc["a@example.org", "how"] == "chosen"
+    assert done.requests.set_index("email").loc["a@example.org", "note"] == "Chose this coach."
+    assert (done.coaches.set_index("email")["taken"] <= coaches.set_index("email")[
+        "capacity"]).all()
+
+
+@pytest.mark.parametrize(("pick", "field", "says"), [
+    (("b@example.org", "x@example.org"), "coach_email", "line-management chain"),
+    (("a@example.org", "w@example.org"), "coach_email", "not in the coach pool"),
+    (("q@example.org", "y@example.org"), "email", "no coaching request"),
+    (("a@example.org", "v@example.org"), "coach_email", "not on the approved coach list"),
+    (("a@example.org", "i@example.org"), "coach_email", "internal pool"),
+])
+def test_a_choice_that_breaks_a_rule_is_a_row_problem(pick, field, says):
+    requests, coaches = small_round()
+    coaches = pd.concat([coaches, pd.DataFrame([coach("v@example.org"),
+                                                coach("i@example.org", pool="internal")])],
+                        ignore_index=True)
+    approved = {"x@example.org", "y@example.org", "z@example.org"}
+    picks = choices_frame(("c@example.org", "z@example.org"), pick)
+    ok, problems = check_choices(picks, requests, coaches, approved=approved)
+    assert ok["row"].tolist() == [2]
+    assert problems[["row", "field"]].to_numpy().tolist() == [[3, field]]
+    assert says in problems["problem"].iloc[0]
+
+
+def test_a_choice_on_hold_or_past_the_coach_places_is_a_row_problem():
+    requests, coaches = small_round()
+    requests = triage(pd.concat([requests.drop(columns=["route", "status", "reason"]),
+                                 pd.DataFrame([coachee("h@example.org", cost=False)])],
+                                ignore_index=True))
+    picks = choices_frame(("a@example.org", "y@example.org"), ("c@example.org", "y@example.org"),
+                          ("h@example.org", "z@example.org"))
+    ok, problems = check_choices(picks, requests, coaches)
+    assert ok["row"].tolist() == [2]
+    assert problems["row"].tolist() == [3, 4]
+    assert "no place left" in problems["problem"].iloc[0]
+    assert "on hold" in problems["problem"].iloc[1]
+
+
+def test_choices_through_the_command_set_rows_aside_with_their_row_numbers(tmp_path,
+                                                                          sample_dir, capsys):
+    pairs = pd.read_csv(sample_dir / "coaching_choices.csv")
+    requests = triage(read_requests(sample_dir / "coaching_requests.csv").records)
+    coaches = read_coaches(sample_dir / "coaching_coaches.csv").records
+    managed = requests[(requests["status"] != "on hold")
+                       & requests["line_manager_email"].isin(coaches["email"])].iloc[0]
+    bad = pd.concat([pairs, pd.DataFrame({
+        "Coachee email": [managed["email"]],
+        "Chosen coach": [managed["line_manager_email"]], "Date chosen": ["01/03/2026"]})])
+    bad.to_csv(tmp_path / "choices.csv", index=False)
+    code = main(["coaching", "match", str(sample_dir / "coaching_requests.csv"),
+                 str(sample_dir / "coaching_coaches.csv"), "--choices",
+                 str(tmp_path / "choices.csv"), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "'choices.csv': 1 problem(s)" in out
+    problems = pd.read_csv(tmp_path / "out" / "coaching_problems.csv")
+    assert "line-management chain" in problems["problem"].iloc[0]
+    assert problems[["file", "row", "field"]].to_numpy().tolist() == [
+        ["choices.csv", len(bad) + 1, "coach_email"]]
+    made = pd.read_csv(tmp_path / "out" / "coaching_pairs.csv")
+    assert (made["how"] == "chosen").sum() == len(pairs)
+    assert not ((made["coachee_email"] == managed["email"])
+                & (made["coach_email"] == managed["line_manager_email"])).any()
+
+
+def test_short_lists_rank_the_best_fitting_allowed_coaches():
+    requests, coaches = small_round()
+    coaches = pd.concat([coaches, pd.DataFrame([coach("u@example.org", specialisms=())])],
+                        ignore_index=True)
+    done = match_coaches(requests, coaches, MatchSettings(by_choice=("external",)))
+    assert done.pairs.empty
+    assert set(done.requests["outcome"]) == {CHOOSING}
+    lists = done.shortlists
+    b = lists[lists["coachee_email"] == "b@example.org"]
+    assert "x@example.org" not in set(b["coach_email"])  # b's line manager: never proposed
+    for _, mine in lists.groupby("coachee_email"):
+        assert mine["rank"].tolist() == list(range(1, len(mine) + 1))
+        assert len(mine) <= 3
+        assert mine["score"].is_monotonic_decreasing
+    a = lists[lists["coachee_email"] == "a@example.org"]
+    assert a["coach_email"].tolist()[:2] == ["y@example.org", "z@example.org"]
+    two = match_coaches(requests, coaches, MatchSettings(by_choice=("external",), shortlist=2))
+    assert two.shortlists.groupby("coachee_email").size().max() == 2
+
+
+@st.composite
+def rounds(draw):
+    n_req = draw(st.integers(2, 7))
+    n_coach = draw(st.integers(2, 5))
+    needs = ["Leadership", "Resilience", "Confidence"]
+    reqs = []
+    for i in range(n_req):
+        manager = draw(st.sampled_from(["", "boss@example.org"]
+                                       + [f"c{j}@example.org" for j in range(n_coach)]))
+        reqs.append(coachee(f"r{i}@example.org", grade=draw(st.sampled_from(["Grade 7",
+                                                                                "Grade 9"])),
+                            manager=manager or "boss@example.org",
+                            need=draw(st.lists(st.sampled_from(needs), max_size=2,
+                                               unique=True)),
+                            requested=f"2026-01-{i + 1:02d}"))
+    pool = [coach(f"c{j}@example.org", pool=draw(st.sampled_from(["internal", "external"])),
+                  capacity=draw(st.integers(0, 2)),
+                  specialisms=draw(st.lists(st.sampled_from(needs), max_size=3, unique=True)))
+            for j in range(n_coach)]
+    return triage(pd.DataFrame(reqs)), pd.DataFrame(pool), draw(st.randoms())
+
+
+@settings(max_examples=60, deadline=None)
+@given(rounds())
+def test_a_failed_chemistry_session_rematches_that_coachee_and_keeps_every_other_pair(case):
+    requests, coaches, rnd = case
+    before = match_coaches(requests, coaches)
+    if before.pairs.empty:
+        return
+    failed = before.pairs.iloc[rnd.randrange(len(before.pairs))]
+    chem = pd.DataFrame({"email": [failed["coachee_email"]],
+                         "coach_email": [failed["coach_email"]], "went_well": [False]})
+    forbid = {(failed["coachee_email"], failed["coach_email"])}
+    after = match_coaches(requests, coaches, locks=pairs_to_keep(before.pairs, chem),
+                          forbid=forbid)
+    made = set(zip(after.pairs["coachee_email"], after.pairs["coach_email"], strict=True))
+    kept = set(zip(before.pairs["coachee_email"], before.pairs["coach_email"],
+                   strict=True)) - forbid
+    assert kept <= made                      # every other pair is kept as it was
+    assert not forbid & made                 # never the coach whose chemistry failed
+    # The rules still hold for every pair, and nobody has two coaches.
+    assert after.pairs["coachee_email"].is_unique
+    rules = coach_eligibility(requests.set_index("email").loc[after.pairs["coachee_email"]]
+                              .reset_index(), coaches.set_index("email").loc[
+                                  after.pairs["coach_email"]].reset_index())
+    assert np.diag(rules["pool"] & ~rules["chain"] & ~rules["self"]
+                   & ~rules["department"]).all()
+    load = after.pairs["coach_email"].value_counts()
+    assert (load <= coaches.set_index("email")["capacity"].reindex(load.index)).all()
+    # Whoever else could take the freed place did: the failed coachee is re-matched when
+    # an allowed coach has room, else waits with the reason.
+    row = after.requests.set_index("email").loc[failed["coachee_email"]]
+    if row["outcome"] == "matched":
+        assert after.pairs.set_index("coachee_email").loc[failed["coachee_email"],
+                                                          "how"] == "re-matched"
+    else:
+        assert row["outcome"] == "waiting list"
+
+
+def test_sample_round_rematches_after_its_failed_chemistry_session(sample_dir):
+    files = {k: sample_dir / f"coaching_{k}.csv" for k in
+             ("approved", "choices", "chemistry", "agreed", "spend")}
+    plain = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                      settings=MatchSettings(start_date=COACHING_START),
+                      registers={"approved": files["approved"], "choices": files["choices"]},
+                      today=COACHING_TODAY)
+    done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                     settings=MatchSettings(start_date=COACHING_START), registers=files,
+                     today=COACHING_TODAY, budget=9000)
+    assert done.problems.empty
+    chem = done.registers.records("chemistry")
+    [failed] = chem.loc[~chem["went_well"], ["email", "coach_email"]].to_numpy().tolist()
+    old = set(zip(plain.match.pairs["coachee_email"], plain.match.pairs["coach_email"],
+                  strict=True))
+    new = set(zip(done.match.pairs["coachee_email"], done.match.pairs["coach_email"],
+                  strict=True))
+    assert tuple(failed) in old and tuple(failed) not in new
+    assert old - {tuple(failed)} <= new
+    assert "re-matched" in set(done.match.pairs["how"])
+    assert "1 chemistry session(s) did not work: 1 of those coachees re-matched" in \
+        done.summary()
