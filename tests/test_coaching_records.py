@@ -3,6 +3,8 @@ coachees' choices, chemistry outcomes, agreed sessions, spend, and saving them."
 
 from __future__ import annotations
 
+import sqlite3
+
 import docx
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.cli.main import main
+from toolkit.coaching.budget import spend_report
 from toolkit.coaching.choice import check_choices, pairs_to_keep
 from toolkit.coaching.matching import (
     CHOOSING,
@@ -19,17 +22,22 @@ from toolkit.coaching.matching import (
     match_coaches,
 )
 from toolkit.coaching.outputs import form_names, write_objectives_forms
-from toolkit.coaching.progress import ObjectiveProgress
-from toolkit.coaching.registers import read_approved_coaches
+from toolkit.coaching.progress import ObjectiveProgress, check_agreed, limits_with, session_status
+from toolkit.coaching.registers import read_approved_coaches, read_register
 from toolkit.coaching.requests import read_coaches, read_requests
 from toolkit.coaching.round import run_round, save_round
 from toolkit.coaching.supervision import COACH_WARNING_KINDS, CoachRules, coach_warnings
 from toolkit.coaching.triage import triage
 from toolkit.core.ladder import DEFAULT_LADDER
 from toolkit.demo.sample import COACHING_START, COACHING_TODAY
-from toolkit.store.coaching import load_coaching_sessions
+from toolkit.store.coaching import (
+    load_coaching_records,
+    load_coaching_sessions,
+    save_coaching_records,
+)
 from toolkit.store.connection import Store
-from toolkit.store.pairs import load_pairs
+from toolkit.store.pairs import load_pair_events, load_pairs
+from toolkit.store.schema import MIGRATIONS
 
 
 # -- per-person files never overwrite each other ---------------------------------------------
@@ -417,3 +425,236 @@ def test_sample_round_rematches_after_its_failed_chemistry_session(sample_dir):
     assert "re-matched" in set(done.match.pairs["how"])
     assert "1 chemistry session(s) did not work: 1 of those coachees re-matched" in \
         done.summary()
+
+
+# -- 3. sessions agreed per person, limits from the command line -------------------------------
+def one_pair(route="internal"):
+    return pd.DataFrame({"coachee_email": ["a@example.org"], "coach_email": ["c@example.org"],
+                         "route": [route], "start_date": ["2026-03-02"]})
+
+
+def sessions_log(n, route_start="2026-03-02"):
+    days = pd.date_range(route_start, periods=n + 1, freq="14D")
+    return pd.DataFrame({"email": "a@example.org", "on_date": days,
+                         "kind": ["chemistry"] + ["session"] * n, "held": True})
+
+
+def test_the_defaults_are_the_scheme_rules():
+    limits = limits_with()
+    assert (limits["internal"].chemistry, limits["internal"].sessions,
+            limits["internal"].months) == (1, 4, 6)
+    assert limits["external"].sessions == 6
+
+
+def test_a_number_agreed_with_the_coachee_replaces_the_route_limit():
+    agreed = pd.DataFrame({"email": ["a@example.org"], "sessions": pd.array([3], "Int64"),
+                           "chemistry": pd.array([pd.NA], "Int64"),
+                           "months": pd.array([pd.NA], "Int64")})
+    plain = session_status(one_pair(), sessions_log(4), "2026-06-01")
+    mine = session_status(one_pair(), sessions_log(4), "2026-06-01", agreed=agreed)
+    assert plain.register.loc[0, ["sessions_allowed", "limit_from"]].tolist() == [
+        4, "scheme rule"]
+    assert plain.warnings.empty
+    assert mine.register.loc[0, ["sessions_allowed", "limit_from", "status"]].tolist() == [
+        3, "agreed", "complete"]
+    assert mine.warnings["kind"].tolist() == ["over the limit"]
+    assert "3 (and 1 chemistry) were agreed with this coachee" in mine.warnings[
+        "message"].iloc[0]
+
+
+def test_an_agreed_number_above_the_limit_is_a_row_problem_unless_the_limit_is_raised():
+    agreed = pd.DataFrame({"row": [2, 3], "email": ["a@example.org", "b@example.org"],
+                           "sessions": [5, 6]})
+    routes = {"a@example.org": "internal", "b@example.org": "external"}
+    ok, problems = check_agreed(agreed, routes)
+    assert ok["row"].tolist() == [3]
+    assert problems[["row", "field", "value"]].to_numpy().tolist() == [[2, "sessions", "5"]]
+    assert "--internal-sessions" in problems["problem"].iloc[0]
+    ok, problems = check_agreed(agreed, routes, limits_with(internal_sessions=5))
+    assert problems.empty and len(ok) == 2
+
+
+def test_limits_and_agreed_sessions_from_the_status_command(tmp_path, capsys):
+    pairs = write(tmp_path / "pairs.csv", "coachee_email,coach_email,route,start_date\n"
+                  "a@example.org,c@example.org,internal,2026-03-02\n"
+                  "b@example.org,d@example.org,internal,2026-03-02\n")
+    rows = ["Email,Date,Type"] + [f"{who}@example.org,2026-0{m}-03,{kind}" for who in "ab"
+                                  for m, kind in ((3, "chemistry"), (4, "session"),
+                                                  (5, "session"), (6, "session"),
+                                                  (7, "session"), (8, "session"))]
+    log = write(tmp_path / "sessions.csv", "\n".join(rows) + "\n")
+    agreed = write(tmp_path / "agreed.xlsx", "")
+    pd.DataFrame({"Email": ["a@example.org", "b@example.org"],
+                  "Agreed sessions": [4, 9]}).to_excel(agreed, index=False)
+    base = ["coaching", "status", "--pairs", str(pairs), "--sessions", str(log),
+            "--today", "2026-08-20", "--out", str(tmp_path / "out")]
+    assert main(base) == 0
+    assert capsys.readouterr().out.count("over the limit:") == 2   # 5 of 4, twice
+    assert main([*base, "--internal-sessions", "5"]) == 0
+    assert "over the limit" not in capsys.readouterr().out
+    code = main([*base, "--internal-sessions", "5", "--agreed", str(agreed)])
+    out = capsys.readouterr().out
+    assert code == 1                                            # b's 9 is above the 5 allowed
+    assert "'agreed.xlsx': 1 problem(s)" in out
+    sheet = pd.read_excel(tmp_path / "out" / "coaching_status.xlsx", sheet_name="Sessions")
+    assert sheet[["Coachee e-mail", "Sessions allowed", "Limit from"]].to_numpy().tolist() == [
+        ["a@example.org", 4, "agreed"], ["b@example.org", 5, "scheme rule"]]
+    assert "a@example.org: 5 coaching and 1 chemistry session(s) held; 4 (and 1 chemistry) " \
+        "were agreed" in out
+
+
+@pytest.mark.parametrize("value", ["0", "x", "-2"])
+def test_a_limit_that_is_not_a_whole_number_is_refused_by_the_command(value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["coaching", "status", "--pairs", "p.csv", "--sessions", "s.csv", "--today",
+              "2026-08-20", "--internal-months", value])
+    assert stopped.value.code == 2
+    assert "whole number, 1 or more" in capsys.readouterr().err
+
+
+# -- 4. approved amount, spend, totals by department and year, the budget ----------------------
+SPEND = ("Email,Year,Approved amount,Spent,Department\n"
+         "a@example.org,2026,\"£1,800\",1900,\n"
+         "b@example.org,2026,2400,600,\n"
+         "c@example.org,2026,900,,\n"
+         "old@example.org,2025,2000,2000,Law\n"
+         "zz@example.org,2026,500,0,\n"
+         "a@example.org,2026,100,0,\n")
+
+
+def test_spend_import_problems_have_row_numbers(tmp_path):
+    done = read_register("spend", write(tmp_path / "spend.csv", SPEND + ",2026,x,y,\n"))
+    assert done.problems[["row", "field"]].to_numpy().tolist() == [
+        [7, "email"], [8, "email"], [8, "approved_amount"], [8, "spent"]]
+    assert done.records["approved_amount"].tolist()[:3] == [1800.0, 2400.0, 900.0]
+
+
+def test_spend_totals_by_department_and_year_with_the_budget_warning():
+    spend = pd.DataFrame({"email": ["a@example.org", "b@example.org", "c@example.org",
+                                    "old@example.org"],
+                          "approved_amount": [1800.0, 2400.0, 900.0, 2000.0],
+                          "spent": [1900.0, 600.0, 0.0, 2000.0],
+                          "year": ["2026", "2026", "", "2025"],
+                          "department": ["", "", "", "Law"]})
+    requests = pd.DataFrame({"email": ["a@example.org", "b@example.org", "c@example.org"],
+                             "name": ["A", "B", "C"],
+                             "department": ["Maths", "Physics", "Maths"],
+                             "route": "external",
+                             "requested_on": pd.to_datetime(["2026-01-05"] * 3)})
+    report = spend_report(spend, requests, budget=4500)
+    totals = report.totals[["year", "department", "coachees", "approved_amount", "spent",
+                            "remaining"]].to_numpy().tolist()
+    assert totals == [
+        ["2025", "Law", 1, 2000.0, 2000.0, 0.0],
+        ["2025", "All departments", 1, 2000.0, 2000.0, 0.0],
+        ["2026", "Maths", 2, 2700.0, 1900.0, 800.0],
+        ["2026", "Physics", 1, 2400.0, 600.0, 1800.0],
+        ["2026", "All departments", 3, 5100.0, 2500.0, 2600.0],
+    ]
+    assert report.warnings[["kind", "year", "email"]].to_numpy().tolist() == [
+        ["approved over budget", "2026", ""], ["spend over approved", "2026", "a@example.org"]]
+    assert "by 600.00" in report.warnings["message"].iloc[0]
+    assert spend_report(spend, requests, budget=6000).warnings["kind"].tolist() == [
+        "spend over approved"]
+
+
+def test_the_tracking_workbook_totals_spend_and_warns_about_the_budget(sample_dir, tmp_path,
+                                                                      capsys):
+    spend = write(tmp_path / "spend.csv", SPEND.replace("a@example.org", "x@example.org"))
+    requests = read_requests(sample_dir / "coaching_requests.csv").records
+    first = requests["email"].iloc[:3].tolist()
+    for mine, email in zip(("b@example.org", "c@example.org", "zz@example.org"), first,
+                           strict=True):
+        spend.write_text(spend.read_text().replace(mine, email))
+    code = main(["coaching", "match", str(sample_dir / "coaching_requests.csv"),
+                 str(sample_dir / "coaching_coaches.csv"), "--spend", str(spend),
+                 "--budget", "3000", "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1  # x@example.org: no request, no department
+    assert "money, approved over budget (2026)" in out
+    book = tmp_path / "out" / "coaching_tracking.xlsx"
+    totals = pd.read_excel(book, sheet_name="Spend totals")
+    overall = totals[(totals["Year"] == 2026) & (totals["Department"] == "All departments")]
+    assert overall[["Approved amount", "Actual spend", "Budget"]].to_numpy().tolist() == [
+        [3800.0, 600.0, 3000.0]]
+    warned = pd.read_excel(book, sheet_name="Budget warnings")
+    assert set(warned["Warning"]) == {"approved over budget"}
+    problems = pd.read_csv(tmp_path / "out" / "coaching_problems.csv")
+    assert problems[["row", "field"]].to_numpy().tolist() == [[2, "email"], [7, "email"]]
+
+
+# -- 5. the registers in the store ---------------------------------------------------------------
+def test_the_registers_are_saved_with_the_round_and_saving_again_changes_nothing(sample_dir,
+                                                                                tmp_path):
+    files = {k: sample_dir / f"coaching_{k}.csv" for k in
+             ("approved", "choices", "chemistry", "agreed", "spend")}
+    done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                     sample_dir / "coaching_sessions.csv", today=COACHING_TODAY,
+                     settings=MatchSettings(start_date=COACHING_START), registers=files)
+    with Store(tmp_path / "s.sqlite") as store:
+        first = save_round(store, done, "2026")
+        snapshot = {k: load_coaching_records(store, k, "2026").drop(columns=["id", "saved_at"])
+                    for k in files}
+        again = save_round(store, done, "2026")
+        pairs = load_pairs(store, scheme="coaching")
+        for kind in files:
+            now = load_coaching_records(store, kind, "2026").drop(columns=["id", "saved_at"])
+            pd.testing.assert_frame_equal(now, snapshot[kind])
+    assert {k: first["records"][k] for k in files} == {
+        k: len(done.registers.records(k)) for k in files}
+    assert first["records"] == again["records"]
+    assert len(pairs) == len(done.match.pairs)
+    chosen = snapshot["choices"][["coachee_email", "coach_email"]].to_numpy().tolist()
+    assert chosen == done.registers.records("choices")[["email", "coach_email"]
+                                                       ].to_numpy().tolist()
+
+
+def test_a_running_pair_whose_chemistry_failed_is_ended_with_the_reason(sample_dir, tmp_path):
+    before = run_round(sample_dir / "coaching_requests.csv",
+                       sample_dir / "coaching_coaches.csv", sample_dir / "coaching_sessions.csv",
+                       today=COACHING_TODAY)
+    pair = before.match.pairs.iloc[0]
+    chem = write(tmp_path / "chemistry.csv", "Coachee email,Coach email,Outcome,Date\n"
+                 f"{pair['coachee_email']},{pair['coach_email']},did not,09/03/2026\n")
+    after = run_round(sample_dir / "coaching_requests.csv",
+                      sample_dir / "coaching_coaches.csv", sample_dir / "coaching_sessions.csv",
+                      today=COACHING_TODAY, registers={"chemistry": chem})
+    with Store(tmp_path / "s.sqlite") as store:
+        save_round(store, before, "2026")
+        saved = save_round(store, after, "2026")
+        pairs = load_pairs(store, scheme="coaching")
+        events = load_pair_events(store, pairs["id"].tolist())
+    old = pairs[(pairs["mentee_email"] == pair["coachee_email"])
+                & (pairs["mentor_email"] == pair["coach_email"])]
+    assert saved["records"]["ended"] == 1
+    assert old["status"].tolist() == ["ended"]
+    reason = events[events["pair_id"] == old["id"].iloc[0]].iloc[-1]
+    assert (reason["to_status"], reason["on_date"]) == ("ended", "2026-03-09")
+    assert "chemistry session did not work" in reason["reason"]
+    running = pairs[pairs["status"].isin(["proposed", "active"])]
+    assert running["mentee_email"].is_unique  # nobody has two coaches
+
+
+def test_a_store_of_the_previous_schema_takes_the_coaching_registers(tmp_path):
+    """A store made before the registers' migration opens, keeps its data, and takes them."""
+    mine = next(i for i, sql in enumerate(MIGRATIONS) if "coaching_approved" in sql)
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL)")
+    for version, sql in enumerate(MIGRATIONS[:mine], start=1):
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_version VALUES (?, '2026-01-01')", (version,))
+    conn.execute("INSERT INTO pairs (scheme, cohort, mentee_email, mentor_email, created_at) "
+                 "VALUES ('coaching', '2026', 'a@example.org', 'c@example.org', 'x')")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == len(MIGRATIONS)
+        assert len(load_pairs(store, scheme="coaching")) == 1
+        save_coaching_records(store, "2026", {"agreed": pd.DataFrame({
+            "email": ["a@example.org"], "sessions": pd.array([3], "Int64"),
+            "chemistry": pd.array([pd.NA], "Int64"), "months": pd.array([pd.NA], "Int64")})})
+        agreed = load_coaching_records(store, "agreed")
+    assert agreed[["email", "sessions"]].to_numpy().tolist() == [["a@example.org", 3]]
+    assert agreed["chemistry"].isna().all()
