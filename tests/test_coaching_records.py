@@ -38,6 +38,7 @@ from toolkit.store.coaching import (
 from toolkit.store.connection import Store
 from toolkit.store.pairs import load_pair_events, load_pairs
 from toolkit.store.schema import MIGRATIONS
+from toolkit.widgets.coaching import CoachingPanel
 
 
 # -- per-person files never overwrite each other ---------------------------------------------
@@ -658,3 +659,35 @@ def test_a_store_of_the_previous_schema_takes_the_coaching_registers(tmp_path):
         agreed = load_coaching_records(store, "agreed")
     assert agreed[["email", "sessions"]].to_numpy().tolist() == [["a@example.org", 3]]
     assert agreed["chemistry"].isna().all()
+
+
+# -- the notebook panel runs the same service with the registers ---------------------------------
+def test_panel_takes_the_registers_and_lets_external_coachees_choose(sample_dir):
+    files = {k: sample_dir / f"coaching_{k}.csv" for k in
+             ("approved", "choices", "chemistry", "agreed", "spend")}
+    limits = limits_with(internal_sessions=3)
+    panel = CoachingPanel(sample_dir / "coaching_requests.csv",
+                          sample_dir / "coaching_coaches.csv", sample_dir / "coaching_sessions.csv",
+                          today=COACHING_TODAY, start_date=COACHING_START, registers=files,
+                          limits=limits, budget=9000, supervision_months=6)
+    assert panel.result is not None
+    # The sample agreed 4 sessions with an internal coachee: above the 3 now allowed.
+    assert panel.result.problems[["file", "field", "value"]].to_numpy().tolist() == [
+        ["coaching_agreed.csv", "sessions", "4"]]
+    assert panel.result.status.register.query("route == 'internal'")[
+        "sessions_allowed"].max() == 3
+    assert "supervision lapsed" not in set(panel.result.coach_warnings["kind"])  # 6 months
+    panel.by_choice.value = True
+    panel.shortlist.value = 2
+    panel.button.click()
+    done = panel.result
+    same = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                     sample_dir / "coaching_sessions.csv", today=COACHING_TODAY,
+                     settings=MatchSettings(start_date=COACHING_START, shortlist=2,
+                                            by_choice=("external",)),
+                     registers=files, limits=limits, budget=9000,
+                     coach_rules=CoachRules(supervision_months=6))
+    pd.testing.assert_frame_equal(done.match.pairs, same.match.pairs)
+    external = done.match.pairs[done.match.pairs["route"] == "external"]
+    assert set(external["how"]) <= {"chosen", "kept", "re-matched"}  # none made by score
+    assert done.match.shortlists.groupby("coachee_email").size().max() <= 2
