@@ -330,23 +330,63 @@ def read_approved_coaches(path: str | Path, mapping: dict[str, str] | str | Path
 
 def read_choices(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                  sheet: str | None = None, month_first: bool = False) -> CoachingImport:
-    """Import coachees' choices of coach (CSV or XLSX), every problem with its row number."""
+    """Import coachees' choices of coach (CSV or XLSX), every problem with its row number.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "choices.csv"
+    >>> _ = p.write_text("Coachee email,Chosen coach\\na@example.org,c@example.org\\n"
+    ...                  "b@example.org,b@example.org\\na@example.org,d@example.org\\n")
+    >>> done = read_choices(p)
+    >>> done.records[["email", "coach_email"]].to_numpy().tolist()
+    [['a@example.org', 'c@example.org']]
+    >>> done.problems[["row", "field"]].to_numpy().tolist()
+    [[3, 'coach_email'], [4, 'email']]
+    """
     return read_register("choices", path, mapping, sheet, month_first)
 
 
 def read_chemistry(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                    sheet: str | None = None, month_first: bool = False) -> CoachingImport:
-    """Import chemistry outcomes (CSV or XLSX), every problem with its row number."""
+    """Import chemistry outcomes (CSV or XLSX), every problem with its row number.
+
+    See :func:`read_register` for an example.
+    """
     return read_register("chemistry", path, mapping, sheet, month_first)
 
 
 def read_agreed_sessions(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                          sheet: str | None = None) -> CoachingImport:
-    """Import the sessions agreed per coachee (CSV or XLSX), problems with row numbers."""
+    """Import the sessions agreed per coachee (CSV or XLSX), problems with row numbers.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "agreed.csv"
+    >>> _ = p.write_text("Email,Agreed sessions,Months\\na@example.org,3,\\n"
+    ...                  "b@example.org,three,6\\n")
+    >>> done = read_agreed_sessions(p)
+    >>> done.records[["email", "sessions"]].to_numpy().tolist(), done.problems["row"].tolist()
+    ([['a@example.org', 3]], [3])
+    """
     return read_register("agreed", path, mapping, sheet)
 
 
 def read_spend(path: str | Path, mapping: dict[str, str] | str | Path | None = None,
                sheet: str | None = None) -> CoachingImport:
-    """Import approved amounts and spend per coachee (CSV or XLSX), problems with rows."""
+    """Import approved amounts and spend per coachee (CSV or XLSX), problems with rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "spend.csv"
+    >>> _ = p.write_text('Email,Approved amount,Spent,Year\\na@example.org,"£1,800",600,2026\\n'
+    ...                  "b@example.org,lots,,26\\n")
+    >>> done = read_spend(p)
+    >>> done.records[["approved_amount", "spent", "year"]].to_numpy().tolist()
+    [[1800.0, 600.0, '2026']]
+    >>> done.problems[["row", "field"]].to_numpy().tolist()
+    [[3, 'approved_amount'], [3, 'year']]
+    """
     return read_register("spend", path, mapping, sheet)

@@ -47,6 +47,22 @@ def generate_coaching_registers(pairs: pd.DataFrame, coaches: pd.DataFrame,
     dict of str to pandas.DataFrame
         ``approved``, ``choices``, ``chemistry``, ``agreed`` and ``spend``, with the headers
         a coaching team's spreadsheets use.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"coachee_email": ["a@example.org", "b@example.org"],
+    ...                       "coach_email": ["c@example.org", "x@example.org"],
+    ...                       "route": ["internal", "external"],
+    ...                       "cost_per_session": [0.0, 300.0]})
+    >>> coaches = pd.DataFrame({"email": ["c@example.org", "x@example.org", "y@example.org",
+    ...                                   "z@example.org"], "name": ["C", "X", "Y", "Z"],
+    ...                         "pool": ["internal", "external", "external", "external"]})
+    >>> log = pd.DataFrame({"email": ["b@example.org"] * 3, "held": [True, True, False]})
+    >>> made = generate_coaching_registers(pairs, coaches, log, "2026-09-21")
+    >>> made["approved"]["Accreditation expires"].tolist()[:2]  # none recorded; expiring
+    ['', '2026-10-03']
+    >>> made["spend"][["Email", "Approved amount", "Spent"]].to_numpy().tolist()[0]
+    ['b@example.org', '£2,100', 600]
     """
     rng = np.random.default_rng(seed + 21)
     day = date.fromisoformat(today)
