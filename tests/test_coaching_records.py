@@ -691,3 +691,27 @@ def test_panel_takes_the_registers_and_lets_external_coachees_choose(sample_dir)
     external = done.match.pairs[done.match.pairs["route"] == "external"]
     assert set(external["how"]) <= {"chosen", "kept", "re-matched"}  # none made by score
     assert done.match.shortlists.groupby("coachee_email").size().max() <= 2
+
+
+def test_current_pairs_are_kept_and_the_ones_that_cannot_be_are_listed(sample_dir, tmp_path,
+                                                                      capsys):
+    out = tmp_path / "before"
+    assert main(["coaching", "match", str(sample_dir / "coaching_requests.csv"),
+                 str(sample_dir / "coaching_coaches.csv"), "--out", str(out)]) == 0
+    before = pd.read_csv(out / "coaching_pairs.csv")
+    gone = before.iloc[0]
+    coaches = pd.read_csv(sample_dir / "coaching_coaches.csv")
+    coaches[coaches["Email"] != gone["coach_email"]].to_csv(tmp_path / "coaches.csv",
+                                                             index=False)
+    capsys.readouterr()
+    assert main(["coaching", "match", str(sample_dir / "coaching_requests.csv"),
+                 str(tmp_path / "coaches.csv"), "--current", str(out / "coaching_pairs.csv"),
+                 "--out", str(tmp_path / "after")]) == 0
+    printed = capsys.readouterr().out
+    after = pd.read_csv(tmp_path / "after" / "coaching_pairs.csv")
+    made = set(zip(after["coachee_email"], after["coach_email"], strict=True))
+    lost = before["coach_email"] == gone["coach_email"]
+    assert set(zip(before.loc[~lost, "coachee_email"], before.loc[~lost, "coach_email"],
+                   strict=True)) <= made
+    assert f"not kept: {gone['coachee_email']} with {gone['coach_email']}: The coach is no " \
+        "longer in the coach pool." in printed

@@ -103,6 +103,8 @@ def _match(args: argparse.Namespace) -> int:
         "Matched with a new coach")]
     for rec in rematched.to_dict("records"):
         print(f"  re-matched: {rec['email']} with {rec['coach_email']}: {rec['note']}")
+    for rec in done.not_kept.to_dict("records"):
+        print(f"  not kept: {rec['coachee_email']} with {rec['coach_email']}: {rec['why']}")
     _print_warnings(done.coach_warnings, done.spend)
     written = write_round(done, args.out, forms=False)
     if args.store:

@@ -42,7 +42,7 @@ from toolkit.coaching.registers import (
 )
 from toolkit.coaching.requests import CoachingImport, read_coaches, read_requests
 from toolkit.coaching.supervision import CoachRules, coach_warnings
-from toolkit.coaching.triage import TriageRules, triage
+from toolkit.coaching.triage import ON_HOLD, TriageRules, triage
 from toolkit.core.dates import today as real_today
 from toolkit.core.ladder import Ladder
 from toolkit.errors import InputFileError
@@ -214,6 +214,9 @@ class CoachingRound:
         Approved amounts and spend per coachee, totals and budget warnings, when given.
     limits : dict
         The session limits used, by route.
+    not_kept : pandas.DataFrame
+        Pairs of ``current`` that could not be kept, with why (``coachee_email,
+        coach_email, why``): the request is no longer approved, or the coach left the pool.
     """
 
     requests: CoachingImport
@@ -227,6 +230,8 @@ class CoachingRound:
     coach_warnings: pd.DataFrame | None = None
     spend: SpendReport | None = None
     limits: dict[str, SessionLimits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    not_kept: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["coachee_email", "coach_email", "why"]))
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -267,6 +272,9 @@ class CoachingRound:
                          "accreditation, supervision or agreements.")
         if self.spend is not None:
             lines.append(self.spend_line())
+        if len(self.not_kept):
+            lines.append(f"{len(self.not_kept)} current pair(s) could not be kept: see "
+                         "not_kept.")
         if not self.problems.empty:
             lines.append(f"{len(self.problems)} input problem(s) set rows aside: see problems.")
         return "\n".join(lines)
@@ -392,7 +400,7 @@ def run_round(requests: str | Path, coaches: str | Path, sessions: str | Path | 
                           locks=pairs_to_keep(current, chemistry, choices), forbid=forbid,
                           approved=approved)
     done = CoachingRound(requests=req, coaches=pool, match=match, registers=regs,
-                         limits=limits)
+                         limits=limits, not_kept=_not_kept(current, forbid, triaged, match))
     agreed = None
     if regs.agreed is not None:
         route_of = dict(zip(triaged["email"], triaged["route"], strict=True))
@@ -416,6 +424,32 @@ def run_round(requests: str | Path, coaches: str | Path, sessions: str | Path | 
         regs.spend = with_problems(regs.spend, found, REGISTER_FIELDS["spend"])
         done.spend = spend_report(ok, triaged, match.pairs, budget)
     return done
+
+
+def _not_kept(current: pd.DataFrame | None, forbid: set[tuple[str, str]],
+              triaged: pd.DataFrame, match: CoachMatch) -> pd.DataFrame:
+    """List the current pairs a re-match could not keep (never silently), with why."""
+    columns = ["coachee_email", "coach_email", "why"]
+    if current is None or current.empty:
+        return pd.DataFrame(columns=columns)
+    made = set(zip(match.pairs["coachee_email"], match.pairs["coach_email"], strict=True))
+    status = triaged.drop_duplicates("email").set_index("email")["status"]
+    pool = set(match.coaches["email"])
+    rows = []
+    for coachee, coach in zip(current["coachee_email"].astype(str),
+                              current["coach_email"].astype(str), strict=True):
+        if (coachee, coach) in made or (coachee, coach) in forbid:
+            continue
+        if coachee not in status.index:
+            why = "The coachee has no request in this round's request sheet."
+        elif status[coachee] == ON_HOLD:
+            why = "The coachee's request is on hold now."
+        elif coach not in pool:
+            why = "The coach is no longer in the coach pool."
+        else:
+            why = "The pair could not be kept: check the coach's places in the coach pool."
+        rows.append((coachee, coach, why))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def write_round(done: CoachingRound, out: str | Path, forms: bool = True,
