@@ -9,7 +9,7 @@ import docx
 import pandas as pd
 
 from toolkit.coaching.budget import SpendReport
-from toolkit.coaching.matching import CoachMatch
+from toolkit.coaching.matching import CHOOSING, CoachMatch
 from toolkit.coaching.progress import (
     DEFAULT_LIMITS,
     ObjectiveProgress,
@@ -131,6 +131,8 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
             ("Matched with a coach", int(outcome.get("matched", 0))),
             ("On the waiting list", int(outcome.get("waiting list", 0))),
             ("On hold (approval missing)", int(outcome.get("on hold", 0))),
+            *([("Choosing a coach from a short list", int(outcome[CHOOSING]))]
+              if outcome.get(CHOOSING, 0) else []),
             ("Internal pairs", int((pairs["route"] == "internal").sum())),
             ("External pairs", int((pairs["route"] == "external").sum())),
             ("External cost if every session is used", float(pairs["max_cost"].sum())),
