@@ -611,12 +611,22 @@ def test_the_registers_are_saved_with_the_round_and_saving_again_changes_nothing
 
 
 def test_a_running_pair_whose_chemistry_failed_is_ended_with_the_reason(sample_dir, tmp_path):
+    log = pd.read_csv(sample_dir / "coaching_sessions.csv", dtype=str)
+    plain = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv")
+    made = plain.match.pairs
+    pair = made[made["coachee_email"].isin(log["Email"]) & (made["route"] == "external")].iloc[0]
+    mine = log[log["Email"] == pair["coachee_email"]]
+    chemistry_day = pd.to_datetime(mine["Date"], dayfirst=True).min()
+    # Saved once after the chemistry session (the log then holds it alone), and again at the
+    # end of the round with the outcome and the full log.
+    early = log[pd.to_datetime(log["Date"], dayfirst=True) <= chemistry_day]
+    early.to_csv(tmp_path / "early.csv", index=False)
     before = run_round(sample_dir / "coaching_requests.csv",
-                       sample_dir / "coaching_coaches.csv", sample_dir / "coaching_sessions.csv",
+                       sample_dir / "coaching_coaches.csv", tmp_path / "early.csv",
                        today=COACHING_TODAY)
-    pair = before.match.pairs.iloc[0]
     chem = write(tmp_path / "chemistry.csv", "Coachee email,Coach email,Outcome,Date\n"
-                 f"{pair['coachee_email']},{pair['coach_email']},did not,09/03/2026\n")
+                 f"{pair['coachee_email']},{pair['coach_email']},did not,"
+                 f"{chemistry_day:%d/%m/%Y}\n")
     after = run_round(sample_dir / "coaching_requests.csv",
                       sample_dir / "coaching_coaches.csv", sample_dir / "coaching_sessions.csv",
                       today=COACHING_TODAY, registers={"chemistry": chem})
@@ -625,15 +635,23 @@ def test_a_running_pair_whose_chemistry_failed_is_ended_with_the_reason(sample_d
         saved = save_round(store, after, "2026")
         pairs = load_pairs(store, scheme="coaching")
         events = load_pair_events(store, pairs["id"].tolist())
+        sessions = load_coaching_sessions(store, "2026")
     old = pairs[(pairs["mentee_email"] == pair["coachee_email"])
                 & (pairs["mentor_email"] == pair["coach_email"])]
     assert saved["records"]["ended"] == 1
     assert old["status"].tolist() == ["ended"]
     reason = events[events["pair_id"] == old["id"].iloc[0]].iloc[-1]
-    assert (reason["to_status"], reason["on_date"]) == ("ended", "2026-03-09")
+    assert (reason["to_status"], reason["on_date"]) == ("ended", f"{chemistry_day:%Y-%m-%d}")
     assert "chemistry session did not work" in reason["reason"]
     running = pairs[pairs["status"].isin(["proposed", "active"])]
     assert running["mentee_email"].is_unique  # nobody has two coaches
+    assert pair["coachee_email"] in set(running["mentee_email"])  # re-matched
+    # Sessions up to the failed chemistry session stay with the pair that ended; the new
+    # pair gets only the ones after it.
+    day = f"{chemistry_day:%Y-%m-%d}"
+    theirs = sessions[sessions["coachee"] == pair["coachee_email"]]
+    assert theirs.loc[theirs["coach"] == pair["coach_email"], "on_date"].tolist() == [day]
+    assert (theirs.loc[theirs["coach"] != pair["coach_email"], "on_date"] > day).all()
 
 
 def test_a_store_of_the_previous_schema_takes_the_coaching_registers(tmp_path):

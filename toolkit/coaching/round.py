@@ -535,9 +535,11 @@ def save_round(store: Store, done: CoachingRound, cohort: str) -> dict[str, obje
         saved["records"] = save_coaching_records(store, cohort, {
             kind: regs.records(kind) for kind in REGISTERS})
         if done.sessions is not None:
+            chemistry = regs.records("chemistry")
+            failed = None if chemistry is None else chemistry[~chemistry["went_well"]]
             saved.update(save_progress(
                 store, cohort, done.sessions.records,
-                None if done.progress is None else done.progress.per_objective))
+                None if done.progress is None else done.progress.per_objective, failed))
     return saved
 
 

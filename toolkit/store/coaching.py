@@ -172,12 +172,15 @@ def save_coaching(store: Store, cohort: str, requests: pd.DataFrame, coaches: pd
 
 
 def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
-                  per_objective: pd.DataFrame | None = None) -> dict[str, object]:
+                  per_objective: pd.DataFrame | None = None,
+                  earlier: pd.DataFrame | None = None) -> dict[str, object]:
     """Record a round's held sessions and objective scores against its coaching pairs.
 
     Each coachee's sessions go to their latest coaching pair of ``cohort`` (saved with
-    :func:`save_coaching`); a session already recorded is not added twice, and scores
-    replace earlier ones. Everything is written in one transaction.
+    :func:`save_coaching`), except sessions on or before the day an earlier pair of theirs
+    ended (``earlier``: a chemistry session that did not work), which stay with that pair; a
+    session already recorded is not added twice, and scores replace earlier ones. Everything
+    is written in one transaction.
 
     Parameters
     ----------
@@ -191,6 +194,9 @@ def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
     per_objective : pandas.DataFrame, optional
         :attr:`toolkit.coaching.progress.ObjectiveProgress.per_objective` (``email, number,
         objective, start_score, end_score``).
+    earlier : pandas.DataFrame, optional
+        ``email, coach_email, on_date``: pairs that ended on that day (a failed chemistry
+        session), whose sessions up to it are theirs.
 
     Returns
     -------
@@ -217,9 +223,18 @@ def save_progress(store: Store, cohort: str, sessions: pd.DataFrame,
     held = sessions[sessions["held"].astype(bool)] if "held" in sessions else sessions
     known = held["email"].isin(pair_of)
     unknown = sorted(set(held.loc[~known, "email"]))
-    session_rows = [(pair_of[e], d.date().isoformat(), k, now) for e, d, k in zip(
-        held.loc[known, "email"], held.loc[known, "on_date"], held.loc[known, "kind"],
-        strict=True)]
+    target = held.loc[known, "email"].map(pair_of)
+    if earlier is not None and len(earlier):
+        ids = query(store, "SELECT mentee_email AS email, mentor_email AS coach_email, "
+                           "MAX(id) AS pair_id FROM pairs WHERE scheme = 'coaching' AND "
+                           "cohort = ? GROUP BY mentee_email, mentor_email", (cohort,))
+        ended = earlier.dropna(subset=["on_date"]).merge(ids, on=["email", "coach_email"])
+        for email, day, pair_id in zip(ended["email"], pd.to_datetime(ended["on_date"]),
+                                       ended["pair_id"], strict=True):
+            before = (held.loc[known, "email"] == email) & (held.loc[known, "on_date"] <= day)
+            target = target.where(~before, int(pair_id))
+    session_rows = [(int(p), d.date().isoformat(), k, now) for p, d, k in zip(
+        target, held.loc[known, "on_date"], held.loc[known, "kind"], strict=True)]
     score_rows = []
     if per_objective is not None:
         mine = per_objective[per_objective["email"].isin(pair_of)]
