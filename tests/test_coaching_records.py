@@ -733,3 +733,19 @@ def test_current_pairs_are_kept_and_the_ones_that_cannot_be_are_listed(sample_di
                    strict=True)) <= made
     assert f"not kept: {gone['coachee_email']} with {gone['coach_email']}: The coach is no " \
         "longer in the coach pool." in printed
+
+
+def test_external_coaches_off_the_approved_list_are_never_matched(tmp_path):
+    requests, coaches = small_round()
+    done = match_coaches(requests, coaches, approved={"y@example.org"})
+    assert set(done.pairs["coach_email"]) == {"y@example.org"}
+    assert len(done.pairs) + len(done.waiting) == 3
+    rules = coach_eligibility(requests, coaches, approved={"y@example.org"})
+    assert rules["unapproved"].any(axis=0).tolist() == [True, False, True]  # x, y, z
+    alone = match_coaches(requests.iloc[[1]], coaches, approved={"y@example.org"},
+                          taken={"y@example.org": 1})
+    assert alone.waiting["why"].iloc[0] == (
+        "None of the 3 external coaches can coach this person: 1 in the coachee's "
+        "line-management chain, 1 not on the approved coach list, 1 with no places.")
+    everyone = match_coaches(requests, coaches)
+    assert len(everyone.pairs) == 3  # without the list every external coach may coach
