@@ -749,3 +749,20 @@ def test_external_coaches_off_the_approved_list_are_never_matched(tmp_path):
         "line-management chain, 1 not on the approved coach list, 1 with no places.")
     everyone = match_coaches(requests, coaches)
     assert len(everyone.pairs) == 3  # without the list every external coach may coach
+
+
+def test_a_chemistry_session_that_went_well_must_keep_the_rules_too(sample_dir, tmp_path):
+    requests = triage(read_requests(sample_dir / "coaching_requests.csv").records)
+    coaches = read_coaches(sample_dir / "coaching_coaches.csv").records
+    managed = requests[(requests["status"] != "on hold")
+                       & requests["line_manager_email"].isin(coaches["email"])].iloc[0]
+    chem = write(tmp_path / "chemistry.csv", "Coachee email,Coach email,Outcome\n"
+                 f"{managed['email']},{managed['line_manager_email']},went well\n")
+    done = run_round(sample_dir / "coaching_requests.csv", sample_dir / "coaching_coaches.csv",
+                     registers={"chemistry": chem})
+    assert done.problems[["file", "row", "field"]].to_numpy().tolist() == [
+        ["chemistry.csv", 2, "coach_email"]]
+    assert "line-management chain" in done.problems["problem"].iloc[0]
+    made = set(zip(done.match.pairs["coachee_email"], done.match.pairs["coach_email"],
+                   strict=True))
+    assert (managed["email"], managed["line_manager_email"]) not in made

@@ -379,6 +379,12 @@ def run_round(requests: str | Path, coaches: str | Path, sessions: str | Path | 
     regs = read_registers(registers, month_first)
     triaged = triage(req.records, rules, ladder)
     approved = None if regs.approved is None else set(regs.approved.records["email"])
+    if regs.chemistry is not None:
+        # A pair whose chemistry went well is kept: it must keep the rules like a choice.
+        chem = regs.chemistry.records
+        _, found = check_choices(chem[chem["went_well"]], triaged, pool.records, settings,
+                                 approved=approved)
+        regs.chemistry = with_problems(regs.chemistry, found, REGISTER_FIELDS["chemistry"])
     chemistry = regs.records("chemistry")
     forbid = failed_pairs(chemistry)
     if isinstance(current, str | Path):
