@@ -7,6 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
+from toolkit.coaching.budget import SpendReport
 from toolkit.coaching.matching import MatchSettings
 from toolkit.coaching.progress import DEFAULT_LIMITS as DEFAULTS
 from toolkit.coaching.progress import SessionLimits, limits_with
@@ -55,7 +58,7 @@ def _registers(args: argparse.Namespace, kinds: tuple[str, ...]) -> dict[str, st
     return {kind: getattr(args, kind) for kind in kinds}
 
 
-def _print_warnings(coach_warnings: object, spend: object) -> None:
+def _print_warnings(coach_warnings: pd.DataFrame | None, spend: SpendReport | None) -> None:
     """Print the approved coaches' warnings and the money warnings, one a line."""
     if coach_warnings is not None:
         for rec in coach_warnings.to_dict("records"):
