@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.coaching.matching import MatchSettings
+from toolkit.coaching.registers import REGISTERS
 from toolkit.coaching.round import run_round, save_round, write_round
+from toolkit.demo.coaching import COACHING_BUDGET
 from toolkit.demo.sample import (
     COACHING_START,
     COACHING_TODAY,
@@ -151,15 +153,18 @@ def _step_relationships(ctx: DemoContext) -> None:
 
 def _step_coaching(ctx: DemoContext) -> None:
     print("Step 5. Coaching requests: triage, match coaches, track sessions and objectives")
+    registers = {kind: ctx.sample / f"coaching_{kind}.csv" for kind in REGISTERS}
     done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
                      ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
-                     today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
+                     today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START),
+                     registers=registers, budget=COACHING_BUDGET)
     print("  " + done.summary().replace("\n", "\n  "))
     written = write_round(done, ctx.out / "coaching")
     with Store(ctx.store_path) as store:
         saved = save_round(store, done, f"{COHORT} coaching")
     print(f"  Saved {len(saved['pairs'])} coaching pairs, {saved['sessions']} sessions and "
-          f"{saved['scores']} objective scores in the store (scheme 'coaching').")
+          f"{saved['scores']} objective scores in the store (scheme 'coaching'), with the "
+          "approved coaches, choices, chemistry outcomes, agreed sessions and spend.")
     ctx.outputs["coaching"] = written["tracking"]
     ctx.outputs["coach forms"] = written["forms"]
 

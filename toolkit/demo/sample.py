@@ -11,10 +11,12 @@ import pandas as pd
 
 from toolkit.coaching.matching import MatchSettings, match_coaches
 from toolkit.coaching.progress import objectives_of
+from toolkit.coaching.records import validate_sessions
 from toolkit.coaching.requests import validate_coaches, validate_requests
 from toolkit.coaching.triage import triage
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 from toolkit.core.statuses import RUNNING
+from toolkit.demo.coaching import generate_coaching_registers
 from toolkit.errors import LifecycleError
 from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.intake.signups import read_signups
@@ -1005,11 +1007,14 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     the pairing engine), ``meetings.csv`` (a simulated year of their meetings as a form
     export), ``meetings_with_problems.csv``, ``withdrawals.csv``, the coaching round
     (``coaching_requests.csv``, ``coaching_coaches.csv``, ``coaching_sessions.csv``,
-    ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``), ``survey.csv`` (the
-    end-of-year feedback survey), ``ladders/*.json`` (the shipped grade ladders, to copy
-    and edit), the earlier cohort (``signups_2025.csv``, ``sample_pairs_2025.csv``,
-    ``meetings_2025.csv``, ``survey_2025.csv``: see :func:`add_sample_last_year`) and
-    ``hr_extract.csv`` (the yearly HR extract, for the report's outcomes).
+    ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``, and the coaching
+    team's registers ``coaching_approved.csv``, ``coaching_choices.csv``,
+    ``coaching_chemistry.csv``, ``coaching_agreed.csv``, ``coaching_spend.csv``),
+    ``survey.csv`` (the end-of-year feedback survey), ``ladders/*.json`` (the shipped grade
+    ladders, to copy and edit), the earlier cohort (``signups_2025.csv``,
+    ``sample_pairs_2025.csv``, ``meetings_2025.csv``, ``survey_2025.csv``: see
+    :func:`add_sample_last_year`) and ``hr_extract.csv`` (the yearly HR extract, for the
+    report's outcomes).
 
     Parameters
     ----------
@@ -1079,6 +1084,15 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     for short in ("sessions", "scores"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
         activity[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+    log = validate_sessions(Table(
+        data=activity["sessions"].astype(str).astype("string"),
+        rows=pd.Series(np.arange(2, len(activity["sessions"]) + 2)),
+        headers=list(activity["sessions"].columns), source="sessions", sha256="")).records
+    registers = generate_coaching_registers(
+        match.pairs, validate_coaches(as_table["coaches"]).records, log, COACHING_TODAY, seed)
+    for short, frame in registers.items():
+        written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
+        frame.to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
 
     for short, ladder in {"uk-he": DEFAULT_LADDER, "lecturer": LECTURER_LADDER,
                           "civil-service": CIVIL_SERVICE_LADDER}.items():

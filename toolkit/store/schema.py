@@ -195,6 +195,65 @@ MIGRATIONS: list[str] = [
     ALTER TABLE pairs ADD COLUMN meetings_per_year INTEGER
         CHECK (meetings_per_year IS NULL OR meetings_per_year >= 1);
     """,
+    # 5 (issue 15): the coaching team's registers: approved coaches (accreditation,
+    # supervision, agreement), coachees' choices, chemistry outcomes, sessions agreed per
+    # coachee, approved amounts and spend.
+    """
+    CREATE TABLE coaching_approved (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        accreditation_body TEXT NOT NULL DEFAULT '',
+        accreditation_level TEXT NOT NULL DEFAULT '',
+        accreditation_expires TEXT,
+        last_supervision TEXT,
+        agreement INTEGER NOT NULL DEFAULT 0 CHECK (agreement IN (0, 1)),
+        agreement_date TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_choices (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        coachee_email TEXT NOT NULL,
+        coach_email TEXT NOT NULL,
+        chosen_on TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, coachee_email)
+    );
+    CREATE TABLE coaching_chemistry (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        coachee_email TEXT NOT NULL,
+        coach_email TEXT NOT NULL,
+        went_well INTEGER NOT NULL CHECK (went_well IN (0, 1)),
+        on_date TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, coachee_email, coach_email)
+    );
+    CREATE TABLE coaching_agreed (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        sessions INTEGER NOT NULL CHECK (sessions >= 0),
+        chemistry INTEGER CHECK (chemistry >= 0),
+        months INTEGER CHECK (months >= 1),
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_spend (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        department TEXT NOT NULL DEFAULT '',
+        year TEXT NOT NULL DEFAULT '',
+        approved_amount REAL NOT NULL DEFAULT 0 CHECK (approved_amount >= 0),
+        spent REAL NOT NULL DEFAULT 0 CHECK (spent >= 0),
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email, year)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
