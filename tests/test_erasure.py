@@ -27,9 +27,10 @@ from toolkit.privacy.erase import erase_person
 from toolkit.privacy.retention import select_expired
 from toolkit.privacy.settings import read_retention_months
 from toolkit.relationships.settings import read_relationship_settings
+from toolkit.store.concerns import load_concerns, save_concern
 from toolkit.store.connection import Store, query
 from toolkit.store.erasure import ERASED_DOMAIN, ERASED_TEXT, load_erasures
-from toolkit.store.pairs import save_pairs, save_status_changes
+from toolkit.store.pairs import load_pairs, save_pairs, save_status_changes
 from toolkit.store.people import save_signups
 from toolkit.widgets.privacy import ErasurePanel
 
@@ -167,7 +168,19 @@ def test_last_years_report_keeps_its_numbers(demo_run, busy_person, tmp_path):
     after = report_files(store, tmp_path / "after", participants)
     assert after.keys() == before.keys()
     changed = [name for name in before if before[name] != after[name]]
-    assert changed == []
+    # Erasure removes the person's line-manager link, as it must: the network's ties from
+    # line management ("before the scheme", and so "now") may lose that one tie. Every other
+    # number, and every tie the scheme made, stays exactly as it was.
+    assert set(changed) <= {"network-metrics.csv", "report.html"}
+    metrics = {k: pd.read_csv(io.BytesIO(v[name]), dtype=str).set_index("Measure")
+               for k, v in (("before", before), ("after", after))
+               for name in ["network-metrics.csv"]}
+    assert metrics["before"]["Made by the scheme"].equals(metrics["after"]["Made by the scheme"])
+    ties = {k: int(m.loc["Ties between people", "Before the scheme"]) for k, m in metrics.items()}
+    assert 0 <= ties["before"] - ties["after"] <= 5  # one link, published rounded to 5
+    outside_network = {k: re.sub(r'<section id="network">.*?</section>', "", v["report.html"]
+                                 .decode(), flags=re.S) for k, v in (("b", before), ("a", after))}
+    assert outside_network["b"] == outside_network["a"]
 
 
 def test_the_erasure_is_logged_without_saying_who(demo_run, busy_person, tmp_path):
@@ -329,22 +342,37 @@ def test_the_address_is_matched_in_any_case_and_unicode_spelling(tmp_path):
 def test_tables_of_later_versions_are_erased_too(tmp_path):
     path = tmp_path / "s.sqlite"
     small_store(path).close()
-    conn = sqlite3.connect(path)  # as a later migration might add: a log of concerns
-    conn.execute("CREATE TABLE concerns (id INTEGER PRIMARY KEY, pair_id INTEGER, "
+    conn = sqlite3.connect(path)  # as a later migration might add
+    conn.execute("CREATE TABLE later_log (id INTEGER PRIMARY KEY, pair_id INTEGER, "
                  "raised_by_email TEXT, note TEXT, category TEXT)")
-    conn.execute("INSERT INTO concerns VALUES (1, 1, 'old.mentor@example.org', "
+    conn.execute("INSERT INTO later_log VALUES (1, 1, 'old.mentor@example.org', "
                  "'they never turn up', 'attendance')")
-    conn.execute("INSERT INTO concerns VALUES (2, 3, 'new.mentee@example.org', "
+    conn.execute("INSERT INTO later_log VALUES (2, 3, 'new.mentee@example.org', "
                  "'busy term', 'attendance')")
     conn.commit()
     conn.close()
     with Store(path) as store:
         summary = erase_person(store, "old.mentor@example.org")
-        rows = query(store, "SELECT * FROM concerns ORDER BY id")
-    assert summary.per_table["concerns"] == 1
+        rows = query(store, "SELECT * FROM later_log ORDER BY id")
+    assert summary.per_table["later_log"] == 1
     assert rows["raised_by_email"].iloc[0].endswith(ERASED_DOMAIN)
     assert rows["note"].tolist() == ["", "busy term"]  # only the note on their pair
     assert rows["category"].tolist() == ["attendance", "attendance"]
+    assert b"never turn up" not in raw_bytes(path)
+
+
+def test_the_concern_log_about_their_pair_is_erased(tmp_path):
+    path = tmp_path / "s.sqlite"
+    small_store(path).close()
+    with Store(path) as store:
+        pairs = load_pairs(store, scheme="mentoring")
+        theirs = pairs.loc[pairs["mentor_email"] == "old.mentor@example.org", "id"].iloc[0]
+        other = pairs.loc[pairs["mentor_email"] != "old.mentor@example.org", "id"].iloc[0]
+        save_concern(store, int(theirs), "2026-01-10", "attendance", "they never turn up")
+        save_concern(store, int(other), "2026-01-11", "attendance", "busy term")
+        erase_person(store, "old.mentor@example.org")
+        notes = load_concerns(store)["note"].tolist()
+    assert sorted(notes) == ["", "busy term"]
     assert b"never turn up" not in raw_bytes(path)
 
 
