@@ -519,3 +519,18 @@ def test_a_purge_never_selects_anyone_still_involved(rows, ends, cutoff):
         assert not mine["running_cohort"].any()
         assert (mine["last_day"] < cutoff).all()
     assert len(choice.expired) + int(choice.kept.sum()) == involvements["email"].nunique()
+
+
+def test_a_coach_on_the_approved_list_leaves_no_name_or_address(demo_run, tmp_path):
+    store, _ = copy_year(demo_run, tmp_path)
+    conn = sqlite3.connect(store)
+    try:
+        email, name = conn.execute("SELECT email, name FROM coaching_approved "
+                                   "ORDER BY email LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert name.lower().encode() in raw_bytes(store)  # raw_bytes folds case
+    code, _, _ = run("erase", "--store", str(store), "--email", email)
+    assert code == 0
+    assert email.lower().encode() not in raw_bytes(store)
+    assert name.lower().encode() not in raw_bytes(store)

@@ -396,6 +396,11 @@ def save_erasure(store: Store, erasure: Erasure) -> dict[str, int]:
                     "need = toolkit_blank_list(need), objectives = toolkit_blank_list("
                     "objectives)", f"email IN ({marks})", olds)
             _update(tx, changed, "coaching_coaches", "name = ''", f"email IN ({marks})", olds)
+            for table in _tables(tx):  # any other register holding a name beside the address
+                if {"name", "email"} <= {c for c, _ in _columns(tx, table)} and table not in (
+                        "people", "coaching_requests", "coaching_coaches"):
+                    _update(tx, changed, table, "name = ''",
+                            f"name != '' AND email IN ({marks})", olds)
             theirs = (f"pair_id IN (SELECT id FROM pairs WHERE mentee_email IN ({marks}) OR "
                       f"mentor_email IN ({marks}))")
             for table, column, key in _free_text_columns(tx):  # notes on their pairs, and
