@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +58,8 @@ class Limits:
 LIMITS = Limits()
 
 _NEUTRALISED = r"^'(?=[=+\-@\t\r])"
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _BOMS = [
@@ -205,7 +209,9 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            if unpacked <= limits.unpacked_bytes:
+                _check_sheet_sizes(archive, source, limits)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
         raise InputFileError(
             f"'{source}' looks like an Excel workbook but cannot be opened ({exc}): open it in "
             "Excel, save it again as .xlsx, or export the responses as CSV.") from None
@@ -264,6 +270,35 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
         return records
     finally:
         book.close()
+
+
+def _check_sheet_sizes(archive: zipfile.ZipFile, source: str, limits: Limits) -> None:
+    """Refuse a workbook with a sheet holding more rows or cells than :class:`Limits` allows.
+
+    Runs before the workbook is opened, because opening a sheet that does not declare its
+    size makes openpyxl parse all of it. The end tags of rows (an empty row has none) and the
+    cells are counted while each sheet is unpacked in pieces, so memory stays small and a
+    huge sheet is refused in about a second, without parsing a single cell.
+    """
+    most_rows = limits.rows + 3  # the header and up to two more header rows (Qualtrics)
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows = cells = 0
+        tail = b""
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                cut = len(data) if cut < 0 else cut
+                rows += len(_ROW_END.findall(data, 0, cut))
+                cells += len(_CELL_START.findall(data, 0, cut))
+                tail = data[cut:]
+                if rows > most_rows:
+                    raise _too_many(source, "rows", limits.rows)
+                if cells > limits.cells:
+                    raise _too_many(source, "cells", limits.cells)
 
 
 def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMITS) -> Table:
