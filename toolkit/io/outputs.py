@@ -145,6 +145,13 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path, quote_text: bool = T
     ["'=1+1", 'Bo\rChen']
     """
     safe = neutralise_frame(frame)
+    # A NUL byte makes the file look binary to every reader (the toolkit's too): write the
+    # replacement character instead, as the XLSX writer does for what XML cannot hold.
+    safe.columns = [c.replace("\x00", "\ufffd") for c in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v
+                            for v in safe[column]]
     # csv leaves a lone carriage return unquoted when lines end in "\n", and a reader then
     # starts a new row there: a table holding one is always written with its text quoted.
     if not quote_text and any(isinstance(v, str) and "\r" in v

@@ -136,11 +136,21 @@ def _decode(raw: bytes, source: str) -> tuple[str, str | None]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    """Choose the separator that splits the header row into the most columns (comma on a tie).
+
+    Only the header row decides: answers hold commas, semicolons and tabs of their own, so a
+    guess from the rows below can split a file the toolkit itself wrote in the wrong places.
+    """
+    best, widest = ",", 1
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text[:65_536], newline=""),
+                                     delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(header) > widest:
+            best, widest = delimiter, len(header)
+    return best
 
 
 def _too_many(source: str, what: str, limit: int) -> InputFileError:
@@ -372,7 +382,8 @@ def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMI
     if not numbered:
         raise InputFileError(f"'{source}' has no rows: export the form responses again.")
     header = numbered[0][1]
-    headers = [str(h).strip() for h in header]
+    # A header the toolkit wrote neutralised ('=...) reads back as the text it was.
+    headers = [re.sub(_NEUTRALISED, "", str(h).strip()) for h in header]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
