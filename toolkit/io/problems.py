@@ -222,7 +222,8 @@ class RowChecker:
     multiline : tuple of str
         Free-text fields where line breaks and tabs are allowed. In every other field they
         are problems, and in every field so are other control characters (NUL...) and
-        characters that reverse the direction of text.
+        characters that reverse the direction of text. Columns that are not fields (extra
+        questions, comments) are checked too, as free text; their problems name the header.
 
     Raises
     ------
@@ -269,9 +270,17 @@ class RowChecker:
         self.found: list[pd.DataFrame] = []
         for name in self.columns:
             self._check_characters(name, name in multiline)
+        # The other columns travel with the records (monitoring questions, comments): they
+        # may hold line breaks, but no other control character and no direction override.
+        mapped = set(self.columns.values())
+        for header in table.headers:
+            if header not in mapped and header in raw:
+                self._check_characters(header, True,
+                                       raw[header].fillna("").astype(str).str.strip())
 
-    def _check_characters(self, name: str, multiline: bool) -> None:
-        text = self.canon[name]
+    def _check_characters(self, name: str, multiline: bool,
+                          text: pd.Series | None = None) -> None:
+        text = self.canon[name] if text is None else text
         control = text.str.contains(_CONTROL)
         if not multiline:
             control |= text.str.contains(_LINE_BREAKS)

@@ -163,7 +163,8 @@ def _check_record(record: list, number: int, source: str, limits: Limits) -> Non
     if len(record) > limits.columns:
         raise _too_many(source, "columns", limits.columns)
     for index, cell in enumerate(record):
-        if len(cell) > limits.cell_chars:
+        # A cell the toolkit wrote neutralised carries one apostrophe more than its text.
+        if len(cell) - cell.startswith("'") > limits.cell_chars:
             raise InputFileError(
                 f"'{source}', row {number}, column {index + 1} holds {len(cell):,} characters, "
                 f"more than a spreadsheet cell can ({limits.cell_chars:,}): check that you "
@@ -174,7 +175,8 @@ def _read_csv(raw: bytes, source: str, limits: Limits
               ) -> tuple[list[tuple[int, list[str]]], list[str]]:
     text, notice = _decode(raw, source)
     delimiter = _sniff_delimiter(text)
-    csv.field_size_limit(max(limits.cell_chars + 1, 1024))
+    # The limit is the csv module's global setting: put it back afterwards, for other readers.
+    previous = csv.field_size_limit(max(limits.cell_chars + 2, 1024))
     records: list[tuple[int, list[str]]] = []
     cells = 0
     try:
@@ -201,6 +203,8 @@ def _read_csv(raw: bytes, source: str, limits: Limits
             f"'{source}' is not a well-formed CSV file ({exc}): check for a stray quote mark, "
             "or export the responses again."
         ) from None
+    finally:
+        csv.field_size_limit(previous)
     return records, [notice] if notice else []
 
 
