@@ -95,10 +95,10 @@ def _write(path: Path, header: list[str], rows: list[list[str]], kind: str) -> P
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
         path.write_bytes(buffer.getvalue().encode("utf-8"))
-    else:  # characters XML cannot hold never reach a real workbook
+    else:
         book = openpyxl.Workbook()
         for row in [header, *rows]:
-            book.active.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in row])
+            book.active.append(row)
         book.save(path)
     return path
 
@@ -108,7 +108,10 @@ def _hostile_file(folder: Path, name: str, base: str, edits, kind: str,
     header, rows = _rows(base, count)
     rows = [list(r) for r in rows]
     for r, c, text in edits:
-        rows[r % len(rows)][c % len(header)] = text
+        # A workbook cannot hold what XML cannot: such characters never reach a real one.
+        # (and openpyxl cuts a cell at Excel's 32,767 characters).
+        rows[r % len(rows)][c % len(header)] = (ILLEGAL_CHARACTERS_RE.sub("", text)[:32_767]
+                                                if kind == "xlsx" else text)
     return _write(folder / name, header, rows, kind), rows
 
 

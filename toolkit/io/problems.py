@@ -30,12 +30,16 @@ __all__ = [
     "DIRECTION_CONTROL",
     "INVISIBLE_IN_EMAIL",
     "PROBLEM_COLUMNS",
+    "VALUE_CHARS",
     "ProblemReport",
     "RowChecker",
     "collect_problems",
     "format_problems",
     "problem_rows",
 ]
+
+#: The most characters of a value a problem shows (longer values are cut, ending in "...").
+VALUE_CHARS = 1_000
 
 #: The columns of every problems frame, in order.
 PROBLEM_COLUMNS = ["row", "field", "value", "problem"]
@@ -106,9 +110,12 @@ def problem_rows(rows: pd.Series, mask: pd.Series | np.ndarray, field: str,
     if not mask.any():
         return _empty()
     msg = message[mask].to_numpy(dtype=object) if isinstance(message, pd.Series) else message
+    shown = values[mask].fillna("").astype(str)
+    # A problem list is read by a person: a huge value is cut (the row itself is kept whole).
+    shown = shown.where(shown.str.len() <= VALUE_CHARS,
+                        shown.str.slice(0, VALUE_CHARS - 3) + "...")
     return pd.DataFrame({"row": rows[mask].to_numpy(), "field": field,
-                         "value": values[mask].fillna("").astype(str).to_numpy(),
-                         "problem": msg})
+                         "value": shown.to_numpy(), "problem": msg})
 
 
 def collect_problems(frames: Iterable[pd.DataFrame], field_order: Iterable[str]) -> pd.DataFrame:
