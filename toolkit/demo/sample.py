@@ -20,6 +20,7 @@ from toolkit.demo.coaching import generate_coaching_registers
 from toolkit.errors import LifecycleError
 from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.intake.signups import read_signups
+from toolkit.io.outputs import write_csv_atomic, write_xlsx_atomic
 from toolkit.io.readers import Table
 from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import withdraw_pair
@@ -1036,44 +1037,46 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
 
     plain = _plain_signups(people, rng)
     written["signups"] = out / "signups.csv"
-    plain.to_csv(written["signups"], index=False, encoding="utf-8")
+    write_csv_atomic(plain, written["signups"], quote_text=False)
 
     forms = _forms_export(people, rng)
     written["signups_forms"] = out / "signups_forms.xlsx"
-    with pd.ExcelWriter(written["signups_forms"], engine="openpyxl") as writer:
-        forms.to_excel(writer, sheet_name="Form1", index=False)
+    write_xlsx_atomic(written["signups_forms"], {"Form1": forms})
     written["signups_forms_mapping"] = out / "signups_forms_mapping.json"
     written["signups_forms_mapping"].write_text(
         json.dumps(_FORM_QUESTIONS, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     written["signups_with_problems"] = out / "signups_with_problems.csv"
-    _problem_examples(people).to_csv(written["signups_with_problems"], index=False)
+    write_csv_atomic(_problem_examples(people), written["signups_with_problems"],
+                     quote_text=False)
 
 
     pairs = sample_pairs(read_signups(written["signups"]).people)
     written["sample_pairs"] = out / "sample_pairs.csv"
-    pairs.to_csv(written["sample_pairs"], index=False)
+    write_csv_atomic(pairs, written["sample_pairs"], quote_text=False)
     meetings, withdrawals = simulate_year(pairs, seed)
     written["meetings"] = out / "meetings.csv"
-    _meetings_export(meetings).to_csv(written["meetings"], index=False)
+    write_csv_atomic(_meetings_export(meetings), written["meetings"], quote_text=False)
     written["meetings_with_problems"] = out / "meetings_with_problems.csv"
-    _meeting_problem_examples(meetings).to_csv(written["meetings_with_problems"], index=False)
+    write_csv_atomic(_meeting_problem_examples(meetings), written["meetings_with_problems"],
+                     quote_text=False)
     written["withdrawals"] = out / "withdrawals.csv"
-    withdrawals.to_csv(written["withdrawals"], index=False)
+    write_csv_atomic(withdrawals, written["withdrawals"], quote_text=False)
 
     written["unmentoring"] = out / "unmentoring.csv"
-    generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)
+    write_csv_atomic(generate_unmentoring(people, seed), written["unmentoring"],
+                     quote_text=False)
 
     written["survey"] = out / "survey.csv"
-    generate_survey(people, seed).to_csv(written["survey"], index=False)
+    write_csv_atomic(generate_survey(people, seed), written["survey"], quote_text=False)
 
     coaching = generate_coaching(people, seed)
     for short in ("requests", "coaches"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
-        coaching[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+        write_csv_atomic(coaching[short], written[f"coaching_{short}"], quote_text=False)
     written["coaching_requests_with_problems"] = out / "coaching_requests_with_problems.csv"
-    _coaching_problem_examples(coaching["requests"]).to_csv(
-        written["coaching_requests_with_problems"], index=False, encoding="utf-8")
+    write_csv_atomic(_coaching_problem_examples(coaching["requests"]),
+                     written["coaching_requests_with_problems"], quote_text=False)
     as_table = {k: Table(data=v.astype(str).astype("string"),
                          rows=pd.Series(np.arange(2, len(v) + 2)), headers=list(v.columns),
                          source=k, sha256="") for k, v in coaching.items()}
@@ -1083,7 +1086,7 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     activity = generate_coaching_activity(match.pairs, objectives_of(requests), seed)
     for short in ("sessions", "scores"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
-        activity[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+        write_csv_atomic(activity[short], written[f"coaching_{short}"], quote_text=False)
     log = validate_sessions(Table(
         data=activity["sessions"].astype(str).astype("string"),
         rows=pd.Series(np.arange(2, len(activity["sessions"]) + 2)),
@@ -1092,7 +1095,7 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
         match.pairs, validate_coaches(as_table["coaches"]).records, log, COACHING_TODAY, seed)
     for short, frame in registers.items():
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
-        frame.to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+        write_csv_atomic(frame, written[f"coaching_{short}"], quote_text=False)
 
     for short, ladder in {"uk-he": DEFAULT_LADDER, "lecturer": LECTURER_LADDER,
                           "civil-service": CIVIL_SERVICE_LADDER}.items():

@@ -170,7 +170,8 @@ def unknown_grade_message(grade: str, ladder: Ladder, suggestion: str | None) ->
     >>> unknown_grade_message("Dean", LECTURER_LADDER, None)  # doctest: +ELLIPSIS
     "'Dean' is not a grade on the ladder 'Lecturer to Professor'; use one of ['Lecturer', ...)."
     """
-    return (f"'{grade}' is not a grade on the ladder '{ladder.name}'; "
+    shown = grade if len(grade) <= 60 else grade[:57] + "..."
+    return (f"'{shown}' is not a grade on the ladder '{ladder.name}'; "
             + (f"did you mean {suggestion}? Correct it" if suggestion else
                f"use one of {list(ladder.levels)}")
             + ", or add this spelling as a synonym in a ladder file (--ladder).")
