@@ -32,6 +32,7 @@ from toolkit.store.connection import Store, query
 from toolkit.store.erasure import ERASED_DOMAIN, ERASED_TEXT, load_erasures
 from toolkit.store.pairs import load_pairs, save_pairs, save_status_changes
 from toolkit.store.people import save_signups
+from toolkit.unmentoring.history import append_history, read_rounds_log, rounds_log_path
 from toolkit.widgets.privacy import ErasurePanel
 
 # -- helpers --------------------------------------------------------------------------------
@@ -534,3 +535,23 @@ def test_a_coach_on_the_approved_list_leaves_no_name_or_address(demo_run, tmp_pa
     assert code == 0
     assert email.lower().encode() not in raw_bytes(store)
     assert name.lower().encode() not in raw_bytes(store)
+
+
+def test_the_seeds_of_the_rounds_still_count_after_erasing_from_the_history(tmp_path):
+    path = tmp_path / "s.sqlite"
+    small_store(path).close()
+    history = tmp_path / "history.csv"
+    for k, label in enumerate(["2026-01", "2026-02"]):
+        draw = pd.DataFrame({"round": label, "group": [1, 1, 2, 2],
+                             "email": ["old.mentor@example.org", "new.mentee@example.org",
+                                       "a.other@example.org", "b.other@example.org"]})
+        append_history(history, draw, seed=100 + k, week=f"2026-0{k + 1}-05")
+    seeds = read_rounds_log(history)
+    assert seeds["seed"].tolist() == ["100", "101"]
+    code, _, _ = run("erase", "--store", str(path), "--email", "old.mentor@example.org",
+                     "--history", str(history))
+    assert code == 0
+    after = read_rounds_log(history)
+    assert after[["round", "seed", "week"]].equals(seeds[["round", "seed", "week"]])
+    assert b"old.mentor@example.org" not in history.read_bytes()
+    assert b"old.mentor@example.org" not in rounds_log_path(history).read_bytes()

@@ -21,11 +21,7 @@ DIRECT_WRITERS = re.compile(
 WRITER = PACKAGE / "io" / "outputs.py"
 
 #: Files that still write directly, each with why; empty them as they move to io/outputs.
-ALLOWED = {
-    # The history file and its rounds log are being rewritten (one step, a lock) by the
-    # history work of issue 12; they are written atomically but not neutralised yet.
-    PACKAGE / "unmentoring" / "history.py",
-}
+ALLOWED: set = set()  # every writer goes through toolkit.io.outputs
 
 
 def _direct_writes(text: str) -> list[tuple[int, str]]:

@@ -936,19 +936,21 @@ def _write_last_year(out: Path, people: pd.DataFrame, seed: int) -> dict[str, Pa
     written: dict[str, Path] = {}
     earlier = generate_last_year(people, seed)
     written["signups_last_year"] = out / f"signups_{LAST_YEAR}.csv"
-    _plain_signups(earlier, np.random.default_rng(seed + 41)).to_csv(
-        written["signups_last_year"], index=False, encoding="utf-8")
+    write_csv_atomic(_plain_signups(earlier, np.random.default_rng(seed + 41)),
+                     written["signups_last_year"], quote_text=False)
     pairs = sample_pairs(read_signups(written["signups_last_year"]).people,
                          _LAST_YEAR_PAIRED_ON, _LAST_YEAR_PILOT_ON)
     written["pairs_last_year"] = out / f"sample_pairs_{LAST_YEAR}.csv"
-    pairs.to_csv(written["pairs_last_year"], index=False)
+    write_csv_atomic(pairs, written["pairs_last_year"], quote_text=False)
     meetings, _ = simulate_year(pairs, seed - 1, until=_LAST_YEAR_UNTIL)
     written["meetings_last_year"] = out / f"meetings_{LAST_YEAR}.csv"
-    meetings.to_csv(written["meetings_last_year"], index=False)
+    write_csv_atomic(meetings, written["meetings_last_year"], quote_text=False)
     written["survey_last_year"] = out / f"survey_{LAST_YEAR}.csv"
-    generate_survey(earlier, seed - 1).to_csv(written["survey_last_year"], index=False)
+    write_csv_atomic(generate_survey(earlier, seed - 1), written["survey_last_year"],
+                     quote_text=False)
     written["hr_extract"] = out / "hr_extract.csv"
-    generate_hr_extract(people, earlier, seed).to_csv(written["hr_extract"], index=False)
+    write_csv_atomic(generate_hr_extract(people, earlier, seed), written["hr_extract"],
+                     quote_text=False)
     return written
 
 

@@ -25,7 +25,6 @@ from toolkit.core.dates import today as as_today
 from toolkit.core.text import is_email, normalise_emails
 from toolkit.errors import InputFileError, SettingsError, StoreError
 from toolkit.evaluation.survey import classify_answers
-from toolkit.io.outputs import atomic_write, write_csv_atomic
 from toolkit.privacy.retention import KEPT_REASONS, select_expired
 from toolkit.store.connection import Store
 from toolkit.store.erasure import (
@@ -42,7 +41,7 @@ from toolkit.store.erasure import (
     text_scrubber,
 )
 from toolkit.unmentoring.draw import DRAW_COLUMNS
-from toolkit.unmentoring.history import read_history, read_rounds_log, rounds_log_path
+from toolkit.unmentoring.history import read_history, replace_in_history
 
 __all__ = [
     "ErasureSummary",
@@ -263,13 +262,9 @@ def _history_rewrite(path: Path, tokens: dict[str, str]) -> tuple[pd.DataFrame, 
 
 
 def _write_history(path: Path, history: pd.DataFrame, tokens: dict[str, str]) -> None:
-    write_csv_atomic(history, path)
-    log = read_rounds_log(path)
-    if not log.empty:  # the seeds' log keeps each round's settings, which may name people
-        scrub = text_scrubber(tokens, [])
-        log = log.map(scrub)
-        atomic_write(rounds_log_path(path), lambda tmp: log.to_csv(
-            tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    # The history module rewrites the file and its log of rounds together, under its lock,
+    # so the seeds of the rounds still count afterwards (their fingerprints are renewed).
+    replace_in_history(path, tokens, text_scrubber(tokens, []))
 
 
 def _erasure(store: Store, tokens: dict[str, str], stored: list[str], kind: str) -> Erasure:

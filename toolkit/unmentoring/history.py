@@ -41,7 +41,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from glob import escape
 from pathlib import Path
@@ -73,6 +73,7 @@ __all__ = [
     "lock_path",
     "read_history",
     "read_rounds_log",
+    "replace_in_history",
     "round_exists_message",
     "rounds_log_path",
     "settings_text",
@@ -566,3 +567,39 @@ def history_summary(history: pd.DataFrame) -> pd.DataFrame:
     order = {r: k for k, r in enumerate(round_labels(history))}
     out = out.sort_values("round", key=lambda s: s.map(order)).reset_index(drop=True)
     return out[columns].astype({"people": "int64", "pairs": "int64", "trios": "int64"})
+
+
+def replace_in_history(path: str | Path, addresses: dict[str, str],
+                       scrub: Callable[[object], object] | None = None) -> int:
+    """Replace addresses in a history file (and scrub its log of rounds), keeping the seeds.
+
+    Used when a person is erased: their address becomes the anonymous one everywhere in the
+    history, and ``scrub`` is applied to the log's text (its settings may name people). The
+    log is written first with entries for both the old and the new rows, then the history is
+    renamed into place, so a crash at any moment leaves a history whose seeds still count;
+    all under the history's lock.
+
+    Returns
+    -------
+    int
+        The number of history rows changed.
+    """
+    path = Path(path)
+    with history_lock(path):
+        old = _raw_history(path)
+        new = old.copy()
+        mapped = new["email"].map(addresses)
+        changed = int(mapped.notna().sum())
+        new["email"] = mapped.fillna(new["email"])
+        log = _valid_log(_raw_log(path), old)
+        if not log.empty:
+            renewed = log.copy()
+            if scrub is not None:
+                for column in ("seed", "week", "settings"):
+                    renewed[column] = renewed[column].map(scrub)
+            renewed["digest"] = renewed["round"].map(_digests(new))
+            write_csv_atomic(pd.concat([log, renewed], ignore_index=True),
+                             rounds_log_path(path))
+        write_csv_atomic(_as_written(new), path)  # the commit point
+        _compact_log(path)
+    return changed
