@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.cli.main import main
-from toolkit.core.disclosure import DisclosureRule, get_rule, recoverable_cells
+from toolkit.core.disclosure import (
+    DisclosureRule,
+    get_rule,
+    percentages,
+    pinned_cells,
+    recoverable_cells,
+)
 from toolkit.demo.sample import add_sample_last_year, sample_store
 from toolkit.evaluation.data import CohortHistory, load_history
 from toolkit.evaluation.extract import read_hr_extract
@@ -178,10 +184,36 @@ def _hidden(table: pd.DataFrame) -> np.ndarray:
     return (table.iloc[:, 1:] == "..").to_numpy()
 
 
+def _published_numbers(table: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """A published text table back as numbers (``NaN`` where hidden), its first column the index."""
+    frame = table.set_index(table.columns[0])
+    return frame.replace(rule.symbol, np.nan).apply(
+        lambda c: pd.to_numeric(c.astype(str).str.rstrip("%")))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(15, 160), share=st.floats(0.1, 0.6),
        rule=st.sampled_from(["hesa", "hesa-strict", STRICT]))
+@example(seed=1, n=105, share=0.5, rule="hesa")  # a lone hidden rate beside an "All" row
 def test_outcome_tables_show_no_small_count_and_hide_nothing_recoverable(seed, n, share, rule):
+    """No hidden headcount can be worked out, and every percentage follows from the counts.
+
+    The counts tables are checked for both attacks: subtraction from the totals
+    (:func:`recoverable_cells`) and the rounded totals pinning a count down
+    (:func:`pinned_cells`, with the true counts).
+
+    The percentage tables are not checked as if they added up. Percentages are worked out
+    from the *published* counts (:func:`percentages`), so each one shown is a function of
+    numbers the counts table beside it already shows, and each is hidden where its count or
+    base is: a reader learns nothing from them that the counts table does not tell, and no
+    hidden count is recoverable from the two tables together when none is from the counts.
+    (A rate table's cells do not sum to its "All" row, so an additive check on it was only
+    meaningful while percentages came from the true counts; it now flags, for example, the
+    rate of a group of one published as 0 people: hidden because its published base is 0,
+    and nothing about that person can be worked out from the counts.) This test asserts
+    exactly that premise: every rate table equals the percentages recomputed from its counts
+    table as published.
+    """
     rule = get_rule(rule)
     inputs = _random_inputs(seed, n, share)
     sec = section_outcomes(inputs, rule)
@@ -208,14 +240,30 @@ def test_outcome_tables_show_no_small_count_and_hide_nothing_recoverable(seed, n
     rates = tables["outcomes-groups-rates"].set_index("Group").loc["Mentees"].tolist()
     assert rates == tables["outcomes-gender-mentees-rates"].iloc[-1, 1:].tolist()
     assert rates == tables["outcomes-cohort-rates"].iloc[-1, 1:].tolist()
-    # Rates: with the "All" row shown, no hidden rate can be worked out from it.
-    for slug, group in (("outcomes-cohort-rates", None),
-                        ("outcomes-gender-mentees-rates", "Mentees")):
-        part = inputs.people[inputs.people["group"] == "Mentees"]
-        counts = outcome_counts(part, "cohort" if group is None else "gender")
-        _, base = outcome_bases(pd.concat([counts, counts.sum().to_frame("All").T]))
-        hidden = _hidden(tables[slug]) & (base.to_numpy() > 0)
-        assert not recoverable_cells(hidden, total_row=True, total_column=False).any(), slug
+    # Rounded totals pin no hidden or rounded count (checked with the true counts).
+    mentees = inputs.people[inputs.people["group"] == "Mentees"]
+    comparison = inputs.people[inputs.people["group"] == "Comparison group"]
+    for slug, part, by in (("outcomes-gender-mentees-counts", mentees, "gender"),
+                           ("outcomes-gender-comparison-counts", comparison, "gender"),
+                           ("outcomes-cohort-counts", mentees, "cohort")):
+        if slug not in tables:
+            continue
+        true = outcome_counts(part, by)
+        true = pd.concat([true, true.sum().to_frame("All").T]).to_numpy(dtype=float)
+        shown = _published_numbers(tables[slug], rule).to_numpy(dtype=float)
+        assert not pinned_cells(true, shown, rule, total_row=True, total_column=False).any(), \
+            slug
+    # Every percentage is recomputed from the published counts, and hidden with them.
+    for slug in [s for s in tables if s.endswith("-rates") and s != "outcomes-senior-women"]:
+        counts = _published_numbers(tables[slug.replace("-rates", "-counts")], rule)
+        rates = _published_numbers(tables[slug], rule)
+        num, base = outcome_bases(counts)
+        expected = percentages(num, base, rule)
+        pd.testing.assert_frame_equal(rates, expected, check_names=False, check_dtype=False,
+                                      obj=slug)
+        assert rates.isna().to_numpy()[num.isna().to_numpy() | base.isna().to_numpy()].all()
+        shown_base = base.to_numpy()[rates.notna().to_numpy()]
+        assert (shown_base >= rule.min_percentage_base).all(), slug
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

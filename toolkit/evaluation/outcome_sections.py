@@ -19,6 +19,7 @@ from toolkit.core.disclosure import (
     as_text,
     describe_count,
     get_rule,
+    percentages,
     protect_counts,
     protect_rates,
     publish_count,
@@ -151,24 +152,30 @@ def _text_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
     return text.reset_index(drop=True)
 
 
-def _publish(counts: pd.DataFrame, rule: DisclosureRule, total: str | None
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Publish outcome counts and their rates, after disclosure control (with a total row)."""
-    full = counts.copy()
-    if total is not None:
-        full.loc[total] = counts.sum()
-    published = protect_counts(counts, rule, total_row=total is not None, total_column=False,
-                               total_label=total or "Total")
-    num, base = outcome_bases(full)
-    rates = protect_rates(num, base, rule, total_row=total is not None and len(counts) > 1)
-    return published, rates
+def _publish(counts: pd.DataFrame, rule: DisclosureRule, total: str | None) -> pd.DataFrame:
+    """Publish outcome counts after disclosure control (with a total row when ``total``)."""
+    return protect_counts(counts, rule, total_row=total is not None, total_column=False,
+                          total_label=total or "Total")
+
+
+def _with_rates(counts: pd.DataFrame, rule: DisclosureRule
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pair published counts with their percentages, worked out from those counts alone.
+
+    Each percentage is of the published numbers in the same row (:func:`percentages`), so it
+    is hidden wherever its count or its base is, and tells a reader nothing the counts table
+    does not.
+    """
+    num, base = outcome_bases(counts)
+    return counts, percentages(num, base, rule)
 
 
 _RATES_NOTE = ("Each percentage is of the people it concerns: promotions of those who "
                "applied, grade moves of those whose grade a year earlier is known, retention "
-               "after a career break of those back from one. A percentage of fewer than "
-               "{base:g} people is not shown ('{symbol}'); where that would leave a single "
-               "group hidden, the next smallest is hidden too.")
+               "after a career break of those back from one. Each is worked out from the "
+               "published (rounded) headcounts in the table of people, not the true ones, "
+               "and is not shown ('{symbol}') where either headcount is hidden or the base "
+               "is fewer than {base:g} people.")
 
 
 def _add_published(sec: Section, slug: str, title: str,
@@ -279,26 +286,30 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
         sec.paragraphs.append(" ".join(notes))
     # Each group's totals appear in three tables (overall, by gender, by cohort): they are
     # published alike, a cell hidden in one hidden in all, so none reveals what another hides.
-    parts: dict[str, tuple[str, str, str, tuple[pd.DataFrame, pd.DataFrame]]] = {}
-    totals: dict[str, list[tuple[pd.DataFrame, pd.DataFrame]]] = {MENTEES: [], COMPARISON: []}
+    # The percentages are worked out afterwards from these published counts.
+    counted: dict[str, tuple[str, str, str, pd.DataFrame]] = {}
+    totals: dict[str, list[pd.DataFrame]] = {MENTEES: [], COMPARISON: []}
     for group, slug in ((MENTEES, "mentees"), (COMPARISON, "comparison")):
         part = people[people["group"] == group]
         if part["people"].any():
             pub = _publish(outcome_counts(part, "gender"), rule, f"All ({group.lower()})")
-            parts[f"gender-{slug}"] = (f"{group}, by gender", "Gender", group, pub)
+            counted[f"gender-{slug}"] = (f"{group}, by gender", "Gender", group, pub)
             totals[group].append(pub)
     if mentees["people"].any():
         pub = _publish(outcome_counts(mentees, "cohort"), rule, "All mentees")
-        parts["cohort"] = ("Mentees, by cohort", "Cohort", MENTEES, pub)
+        counted["cohort"] = ("Mentees, by cohort", "Cohort", MENTEES, pub)
         totals[MENTEES].append(pub)
-    overall = _publish(outcome_counts(people, "group", order=[MENTEES, COMPARISON]), rule, None)
+    overall_counts = _publish(outcome_counts(people, "group", order=[MENTEES, COMPARISON]),
+                              rule, None)
     for group, pubs in totals.items():
-        for k in (0, 1):  # counts, then rates
-            rows = [p[k].iloc[-1] for p in pubs] + [overall[k].loc[group]]
-            hidden = np.logical_or.reduce([r.isna().to_numpy() for r in rows])
-            for p in pubs:
-                p[k].iloc[-1, hidden] = np.nan
-            overall[k].loc[group, hidden] = np.nan
+        rows = [p.iloc[-1] for p in pubs] + [overall_counts.loc[group]]
+        hidden = np.logical_or.reduce([r.isna().to_numpy() for r in rows])
+        for p in pubs:
+            p.iloc[-1, hidden] = np.nan
+        overall_counts.loc[group, hidden] = np.nan
+    overall = _with_rates(overall_counts, rule)
+    parts = {slug: (title, first, group, _with_rates(pub, rule))
+             for slug, (title, first, group, pub) in counted.items()}
     _add_published(sec, "groups", "Outcomes, mentees and comparison group", overall, rule,
                    "Group")
     sec.add_figure("groups", "Outcomes: mentees and the comparison group",
