@@ -17,6 +17,10 @@ from .conftest import SHOTS, screenshot
 pytestmark = pytest.mark.browser
 
 
+def _tables_text(page) -> str:
+    return "\n".join(page.locator(".widget-html table").all_inner_texts())
+
+
 def _dropdown(page, label: str):
     return page.locator(".widget-dropdown").filter(
         has=page.locator("label", has_text=re.compile(rf"^{re.escape(label)}$"))
@@ -60,9 +64,31 @@ def test_a_first_time_lead_goes_from_a_form_export_to_introductions(
     assert (schemes / "walk-2026" / "scheme.sqlite").is_file()
     assert (schemes / "walk-2026" / "imports" / "signups_forms.xlsx").is_file()
 
+    # 02: pair the saved sign-ups, move a weight, save and export
+    open_app("02_pairing.ipynb")
+    page.wait_for_selector("text=Working on the scheme 'walk-2026'", timeout=150_000)
+    page.wait_for_selector(".widget-html table", timeout=120_000)
+    before = _tables_text(page)
+    readout = page.locator(".widget-slider", has_text="topics").locator(".widget-readout")
+    readout.click()
+    readout.press("Control+A")
+    readout.type("0")
+    readout.press("Enter")
+    page.wait_for_function(
+        "before => Array.from(document.querySelectorAll('.widget-html table'))"
+        ".map(t => t.innerText).join('\\n') !== before", arg=before, timeout=60_000)
+    page.locator(".widget-button", has_text="Save pairs to the store").click()
+    page.wait_for_selector("text=proposed pairs of cohort 2026", timeout=60_000)
+    page.locator(".widget-button", has_text="Export CSV and e-mails").click()
+    page.wait_for_selector("text=e-mail drafts", timeout=60_000)
+    screenshot(page, "walk-02-saved-and-exported")
+    drafts = list((schemes / "walk-2026" / "exports" / "pairing" / "introductions").glob("*"))
+    assert len(drafts) > 50  # one draft per pair, in the scheme's folder
+
     seconds = time.monotonic() - started
     SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "walk.txt").write_text(f"{seconds:.0f} s from a new scheme to saved sign-ups\n")
+    (SHOTS / "walk.txt").write_text(f"{seconds:.0f} s from a new scheme to the introduction "
+                                    "drafts\n")
     assert page.locator("text=Traceback").count() == 0
     # Leaving a page asks Voila to shut its kernel down, which Voila refuses (403) without the
     # cookie it sets for the page's own requests: that refusal is Voila's, not the toolkit's.
