@@ -51,7 +51,9 @@ test: install browser
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --doctest-modules toolkit -p no:cacheprovider
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
+	rm -rf test-output/schemes
+	TOOLKIT_SCHEMES="$(CURDIR)/test-output/schemes" \
+	  $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks notebooks

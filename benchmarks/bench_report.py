@@ -15,7 +15,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from evaluation_helpers import fill_year, objectives_frame  # noqa: E402
 
-from toolkit.core.disclosure import get_rule, protect_counts, protect_rates, recoverable_cells  # noqa: E402
+from toolkit.core.disclosure import (  # noqa: E402
+    get_rule,
+    pinned_cells,
+    protect_counts,
+    protect_rates,
+    recoverable_cells,
+)
 from toolkit.demo.sample import write_sample  # noqa: E402
 from toolkit.evaluation.report import build_report  # noqa: E402
 from toolkit.intake.signups import read_signups  # noqa: E402
@@ -72,6 +78,14 @@ def run() -> list[dict]:
     rows.append({"name": "hidden cells recoverable by subtraction after protection",
                  "value": float(recoverable_cells(hidden).sum()), "unit": "cells",
                  "target": "0", "ok": not recoverable_cells(hidden).any()})
+    full = table.copy()
+    full["Total"] = table.sum(axis=1)
+    full.loc["Total"] = full.sum()
+    pinned = pinned_cells(full.to_numpy(dtype=float), published.to_numpy(),
+                          get_rule("hesa-strict"))
+    rows.append({"name": "cells whose exact count the rounded table gives away",
+                 "value": float(pinned.sum()), "unit": "cells", "target": "0",
+                 "ok": not pinned.any()})
     bases = pd.Series(rng.integers(1, 60, size=200))
     nums = pd.DataFrame({"rate": (bases * rng.random(200)).astype(int)})
     start = time.perf_counter()

@@ -31,7 +31,8 @@ def test_each_running_pair_gets_a_word_and_a_markdown_agreement(tmp_path):
     assert written["pair_id"].tolist() == [1, 2]
     first = text_of(written.loc[0, "docx"])
     for expected in ("Ada One, Physics", "Ed Mentor, Mathematics", "Start date: 2026-10-01",
-                     "End of the term: 2027-10-01 (it can be renewed once, for 12 more months",
+                     "End of the term: 2027-10-01 (it can be renewed for 12 more months at a "
+                     "time, as often as you both wish)",
                      "Confidentiality", "Boundaries", "Our next meeting", "Signatures"):
         assert expected in first
     assert "Bea Two" in text_of(written.loc[1, "docx"])
@@ -49,7 +50,8 @@ def test_the_renewal_sentence_follows_the_lifecycle(tmp_path):
     with make_store(tmp_path) as store:
         confirm_first_meeting(store, 1, "2026-10-20")
         renew_pair(store, 1, "2027-09-01")
-        once = write_agreements(store, tmp_path / "a", pair_ids=[1, 2], formats=("md",))
+        once = write_agreements(store, tmp_path / "a", pair_ids=[1, 2], formats=("md",),
+                                lifecycle=Lifecycle(max_renewals=1))
         never = write_agreements(store, tmp_path / "b", pair_ids=[2], formats=("md",),
                                  lifecycle=Lifecycle(max_renewals=0))
     texts = [Path(p).read_text(encoding="utf-8") for p in [*once["md"], *never["md"]]]

@@ -18,11 +18,15 @@ from toolkit.relationships.alerts import (
     behind_pace,
     cancellations,
     check_pairs,
+    concern_follow_up,
     mentor_all_withdrew,
+    mid_term_review,
     no_first_meeting,
+    one_side_cancels,
     term_ending,
 )
 from toolkit.relationships.changes import pair_table
+from toolkit.relationships.concerns import add_concern
 from toolkit.relationships.lifecycle import Lifecycle
 from toolkit.relationships.meetings import read_meetings, save_meetings
 from toolkit.relationships.messages import (
@@ -58,7 +62,13 @@ def meets(*rows: tuple) -> pd.DataFrame:
 NONE = meets()
 
 
-def rules_fired(p, m, today, rules=None):
+#: The rules these dated fixtures were written for (the handbook's year rules have their own
+#: fixtures in test_year.py).
+FIRST_RULES = AlertRules(enabled=("no_first_meeting", "behind_pace", "cancellations",
+                                  "term_ending", "mentor_all_withdrew"))
+
+
+def rules_fired(p, m, today, rules=FIRST_RULES):
     found = check_pairs(p, m, today, rules)
     return found[["rule", "pair_id"]].astype(str).to_numpy().tolist()
 
@@ -135,7 +145,8 @@ def test_cancellations_in_a_row(statuses, n, expected):
                        "Ask both whether they want to renew."),
     ("2028-09-15", {"status": "renewed", "renewals": 1, "term_start": "2027-10-01",
                     "term_end": "2028-10-01"},
-     "The term ends on 2028-10-01 (in 16 days). It cannot be renewed again: plan a good ending."),
+     "The term ends on 2028-10-01 (in 16 days). Ask both whether they want to renew."),
+    # (renewals have no cap by default; with a cap, see test_year.py)
     ("2027-09-15", {"status": "proposed"}, None),
 ])
 def test_term_ending_within_thirty_days(today, row, expected_detail):
@@ -167,19 +178,29 @@ def test_finished_and_future_pairs_raise_no_pair_warnings():
 
 
 # -- each rule alone, and the rules together ---------------------------------------------------
+REVIEWED = {"last_review": "2027-04-15"}
 YEAR = pairs(
-    {},                                                         # 1: never met
-    {},                                                         # 2: one meeting only
-    {},                                                         # 3: two cancellations in a row
+    {**REVIEWED},                                               # 1: never met
+    {**REVIEWED},                                               # 2: one meeting only
+    {**REVIEWED},                                               # 3: two cancellations in a row
     {"start": "2026-06-15", "term_start": "2026-06-15",         # 4: term ends soon
-     "term_end": "2027-06-15"},
-    {"status": "withdrawn", "mentor_email": "m5@example.org"},  # 5: its mentor's only pair
+     "term_end": "2027-06-15", **REVIEWED},
+    {"status": "withdrawn", "mentor_email": "m5@example.org",   # 5: its mentor's only pair,
+     "open_concerns": 1, "next_follow_up": "2027-05-01"},       #    a concern to follow up
+    {"start": "2026-11-15", "term_start": "2026-11-15",         # 6: month 6 was on 2027-05-15,
+     "term_end": "2027-11-15", "open_concerns": 1,              #    no mid-term review yet
+     "next_follow_up": "2027-07-01"},
+    {**REVIEWED},                                               # 7: the mentee keeps cancelling
 )
 YEAR_MEETINGS = meets(
     (2, "2026-10-20", "held", ""),
     (3, "2026-10-20", "held", ""), (3, "2027-01-10", "held", ""),
     (3, "2027-03-01", "cancelled", "mentor"), (3, "2027-04-01", "cancelled", "mentee"),
     (4, "2026-07-01", "held", ""), (4, "2026-11-01", "held", ""), (4, "2027-02-01", "held", ""),
+    (6, "2026-11-20", "held", ""), (6, "2027-02-01", "held", ""),
+    (7, "2026-11-01", "held", ""), (7, "2026-12-01", "cancelled", "mentee"),
+    (7, "2027-01-05", "cancelled", "mentee"), (7, "2027-02-01", "held", ""),
+    (7, "2027-03-01", "cancelled", "mentee"),
 )
 YEAR_DAY = "2027-06-01"
 ALONE = {
@@ -188,6 +209,9 @@ ALONE = {
     "cancellations": [3],
     "term_ending": [4],
     "mentor_all_withdrew": [None],
+    "one_side_cancels": [7],
+    "mid_term_review": [6],
+    "concern_follow_up": [5],
 }
 
 
@@ -204,7 +228,9 @@ def test_each_rule_alone(rule):
 def test_the_rule_functions_are_the_rules():
     assert list(RULE_CHECKS) == list(RULES)
     assert [RULE_CHECKS[r] for r in RULES] == [no_first_meeting, behind_pace, cancellations,
-                                               term_ending, mentor_all_withdrew]
+                                               term_ending, mentor_all_withdrew,
+                                               one_side_cancels, mid_term_review,
+                                               concern_follow_up]
 
 
 @pytest.mark.parametrize("enabled", [
@@ -253,7 +279,12 @@ def test_every_rule_fires_on_the_sample_year(sample_dir, tmp_path):
     with sample_store(tmp_path / "s.sqlite", sample_dir) as store:
         save_meetings(store, read_meetings(sample_dir / "meetings.csv", store, SAMPLE_TODAY))
         record_sample_withdrawals(store, sample_dir)
-        found = check_store(store, SAMPLE_TODAY)
+        # The sample has no concern, nobody cancels three times, and its pairs reached month
+        # 6 in the spring: add a concern, lower the bar, widen the review prompt's window.
+        add_concern(store, 1, "other", "a private note", "2027-03-01", "2027-04-01",
+                    today=SAMPLE_TODAY)
+        found = check_store(store, SAMPLE_TODAY, AlertRules(one_side_cancellations=2,
+                                                            mid_term_window_days=120))
         assert set(found["rule"]) == set(RULES)
         drafts = draft_messages(found, pair_table(store))
     assert drafts.str.startswith("Subject: ").all()

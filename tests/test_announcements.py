@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import email
 from datetime import date
 from email.policy import default
@@ -15,6 +16,7 @@ from toolkit.unmentoring.announcements import (
     MAIL_MERGE_COLUMNS,
     TEMPLATE_FIELDS,
     TEMPLATE_PATH,
+    draft_file_names,
     group_ics,
     mail_merge,
     parse_week,
@@ -177,3 +179,94 @@ def test_parse_week(value, monday):
 def test_unknown_people_in_the_draw_are_refused():
     with pytest.raises(SettingsError, match="not in the participants list"):
         mail_merge(DRAW, PEOPLE.iloc[:3])
+
+
+
+# -- issue 12: names that try to change a file's meaning ----------------------------------
+HOSTILE = PEOPLE.assign(name=["Trent:mailto:evil@example.net", "Bo\rChen",
+                              'Cy "Q"\r\nDiaz', "Di\x0bEvans;x=y", "=HYPERLINK(\"x\")"])
+
+
+def test_calendar_names_never_replace_or_drop_an_attendee():
+    files = group_ics(DRAW, HOSTILE, "2026-10-05")
+    found = {}
+    for text in files.values():
+        (event,) = Calendar.from_ical(text).walk("VEVENT")
+        attendees = event["attendee"]
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        for a in attendees:
+            found[str(a)] = str(a.params["cn"])
+        unfolded = text.replace("\r\n ", "")
+        assert "\r" not in unfolded.replace("\r\n", "")  # no stray line break
+    assert found == {
+        "mailto:ada@example.org": "Trent:mailto:evil@example.net",
+        "mailto:bo@example.org": "Bo Chen",
+        "mailto:cy@example.org": 'Cy "Q" Diaz',
+        "mailto:di@example.org": "Di Evans;x=y",
+        "mailto:ed@example.org": '=HYPERLINK("x")',
+    }
+
+
+def test_a_carriage_return_in_a_name_adds_no_row_to_the_mail_merge(tmp_path):
+    written = write_announcements(DRAW, HOSTILE, tmp_path, "2026-10-05", ics=True)
+    path = written["mail_merge"]
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(rows) == 1 + len(DRAW) == 1 + len(frame)
+    assert [r[0] for r in rows[1:]] == frame["email"].tolist() == DRAW["email"].tolist()
+    assert frame.set_index("email").loc["ada@example.org", "partner_names"] == "Bo\rChen"
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+    # The drafts' headers hold no line break, whatever the names.
+    for draft in (tmp_path / "drafts").glob("*.eml"):
+        message = email.message_from_bytes(draft.read_bytes(), policy=default)
+        assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+
+
+def test_every_person_gets_their_own_draft_file(tmp_path):
+    people = pd.DataFrame({
+        "name": ["Ann One", "Ann Two", "Al Plus", "Al Under"],
+        "email": ["ann@example.org", "ann@example.net", "a+l@example.org", "a_l@example.org"],
+        "department": ["Maths", "Physics", "Law", "Music"]})
+    draw = pd.DataFrame({"round": ["r"] * 4, "group": [1, 1, 1, 1],
+                         "email": people["email"].tolist()})
+    written = write_announcements(draw, people, tmp_path)
+    files = sorted(written["drafts"].glob("*.eml"))
+    assert len(files) == 4
+    recipients = sorted(email.message_from_bytes(f.read_bytes(), policy=default)["To"]
+                        for f in files)
+    assert recipients == sorted(people["email"])
+    # Addresses that differ only by case never share a name, even on a case-blind disk.
+    names = draft_file_names(pd.DataFrame({"group": [1, 1],
+                                           "email": ["Ann@Example.org", "ann@example.org"]}))
+    assert len({n.casefold() for n in names.values()}) == 2
+
+
+@pytest.mark.parametrize("subject", ["Coffee with $partner_names", "Coffee ${round}",
+                                     "Coffee with $partner_nmes"])
+def test_a_dollar_name_left_in_a_brace_template_is_refused(tmp_path, subject):
+    template = tmp_path / "t.txt"
+    template.write_text(f"Subject: {subject}\nDear {{first_name}},\n")
+    with pytest.raises(SettingsError) as info:
+        read_email_template(template)
+    message = str(info.value)
+    assert subject.split(" ")[-1].replace("{", "").replace("}", "") in message
+    assert all("{" + f + "}" in message for f in TEMPLATE_FIELDS)
+    with pytest.raises(SettingsError):
+        write_announcements(DRAW, PEOPLE, tmp_path / "out", template=template)
+    assert not (tmp_path / "out").exists()
+
+
+def test_temporaries_of_an_export_stopped_halfway_are_removed(tmp_path):
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "calendar").mkdir()
+    left = [tmp_path / ".mail_merge.csv.k1.tmp", tmp_path / "drafts" / ".group-001-a.eml.k2.tmp",
+            tmp_path / "calendar" / ".group-001.ics.k3.tmp"]
+    for path in left:
+        path.write_text("ada@example.org")
+    mine = tmp_path / "drafts" / "notes.txt"
+    mine.write_text("the lead's own file")
+    write_announcements(DRAW, PEOPLE, tmp_path, "2026-10-05", ics=True)
+    assert not any(p.exists() for p in left)
+    assert mine.exists()
+    assert not list(tmp_path.rglob("*.tmp"))

@@ -51,7 +51,7 @@ def test_the_demo_report_covers_coaching_and_unmentoring(demo_run):
                      r"\(CSV\); disclosure rule: UK higher-education standard", demo_run.out)
     sections, figures, tables = map(int, said.groups())
     folder = demo_run.output("report").parent
-    assert page.count("<section id=") == sections == 5
+    assert page.count("<section id=") == sections == 7  # with outcomes and cohorts
     assert len(list((folder / "figures").glob("*.png"))) == figures
     assert len(list((folder / "figures").glob("*.svg"))) == figures
     assert len(list((folder / "tables").glob("*.csv"))) == tables

@@ -1,14 +1,17 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from toolkit.core.disclosure import (
     HESA_RULE,
+    RULES,
     DisclosureRule,
     as_text,
     get_rule,
+    percentages,
     protect_counts,
     protect_means,
     protect_rates,
@@ -69,8 +72,12 @@ def test_published_counts_are_rounded_and_no_hidden_cell_is_recoverable(rows, ru
     shown = values[~np.isnan(values)]
     assert np.all(shown % rule.round_to == 0)
     hidden = np.isnan(values)
-    assert not determined_by_algebra(hidden, total_row, total_column).any()
-    assert not recoverable_cells(hidden, total_row, total_column).any()
+    if rule.round_to == 1:  # exact counts: no hidden cell is pinned by the equations
+        assert not determined_by_algebra(hidden, total_row, total_column).any()
+        assert not recoverable_cells(hidden, total_row, total_column).any()
+    else:  # rounded counts: a hidden total is known only to within its cells' ranges
+        lowest, highest = attack(values, rule, total_row, total_column)
+        assert not (hidden & (lowest == highest)).any()
     # Primary suppression: every small count is hidden.
     full = table.copy()
     if total_column:
@@ -89,9 +96,13 @@ def test_published_counts_are_rounded_and_no_hidden_cell_is_recoverable(rows, ru
 def test_hesa_counts_are_multiples_of_five_and_totals_rounded_after_summing(rows, total_row):
     table = pd.DataFrame(rows)
     published = protect_counts(table, total_row=total_row)
-    assert (published.to_numpy() % 5 == 0).all()
+    values = published.to_numpy()
+    shown = ~np.isnan(values)
+    assert (values[shown] % 5 == 0).all()
+    # Under HESA only a total is ever hidden (where the rounded numbers would pin counts).
+    assert shown[:-1, :-1].all() if total_row else shown[:, :-1].all()
     raw_total = table.to_numpy().sum()
-    if total_row:
+    if total_row and shown[-1, -1]:
         assert published.iloc[-1, -1] == round_counts(raw_total)
 
 
@@ -107,10 +118,9 @@ def test_no_percentage_on_a_base_under_23(data, n, total_row):
                               total_row=total_row)
     shown = ~published["rate"].isna().to_numpy()
     assert (bases[shown] >= 23).all()
-    if total_row and n > 1 and shown[-1]:
-        # With an overall row published, a hidden rate is never the only hidden one
-        # (a group with nobody in it has no rate to hide).
-        assert (~shown[:-1] & (bases[:-1] > 0)).sum() != 1
+    # A hidden rate cannot be worked out from the overall row: every rate is a percentage of
+    # published counts (test_rates_are_the_percentages_of_the_published_counts), and no
+    # published count gives a hidden one away (test_no_hidden_or_rounded_count_can_be_...).
 
 
 @settings(max_examples=60, deadline=None)
@@ -147,7 +157,7 @@ def test_statement_names_the_rule():
 def test_single_numbers():
     assert publish_count(163) == "165"
     assert publish_percent(3, 22) == ".."
-    assert publish_percent(3, 23) == "13%"
+    assert publish_percent(3, 23) == "20%"  # 5 of 25: the published counts
 
 
 def test_unknown_rule_is_explained():
@@ -155,3 +165,126 @@ def test_unknown_rule_is_explained():
         get_rule("lenient")
     with pytest.raises(SettingsError, match="round_to must be 1 or more"):
         DisclosureRule(round_to=0)
+
+
+# -- nothing hidden or rounded can be recovered from everything a table publishes ----------------
+def _candidates(shown: float, rule: DisclosureRule) -> tuple[float, float]:
+    """The true counts a published number can stand for, worked out by trying each count."""
+    if np.isnan(shown):
+        return 0.0, np.inf
+    fits = [r for r in range(int(shown) + rule.round_to + 1)
+            if not 0 < r < rule.suppress_counts_below and round_counts(r, rule) == shown]
+    return float(min(fits)), float(max(fits))
+
+
+def attack(published: np.ndarray, rule: DisclosureRule, total_row: bool, total_column: bool
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The fewest and most people each cell can hold, given everything the table shows.
+
+    An integer programme over every cell (margins included): each shown number replaced by
+    the counts it can stand for, hidden cells any count, and each line summing to its total
+    (so every difference between rows and a total is used).
+    """
+    n, m = published.shape
+    rows, cols = n - int(total_row), m - int(total_column)
+    bounds = np.array([_candidates(v, rule) for v in published.ravel()])
+    equations = []
+    if total_column:
+        for i in range(n):
+            eq = np.zeros((n, m))
+            eq[i, :cols], eq[i, m - 1] = 1, -1
+            equations.append(eq.ravel())
+    if total_row:
+        for j in range(m):
+            eq = np.zeros((n, m))
+            eq[:rows, j], eq[n - 1, j] = 1, -1
+            equations.append(eq.ravel())
+    constraints = [LinearConstraint(np.array(equations), 0, 0)] if equations else []
+    lowest, highest = np.zeros(n * m), np.zeros(n * m)
+    for k in range(n * m):
+        for sign, out in ((1, lowest), (-1, highest)):
+            c = np.zeros(n * m)
+            c[k] = sign
+            result = milp(c, constraints=constraints, integrality=np.ones(n * m),
+                          bounds=Bounds(bounds[:, 0], np.minimum(bounds[:, 1], 10_000)))
+            assert result.success, result.message
+            out[k] = sign * result.fun
+    return lowest.reshape(n, m), highest.reshape(n, m)
+
+
+counts = st.one_of(st.integers(0, 4), st.integers(0, 60))
+small_tables = st.integers(1, 5).flatmap(lambda r: st.integers(1, 3).flatmap(
+    lambda c: st.lists(st.lists(counts, min_size=c, max_size=c), min_size=r, max_size=r)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=small_tables, rule=st.sampled_from(sorted(RULES)), total_row=st.booleans(),
+       total_column=st.booleans())
+@example(rows=[[2], [2], [2], [2]], rule="hesa", total_row=True, total_column=False)
+@example(rows=[[3, 160], [3, 40], [3, 10], [3, 7]], rule="hesa", total_row=True,
+         total_column=True)
+@example(rows=[[160, 1], [20, 0]], rule="hesa-strict", total_row=True, total_column=False)
+def test_no_hidden_or_rounded_count_can_be_recovered(rows, rule, total_row, total_column):
+    rule = RULES[rule]
+    table = pd.DataFrame(rows)
+    published = protect_counts(table, rule, total_row=total_row, total_column=total_column)
+    shown = published.to_numpy()
+    truth = table.copy()
+    if total_column:
+        truth["Total"] = table.sum(axis=1)
+    if total_row:
+        truth.loc["Total"] = truth.sum()
+    truth = truth.to_numpy(dtype=float)
+    lowest, highest = attack(shown, rule, total_row, total_column)
+    assert ((lowest <= truth) & (truth <= highest)).all()  # the attack is sound
+    # A cell whose own number stands for one count only (0 under a rule hiding 1 to 4) is
+    # exact by the rule's design; every other cell keeps at least two possible counts.
+    own = np.array([_candidates(v, rule) for v in shown.ravel()]).reshape(*shown.shape, 2)
+    exact_by_design = ~np.isnan(shown) & (own[..., 0] == own[..., 1])
+    recovered = (lowest == highest) & ~exact_by_design
+    assert not recovered.any(), (shown, np.argwhere(recovered))
+    # Percentages of one column of another (each stage of those who signed up) are computed
+    # from the published counts only: a reader who knows the published counts learns nothing
+    # more from them, and they are hidden wherever a count or its base is.
+    if shown.shape[1] > 1:
+        base = published.iloc[:, 0]
+        rates = percentages(published.iloc[:, 1:], base, rule).to_numpy()
+        num = shown[:, 1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = np.round(100 * num / shown[:, :1])
+        hide = np.isnan(num) | np.isnan(shown[:, :1]) | (shown[:, :1] < 22.5)
+        assert np.array_equal(np.isnan(rates), hide)
+        assert np.array_equal(rates[~hide], expected[~hide])
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), n=st.integers(1, 5), rule=st.sampled_from(sorted(RULES)))
+def test_rates_are_the_percentages_of_the_published_counts(data, n, rule):
+    rule = RULES[rule]
+    bases = np.array(data.draw(st.lists(counts, min_size=n, max_size=n)))
+    nums = np.array([data.draw(st.integers(0, int(b))) for b in bases])
+    bases, nums = np.append(bases, bases.sum()), np.append(nums, nums.sum())
+    rates = protect_rates(pd.DataFrame({"rate": nums}), pd.Series(bases), rule, total_row=True)
+    published = protect_counts(pd.DataFrame({"rate": nums[:-1], "base": bases[:-1]}), rule,
+                               total_row=True, total_column=False)
+    assert rates["rate"].equals(percentages(published[["rate"]], published["base"],
+                                            rule)["rate"].set_axis(rates.index))
+
+
+def test_one_renewal_among_160_is_not_given_away():
+    counts = pd.DataFrame({"People": [160, 1]}, index=["Signed up", "Renewed"])
+    for name, shown in (("hesa", ("0", "0%")), ("hesa-strict", ("..", ".."))):
+        rule = RULES[name]
+        published = protect_counts(counts, rule, total_row=False, total_column=False)
+        rates = percentages(published, pd.Series(published.loc["Signed up", "People"],
+                                                 index=counts.index), rule)
+        assert (as_text(published, rule).loc["Renewed", "People"],
+                as_text(rates, rule, suffix="%").loc["Renewed", "People"]) == shown
+        assert publish_percent(1, 160, rule) == shown[1]
+
+
+def test_four_rounded_zeros_under_a_rounded_total_are_not_pinned():
+    published = protect_counts(pd.DataFrame({"n": [2, 2, 2, 2]}), total_row=True,
+                               total_column=False)
+    assert np.isnan(published.loc["Total", "n"])  # 10 would have meant 2 in each
+    assert published["n"].iloc[:-1].tolist() == [0, 0, 0, 0]

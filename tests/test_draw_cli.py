@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import email
+import os
+import random
+import re
+import signal
 import subprocess
 import sys
+import time
+import warnings
 from email.policy import default
 
 import pandas as pd
 import pytest
 
 from toolkit.cli.main import main
-from toolkit.unmentoring.draw import default_seed
-from toolkit.unmentoring.history import read_history
+from toolkit.io.readers import read_table
+from toolkit.unmentoring.draw import default_seed, round_labels
+from toolkit.unmentoring.history import read_history, read_rounds_log, rounds_log_path
 from toolkit.unmentoring.service import load_history, load_rounds
 
 
@@ -160,3 +168,161 @@ def test_a_bad_template_is_refused_before_anything_is_written(roster, tmp_path, 
                  template) == 2
     assert "{firstname}" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
+
+
+
+# -- issue 12: killed runs, concurrent runs, hostile names, templates ------------------------
+def _args(roster, history, label, seed, out):
+    return ["draw", str(roster), "--round", label, "--history", str(history), "--seed",
+            str(seed), "--out", str(out)]
+
+
+def _fork_draw(args) -> int:
+    """Run ``python -m toolkit draw ARGS`` in a child forked from this (already importing)
+    process: the same code as the command, without paying for the imports each time."""
+    with warnings.catch_warnings():  # newer Pythons warn about fork in a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: run the command, then leave without pytest's clean-up
+        code = 3
+        try:
+            with open(os.devnull, "w") as quiet:
+                os.dup2(quiet.fileno(), 1)
+                os.dup2(quiet.fileno(), 2)
+                code = main(args)
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _check_consistent(history, active):
+    """History and log readable and agreeing; every round whole (everyone once)."""
+    drawn = read_history(history)
+    labels = round_labels(drawn)
+    log = read_rounds_log(history)
+    assert log["round"].tolist() == labels  # the same rounds, in the same order
+    for label in labels:
+        assert sorted(drawn.loc[drawn["round"] == label, "email"]) == active
+    return labels
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_sigkill_at_random_moments_never_leaves_history_and_log_apart(roster, tmp_path):
+    """SIGKILL ``draw`` at random moments: each round is saved whole with its seed, or not.
+
+    Twenty runs are killed at random delays spread over a whole run (so some die while the
+    draw is made, some while the files are written, some after), each followed by a check
+    that the history and its log are readable and agree; then one ordinary run of
+    ``python -m toolkit draw`` must leave no temporary file and no lock behind.
+    """
+    history, out = tmp_path / "history.csv", tmp_path / "draw.csv"
+    active = sorted(pd.read_csv(roster).query("paused == 'no'")["email"].str.lower())
+    started = time.monotonic()
+    _, status = os.waitpid(_fork_draw(_args(roster, history, "r00", 0, out)), 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    whole_run = time.monotonic() - started
+    rng = random.Random(12)
+    saved = {"r00"}
+    outcomes = set()
+    for k in range(1, 21):
+        pid = _fork_draw(_args(roster, history, f"r{k:02d}", k, out))
+        time.sleep(rng.uniform(0.0, 1.2) * whole_run)
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        outcomes.add(os.waitstatus_to_exitcode(status))
+        labels = _check_consistent(history, active)
+        assert saved <= set(labels)  # a killed run never loses an earlier round
+        saved = set(labels)
+    assert -signal.SIGKILL in outcomes  # the kills did land
+    # The next run sweeps whatever a killed one left: no temporary file, no lock.
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run([sys.executable, "-m", "toolkit",
+                           *_args(roster, history, "final", 99, out)],
+                          env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    labels = _check_consistent(history, active)
+    assert labels[-1] == "final"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draw.csv", "history.csv",
+                                                          "history.rounds.csv"]
+    raw = pd.read_csv(rounds_log_path(history), dtype=str)
+    assert raw["round"].tolist() == labels  # the file itself, not only as read
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_draws_started_together_all_save_their_round(roster, tmp_path):
+    history = tmp_path / "history.csv"
+    pids = [_fork_draw(_args(roster, history, f"r{k}", k, tmp_path / f"d{k}.csv"))
+            for k in range(4)]
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    assert codes == [0, 0, 0, 0]
+    drawn = read_history(history)
+    assert sorted(round_labels(drawn)) == ["r0", "r1", "r2", "r3"]
+    assert sorted(read_rounds_log(history)["seed"].astype(int)) == [0, 1, 2, 3]
+    # Each draw knew the rounds saved before it (it held the lock from reading to saving).
+    order = round_labels(drawn)
+    for k, label in enumerate(order):
+        draw = drawn[drawn["round"] == label]
+        before = drawn[drawn["round"].isin(order[:k])]
+        met = {frozenset(g) for _, g in before.groupby(["round", "group"])["email"]}
+        now = {frozenset(g) for _, g in draw.groupby("group")["email"]}
+        assert not met & now
+
+
+def test_a_template_with_a_leftover_dollar_name_saves_nothing(roster, tmp_path, capsys):
+    history, folder = tmp_path / "history.csv", tmp_path / "a"
+    for subject in ("Coffee with $partner_names", "Coffee with {partner_nmes}"):
+        template = tmp_path / "mine.txt"
+        template.write_text(f"Subject: {subject}\\nDear {{first_name}},\\n")
+        code = _draw(roster, "--round", "r1", "--history", history, "--out",
+                     tmp_path / "d.csv", "--week", "2026-10-05", "--announcements", folder,
+                     "--template", template)
+        err = capsys.readouterr().err
+        assert code == 2
+        name = subject.split("with ")[1].strip("{}")
+        assert name in err and "{partner_names}" in err and "{first_name}" in err
+        assert "Traceback" not in err
+        assert not history.exists() and not (tmp_path / "d.csv").exists()
+        assert not folder.exists()
+
+
+def test_hostile_names_reach_every_file_harmlessly(tmp_path, capsys):
+    """Names a sign-up list accepts (controls are refused there; see test_announcements)."""
+    roster = tmp_path / "people.csv"
+    pd.DataFrame({
+        "name": ["Trent:mailto:evil@example.net", "=HYPERLINK(\"x\")", "Bo;Chen,",
+                 'Cy "Q" Diaz', "@Di Evans", "Ed Fox"],
+        "email": ["trent@example.org", "eve@example.org", "bo@example.org", "cy@example.org",
+                  "di@example.org", "ed@example.net"],
+        "department": ["@Maths", "-Physics", "Law", "Music", "Art", "+History"],
+    }).to_csv(roster, index=False)
+    folder = tmp_path / "a"
+    code = _draw(roster, "--round=-r1", "--history", tmp_path / "h.csv", "--out",
+                 tmp_path / "d.csv", "--week", "2026-10-05", "--announcements", folder, "--ics")
+    assert code == 0, capsys.readouterr().err
+    for path in (tmp_path / "d.csv", tmp_path / "h.csv", folder / "mail_merge.csv"):
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert len(rows) == 1 + 6 == 1 + len(frame)
+        assert not any(cell.startswith(("=", "+", "-", "@")) and cell != "-r1"
+                       for row in rows for cell in row)
+    merge = pd.read_csv(folder / "mail_merge.csv", dtype=str)
+    # The toolkit's own readers give back exactly what was written.
+    assert read_history(tmp_path / "d.csv")["round"].unique().tolist() == ["-r1"]
+    assert round_labels(read_history(tmp_path / "h.csv")) == ["-r1"]
+    assert set(read_table(folder / "mail_merge.csv").data["partner_names"]) == set(
+        pd.read_csv(roster)["name"])
+    assert sorted(merge["email"]) == ["bo@example.org", "cy@example.org", "di@example.org",
+                                      "ed@example.net", "eve@example.org", "trent@example.org"]
+    assert len(list((folder / "drafts").glob("*.eml"))) == 6
+    attendees = []
+    for ics in (folder / "calendar").glob("*.ics"):
+        lines = ics.read_bytes().decode("utf-8").replace("\r\n ", "").split("\r\n")
+        for line in (x for x in lines if x.startswith("ATTENDEE")):
+            # The name is one quoted parameter (or plain text without : ; , or quotes), and
+            # the value after it is the participant's own address.
+            match = re.fullmatch(r'ATTENDEE;CN=("[^"]*"|[^":;,]*);ROLE=REQ-PARTICIPANT:'
+                                 r"mailto:(\S+)", line)
+            assert match, line
+            attendees.append(match[2])
+    assert sorted(attendees) == sorted(merge["email"])

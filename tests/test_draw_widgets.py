@@ -118,3 +118,29 @@ def test_an_older_template_is_used_for_the_drafts_with_a_notice(roster, tmp_path
     assert any("uses the older $name placeholders" in text for text in shown)
     draft = next(written["drafts"].glob("*.eml")).read_text(encoding="utf-8")
     assert "Subject: Coffee (2026-10)" in draft and "Hi " in draft and "$" not in draft
+
+
+def test_a_bad_template_stops_the_save_not_the_export_after_it(roster, tmp_path):
+    template = tmp_path / "mine.txt"
+    template.write_text("Subject: Coffee with {partner_nmes}\nDear {first_name},\n")
+    history = tmp_path / "history.csv"
+    panel = DrawPanel(roster, history=history, round_label="2026-10", week="2026-10-05",
+                      out=tmp_path / "out", template=template)
+    assert panel.save() is None
+    kind, text = panel.last_message
+    assert kind == "error" and "{partner_nmes}" in text and "{partner_names}" in text
+    assert not history.exists() and panel.saved is None
+    assert panel.export() is None and not (tmp_path / "out").exists()
+
+
+def test_a_round_drawn_before_another_was_saved_is_not_saved(roster, tmp_path):
+    history = tmp_path / "history.csv"
+    first = DrawPanel(roster, history=history, round_label="2026-10", seed=1)
+    second = DrawPanel(roster, history=history, round_label="2026-11", seed=2)
+    assert first.save() == "2026-10"
+    assert second.save() is None  # drawn without knowing who met in 2026-10
+    assert "changed since this round was drawn" in second.last_message[1]
+    assert read_history(history)["round"].unique().tolist() == ["2026-10"]
+    second.draw()
+    assert second.save() == "2026-11"
+    assert read_rounds_log(history)["round"].tolist() == ["2026-10", "2026-11"]

@@ -15,7 +15,10 @@ from toolkit.evaluation.data import (
 from toolkit.evaluation.measures import (
     MENTEE_BINS,
     NO_SCORED_OBJECTIVE,
+    SMALL_GROUPS,
     equality_characteristics,
+    equality_table,
+    free_text_reason,
     funnel,
     has_objective_scores,
     journeys,
@@ -23,7 +26,9 @@ from toolkit.evaluation.measures import (
     mentees_per_mentor,
     mentor_load,
     missing_objective_columns_message,
+    not_a_question_message,
     objective_change,
+    optional_questions,
     score_distribution,
     senior_share,
 )
@@ -91,13 +96,52 @@ def test_senior_share_counts_women_at_grade_nine_and_above(year):
     assert share.loc["Signed up", "women"] == (senior["gender"] == "Woman").sum()
 
 
-def test_other_characteristics_are_monitored(sample_people, tmp_path):
+def test_only_declared_monitoring_questions_are_characteristics(sample_people, tmp_path):
     people = sample_people.copy()
     people["Ethnicity"] = np.where(np.arange(len(people)) % 3 == 0, "Asian", "White")
+    people["Anything else?"] = ""
+    people.loc[3, "Anything else?"] = "Happy to meet in the early mornings"
+    people.loc[9, "Anything else?"] = "No"
     with Store(tmp_path / "s.sqlite") as store:
         save_signups(store, people, COHORT)
         data = load_scheme(store)
-    assert equality_characteristics(data.people) == ["gender", "Ethnicity"]
+    assert sorted(optional_questions(data.people)) == ["Anything else?", "Ethnicity"]
+    assert equality_characteristics(data.people) == ["gender"]  # nothing undeclared
+    assert equality_characteristics(data.people, [" ethnicity "]) == ["gender", "Ethnicity"]
+    with pytest.raises(SettingsError, match=re.escape(
+            not_a_question_message("Religion", optional_questions(data.people)))):
+        equality_characteristics(data.people, ["Religion"])
+
+
+@pytest.mark.parametrize(("answers", "reason"), [
+    (["I would really like a mentor outside my own faculty please", "No"], "sentences"),
+    (["Fine", "See you\nsoon"], "several lines"),
+    (["x" * 61, "y"], "61 characters"),
+    ([f"Answer {i}" for i in range(21)] * 2, "21 different answers"),
+    (["Red", "Blue", "Green", "Pink", "Grey", "Red"], "no one else gave"),
+])
+def test_free_text_is_never_a_monitoring_question(answers, reason):
+    people = pd.DataFrame({"email": [f"p{i}@example.org" for i in range(len(answers))],
+                           "gender": "Woman", "Comments": answers})
+    assert reason in free_text_reason(people["Comments"])
+    with pytest.raises(SettingsError, match="look like free text"):
+        equality_characteristics(people, ["Comments"])
+
+
+def test_closed_questions_are_not_free_text():
+    ethnicity = pd.Series(["White", "Asian or Asian British", "Prefer not to say", "",
+                           "Black, Black British, Caribbean or African", "White"] * 5)
+    assert free_text_reason(ethnicity) is None
+    assert free_text_reason(pd.Series(["Yes", "No"])) is None
+
+
+def test_answers_too_few_people_gave_are_grouped_unnamed():
+    journey = pd.DataFrame({"signed_up": True, "matched": True, "first_meeting": True,
+                            "three_meetings": False, "renewed": False,
+                            "Religion": ["None"] * 6 + ["Jain", "Jain", "Buddhist", None]})
+    table = equality_table(journey, "Religion", smallest_group=3)
+    assert table.index.tolist() == ["None", "Not given", SMALL_GROUPS]
+    assert table.loc[SMALL_GROUPS, "Signed up"] == 3
 
 
 def test_load_scheme_errors(tmp_path, sample_people):

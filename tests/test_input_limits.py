@@ -21,15 +21,18 @@ import pytest
 from toolkit.errors import InputFileError
 from toolkit.io.readers import Limits, read_table
 
+from .helpers import HEADER, person
+
 MEMORY_CAP = 1_500_000_000  # bytes the child may map: Python, pandas and openpyxl fit well under
 
 
-def _declared_size_xlsx(path: Path) -> Path:
+def _declared_size_xlsx(path: Path, rows: tuple[list[str], ...] = (
+        ["Name", "Email", "Department"], ["Ada Byron", "ada@example.org", "Maths"])) -> Path:
     """A tiny workbook whose sheet claims to be A1:XFD1048576 (17 billion cells)."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Name", "Email", "Department"])
-    sheet.append(["Ada Byron", "ada@example.org", "Maths"])
+    for row in rows:
+        sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     out = io.BytesIO()
@@ -111,3 +114,109 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused(tmp_path):
     path = _declared_size_xlsx(tmp_path / "d.xlsx")
     with pytest.raises(InputFileError, match="unpacks to"):
         read_table(path, limits=Limits(unpacked_bytes=1_000))
+
+
+# -- the command line, in a child whose memory is capped --------------------------------------
+
+_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               b"<sheetData>")
+_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+        'http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.'
+        'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><sheets><sheet name="Form1" sheetId="1" r:id="rId1"'
+        '/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+        'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'),
+}
+
+
+def _long_xlsx(path: Path, rows: int) -> Path:
+    """A workbook of ``rows`` sign-ups written as XML straight into the zip (no dimension)."""
+    def cell(ref: bytes, text: bytes) -> bytes:
+        return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, text)
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(_SHEET_HEAD + b'<row r="1">' + cell(b"A1", b"Name")
+                        + cell(b"B1", b"Email") + b"</row>")
+            for start in range(2, rows + 2, 10_000):
+                sheet.write(b"".join(
+                    b'<row r="%d">%s%s</row>' % (r, cell(b"A%d" % r, b"P%d" % r),
+                                                 cell(b"B%d" % r, b"p%d@example.org" % r))
+                    for r in range(start, min(start + 10_000, rows + 2))))
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def _cap_memory() -> None:  # runs in the child before it starts Python
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _validate_in_a_capped_child(path: Path) -> tuple[int, str, float]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "toolkit", "validate", str(path)],
+                          capture_output=True, text=True, timeout=120, preexec_fn=_cap_memory,
+                          cwd=Path(__file__).resolve().parents[1])
+    return done.returncode, done.stdout + done.stderr, time.perf_counter() - start
+
+
+def test_validate_reads_a_declared_huge_sheet_by_its_real_cells(tmp_path):
+    code, out, seconds = _validate_in_a_capped_child(_declared_size_xlsx(
+        tmp_path / "declared.xlsx", (HEADER, person(), person("Bo Chen", "bo@example.org",
+                                                             role="mentee"))))
+    assert code == 0, out
+    assert "'declared.xlsx': 2 sign-ups, no problems." in out
+    assert seconds < 30
+
+
+def test_validate_refuses_a_csv_with_a_million_columns(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("Name," + ",".join(f"c{i}" for i in range(1_000_000)) + "\nAda,1\n")
+    code, out, seconds = _validate_in_a_capped_child(path)
+    assert code == 2, out
+    assert "Error: 'wide.csv' has more columns than the toolkit reads (2,000)" in out
+    assert "Traceback" not in out
+    assert seconds < 30
+
+
+def test_validate_refuses_an_xlsx_with_a_million_and_a_half_rows(tmp_path):
+    path = _long_xlsx(tmp_path / "long.xlsx", 1_500_000)
+    assert path.stat().st_size < 40_000_000
+    code, out, seconds = _validate_in_a_capped_child(path)
+    assert code == 2, out
+    assert "Error: 'long.xlsx' has more rows than the toolkit reads (200,000)" in out
+    assert "Traceback" not in out
+    assert seconds < 30
+
+
+def test_rows_of_a_sheet_are_counted_before_it_is_opened(tmp_path):
+    """The count that refuses a long sheet is exact: one row over the limit, not one under."""
+    path = _long_xlsx(tmp_path / "edge.xlsx", 50)
+    assert len(read_table(path).data) == 50
+    # The header and up to two more header rows (Qualtrics) come on top of the limit.
+    assert len(read_table(path, limits=Limits(rows=48, cells=102)).data) == 50
+    with pytest.raises(InputFileError, match=r"more rows than the toolkit reads \(47\)"):
+        read_table(path, limits=Limits(rows=47))
+    with pytest.raises(InputFileError, match=r"more cells than the toolkit reads \(101\)"):
+        read_table(path, limits=Limits(cells=101))

@@ -133,7 +133,7 @@ def test_renewal_limit_is_configurable(store):
     renew_pair(store, 1, "2027-09-01")
     before = snapshot(store)
     with pytest.raises(LifecycleError) as refused:
-        renew_pair(store, 1, "2028-09-01")
+        renew_pair(store, 1, "2028-09-01", lifecycle=Lifecycle(max_renewals=1))
     assert str(refused.value) == not_renewable_message(1, 1, 1)
     for old, new in zip(before, snapshot(store), strict=True):
         pd.testing.assert_frame_equal(old, new)
@@ -202,7 +202,8 @@ def test_a_yes_beyond_the_renewal_limit_is_refused_and_not_recorded(store):
     renew_pair(store, 1, "2027-09-01")
     before = snapshot(store)
     with pytest.raises(LifecycleError, match="cannot be renewed again"):
-        record_renewal_answer(store, 1, "mentee", True, "2028-09-01")
+        record_renewal_answer(store, 1, "mentee", True, "2028-09-01",
+                              Lifecycle(max_renewals=1))
     for old, new in zip(before, snapshot(store), strict=True):
         pd.testing.assert_frame_equal(old, new)
     with pytest.raises(LifecycleError, match="Pair 2 is 'proposed': only an active or renewed"):

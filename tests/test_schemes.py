@@ -83,3 +83,12 @@ def test_scheme_folders_are_kept_out_of_git():
     check = subprocess.run(["git", "check-ignore", "-q", "schemes/ours/scheme.sqlite"],
                            cwd=REPO)
     assert check.returncode == 0
+
+
+def test_schemes_can_live_in_another_folder(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "secure-drive"
+    monkeypatch.setenv("TOOLKIT_SCHEMES", str(elsewhere))
+    scheme = create_scheme("ours", tmp_path / "project")
+    assert scheme.path == elsewhere / "ours"
+    set_current_scheme(scheme, tmp_path / "project")
+    assert current_scheme(tmp_path / "other-project") == scheme

@@ -59,7 +59,8 @@ class VoilaServer:
             [voila, notebook, "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
              "--show_tracebacks=True"],
             cwd=REPO / "notebooks", stdout=self._log_file, stderr=subprocess.STDOUT,
-            env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+            env={"TOOLKIT_SCHEMES": str(SHOTS.parent / "schemes"),  # never a lead's schemes
+                 **{k: v for k, v in os.environ.items() if k != "MPLBACKEND"}},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from toolkit.pairing.scoring import COMPONENTS
+
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -15,7 +17,8 @@ def test_moving_a_weight_slider_changes_the_pairs(open_app, page):
     open_app("02_pairing.ipynb")
     page.wait_for_selector(".widget-slider", timeout=180_000)
     page.wait_for_selector(".widget-html table", timeout=120_000)
-    assert page.locator(".widget-slider").count() == 4  # one per score component
+    # One per score component, and the scheme's smallest and largest grade gap.
+    assert page.locator(".widget-slider").count() == len(COMPONENTS) + 2
     before = _tables_text(page)
     screenshot(page, "02_pairing_before")
     # Type a new weight into the "topics" slider's read-out, as a lead can.

@@ -16,9 +16,15 @@ from toolkit.unmentoring.announcements import (
     write_announcements,
 )
 from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
-from toolkit.unmentoring.history import round_exists_message
+from toolkit.unmentoring.history import round_exists_message, sweep_temporaries
 from toolkit.unmentoring.participants import read_participants
-from toolkit.unmentoring.service import load_exclusions, load_history, rounds_place, save_round
+from toolkit.unmentoring.service import (
+    load_exclusions,
+    load_history,
+    rounds_lock,
+    rounds_place,
+    save_round,
+)
 from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
 
 __all__ = ["register", "run"]
@@ -29,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     The options are checked and the history (file or store) is read first, and an existing
     round is refused, before anything is drawn or written. The draw is written to ``--out``,
-    then the round is added to the history in one atomic step (a temporary file renamed over
-    the old one, or one store transaction), then the announcements are written.
+    then the round is added to the history in one step (see
+    :mod:`toolkit.unmentoring.history`; with a history file its lock is held from reading
+    to saving), or in one store transaction, then the announcements are written.
     """
     label = str(args.round_label).strip()
     if not label:
@@ -54,21 +61,27 @@ def run(args: argparse.Namespace) -> int:
     participants = read_participants(args.participants, mapping=args.mapping,
                                      sheet=args.sheet)
     where = rounds_place(args.history, args.store)
-    history = load_history(args.history, args.store)
-    exclusions = None
-    if args.store and not args.no_exclusions:
-        exclusions = load_exclusions(args.store, participants["email"])
-    exists = label in set(round_labels(history))
-    if exists and not args.redraw:
-        raise LifecycleError(round_exists_message(label, where))
-    seed = default_seed(label) if args.seed is None else int(args.seed)
-    draw = draw_round(participants, history, seed=seed, round_label=label,
-                      exclusions=exclusions, method=args.method)
-    write_csv_atomic(draw, out)
-    settings = {"method": args.method, "participants": str(args.participants),
-                "exclusions": 0 if exclusions is None else len(exclusions)}
-    save_round(draw, seed, history=args.history, store=args.store, week=week,
-               settings=settings, redraw=args.redraw)
+    # With a history file, its lock is held from reading the rounds to saving the new one:
+    # a second draw of the same file waits, and never draws without knowing this round.
+    with rounds_lock(args.history, args.store):
+        history = load_history(args.history, args.store)
+        exclusions = None
+        if args.store and not args.no_exclusions:
+            exclusions = load_exclusions(args.store, participants["email"])
+        exists = label in set(round_labels(history))
+        if exists and not args.redraw:
+            raise LifecycleError(round_exists_message(label, where))
+        seed = default_seed(label) if args.seed is None else int(args.seed)
+        draw = draw_round(participants, history, seed=seed, round_label=label,
+                          exclusions=exclusions, method=args.method)
+        if args.history:
+            sweep_temporaries(out)
+        write_csv_atomic(draw, out)
+        settings = {"method": args.method, "participants": str(args.participants),
+                    "exclusions": 0 if exclusions is None else len(exclusions)}
+        save_round(draw, seed, history=args.history, store=args.store, week=week,
+                   settings=settings, redraw=args.redraw,
+                   known_rounds=round_labels(history))
     _report(draw, participants, history, label, seed, out, where, exists)
     if args.announcements:
         written = write_announcements(draw, participants, args.announcements, week=week,

@@ -14,12 +14,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 from toolkit.cli import (
+    agreement,
     coaching,
+    concern,
     demo,
     draw,
+    erase,
     importing,
     match,
     meetings,
+    purge,
     report,
     sample,
     status,
@@ -34,7 +38,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 Handler = Callable[[argparse.Namespace], int]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, importing, sample, demo, match, status, meetings, coaching, draw, report)
+COMMANDS = (validate, importing, sample, demo, match, status, meetings, agreement, concern,
+            coaching, draw, report, erase, purge)
 
 
 def build_parser() -> argparse.ArgumentParser:

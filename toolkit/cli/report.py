@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from toolkit.core.disclosure import get_rule
-from toolkit.evaluation.data import load_cohort
-from toolkit.evaluation.report import build_report
+from toolkit.evaluation.data import check_monitoring, load_cohort
+from toolkit.evaluation.report import build_report, read_report_settings
 from toolkit.evaluation.survey import read_survey, save_survey
+from toolkit.io.problems import format_problems
 from toolkit.store.connection import open_existing
 
 __all__ = ["register", "run"]
@@ -32,8 +33,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "report",
         help="write the year-end evaluation report (HTML, figures, tables)",
         description="Write a self-contained HTML report of a cohort (participation, feedback, "
-        "coaching objectives, the cross-department network, equality monitoring), each "
-        "figure as PNG and SVG and each table as CSV, all after disclosure control. Exit "
+        "coaching objectives, the cross-department network, equality monitoring; with "
+        "--outcomes, promotion, grade moves and retention against a comparison group; when "
+        "the store holds more than one cohort, the cohorts side by side), each "
+        "figure as PNG and SVG and each table as CSV, all after disclosure control. Only "
+        "gender and the declared monitoring questions are published as equality "
+        "characteristics. Exit "
         "status: 0 written, 2 the store or a setting cannot be used.",
     )
     p.add_argument("--store", required=True, metavar="FILE", help="the scheme store (.sqlite)")
@@ -58,6 +63,19 @@ def register(commands: argparse._SubParsersAction) -> None:
                    "(default 'Grade 9')")
     p.add_argument("--aim", type=_percent, default=50.0, metavar="PERCENT",
                    help="the aim for the share of women at that grade and above (default 50)")
+    p.add_argument("--outcomes", metavar="EXTRACT",
+                   help="the yearly HR extract (CSV/XLSX: e-mail, grade now, still employed, "
+                   "promotion applied for, promotion gained, returned from a career break; "
+                   "optionally gender and grade a year ago): adds the outcome section and "
+                   "tables/outcomes-*.csv. Rows with problems are listed and left out")
+    p.add_argument("--monitoring", action="append", default=[], metavar="QUESTION",
+                   help="an optional question of the sign-up form to publish as an equality "
+                   "characteristic besides gender (repeat for several, e.g. --monitoring "
+                   "Ethnicity --monitoring Disability); no other optional question is ever "
+                   "published, and a question with free-text answers is refused")
+    p.add_argument("--settings", metavar="FILE",
+                   help='report settings (JSON), e.g. {"monitoring_questions": ["Ethnicity"]}; '
+                   "its monitoring questions are added to those given with --monitoring")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=run)
 
@@ -75,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
     2
     """
     get_rule(args.rule)  # a wrong rule name stops here, before anything is written
+    settings = read_report_settings(args.settings)
+    monitoring = list(dict.fromkeys([*settings["monitoring_questions"], *args.monitoring]))
     if args.survey:
+        with open_existing(args.store) as store:  # a wrong question stops before the survey
+            check_monitoring(store, args.cohort, monitoring)
         survey = read_survey(args.survey)
         with open_existing(args.store) as store:
             cohort = load_cohort(store, args.cohort)
@@ -86,9 +108,18 @@ def run(args: argparse.Namespace) -> int:
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
                           objectives=args.objectives, participants=args.participants,
-                          progress=not args.quiet)
+                          progress=not args.quiet, outcomes=args.outcomes,
+                          monitoring=monitoring)
+    if not result.outcome_problems.empty:
+        print(f"{result.outcome_problems['row'].nunique()} row(s) of the HR extract had "
+              "problems and were left out of the outcomes; correct them and run the report "
+              "again:")
+        print(format_problems(result.outcome_problems))
     print(f"Wrote the report to '{result.html}', with {len(result.figures)} figures "
           f"(PNG and SVG) in '{result.html.parent / 'figures'}' and {len(result.tables)} "
           f"tables (CSV) in '{result.html.parent / 'tables'}'.")
+    published = ", ".join(result.characteristics) or "none"
+    print(f"Equality characteristics published: {published} (only gender and the declared "
+          "monitoring questions are ever published).")
     print(result.rule.statement())
     return 0

@@ -44,8 +44,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "status",
         help="list the pairs that need attention now (early warnings)",
         description="Check every running pair against the early-warning rules (no first "
-        "meeting within 6 weeks, behind the pace of 3 meetings a year, two cancellations in a "
-        "row, term ending within 30 days, a mentor whose mentees all withdrew) and print the "
+        "meeting within 6 weeks, behind the pace of the meetings a year it agreed (3 when "
+        "none is recorded), two cancellations in a row, one side cancelling 3 meetings in a "
+        "term, a mid-term review due at month 6, term ending within 30 days, a mentor whose "
+        "mentees all withdrew, a concern whose follow-up date has come) and print the "
         "warnings. Exit status 0; 2 when the store cannot be used.",
     )
     p.add_argument("--store", required=True, metavar="FILE", help="the scheme store (.sqlite)")
@@ -57,7 +59,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--settings", metavar="FILE",
                    help="JSON object of rule and term settings, e.g. "
                    '{"first_meeting_weeks": 4, "pace": [[4, 1], [8, 2], [12, 3]], '
-                   '"term_end_days": 45, "max_renewals": 1}')
+                   '"term_end_days": 45, "one_side_cancellations": 3, "mid_term_months": 6, '
+                   '"max_renewals": null}')
     p.add_argument("--templates", metavar="DIR",
                    help="folder with your own message templates (alert_<rule>.txt)")
     p.set_defaults(handler=run)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,17 +16,32 @@ from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 
 __all__ = [
+    "CHOOSING",
+    "HOW",
     "OUTCOMES",
+    "SHORTLIST_COLUMNS",
     "CoachMatch",
     "MatchSettings",
     "coach_eligibility",
     "coach_scores",
     "match_coaches",
+    "shortlists",
     "waiting_list",
 ]
 
 #: Every request's outcome after matching.
 OUTCOMES = ("matched", "waiting list", ON_HOLD)
+
+#: The outcome of an approved request whose coachee is choosing from a short list (routes in
+#: ``MatchSettings.by_choice``).
+CHOOSING = "choosing"
+
+#: How a pair came about: the coachee chose the coach, it was kept from the current pairs (or
+#: its chemistry session went well), the matching made it, or the matching made it again
+#: after a chemistry session that did not work.
+HOW = ("chosen", "kept", "matched", "re-matched")
+
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,12 @@ class MatchSettings:
         covers, and whether their meeting modes suit each other.
     start_date : str, optional
         The ISO date the coaching starts (recorded with each pair).
+    shortlist : int
+        How many coaches each short list proposes, best fit first (default 3).
+    by_choice : tuple of str
+        Routes whose coachees choose their own coach (``("external",)``): their approved
+        requests are not matched by score; those without a choice get a short list and the
+        outcome ``choosing``. Default none: every route is matched by score.
     """
 
     same_department: bool = False
@@ -50,13 +71,26 @@ class MatchSettings:
     w_objectives: float = 0.2
     w_mode: float = 0.3
     start_date: str | None = None
+    shortlist: int = 3
+    by_choice: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.shortlist < 1:
+            raise SettingsError(f"A short list needs 1 coach or more (got {self.shortlist}).")
+        unknown = sorted(set(self.by_choice) - set(ROUTES))
+        if unknown:
+            raise SettingsError(f"Unknown route(s) {unknown} for choosing a coach: use "
+                                f"{list(ROUTES)}.")
         weights = (self.w_need, self.w_objectives, self.w_mode)
         if any(not np.isfinite(w) or w < 0 for w in weights):
             raise SettingsError(
                 f"The matching weights must be numbers of 0 or more; got need={self.w_need}, "
                 f"objectives={self.w_objectives}, mode={self.w_mode}.")
+
+
+#: The columns of :attr:`CoachMatch.shortlists`.
+SHORTLIST_COLUMNS = ["coachee_email", "coachee_name", "route", "rank", "coach_email",
+                     "coach_name", "score", "need", "objectives", "mode", "cost_per_session"]
 
 
 @dataclass
@@ -79,6 +113,11 @@ class CoachMatch:
         Every coach with ``places``, ``taken`` and ``free``.
     settings : dict
         The settings used, for the record.
+    shortlists : pandas.DataFrame
+        For each approved request of the external route without a chosen or kept coach (and
+        of every route in ``by_choice``), the best-fitting coaches who may take it, best
+        first: ``coachee_email, coachee_name, route, rank, coach_email, coach_name, score,
+        need, objectives, mode, cost_per_session``.
     """
 
     pairs: pd.DataFrame
@@ -86,6 +125,8 @@ class CoachMatch:
     requests: pd.DataFrame
     coaches: pd.DataFrame
     settings: dict
+    shortlists: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=SHORTLIST_COLUMNS))
 
 
 def _as_sets(series: pd.Series) -> list[set[str]]:
@@ -105,9 +146,24 @@ def _line_managers(known: Mapping[str, str] | None,
     return managers
 
 
+def _pair_mask(rows: np.ndarray, cols: np.ndarray,
+               pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    """Mark the (row e-mail, column e-mail) pairs that are in ``pairs``."""
+    mask = np.zeros((len(rows), len(cols)), dtype=bool)
+    pairs = list(pairs)
+    if pairs and mask.size:
+        r_at = pd.Index(rows).get_indexer([a for a, _ in pairs])
+        c_at = pd.Index(cols).get_indexer([b for _, b in pairs])
+        found = (r_at >= 0) & (c_at >= 0)
+        mask[r_at[found], c_at[found]] = True
+    return mask
+
+
 def coach_eligibility(requests: pd.DataFrame, coaches: pd.DataFrame,
                       settings: MatchSettings | None = None,
-                      manager_of: Mapping[str, str] | None = None) -> dict[str, np.ndarray]:
+                      manager_of: Mapping[str, str] | None = None,
+                      forbid: Iterable[tuple[str, str]] = _NO_PAIRS,
+                      approved: Collection[str] | None = None) -> dict[str, np.ndarray]:
     """Work out which coach may take which request, rule by rule.
 
     Parameters
@@ -121,14 +177,20 @@ def coach_eligibility(requests: pd.DataFrame, coaches: pd.DataFrame,
     manager_of : mapping, optional
         More line managers (e-mail to e-mail), e.g. from the mentoring sign-ups, to follow
         chains through people who are neither coachee nor coach.
+    forbid : iterable of (str, str), optional
+        (coachee, coach) pairs never to make: a chemistry session that did not work.
+    approved : collection of str, optional
+        The approved coach list's e-mails. When given, an external coach must be on it.
 
     Returns
     -------
     dict of str to numpy.ndarray
         Boolean matrices (requests x coaches): ``pool`` (the coach is in the request's
         route), ``chain`` (one is in the other's line-management chain), ``self`` (the same
-        person), ``department`` (the same department, when that is not allowed), and
-        ``eligible`` (pool and none of the others, and the coach has places).
+        person), ``department`` (the same department, when that is not allowed),
+        ``unapproved`` (an external coach not on the approved list), ``forbidden`` (the pair
+        is in ``forbid``), ``places`` and ``eligible`` (pool and none of the others, and
+        the coach has places).
 
     Examples
     --------
@@ -152,8 +214,14 @@ def coach_eligibility(requests: pd.DataFrame, coaches: pd.DataFrame,
     c_dept = fold(coaches["department"].astype(str)).to_numpy()
     department = (r_dept[:, None] == c_dept[None, :]) & ~np.bool_(settings.same_department)
     places = coaches["capacity"].to_numpy(dtype=np.int64)[None, :] > 0
-    eligible = pool & ~chain & ~same & ~department & places
+    c_pool = coaches["pool"].astype(str).to_numpy()
+    listed = np.isin(c_mail, np.asarray(list(approved), dtype=object)) if approved is not None \
+        else np.ones(len(c_mail), dtype=bool)
+    unapproved = np.broadcast_to((c_pool == "external") & ~listed, pool.shape)
+    forbidden = _pair_mask(r_mail, c_mail, forbid)
+    eligible = pool & ~chain & ~same & ~department & ~unapproved & ~forbidden & places
     return {"pool": pool, "chain": chain, "self": same, "department": department,
+            "unapproved": unapproved, "forbidden": forbidden,
             "places": np.broadcast_to(places, pool.shape), "eligible": eligible}
 
 
@@ -242,21 +310,27 @@ def waiting_list(requests: pd.DataFrame, rules: dict[str, np.ndarray]) -> pd.Dat
     ['None of the 1 internal coaches can coach this person: 1 in the same department.']
     """
     pool = rules["pool"]
+    no = np.zeros_like(pool)
     chain = pool & (rules["chain"] | rules["self"])
     dept = pool & ~chain & rules["department"]
-    full = pool & ~chain & ~dept & ~rules["places"]
+    unlisted = pool & ~chain & ~dept & rules.get("unapproved", no)
+    tried = pool & ~chain & ~dept & ~unlisted & rules.get("forbidden", no)
+    full = pool & ~chain & ~dept & ~unlisted & ~tried & ~rules["places"]
     could = rules["eligible"].sum(axis=1)
     in_pool = pool.sum(axis=1)
     reasons = []
-    for route, n, n_chain, n_dept, n_full, n_could in zip(
-            requests["route"], in_pool, chain.sum(axis=1), dept.sum(axis=1), full.sum(axis=1),
-            could, strict=True):
+    for route, n, n_chain, n_dept, n_unlisted, n_tried, n_full, n_could in zip(
+            requests["route"], in_pool, chain.sum(axis=1), dept.sum(axis=1),
+            unlisted.sum(axis=1), tried.sum(axis=1), full.sum(axis=1), could, strict=True):
         if n == 0:
             reasons.append(f"There is no {route} coach in the pool: add {route} coaches.")
         elif n_could == 0:
             parts = [f"{k} {what}" for k, what in (
                 (n_chain, "in the coachee's line-management chain"),
-                (n_dept, "in the same department"), (n_full, "with no places"),
+                (n_dept, "in the same department"),
+                (n_unlisted, "not on the approved coach list"),
+                (n_tried, "after a chemistry session that did not work"),
+                (n_full, "with no places"),
             ) if k]
             reasons.append(f"None of the {n} {route} coaches can coach this person: "
                            + ", ".join(parts) + ".")
@@ -273,19 +347,94 @@ def waiting_list(requests: pd.DataFrame, rules: dict[str, np.ndarray]) -> pd.Dat
     })
 
 
+def shortlists(requests: pd.DataFrame, coaches: pd.DataFrame, scores: dict[str, np.ndarray],
+               eligible: np.ndarray, n: int = 3) -> pd.DataFrame:
+    """Propose, for each request, the ``n`` best-fitting coaches who may take it.
+
+    Vectorised: one sort of the score matrix, ineligible coaches pushed to the end; equal
+    scores keep the coaches' order (by e-mail).
+
+    Parameters
+    ----------
+    requests : pandas.DataFrame
+        The requests to propose coaches to (``email, name, route``).
+    coaches : pandas.DataFrame
+        The coach pool (``email, name, cost_per_session``), in the matrices' column order.
+    scores : dict of str to numpy.ndarray
+        :func:`coach_scores` for these requests and coaches.
+    eligible : numpy.ndarray
+        Which coach may take which request (:func:`coach_eligibility`).
+    n : int
+        How many coaches per list (fewer when fewer may take the request).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SHORTLIST_COLUMNS`, by coachee then rank (from 1).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"email": ["a@example.org"], "name": ["A"], "route": ["external"]})
+    >>> c = pd.DataFrame({"email": ["c@example.org", "d@example.org", "e@example.org"],
+    ...                   "name": ["C", "D", "E"], "cost_per_session": [300.0, 250.0, 400.0]})
+    >>> s = {k: np.array([[0.2, 0.9, 0.5]]) for k in ("score", "need", "objectives", "mode")}
+    >>> shortlists(r, c, s, np.array([[True, True, False]]), n=3)[["rank", "coach_email"]
+    ...     ].values.tolist()
+    [[1, 'd@example.org'], [2, 'c@example.org']]
+    """
+    if len(requests) == 0 or len(coaches) == 0:
+        return pd.DataFrame(columns=SHORTLIST_COLUMNS)
+    masked = np.where(eligible, scores["score"], -np.inf)
+    order = np.argsort(-masked, axis=1, kind="stable")[:, :n]
+    rows = np.repeat(np.arange(len(requests)), order.shape[1])
+    cols = order.ravel()
+    keep = eligible[rows, cols]
+    rows, cols = rows[keep], cols[keep]
+    rank = np.tile(np.arange(1, order.shape[1] + 1), len(requests))[keep]
+    return pd.DataFrame({
+        "coachee_email": requests["email"].to_numpy()[rows],
+        "coachee_name": requests["name"].to_numpy()[rows],
+        "route": requests["route"].to_numpy()[rows],
+        "rank": rank.astype("int64"),
+        "coach_email": coaches["email"].to_numpy()[cols],
+        "coach_name": coaches["name"].to_numpy()[cols],
+        **{k: scores[k][rows, cols].round(4) for k in ("score", "need", "objectives", "mode")},
+        "cost_per_session": coaches["cost_per_session"].to_numpy(dtype=float)[cols],
+    }, columns=SHORTLIST_COLUMNS)
+
+
+_LOCK_NOTES = {
+    "chosen": "Chose this coach.",
+    "kept": "Kept: this pair is already under way.",
+}
+
+
 def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
                   settings: MatchSettings | None = None,
                   manager_of: Mapping[str, str] | None = None,
-                  taken: Mapping[str, int] | None = None) -> CoachMatch:
+                  taken: Mapping[str, int] | None = None,
+                  locks: pd.DataFrame | None = None,
+                  forbid: Iterable[tuple[str, str]] = _NO_PAIRS,
+                  approved: Collection[str] | None = None) -> CoachMatch:
     """Match coaches to the requests that passed triage, most coachees first, best score next.
 
     Rules (hard): the coach is in the request's pool (internal or external), is not the
     coachee, is outside the coachee's line-management chain, works in another department
-    (unless ``same_department``), and has a free place. Among the matchings that give a coach
-    to as many coachees as possible, the one with the highest total score is chosen (optimal
-    assignment, not stable matching); among equal scores older requests win. Requests on hold
-    are not matched; approved requests left over go on the waiting list, oldest first (those
-    without a request date after the dated ones, in sheet order), each with the reason.
+    (unless ``same_department``), is on the approved coach list when one is given (external
+    coaches), is not a coach whose chemistry session with this coachee did not work
+    (``forbid``), and has a free place. Among the matchings that give a coach to as many
+    coachees as possible, the one with the highest total score is chosen (optimal
+    assignment, not stable matching); among equal scores older requests win. Requests on
+    hold are not matched; approved requests left over go on the waiting list, oldest first
+    (those without a request date after the dated ones, in sheet order), each with the
+    reason.
+
+    ``locks`` are pairs made already: a coachee's own choice, or a pair kept from the
+    current round (checked beforehand, e.g. by
+    :func:`toolkit.coaching.choice.check_choices`). They are kept exactly and use their
+    coach's places; everyone else is matched around them. Re-matching after a chemistry
+    session that did not work is this with every other pair locked and the failed pair in
+    ``forbid``.
 
     Parameters
     ----------
@@ -298,10 +447,19 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
         More line managers (e-mail to e-mail) to follow chains through.
     taken : mapping, optional
         Places each coach already uses with current coachees (coach e-mail -> count).
+    locks : pandas.DataFrame, optional
+        ``coachee_email, coach_email`` and ``how`` (``chosen`` or ``kept``): pairs to keep.
+        A lock whose coachee has no approved request, or whose coach is not in the pool, is
+        not made (the coachee is matched as usual).
+    forbid : iterable of (str, str), optional
+        (coachee, coach) pairs never to make.
+    approved : collection of str, optional
+        The approved coach list's e-mails (external coaches must be on it).
 
     Returns
     -------
     CoachMatch
+        ``pairs`` has a ``how`` column (:data:`HOW`).
 
     Examples
     --------
@@ -321,8 +479,12 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     [['a@example.org', 'c@example.org']]
     >>> m.waiting[["position", "email"]].values.tolist()
     [[1, 'b@example.org']]
+    >>> m = match_coaches(r, c, forbid=[("a@example.org", "c@example.org")])
+    >>> m.pairs[["coachee_email", "coach_email", "how"]].values.tolist()
+    [['b@example.org', 'c@example.org', 'matched']]
     """
     settings = settings or MatchSettings()
+    forbid = {(str(a), str(b)) for a, b in forbid}
     order = requests.assign(_date=requests["requested_on"].fillna(pd.Timestamp.max)
                             if "requested_on" in requests else pd.NaT,
                             _row=requests["row"] if "row" in requests else np.arange(
@@ -332,17 +494,38 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
     ready = ready.reset_index(drop=True)
     pool = coaches.sort_values("email", kind="stable").reset_index(drop=True)
     used = pool["email"].map(dict(taken or {})).fillna(0).astype("int64")
-    free = (pool["capacity"].astype("int64") - used).clip(lower=0)
+    # Locked pairs first: a coachee with an approved request and a coach in the pool.
+    lock = (pd.DataFrame(columns=["coachee_email", "coach_email", "how"]) if locks is None
+            else locks.reindex(columns=["coachee_email", "coach_email", "how"]))
+    lock = lock.assign(how=lock["how"].fillna("chosen"))
+    lock = lock[lock["coachee_email"].isin(ready["email"]) & lock["coach_email"].isin(
+        pool["email"])].drop_duplicates("coachee_email")
+    lock_r = pd.Index(ready["email"]).get_indexer(lock["coachee_email"])
+    lock_c = pd.Index(pool["email"]).get_indexer(lock["coach_email"])
+    by_lock = np.bincount(lock_c, minlength=len(pool)).astype("int64")
+    free = (pool["capacity"].astype("int64") - used - by_lock).clip(lower=0)
+    locked = np.zeros(len(ready), dtype=bool)
+    locked[lock_r] = True
+    choosing = ready["route"].isin(settings.by_choice).to_numpy() & ~locked
+    solve = np.flatnonzero(~locked & ~choosing)
     # Chains run through every request, on hold or not, and every coach.
     managers = _line_managers(manager_of, pool, requests)
-    rules = coach_eligibility(ready, pool.assign(capacity=free), settings, managers)
+    rules = coach_eligibility(ready, pool.assign(capacity=free), settings, managers, forbid,
+                              approved)
     scores = coach_scores(ready, pool, settings)
     # Older requests win ties: a bonus far below any real difference in score.
     age_bonus = 1e-6 * (len(ready) - np.arange(len(ready)))[:, None] / max(len(ready), 1)
     # The pairing engine's exact solver with the "coverage" objective: most coachees first,
     # then the best total score (one assignment method for coaching and mentoring).
-    rows, cols = solve_assignment(scores["score"] + age_bonus, rules["eligible"],
-                                  free.to_numpy(), objective="coverage")
+    rows, cols = solve_assignment((scores["score"] + age_bonus)[solve],
+                                  rules["eligible"][solve], free.to_numpy(),
+                                  objective="coverage")
+    rows = solve[rows]
+    tried = {a for a, _ in forbid}
+    how = np.concatenate([lock["how"].to_numpy(dtype=object), np.where(
+        np.isin(ready["email"].to_numpy()[rows], list(tried)), "re-matched", "matched")])
+    rows = np.concatenate([lock_r, rows]).astype(np.int64)
+    cols = np.concatenate([lock_c, cols]).astype(np.int64)
     pairs = pd.DataFrame({
         "coachee_email": ready["email"].to_numpy()[rows],
         "coachee_name": ready["name"].to_numpy()[rows],
@@ -357,22 +540,47 @@ def match_coaches(requests: pd.DataFrame, coaches: pd.DataFrame,
         "coach_department": pool["department"].to_numpy()[cols],
         "start_date": settings.start_date or "",
         "cost_per_session": pool["cost_per_session"].to_numpy(dtype=float)[cols],
+        "how": how.astype(object),
     }).sort_values("coachee_email", kind="stable").reset_index(drop=True)
-    left = np.setdiff1d(np.arange(len(ready)), rows)
+    left = np.setdiff1d(solve, rows)
     waiting = waiting_list(ready.iloc[left], {k: v[left] for k, v in rules.items()})
+    # Short lists: external requests not chosen or kept, and every route chosen by coachees.
+    offer = np.flatnonzero(~locked & (choosing | (ready["route"] == "external").to_numpy()))
+    short = shortlists(ready.iloc[offer], pool, {k: v[offer] for k, v in scores.items()},
+                       rules["eligible"][offer], settings.shortlist)
     coach_of = dict(zip(pairs["coachee_email"], pairs["coach_email"], strict=True))
+    how_of = dict(zip(pairs["coachee_email"], pairs["how"], strict=True))
     why_of = dict(zip(waiting["email"], waiting["why"], strict=True))
+    offered = short.groupby("coachee_email").size()
+    choosers = set(ready["email"].to_numpy()[choosing])
     out = requests.copy()
     out["coach_email"] = [coach_of.get(e, "") for e in out["email"]]
     matched, waiting_ = OUTCOMES[:2]
-    out["outcome"] = np.where(out["coach_email"] != "", matched,
-                              np.where(out["status"] == ON_HOLD, ON_HOLD, waiting_))
-    out["note"] = [why_of.get(e, r) if o != matched else "Matched with a coach."
-                   for e, r, o in zip(out["email"], out["reason"], out["outcome"], strict=True)]
+    out["outcome"] = np.where(
+        out["coach_email"] != "", matched,
+        np.where(out["status"] == ON_HOLD, ON_HOLD,
+                 np.where(out["email"].isin(choosers), CHOOSING, waiting_)))
+    failed_with = {a: b for a, b in forbid}
+
+    def note(email: str, reason: str, outcome: str) -> str:
+        if outcome == matched:
+            made = how_of.get(email, "matched")
+            if made == "re-matched":
+                return (f"Matched with a new coach: the chemistry session with "
+                        f"{failed_with[email]} did not work.")
+            return _LOCK_NOTES.get(made, "Matched with a coach.")
+        if outcome == CHOOSING:
+            n = int(offered.get(email, 0))
+            return (f"Choosing a coach: {n} coach(es) proposed on the short list." if n else
+                    "Choosing a coach, but no coach may take this request: see the coach "
+                    "pool and the approved list.")
+        return why_of.get(email, reason)
+
+    out["note"] = [note(e, r, o) for e, r, o in zip(out["email"], out["reason"],
+                                                    out["outcome"], strict=True)]
     counts = pairs["coach_email"].value_counts()
     load = pool.assign(places=pool["capacity"], already=used.to_numpy(),
                        taken=pool["email"].map(counts).fillna(0).astype("int64"))
     load["free"] = (load["places"] - load["already"] - load["taken"]).clip(lower=0)
     return CoachMatch(pairs=pairs, waiting=waiting, requests=out, coaches=load,
-                      settings=asdict(settings))
-
+                      settings=asdict(settings), shortlists=short)

@@ -8,7 +8,8 @@ from pathlib import Path
 import docx
 import pandas as pd
 
-from toolkit.coaching.matching import CoachMatch
+from toolkit.coaching.budget import SpendReport
+from toolkit.coaching.matching import CHOOSING, CoachMatch
 from toolkit.coaching.progress import (
     DEFAULT_LIMITS,
     ObjectiveProgress,
@@ -19,6 +20,7 @@ from toolkit.io.outputs import atomic_write, write_xlsx_atomic
 
 __all__ = [
     "SHEET_HEADERS",
+    "form_names",
     "tracking_sheets",
     "write_objectives_form",
     "write_objectives_forms",
@@ -49,6 +51,14 @@ SHEET_HEADERS = {
     "improved": "Objectives improved", "form": "Form", "objectives_missing": "Objectives missing",
     "manager_approved": "Manager approved", "cost_approved": "Cost approved",
     "line_manager_email": "Line manager e-mail", "meeting_mode": "Meeting mode",
+    "how": "How made", "limit_from": "Limit from", "rank": "Rank",
+    "accreditation_body": "Accreditation body", "accreditation_level": "Accreditation level",
+    "accreditation_expires": "Accreditation expires", "last_supervision": "Last supervision",
+    "agreement": "Agreement on file", "agreement_date": "Agreement date",
+    "due": "Lapsed or lapses on", "year": "Year", "approved_amount": "Approved amount",
+    "spent": "Actual spend", "remaining": "Approved, not yet spent", "coachees": "Coachees",
+    "budget": "Budget", "budget_left": "Budget not yet approved",
+    "went_well": "Chemistry went well", "on_date": "Date", "chosen_on": "Chosen on",
 }
 
 
@@ -64,11 +74,17 @@ def _readable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = None,
                     progress: ObjectiveProgress | None = None,
-                    limits: dict[str, SessionLimits] | None = None) -> dict[str, pd.DataFrame]:
+                    limits: dict[str, SessionLimits] | None = None,
+                    approved: pd.DataFrame | None = None,
+                    coach_warnings: pd.DataFrame | None = None,
+                    spend: SpendReport | None = None,
+                    shortlists: bool = False,
+                    agreed: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Lay out the officer's tracking sheet: one table per sheet, with readable headers.
 
-    Sheets: Summary, Requests, Matches, Waiting list, Coaches and, when given, Sessions,
-    Warnings, Objectives, Progress and Missing forms. The workbook holds names: it is the
+    Sheets: Summary, Requests, Matches, Waiting list, Coaches and, when given, Short lists,
+    Sessions, Warnings, Objectives, Progress, Missing forms, Approved coaches, Coach
+    warnings, Spend, Spend totals and Budget warnings. The workbook holds names: it is the
     officer's working file, not a report to share.
 
     Parameters
@@ -81,6 +97,16 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
         From :func:`toolkit.coaching.progress.objective_progress`.
     limits : dict, optional
         Session limits per route, for the cost if every external session is used.
+    approved, coach_warnings : pandas.DataFrame, optional
+        The approved coach list and its warnings
+        (:func:`toolkit.coaching.supervision.coach_warnings`).
+    spend : SpendReport, optional
+        Approved amounts, spend, totals by department and year, budget warnings.
+    shortlists : bool
+        Add the short lists proposed to coachees choosing their coach.
+    agreed : pandas.DataFrame, optional
+        Sessions agreed per coachee (``email, sessions``), for the cost if every session
+        is used.
 
     Returns
     -------
@@ -93,6 +119,11 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
     if match is not None:
         pairs = match.pairs.copy()
         allowed = pairs["route"].map({k: v.sessions for k, v in limits.items()}).fillna(0)
+        if agreed is not None and len(agreed):
+            own = pd.to_numeric(pairs["coachee_email"].map(
+                agreed.drop_duplicates("email", keep="last").set_index("email")["sessions"]),
+                errors="coerce")
+            allowed = own.fillna(allowed)
         pairs["max_cost"] = (pairs["cost_per_session"] * allowed).round(2)
         outcome = match.requests["outcome"].value_counts()
         summary += [
@@ -100,6 +131,8 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
             ("Matched with a coach", int(outcome.get("matched", 0))),
             ("On the waiting list", int(outcome.get("waiting list", 0))),
             ("On hold (approval missing)", int(outcome.get("on hold", 0))),
+            *([("Choosing a coach from a short list", int(outcome[CHOOSING]))]
+              if outcome.get(CHOOSING, 0) else []),
             ("Internal pairs", int((pairs["route"] == "internal").sum())),
             ("External pairs", int((pairs["route"] == "external").sum())),
             ("External cost if every session is used", float(pairs["max_cost"].sum())),
@@ -113,13 +146,15 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
             "Matches": _readable(pairs, [
                 "coachee_name", "coachee_email", "coach_name", "coach_email", "route", "score",
                 "need", "objectives", "mode", "coachee_department", "coach_department",
-                "start_date", "cost_per_session", "max_cost"]),
+                "start_date", "cost_per_session", "max_cost", "how"]),
             "Waiting list": _readable(match.waiting, ["position", "name", "email", "route",
                                                       "requested_on", "why"]),
             "Coaches": _readable(match.coaches, [
                 "name", "email", "pool", "department", "places", "already", "taken", "free",
                 "cost_per_session", "meeting_mode", "specialisms"]),
         })
+        if shortlists:
+            sheets["Short lists"] = _readable(match.shortlists, list(match.shortlists.columns))
     if status is not None:
         summary += [(f"Warnings: {k}", int(n)) for k, n in
                     status.warnings["kind"].value_counts(sort=False).items()]
@@ -140,6 +175,29 @@ def tracking_sheets(match: CoachMatch | None, status: SessionStatus | None = Non
         per_coachee = progress.per_coachee.rename(columns={"objectives": "n_objectives"})
         sheets["Progress"] = _readable(per_coachee, list(per_coachee.columns))
         sheets["Missing forms"] = _readable(progress.missing, list(progress.missing.columns))
+    if approved is not None:
+        sheets["Approved coaches"] = _readable(approved, [
+            "name", "email", "accreditation_body", "accreditation_level",
+            "accreditation_expires", "last_supervision", "agreement", "agreement_date"])
+    if coach_warnings is not None:
+        sheets["Summary"] = pd.concat([sheets["Summary"], pd.DataFrame(
+            [(f"Coach warnings: {k}", int(n)) for k, n in
+             coach_warnings["kind"].value_counts(sort=False).items()],
+            columns=["Measure", "Value"])], ignore_index=True)
+        sheets["Coach warnings"] = _readable(coach_warnings, list(coach_warnings.columns))
+    if spend is not None:
+        per = spend.per_coachee
+        money = [("Approved amount (all years)", round(float(per["approved_amount"].sum()), 2)),
+                 ("Actual spend (all years)", round(float(per["spent"].sum()), 2))]
+        if spend.budget is not None:
+            money.append(("Budget a year", spend.budget))
+        money += [(f"Money warnings: {k}", int(n)) for k, n in
+                  spend.warnings["kind"].value_counts(sort=False).items()]
+        sheets["Summary"] = pd.concat([sheets["Summary"], pd.DataFrame(
+            money, columns=["Measure", "Value"])], ignore_index=True)
+        sheets["Spend"] = _readable(per, list(per.columns))
+        sheets["Spend totals"] = _readable(spend.totals, list(spend.totals.columns))
+        sheets["Budget warnings"] = _readable(spend.warnings, list(spend.warnings.columns))
     return sheets
 
 
@@ -241,11 +299,55 @@ def write_objectives_form(path: str | Path, coachee: str, coach: str, route: str
     return atomic_write(path, write)
 
 
+def form_names(emails: pd.Series | list[str]) -> list[str]:
+    """Give each coachee a file name of their own, stable and never shared by two people.
+
+    The name is ``objectives_<part of the e-mail before the @>``; when two coachees share
+    that part (``ann@a.example.org`` and ``ann@b.example.org``), each of them is named by
+    the whole address instead, and a name that is still taken gets ``-2``, ``-3``... (in
+    order of name, then e-mail). So one coachee's form never overwrites another's.
+
+    Parameters
+    ----------
+    emails : pandas.Series or list of str
+        The coachees' e-mails (each once).
+
+    Returns
+    -------
+    list of str
+        File names (``.docx``), in the order given.
+
+    Examples
+    --------
+    >>> form_names(["ann@a.example.org", "bo@example.org", "ann@b.example.org"])
+    ['objectives_ann-a-example-org.docx', 'objectives_bo.docx', 'objectives_ann-b-example-org.docx']
+    >>> form_names(["a.b@example.org", "a-b@example.org"])
+    ['objectives_a-b-example-org-2.docx', 'objectives_a-b-example-org.docx']
+    """
+    mails = [str(e) for e in emails]
+    local = [_slug(m.split("@")[0]) for m in mails]
+    shared = {s for s in local if local.count(s) > 1}
+    stems = [_slug(m) if s in shared and "@" in m else s for m, s in zip(mails, local,
+                                                                          strict=True)]
+    used: set[str] = set()
+    names = [""] * len(mails)
+    for i in sorted(range(len(mails)), key=lambda k: (stems[k], mails[k])):
+        name, n = stems[i], 1
+        while name in used:
+            n += 1
+            name = f"{stems[i]}-{n}"
+        used.add(name)
+        names[i] = f"objectives_{name}.docx"
+    return names
+
+
 def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
                            progress: ObjectiveProgress) -> list[Path]:
     """Write an objectives form for every matched coachee into a folder.
 
-    Files are named ``objectives_<coachee e-mail before the @>.docx``.
+    Files are named ``objectives_<coachee e-mail before the @>.docx``; coachees whose
+    addresses share that part are named by their whole address (see :func:`form_names`),
+    so every coachee gets a file of their own.
 
     Parameters
     ----------
@@ -260,16 +362,18 @@ def write_objectives_forms(folder: str | Path, pairs: pd.DataFrame,
     Returns
     -------
     list of Path
-        The forms written, in coachee e-mail order.
+        The forms written, in coachee e-mail order (one per coachee, all different).
     """
     folder = Path(folder)
     per = progress.per_objective
+    records = pairs.sort_values("coachee_email").drop_duplicates("coachee_email").to_dict(
+        "records")
+    names = form_names([rec["coachee_email"] for rec in records])
     written = []
-    for rec in pairs.sort_values("coachee_email").to_dict("records"):
+    for rec, name in zip(records, names, strict=True):
         mine = per[per["email"] == rec["coachee_email"]]
-        name = _slug(str(rec["coachee_email"]).split("@")[0])
         written.append(write_objectives_form(
-            folder / f"objectives_{name}.docx", str(rec.get("coachee_name", "")),
+            folder / name, str(rec.get("coachee_name", "")),
             str(rec.get("coach_name", "")), str(rec["route"]), mine,
             str(rec.get("start_date", "") or "")))
     return written

@@ -17,6 +17,8 @@ __all__ = [
     "ObjectiveProgress",
     "SessionLimits",
     "SessionStatus",
+    "check_agreed",
+    "limits_with",
     "objective_progress",
     "objectives_of",
     "session_status",
@@ -63,6 +65,94 @@ DEFAULT_LIMITS: dict[str, SessionLimits] = {
 }
 
 
+def limits_with(internal_sessions: int | None = None, external_sessions: int | None = None,
+                internal_months: int | None = None, external_months: int | None = None,
+                internal_chemistry: int | None = None, external_chemistry: int | None = None,
+                base: dict[str, SessionLimits] | None = None) -> dict[str, SessionLimits]:
+    """Return the scheme's session limits with the ones given changed (None keeps a limit).
+
+    Examples
+    --------
+    >>> limits = limits_with(internal_sessions=5, external_months=9)
+    >>> limits["internal"]
+    SessionLimits(chemistry=1, sessions=5, months=6)
+    >>> limits["external"]
+    SessionLimits(chemistry=1, sessions=6, months=9)
+    """
+    base = DEFAULT_LIMITS if base is None else base
+    given = {"internal": (internal_chemistry, internal_sessions, internal_months),
+             "external": (external_chemistry, external_sessions, external_months)}
+    out = dict(base)
+    for route, (chemistry, sessions, months) in given.items():
+        old = base[route]
+        out[route] = SessionLimits(
+            chemistry=old.chemistry if chemistry is None else int(chemistry),
+            sessions=old.sessions if sessions is None else int(sessions),
+            months=old.months if months is None else int(months))
+    return out
+
+
+def check_agreed(agreed: pd.DataFrame, route_of: pd.Series | dict[str, str],
+                 limits: dict[str, SessionLimits] | None = None) -> tuple[pd.DataFrame,
+                                                                         pd.DataFrame]:
+    """Check the sessions agreed per coachee against their route's limits.
+
+    An agreed number may be lower than the scheme's limit, never higher (raise the limit on
+    purpose, e.g. ``--internal-sessions 5``); a coachee with no request or pair is a problem.
+
+    Parameters
+    ----------
+    agreed : pandas.DataFrame
+        ``row, email, sessions`` and optionally ``chemistry, months`` (nullable).
+    route_of : pandas.Series or dict
+        Each coachee's route (e-mail -> ``internal`` or ``external``).
+    limits : dict, optional
+        Route -> :class:`SessionLimits` (default :data:`DEFAULT_LIMITS`).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The rows kept, and the problems (``row, field, value, problem``).
+
+    Examples
+    --------
+    >>> agreed = pd.DataFrame({"row": [2, 3, 4], "sessions": [3, 6, 2],
+    ...                        "email": ["a@example.org", "b@example.org", "z@example.org"]})
+    >>> ok, problems = check_agreed(agreed, {"a@example.org": "internal",
+    ...                                      "b@example.org": "internal"})
+    >>> ok["row"].tolist(), problems[["row", "field"]].values.tolist()
+    ([2], [[3, 'sessions'], [4, 'email']])
+    """
+    limits = DEFAULT_LIMITS if limits is None else limits
+    route_of = pd.Series(route_of, dtype=object)
+    route = agreed["email"].map(route_of)
+    found = []
+    none = route.isna()
+    found.append(pd.DataFrame({
+        "row": agreed.loc[none, "row"], "field": "email", "value": agreed.loc[none, "email"],
+        "problem": "This person has no coaching request or pair: check the e-mail."}))
+    for name, what, flag in (("sessions", "sessions", "sessions"),
+                             ("chemistry", "chemistry sessions", "chemistry"),
+                             ("months", "months", "months")):
+        if name not in agreed:
+            continue
+        most = route.map({r: getattr(v, name) for r, v in limits.items()})
+        value = pd.to_numeric(agreed[name], errors="coerce")
+        over = ~none & value.notna() & (value > most)
+        if not over.any():
+            continue
+        found.append(pd.DataFrame({
+            "row": agreed.loc[over, "row"], "field": name,
+            "value": value[over].astype("int64").astype(str),
+            "problem": [f"{r.capitalize()} coaching allows at most {int(m)} {what}: agree "
+                        f"{int(m)} or fewer, or raise the limit (--{r}-{flag})."
+                        for r, m in zip(route[over], most[over], strict=True)]}))
+    problems = pd.concat(found, ignore_index=True)
+    problems["row"] = problems["row"].astype("int64")
+    problems = problems.sort_values("row", kind="stable").reset_index(drop=True)
+    return agreed[~agreed["row"].isin(problems["row"])].reset_index(drop=True), problems
+
+
 # -- sessions against the limits --------------------------------------------------------------
 @dataclass
 class SessionStatus:
@@ -74,7 +164,8 @@ class SessionStatus:
         One row per pair: ``coachee_email, coach_email, route, start, end_date,
         chemistry_held, sessions_held, sessions_allowed, sessions_left, last_session,
         days_since, status`` (``not started``, ``active``, ``complete``, ``past end date``,
-        ``closed``) and ``warnings`` (how many).
+        ``closed``), ``warnings`` (how many) and ``limit_from`` (``agreed`` when the
+        coachee's own number of sessions was agreed, else ``scheme rule``).
     warnings : pandas.DataFrame
         ``coachee_email, coach_email, kind, message``, one row per warning.
     """
@@ -97,7 +188,7 @@ def _limits_table(limits: dict[str, SessionLimits], routes: pd.Series) -> pd.Dat
 
 def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.Timestamp,
                    limits: dict[str, SessionLimits] | None = None,
-                   quiet_days: int = 42) -> SessionStatus:
+                   quiet_days: int = 42, agreed: pd.DataFrame | None = None) -> SessionStatus:
     """Check every coaching pair's sessions against the limits on a given day.
 
     The window starts at the coachee's first held session (chemistry or not), or at the
@@ -121,6 +212,10 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
         Route -> :class:`SessionLimits` (default :data:`DEFAULT_LIMITS`).
     quiet_days : int
         Days without a session before a warning.
+    agreed : pandas.DataFrame, optional
+        The sessions agreed with each coachee (``email, sessions`` and optionally
+        ``chemistry, months``; empty cells keep the route's limit), checked beforehand with
+        :func:`check_agreed`. They replace the route's limits for that coachee.
 
     Returns
     -------
@@ -153,6 +248,16 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
     reg[["chemistry_held", "sessions_held"]] = reg[["chemistry_held", "sessions_held"]].fillna(
         0).astype("int64")
     allowed = _limits_table(limits, reg["route"])
+    own = np.zeros(len(reg), dtype=bool)
+    if agreed is not None and len(agreed):
+        mine = agreed.drop_duplicates("email", keep="last").set_index("email")
+        for col, target in (("sessions", "sessions_allowed"), ("chemistry", "chemistry_allowed"),
+                            ("months", "months")):
+            if col not in mine:
+                continue
+            value = pd.to_numeric(reg["coachee_email"].map(mine[col]), errors="coerce")
+            own |= value.notna().to_numpy()
+            allowed[target] = value.fillna(allowed[target]).astype("int64").to_numpy()
     planned = parse_dates(pairs["start_date"].reset_index(drop=True)) if "start_date" in pairs \
         else pd.Series(pd.NaT, index=reg.index, dtype="datetime64[ns]")
     reg["start"] = reg["first"].fillna(planned)
@@ -192,10 +297,12 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
         if sub.empty:
             continue
         if kind == "over the limit":
-            text = [f"{s} coaching and {c} chemistry session(s) held; {r} coaching allows "
-                    f"{a} (and {ca} chemistry)." for s, c, r, a, ca in zip(
+            text = [f"{s} coaching and {c} chemistry session(s) held; "
+                    + (f"{a} (and {ca} chemistry) were agreed with this coachee." if mine else
+                       f"{r} coaching allows {a} (and {ca} chemistry).")
+                    for s, c, r, a, ca, mine in zip(
                         sub["sessions_held"], sub["chemistry_held"], sub["route"],
-                        sub["sessions_allowed"], chem_allowed[mask], strict=True)]
+                        sub["sessions_allowed"], chem_allowed[mask], own[mask], strict=True)]
         elif kind == "session after the end date":
             text = [f"{n} session(s) held after the end date {e:%Y-%m-%d}." for n, e in zip(
                 sub["after_end"], sub["end_date"], strict=True)]
@@ -230,9 +337,10 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
                 .reset_index(drop=True))
     reg["warnings"] = reg["coachee_email"].map(warnings["coachee_email"].value_counts()).fillna(
         0).astype("int64")
+    reg["limit_from"] = np.where(own, "agreed", "scheme rule")
     columns = ["coachee_email", "coach_email", "route", "start", "end_date", "chemistry_held",
                "sessions_held", "sessions_allowed", "sessions_left", "last_session",
-               "days_since", "status", "warnings"]
+               "days_since", "status", "warnings", "limit_from"]
     return SessionStatus(register=reg[columns], warnings=warnings, today=today)
 
 

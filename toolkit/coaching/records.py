@@ -155,7 +155,10 @@ def validate_objective_scores(table: Table,
         check.add(bad, name, "A score must be a whole number from 1 to 10 (or empty if the "
                   "form has not come back).")
         scores[name] = value.where(~bad).astype("Int64")
-    records = pd.DataFrame({"email": email, "number": number.fillna(0).astype("int64"),
+    # A number that is not 1, 2 or 3 (huge, even infinite) is a problem above: 0 here.
+    records = pd.DataFrame({"email": email,
+                            "number": number.where(~bad_number & number.notna(), 0)
+                            .astype("int64"),
                             **scores})
     return CoachingImport.from_check(check, records)
 

@@ -10,6 +10,14 @@ could otherwise be worked out by subtraction from the totals a table shows.
 Published tables are numeric DataFrames in which a suppressed cell is ``NaN``; turn them into
 text with :func:`as_text` (``..`` for suppressed cells) before writing them out.
 
+Percentages are derived from published counts
+---------------------------------------------
+A percentage computed from true counts gives them away (one renewal among 160 people is
+"1%", though the count shows 0). So every percentage the toolkit publishes is computed from
+the *published* counts, numerator and base alike (:func:`percentages`): it is hidden wherever
+either count is hidden, and it tells a reader nothing the rounded counts beside it do not.
+:func:`protect_rates` and :func:`publish_percent` publish the counts first, then divide.
+
 How recoverability is decided
 -----------------------------
 A table with totals is a set of linear equations: each row whose total is shown sums to that
@@ -20,6 +28,13 @@ be worked out from the shown numbers exactly when its edge is a *bridge* of that
 edge on no cycle). Secondary suppression therefore hides, for every bridge, the cheapest
 further cells that close a cycle through it (small cells first, totals last), until no bridge
 is left.
+
+Rounded totals can pin a count down too: four cells published as 0 (each 0 to 2) under a
+total published as 10 (8 to 12) must each be exactly 2. :func:`pinned_cells` finds every
+cell whose value the published table fixes exactly (the table's equations with each shown
+number replaced by the range of true values it stands for form a network; a cell is fixed
+when no cycle of that network can move it), and :func:`protect_counts` hides the totals of
+its lines until none is left.
 """
 
 from __future__ import annotations
@@ -38,8 +53,11 @@ __all__ = [
     "RULES",
     "DisclosureRule",
     "as_text",
+    "count_ranges",
     "describe_count",
     "get_rule",
+    "percentages",
+    "pinned_cells",
     "protect_counts",
     "protect_means",
     "protect_rates",
@@ -122,8 +140,12 @@ class DisclosureRule:
                 f"headcounts from 1 to {self.suppress_counts_below - 1} are not shown at all")
         parts.append("totals are rounded after adding up the unrounded numbers, so a total "
                      "may differ slightly from the sum of the rounded numbers above it")
-        parts.append(f"percentages based on fewer than {self.min_percentage_base:g} people "
-                     "are not shown")
+        parts.append("percentages are worked out from the published headcounts, never from "
+                     "the true ones, and are not shown where a headcount is hidden or based on "
+                     f"fewer than {self.min_percentage_base:g} people")
+        if self.secondary and self.round_to > 1:
+            parts.append("a total is hidden where, with the rounded numbers beside it, it "
+                         "would give away an exact headcount")
         parts.append(f"averages and statistical tests based on {self.max_average_base} or "
                      "fewer people are not shown")
         if self.secondary:
@@ -336,6 +358,181 @@ def secondary_suppression(hidden: np.ndarray, values: np.ndarray, total_row: boo
             hidden[keys[0]] = True
 
 
+def count_ranges(published: np.ndarray, rule: DisclosureRule = HESA_RULE
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Give the range of true headcounts each published number can stand for.
+
+    A number shown as ``v`` stands for every count that rounds to ``v`` and that the rule
+    would not have hidden; a hidden number (``NaN``) stands for any count from 0.
+
+    Parameters
+    ----------
+    published : numpy.ndarray
+        Published headcounts (``NaN`` where hidden).
+    rule : DisclosureRule
+        The rule they were published under.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The lowest and highest true count of each cell (``inf`` for a hidden cell).
+
+    Examples
+    --------
+    >>> lo, hi = count_ranges(np.array([0.0, 5.0, np.nan]))
+    >>> lo.tolist(), hi.tolist()
+    ([0.0, 3.0, 0.0], [2.0, 7.0, inf])
+    >>> count_ranges(np.array([0.0, 5.0]), get_rule("hesa-strict"))[1].tolist()
+    [0.0, 7.0]
+    """
+    values = np.asarray(published, dtype=float)
+    hidden = np.isnan(values)
+    v = np.nan_to_num(values)
+    step = rule.round_to
+    lo = np.maximum(0.0, np.ceil(v - step / 2))
+    hi = np.ceil(v + step / 2) - 1
+    small = rule.suppress_counts_below
+    if small > 1:  # counts from 1 to small - 1 would have been hidden, so they are not these
+        lo = np.where((lo >= 1) & (lo < small), np.minimum(float(small), hi), lo)
+        hi = np.where((lo == 0) & (hi >= 1) & (hi < small), 0.0, hi)
+    lo = np.where(hidden, 0.0, lo)
+    hi = np.where(hidden, np.inf, hi)
+    return lo, hi
+
+
+def pinned_cells(values: np.ndarray, published: np.ndarray, rule: DisclosureRule = HESA_RULE,
+                 total_row: bool = True, total_column: bool = True) -> np.ndarray:
+    """Find cells whose true value the published table fixes exactly, beyond what they show.
+
+    Every shown number is replaced by the range of true counts it stands for
+    (:func:`count_ranges`, hidden cells: any count); with its totals the table is then a
+    network in which the true table is one feasible flow. A cell is fixed when no cycle of
+    the residual network passes through it, in either direction (the network's equations are
+    totally unimodular, so a cell that can move at all can move by a whole person). A cell
+    whose own number already stands for a single count (a 0 under a rule that hides 1 to 4)
+    is not reported.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The true counts of the whole table, margins included (margins as the sums of their
+        lines).
+    published : numpy.ndarray
+        What is shown for each cell (``NaN`` where hidden).
+    rule : DisclosureRule
+        The rule (for the ranges).
+    total_row, total_column : bool
+        Whether the last row / column are totals.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a reader could work out the cell's exact count.
+
+    Examples
+    --------
+    Four counts of 2 are each shown as 0, but their total of 8 is shown as 10 (8 to 12):
+    each must be 2.
+
+    >>> values = np.array([[2], [2], [2], [2], [8]])
+    >>> published = np.array([[0.0], [0.0], [0.0], [0.0], [10.0]])
+    >>> pinned_cells(values, published, total_row=True, total_column=False).ravel().tolist()
+    [True, True, True, True, True]
+    >>> published[-1, 0] = np.nan
+    >>> pinned_cells(values, published, total_row=True, total_column=False).any()
+    np.False_
+    """
+    values = np.asarray(values, dtype=float)
+    published = np.asarray(published, dtype=float)
+    n, m = values.shape
+    rows, cols = n - int(total_row), m - int(total_column)
+    lo, hi = count_ranges(published, rule)
+    # Nodes: 0 the source, 1 the sink, then the rows, then the columns.
+    row_node = 2 + np.arange(rows)
+    col_node = 2 + rows + np.arange(cols)
+    edges: list[tuple[int, int, float, float, float, tuple[int, int] | None]] = []
+    for i in range(rows):
+        for j in range(cols):
+            edges.append((row_node[i], col_node[j], values[i, j], lo[i, j], hi[i, j], (i, j)))
+    for i in range(rows):
+        cell = (i, m - 1) if total_column else None
+        flow = values[i, :cols].sum()
+        edges.append((0, row_node[i], flow, *((lo[cell], hi[cell]) if cell else (0, np.inf)),
+                      cell))
+    for j in range(cols):
+        cell = (n - 1, j) if total_row else None
+        flow = values[:rows, j].sum()
+        edges.append((col_node[j], 1, flow, *((lo[cell], hi[cell]) if cell else (0, np.inf)),
+                      cell))
+    grand = (n - 1, m - 1) if total_row and total_column else None
+    edges.append((1, 0, values[:rows, :cols].sum(),
+                  *((lo[grand], hi[grand]) if grand else (0, np.inf)), grand))
+    size = 2 + rows + cols
+    residual = np.zeros((size, size), dtype=bool)
+    for u, v, flow, low, high, _ in edges:
+        if flow < high:
+            residual[u, v] = True
+        if flow > low:
+            residual[v, u] = True
+    out = np.zeros((n, m), dtype=bool)
+    for u, v, flow, low, high, cell in edges:
+        if cell is None or (not np.isnan(published[cell]) and low == high):
+            continue
+        others = residual.copy()
+        others[u, v] = others[v, u] = False
+        up = flow < high and _reaches(others, v, u)
+        down = flow > low and _reaches(others, u, v)
+        out[cell] = not (up or down)
+    return out
+
+
+def _reaches(adjacency: np.ndarray, start: int, goal: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along the arcs of ``adjacency``."""
+    seen = np.zeros(len(adjacency), dtype=bool)
+    seen[start] = True
+    frontier = seen.copy()
+    while frontier.any():
+        frontier = adjacency[frontier].any(axis=0) & ~seen
+        seen |= frontier
+        if seen[goal]:
+            return True
+    return False
+
+
+def _publish(values: np.ndarray, rule: DisclosureRule, total_row: bool, total_column: bool
+             ) -> np.ndarray:
+    """Round and hide the cells of a whole table (margins included): the published numbers."""
+    hidden = (values > 0) & (values < rule.suppress_counts_below)
+    rounded = round_counts(values, rule).astype(float)
+    margin = np.zeros(values.shape, dtype=bool)
+    if total_row:
+        margin[-1, :] = True
+    if total_column:
+        margin[:, -1] = True
+    if rule.secondary:
+        hidden = secondary_suppression(hidden, values, total_row, total_column)
+    while True:
+        published = np.where(hidden, np.nan, rounded)
+        if not (rule.secondary and (total_row or total_column)):
+            return published
+        pinned = pinned_cells(values, published, rule, total_row, total_column)
+        if not pinned.any():
+            return published
+        # Hide the totals of the lines through the fixed cells (all totals if need be).
+        lines = np.zeros(values.shape, dtype=bool)
+        for i, j in zip(*np.nonzero(pinned), strict=True):
+            if total_column:
+                lines[i, -1] = True
+            if total_row:
+                lines[-1, j] = True
+        extra = lines & ~hidden
+        if not extra.any():
+            extra = margin & ~hidden
+        if not extra.any():  # pragma: no cover - with every total hidden nothing is fixed
+            return np.where(pinned | hidden, np.nan, rounded)
+        hidden = hidden | extra
+
+
 def protect_counts(table: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
                    total_row: bool = True, total_column: bool = True,
                    total_label: str = "Total") -> pd.DataFrame:
@@ -343,7 +540,8 @@ def protect_counts(table: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
 
     Totals are summed from the unrounded counts and rounded afterwards; counts below
     ``rule.suppress_counts_below`` are hidden, and secondary suppression hides more where a
-    hidden count could be worked out from the totals.
+    hidden count could be worked out from the totals, or where the rounded totals would fix
+    a count exactly (:func:`pinned_cells`).
 
     Parameters
     ----------
@@ -376,19 +574,69 @@ def protect_counts(table: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
         full[total_label] = raw.sum(axis=1)
     if total_row:
         full.loc[total_label] = full.sum(axis=0)
-    values = full.to_numpy(dtype=float)
-    hidden = (values > 0) & (values < rule.suppress_counts_below)
-    if rule.secondary:
-        hidden = secondary_suppression(hidden, values, total_row, total_column)
-    published = round_counts(values, rule).astype(float)
-    published[hidden] = np.nan
+    published = _publish(full.to_numpy(dtype=float), rule, total_row, total_column)
     return pd.DataFrame(published, index=full.index, columns=full.columns)
+
+
+def percentages(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
+                rule: DisclosureRule = HESA_RULE, decimals: int = 0) -> pd.DataFrame:
+    """Derive percentages from *published* counts, so they reveal nothing the counts hide.
+
+    Each percentage is ``100 * numerator / base`` of the published (rounded) numbers; it is
+    hidden wherever its numerator or its base is hidden, and wherever the published base is
+    below ``rule.min_percentage_base`` or 0.
+
+    Parameters
+    ----------
+    numerators : pandas.DataFrame
+        Published counts (``NaN`` where hidden), e.g. from :func:`protect_counts`.
+    bases : pandas.DataFrame or Series
+        Published counts each percentage is based on (a Series applies to every column of
+        its row).
+    rule : DisclosureRule
+        The rule (for the smallest base).
+    decimals : int
+        Decimal places.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Percentages (float), ``NaN`` where hidden.
+
+    Examples
+    --------
+    One renewal among 160 people is published as 0, so its percentage is 0%, not 1%:
+
+    >>> counts = protect_counts(pd.DataFrame({"n": [160, 1]}, index=["Signed up", "Renewed"]),
+    ...                         total_row=False, total_column=False)
+    >>> percentages(counts, pd.Series(counts.loc["Signed up", "n"], index=counts.index))
+                   n
+    Signed up  100.0
+    Renewed      0.0
+    """
+    num = numerators.apply(pd.to_numeric).astype(float)
+    if isinstance(bases, pd.Series):
+        base = pd.DataFrame({c: bases.astype(float) for c in num.columns}, index=num.index)
+    else:
+        base = bases.apply(pd.to_numeric).astype(float).reindex_like(num)
+    b = base.to_numpy(dtype=float)
+    a = num.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.round(100.0 * a / b, decimals)
+    hidden = np.isnan(a) | np.isnan(b) | ~(b > 0) | (b < rule.min_percentage_base)
+    pct[hidden] = np.nan
+    return pd.DataFrame(pct, index=num.index, columns=num.columns)
 
 
 def protect_rates(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
                   rule: DisclosureRule = HESA_RULE, total_row: bool = False,
                   decimals: int = 0) -> pd.DataFrame:
-    """Publish percentages, hiding those based on too few people.
+    """Publish percentages of true counts: publish the counts first, then divide.
+
+    The numerators and bases are published as one table of counts (rounded, small ones
+    hidden, with the last row as the total of the rows above when ``total_row``), and the
+    percentages are derived from what is published (:func:`percentages`), so a percentage
+    never gives away a count that rounding or suppression hid.
 
     Parameters
     ----------
@@ -400,9 +648,7 @@ def protect_rates(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
     rule : DisclosureRule
         The rule (default HESA: percentages on fewer than 22.5 people hidden).
     total_row : bool
-        The last row is an overall row computed from all the rows above: then, in each
-        column, a hidden percentage is not left the only hidden one (the one next smallest
-        base is hidden as well), so it cannot be worked out from the overall figure.
+        The last row is an overall row, the sum of the rows above.
     decimals : int
         Decimal places of the percentages.
 
@@ -414,28 +660,25 @@ def protect_rates(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,
     Examples
     --------
     >>> num = pd.DataFrame({"matched": [20, 3, 23]}, index=["Chemistry", "Physics", "All"])
-    >>> protect_rates(num, pd.Series([25, 5, 30], index=num.index))
+    >>> protect_rates(num, pd.Series([25, 5, 30], index=num.index), total_row=True)
                matched
     Chemistry     80.0
     Physics        NaN
-    All           77.0
+    All           83.0
     """
-    num = numerators.apply(pd.to_numeric).astype(float)
+    num = numerators.apply(pd.to_numeric).fillna(0).astype(float)
     if isinstance(bases, pd.Series):
         base = pd.DataFrame({c: bases.astype(float) for c in num.columns}, index=num.index)
     else:
         base = bases.apply(pd.to_numeric).astype(float).reindex_like(num)
-    base_arr = base.to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(base_arr > 0, 100.0 * num.to_numpy(dtype=float) / base_arr, np.nan)
-    hidden = (base_arr < rule.min_percentage_base) | ~np.isfinite(pct)
-    hidden &= base_arr > 0  # a rate with no base at all is simply empty
-    if total_row and rule.secondary and len(num) > 1:
-        hidden = secondary_suppression(hidden, base_arr, total_row=True, total_column=False,
-                                       eligible=base_arr > 0)
-    out = np.round(pct, decimals)
-    out[hidden | (base_arr <= 0)] = np.nan
-    return pd.DataFrame(out, index=num.index, columns=num.columns)
+    values = np.hstack([num.to_numpy(dtype=float), base.fillna(0).to_numpy(dtype=float)])
+    is_total = (total_row and len(values) > 1
+                and np.allclose(values[-1], values[:-1].sum(axis=0)))
+    published = _publish(values, rule, bool(is_total), False)
+    k = num.shape[1]
+    return percentages(pd.DataFrame(published[:, :k], index=num.index, columns=num.columns),
+                       pd.DataFrame(published[:, k:], index=num.index, columns=num.columns),
+                       rule, decimals)
 
 
 def protect_means(means: pd.DataFrame | pd.Series, bases: pd.DataFrame | pd.Series,
@@ -505,16 +748,23 @@ def describe_count(n: float, rule: DisclosureRule = HESA_RULE) -> str:
 
 def publish_percent(numerator: float, base: float, rule: DisclosureRule = HESA_RULE,
                     decimals: int = 0) -> str:
-    """Publish one percentage as text (hidden when the base is too small).
+    """Publish one percentage of true counts as text, derived from their published values.
+
+    Both counts are published first (rounded, or hidden under the rule) and the percentage is
+    computed from what is published: hidden when either is hidden or the base is too small.
 
     Examples
     --------
-    >>> publish_percent(11, 40), publish_percent(5, 20)
-    ('28%', '..')
+    >>> publish_percent(11, 40), publish_percent(5, 20), publish_percent(1, 160)
+    ('25%', '..', '0%')
+    >>> publish_percent(1, 160, get_rule("hesa-strict"))
+    '..'
     """
-    if base <= 0 or base < rule.min_percentage_base:
-        return rule.symbol
-    return f"{100.0 * numerator / base:.{decimals}f}%"
+    counts = np.array([[numerator, base]], dtype=float)
+    published = _publish(counts, rule, False, False)
+    value = percentages(pd.DataFrame(published[:, :1]), pd.Series(published[:, 1]), rule,
+                        decimals).iloc[0, 0]
+    return rule.symbol if pd.isna(value) else f"{value:.{decimals}f}%"
 
 
 def publish_mean(value: float, base: float, rule: DisclosureRule = HESA_RULE,

@@ -10,12 +10,16 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.coaching.matching import MatchSettings
+from toolkit.coaching.registers import REGISTERS
 from toolkit.coaching.round import run_round, save_round, write_round
+from toolkit.demo.coaching import COACHING_BUDGET
 from toolkit.demo.sample import (
     COACHING_START,
     COACHING_TODAY,
+    LAST_YEAR,
     SAMPLE_PAIRED_ON,
     SAMPLE_TODAY,
+    add_sample_last_year,
     record_sample_withdrawals,
     sample_store,
     write_sample,
@@ -149,15 +153,18 @@ def _step_relationships(ctx: DemoContext) -> None:
 
 def _step_coaching(ctx: DemoContext) -> None:
     print("Step 5. Coaching requests: triage, match coaches, track sessions and objectives")
+    registers = {kind: ctx.sample / f"coaching_{kind}.csv" for kind in REGISTERS}
     done = run_round(ctx.sample / "coaching_requests.csv", ctx.sample / "coaching_coaches.csv",
                      ctx.sample / "coaching_sessions.csv", ctx.sample / "coaching_scores.csv",
-                     today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START))
+                     today=COACHING_TODAY, settings=MatchSettings(start_date=COACHING_START),
+                     registers=registers, budget=COACHING_BUDGET)
     print("  " + done.summary().replace("\n", "\n  "))
     written = write_round(done, ctx.out / "coaching")
     with Store(ctx.store_path) as store:
         saved = save_round(store, done, f"{COHORT} coaching")
     print(f"  Saved {len(saved['pairs'])} coaching pairs, {saved['sessions']} sessions and "
-          f"{saved['scores']} objective scores in the store (scheme 'coaching').")
+          f"{saved['scores']} objective scores in the store (scheme 'coaching'), with the "
+          "approved coaches, choices, chemistry outcomes, agreed sessions and spend.")
     ctx.outputs["coaching"] = written["tracking"]
     ctx.outputs["coach forms"] = written["forms"]
 
@@ -170,13 +177,21 @@ def _step_unmentoring(ctx: DemoContext) -> None:
 def _step_report(ctx: DemoContext) -> None:
     print("Year end. Import the feedback survey and write the evaluation report")
     survey = read_survey(ctx.sample / "survey.csv")
+    extract = ctx.sample / "hr_extract.csv"
     with Store(ctx.store_path) as store:
         saved = save_survey(store, survey, COHORT)
+        if add_sample_last_year(store, ctx.sample):
+            print(f"  The store now also holds last year's cohort ({LAST_YEAR}), as it would "
+                  "had the toolkit been used then: the report compares the two.")
         result = build_report(store, ctx.out / "report", cohort=COHORT,
-                              participants=ctx.sample / "unmentoring.csv", progress=False)
+                              participants=ctx.sample / "unmentoring.csv", progress=False,
+                              outcomes=extract if extract.exists() else None)
     n_text = int((survey.questions["kind"] == "text").sum())
     print(f"  Survey: {saved} answers to {len(survey.questions)} questions saved "
           f"({n_text} free-text question(s) kept out of every chart).")
+    if extract.exists():
+        print(f"  Outcomes: from the HR extract '{extract.name}' (promotion, grade moves and "
+              "retention of mentees against colleagues who did not take part).")
     print(f"  Report: {len(result.sections)} sections, {len(result.figures)} figures (PNG and "
           f"SVG), {len(result.tables)} tables (CSV); disclosure rule: {result.rule.name}.")
     ctx.outputs["report"] = result.html

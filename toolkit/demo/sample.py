@@ -11,30 +11,39 @@ import pandas as pd
 
 from toolkit.coaching.matching import MatchSettings, match_coaches
 from toolkit.coaching.progress import objectives_of
+from toolkit.coaching.records import validate_sessions
 from toolkit.coaching.requests import validate_coaches, validate_requests
 from toolkit.coaching.triage import triage
 from toolkit.core.ladder import CIVIL_SERVICE_LADDER, DEFAULT_LADDER, LECTURER_LADDER
 from toolkit.core.statuses import RUNNING
+from toolkit.demo.coaching import generate_coaching_registers
 from toolkit.errors import LifecycleError
+from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.intake.signups import read_signups
+from toolkit.io.outputs import write_csv_atomic, write_xlsx_atomic
 from toolkit.io.readers import Table
 from toolkit.pairing.matching import match_mentors
 from toolkit.relationships.changes import withdraw_pair
 from toolkit.store.connection import Store
+from toolkit.store.meetings import save_meeting_rows
 from toolkit.store.pairs import load_pairs, save_pairs
-from toolkit.store.people import load_cohorts, save_signups
+from toolkit.store.people import load_cohorts, load_people, save_import, save_signups
 
 __all__ = [
     "COACHING_NEEDS",
     "COACHING_START",
     "COACHING_TODAY",
     "DEPARTMENTS",
+    "LAST_YEAR",
     "SAMPLE_PAIRED_ON",
     "SAMPLE_TODAY",
     "SURVEY_QUESTIONS",
     "TOPICS",
+    "add_sample_last_year",
     "generate_coaching",
     "generate_coaching_activity",
+    "generate_hr_extract",
+    "generate_last_year",
     "generate_meetings",
     "generate_people",
     "generate_survey",
@@ -42,6 +51,7 @@ __all__ = [
     "record_sample_withdrawals",
     "sample_pairs",
     "sample_store",
+    "seed_sample_signups",
     "simulate_year",
     "write_sample",
 ]
@@ -51,6 +61,11 @@ __all__ = [
 SAMPLE_PAIRED_ON = "2026-10-05"
 SAMPLE_PILOT_ON = "2026-07-20"
 SAMPLE_TODAY = "2027-07-01"
+#: The sample scheme's earlier cohort (a year before), its pairing day and pilot day.
+LAST_YEAR = "2025"
+_LAST_YEAR_PAIRED_ON = "2025-10-06"
+_LAST_YEAR_PILOT_ON = "2025-07-21"
+_LAST_YEAR_UNTIL = "2026-06-26"
 
 DIVISION = "Division of Natural and Life Sciences"
 DEPARTMENTS = [
@@ -825,6 +840,166 @@ def _problem_examples(people: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rows.iloc[:11], blank, rows.iloc[11:]], ignore_index=True)
 
 
+def generate_last_year(people: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
+    """Generate the sample scheme's earlier cohort: a year before, other people.
+
+    The same division a year earlier, drawn with the seed before ``seed``; anyone whose
+    address is among ``people`` is left out, so no one's details differ between the years.
+
+    Examples
+    --------
+    >>> people = generate_people()
+    >>> earlier = generate_last_year(people)
+    >>> len(earlier) > 120, earlier["email"].isin(people["email"]).any()
+    (True, np.False_)
+    """
+    earlier = generate_people(seed - 1)
+    return earlier[~earlier["email"].isin(people["email"])].reset_index(drop=True)
+
+
+def _yes(values: np.ndarray) -> np.ndarray:
+    return np.where(values, "Yes", "No")
+
+
+def generate_hr_extract(people: pd.DataFrame, earlier: pd.DataFrame,
+                        seed: int = 2026) -> pd.DataFrame:
+    """Generate the yearly HR extract of the sample division (synthetic, example.org).
+
+    Everyone who signed up in either year and 345 colleagues who never did, with
+    their grade now and a year ago, gender, whether they are still employed, applied for
+    promotion, gained it, and returned from a career break. Mentees apply for promotion
+    and stay somewhat more often than their colleagues, as a scheme would hope; two of last
+    year's mentees are missing from it (their records moved).
+
+    Examples
+    --------
+    >>> people = generate_people()
+    >>> extract = generate_hr_extract(people, generate_last_year(people))
+    >>> extract["E-mail"].is_unique, extract["E-mail"].str.endswith("@example.org").all()
+    (True, np.True_)
+    """
+    rng = np.random.default_rng(seed + 31)
+    taken = set(people["email"]) | set(earlier["email"])
+    pool = [n for n in (f"{f} {s}" for f in _FIRST for s in _LAST) if _email(n) not in taken]
+    others_level = np.repeat(np.arange(6), [30, 40, 90, 80, 60, 45])
+    names = [pool[i] for i in rng.choice(len(pool), size=len(others_level), replace=False)]
+    others = pd.DataFrame({
+        "email": [_email(n) for n in names], "level": others_level,
+        "gender": np.where(rng.random(len(names)) < np.take(_WOMEN_SHARE, others_level),
+                           "Woman", "Man"), "role": "none"})
+    last = earlier[["email", "level", "gender", "role"]].copy()
+    moved_before = (rng.random(len(last)) < np.where(last["role"] == "mentor", 0.05, 0.12)) \
+        & last["level"].between(1, 4)
+    last["level"] = last["level"] + moved_before.astype(int)
+    last = last.drop(index=last.index[last["role"] == "mentee"][:2])  # records moved
+    staff = pd.concat([people[["email", "level", "gender", "role"]], last, others],
+                      ignore_index=True)
+    n = len(staff)
+    mentee = staff["role"].isin(["mentee", "both"]).to_numpy()
+    eligible = staff["level"].between(1, 4).to_numpy()
+    applied = eligible & (rng.random(n) < np.where(mentee, 0.32, 0.18))
+    promoted = applied & (rng.random(n) < np.where(mentee, 0.6, 0.5))
+    employed = rng.random(n) < np.where(mentee, 0.95, 0.9)
+    returned = rng.random(n) < 0.05
+    employed = np.where(returned, rng.random(n) < np.where(mentee, 0.9, 0.7), employed)
+    levels = DEFAULT_LADDER.levels
+    frame = pd.DataFrame({
+        "E-mail": staff["email"],
+        "Grade now": np.take(levels, staff["level"] + promoted.astype(int)),
+        "Grade a year ago": np.take(levels, staff["level"]),
+        "Gender": staff["gender"],
+        "Still employed": _yes(employed),
+        "Promotion applied for": _yes(applied),
+        "Promotion gained": _yes(promoted),
+        "Returned from a career break": _yes(returned),
+    })
+    return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+def _plain_signups(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Dress sign-ups up as a plain form export (Google-Forms-style answers)."""
+    plain = people.drop(columns="level").copy()
+    plain["topics"] = plain["topics"].map(", ".join)
+    plain.insert(0, "Timestamp", _forms_export(people, rng)["Start time"])
+    plain = plain.rename(columns={
+        "name": "Name", "email": "Email address", "department": "Department", "grade": "Grade",
+        "role": "Role", "line_manager_email": "Line manager email", "capacity": "Capacity",
+        "topics": "Topics", "meeting_mode": "Meeting mode", "gender": "Gender",
+        "mentor_gender_preference": "Mentor gender preference",
+    })
+    plain["Capacity"] = plain["Capacity"].astype(str).where(people["role"] != "mentee", "")
+    return plain
+
+
+def _write_last_year(out: Path, people: pd.DataFrame, seed: int) -> dict[str, Path]:
+    """Write the earlier cohort's sign-ups, pairs, meetings and survey, and the HR extract."""
+    written: dict[str, Path] = {}
+    earlier = generate_last_year(people, seed)
+    written["signups_last_year"] = out / f"signups_{LAST_YEAR}.csv"
+    write_csv_atomic(_plain_signups(earlier, np.random.default_rng(seed + 41)),
+                     written["signups_last_year"], quote_text=False)
+    pairs = sample_pairs(read_signups(written["signups_last_year"]).people,
+                         _LAST_YEAR_PAIRED_ON, _LAST_YEAR_PILOT_ON)
+    written["pairs_last_year"] = out / f"sample_pairs_{LAST_YEAR}.csv"
+    write_csv_atomic(pairs, written["pairs_last_year"], quote_text=False)
+    meetings, _ = simulate_year(pairs, seed - 1, until=_LAST_YEAR_UNTIL)
+    written["meetings_last_year"] = out / f"meetings_{LAST_YEAR}.csv"
+    write_csv_atomic(meetings, written["meetings_last_year"], quote_text=False)
+    written["survey_last_year"] = out / f"survey_{LAST_YEAR}.csv"
+    write_csv_atomic(generate_survey(earlier, seed - 1), written["survey_last_year"],
+                     quote_text=False)
+    written["hr_extract"] = out / "hr_extract.csv"
+    write_csv_atomic(generate_hr_extract(people, earlier, seed), written["hr_extract"],
+                     quote_text=False)
+    return written
+
+
+def add_sample_last_year(store: Store, sample_dir: str | Path) -> bool:
+    """Add the sample scheme's earlier cohort to a store that does not hold it yet.
+
+    The store then holds two cohorts, as it would had the toolkit been used last year too:
+    :data:`LAST_YEAR`'s sign-ups, its pairs (all ended by now) with their meetings, and its
+    survey answers, each read with the ordinary importers. Only for a store of the sample
+    scheme; a store that already holds the cohort, or a folder without its files, is left
+    as it is.
+
+    Returns
+    -------
+    bool
+        True if the cohort was added.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     add_sample_last_year(store, folder), add_sample_last_year(store, folder)
+    (True, False)
+    """
+    sample_dir = Path(sample_dir)
+    signups_file = sample_dir / f"signups_{LAST_YEAR}.csv"
+    if LAST_YEAR in load_cohorts(store) or not signups_file.exists():
+        return False
+    signups = read_signups(signups_file)
+    signups.raise_for_problems()
+    pairs = pd.read_csv(sample_dir / f"sample_pairs_{LAST_YEAR}.csv", dtype=str)
+    meetings = pd.read_csv(sample_dir / f"meetings_{LAST_YEAR}.csv", dtype=str,
+                           keep_default_na=False)
+    survey = read_survey(sample_dir / f"survey_{LAST_YEAR}.csv")
+    with store.transaction():
+        save_import(store, signups, LAST_YEAR)
+        ids = []
+        for start, group in pairs.groupby("start_date", sort=True):
+            made = save_pairs(store, group[["mentee_email", "mentor_email"]], LAST_YEAR,
+                              settings={"made_by": "sample_pairs"}, status="ended",
+                              start_date=str(start))
+            ids.append(group[["mentee_email", "mentor_email"]].assign(pair_id=made))
+        held = meetings.merge(pd.concat(ids), on=["mentee_email", "mentor_email"])
+        save_meeting_rows(store, held.rename(columns={"date": "on_date"}).assign(note=""))
+        save_survey(store, survey, LAST_YEAR)
+    return True
+
+
 def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     """Write the whole synthetic sample scheme into a folder.
 
@@ -835,9 +1010,14 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     the pairing engine), ``meetings.csv`` (a simulated year of their meetings as a form
     export), ``meetings_with_problems.csv``, ``withdrawals.csv``, the coaching round
     (``coaching_requests.csv``, ``coaching_coaches.csv``, ``coaching_sessions.csv``,
-    ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``), ``survey.csv`` (the
-    end-of-year feedback survey), and ``ladders/*.json`` (the shipped grade ladders, to copy
-    and edit).
+    ``coaching_scores.csv``, ``coaching_requests_with_problems.csv``, and the coaching
+    team's registers ``coaching_approved.csv``, ``coaching_choices.csv``,
+    ``coaching_chemistry.csv``, ``coaching_agreed.csv``, ``coaching_spend.csv``),
+    ``survey.csv`` (the end-of-year feedback survey), ``ladders/*.json`` (the shipped grade
+    ladders, to copy and edit), the earlier cohort (``signups_2025.csv``,
+    ``sample_pairs_2025.csv``, ``meetings_2025.csv``, ``survey_2025.csv``: see
+    :func:`add_sample_last_year`) and ``hr_extract.csv`` (the yearly HR extract, for the
+    report's outcomes).
 
     Parameters
     ----------
@@ -857,55 +1037,48 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     people = generate_people(seed)
     written: dict[str, Path] = {}
 
-    plain = people.drop(columns="level").copy()
-    plain["topics"] = plain["topics"].map(", ".join)
-    plain.insert(0, "Timestamp", _forms_export(people, rng)["Start time"])
-    plain = plain.rename(columns={
-        "name": "Name", "email": "Email address", "department": "Department", "grade": "Grade",
-        "role": "Role", "line_manager_email": "Line manager email", "capacity": "Capacity",
-        "topics": "Topics", "meeting_mode": "Meeting mode", "gender": "Gender",
-        "mentor_gender_preference": "Mentor gender preference",
-    })
-    plain["Capacity"] = plain["Capacity"].astype(str).where(people["role"] != "mentee", "")
+    plain = _plain_signups(people, rng)
     written["signups"] = out / "signups.csv"
-    plain.to_csv(written["signups"], index=False, encoding="utf-8")
+    write_csv_atomic(plain, written["signups"], quote_text=False)
 
     forms = _forms_export(people, rng)
     written["signups_forms"] = out / "signups_forms.xlsx"
-    with pd.ExcelWriter(written["signups_forms"], engine="openpyxl") as writer:
-        forms.to_excel(writer, sheet_name="Form1", index=False)
+    write_xlsx_atomic(written["signups_forms"], {"Form1": forms})
     written["signups_forms_mapping"] = out / "signups_forms_mapping.json"
     written["signups_forms_mapping"].write_text(
         json.dumps(_FORM_QUESTIONS, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     written["signups_with_problems"] = out / "signups_with_problems.csv"
-    _problem_examples(people).to_csv(written["signups_with_problems"], index=False)
+    write_csv_atomic(_problem_examples(people), written["signups_with_problems"],
+                     quote_text=False)
 
 
     pairs = sample_pairs(read_signups(written["signups"]).people)
     written["sample_pairs"] = out / "sample_pairs.csv"
-    pairs.to_csv(written["sample_pairs"], index=False)
+    write_csv_atomic(pairs, written["sample_pairs"], quote_text=False)
     meetings, withdrawals = simulate_year(pairs, seed)
     written["meetings"] = out / "meetings.csv"
-    _meetings_export(meetings).to_csv(written["meetings"], index=False)
+    write_csv_atomic(_meetings_export(meetings), written["meetings"], quote_text=False)
     written["meetings_with_problems"] = out / "meetings_with_problems.csv"
-    _meeting_problem_examples(meetings).to_csv(written["meetings_with_problems"], index=False)
+    write_csv_atomic(_meeting_problem_examples(meetings), written["meetings_with_problems"],
+                     quote_text=False)
     written["withdrawals"] = out / "withdrawals.csv"
-    withdrawals.to_csv(written["withdrawals"], index=False)
+    write_csv_atomic(withdrawals, written["withdrawals"], quote_text=False)
 
     written["unmentoring"] = out / "unmentoring.csv"
-    generate_unmentoring(people, seed).to_csv(written["unmentoring"], index=False)
+    write_csv_atomic(generate_unmentoring(people, seed), written["unmentoring"],
+                     quote_text=False)
 
     written["survey"] = out / "survey.csv"
-    generate_survey(people, seed).to_csv(written["survey"], index=False)
+    write_csv_atomic(generate_survey(people, seed), written["survey"], quote_text=False)
 
     coaching = generate_coaching(people, seed)
     for short in ("requests", "coaches"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
-        coaching[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+        write_csv_atomic(coaching[short], written[f"coaching_{short}"], quote_text=False)
     written["coaching_requests_with_problems"] = out / "coaching_requests_with_problems.csv"
-    _coaching_problem_examples(coaching["requests"]).to_csv(
-        written["coaching_requests_with_problems"], index=False, encoding="utf-8")
+    write_csv_atomic(_coaching_problem_examples(coaching["requests"]),
+                     written["coaching_requests_with_problems"], quote_text=False)
     as_table = {k: Table(data=v.astype(str).astype("string"),
                          rows=pd.Series(np.arange(2, len(v) + 2)), headers=list(v.columns),
                          source=k, sha256="") for k, v in coaching.items()}
@@ -915,11 +1088,39 @@ def write_sample(out: str | Path, seed: int = 2026) -> dict[str, Path]:
     activity = generate_coaching_activity(match.pairs, objectives_of(requests), seed)
     for short in ("sessions", "scores"):
         written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
-        activity[short].to_csv(written[f"coaching_{short}"], index=False, encoding="utf-8")
+        write_csv_atomic(activity[short], written[f"coaching_{short}"], quote_text=False)
+    log = validate_sessions(Table(
+        data=activity["sessions"].astype(str).astype("string"),
+        rows=pd.Series(np.arange(2, len(activity["sessions"]) + 2)),
+        headers=list(activity["sessions"].columns), source="sessions", sha256="")).records
+    registers = generate_coaching_registers(
+        match.pairs, validate_coaches(as_table["coaches"]).records, log, COACHING_TODAY, seed)
+    for short, frame in registers.items():
+        written[f"coaching_{short}"] = out / f"coaching_{short}.csv"
+        write_csv_atomic(frame, written[f"coaching_{short}"], quote_text=False)
 
     for short, ladder in {"uk-he": DEFAULT_LADDER, "lecturer": LECTURER_LADDER,
                           "civil-service": CIVIL_SERVICE_LADDER}.items():
         path = out / "ladders" / f"{short}.json"
         path.write_text(json.dumps(ladder.to_dict(), indent=2) + "\n", encoding="utf-8")
         written[f"ladder_{short}"] = path
+    written.update(_write_last_year(out, people, seed))
     return written
+
+
+def seed_sample_signups(store_path: str | Path, sample_dir: str | Path,
+                        cohort: str = "2026") -> bool:
+    """Give the sample scheme's store the sample sign-ups when it has none for ``cohort``.
+
+    Only for the sample scheme (invented people): a page opened on it works at once, in any
+    order. Returns True when the sign-ups were added.
+    """
+    if Path(store_path).exists():
+        with Store(store_path, read_only=True) as store:
+            if not load_people(store, cohort).empty:
+                return False
+    with Store(store_path) as store:
+        signups = read_signups(Path(sample_dir) / "signups.csv")
+        signups.raise_for_problems()
+        save_import(store, signups, cohort)
+    return True

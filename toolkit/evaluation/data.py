@@ -12,7 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import InputFileError
-from toolkit.evaluation.measures import OBJECTIVE_COLUMNS
+from toolkit.evaluation.measures import (
+    OBJECTIVE_COLUMNS,
+    equality_characteristics,
+    free_text_reason,
+    optional_questions,
+)
 from toolkit.evaluation.objectives import read_objectives
 from toolkit.evaluation.survey import SurveyImport, classify_answers
 from toolkit.intake.signups import read_signups
@@ -32,12 +37,17 @@ from toolkit.store.people import (
 from toolkit.unmentoring.participants import read_participants
 
 __all__ = [
+    "CohortHistory",
     "SchemeData",
+    "check_monitoring",
     "ensure_signups",
     "load_cohort",
     "load_feedback",
+    "load_history",
     "load_objectives",
     "load_scheme",
+    "load_signups_with_answers",
+    "monitoring_choices",
     "no_cohort_message",
     "no_signups_message",
 ]
@@ -92,6 +102,51 @@ class SchemeData:
     def cohort_pairs(self) -> pd.DataFrame:
         """The mentoring pairs of this cohort."""
         return self.pairs[self.pairs["cohort"] == self.cohort]
+
+
+@dataclass
+class CohortHistory:
+    """Every cohort's sign-ups, pairs, meetings and feedback, to compare years side by side.
+
+    Attributes
+    ----------
+    cohorts : list of str
+        The cohorts with sign-ups, oldest first.
+    people : pandas.DataFrame
+        One row per sign-up (``email, role, gender, level, cohort``...): a person who signed
+        up in two cohorts has two rows. Their grade is the one the store holds now (that of
+        their latest sign-up).
+    pairs, meetings : pandas.DataFrame
+        Every mentoring pair (``cohort`` says which) and their meetings.
+    feedback : dict of str to SurveyImport
+        Each cohort's survey answers.
+    """
+
+    cohorts: list[str]
+    people: pd.DataFrame
+    pairs: pd.DataFrame
+    meetings: pd.DataFrame
+    feedback: dict[str, SurveyImport]
+
+
+def load_history(store: Store) -> CohortHistory:
+    """Read every cohort's records from the store, for the comparison across years.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     load_history(store).cohorts
+    []
+    """
+    cohorts = load_cohorts(store)
+    frames = [load_people(store, c) for c in cohorts]
+    people = (pd.concat(frames, ignore_index=True) if frames
+              else load_people(store).assign(cohort=pd.Series(dtype=str)))
+    return CohortHistory(
+        cohorts=cohorts, people=people, pairs=load_pairs(store, scheme="mentoring"),
+        meetings=load_meetings(store)[["pair_id", "on_date", "status"]],
+        feedback={c: load_feedback(store, c) for c in cohorts})
 
 
 def load_cohort(store: Store, cohort: str | None = None) -> str:
@@ -160,11 +215,7 @@ def load_scheme(store: Store, cohort: str | None = None,
     ('2026', 160, True)
     """
     cohort = load_cohort(store, cohort)
-    people = load_people(store, cohort)
-    extra = load_extra_answers(store, cohort)
-    if len(extra):
-        people = people.join(extra[[c for c in extra.columns if c not in people.columns]],
-                             on="email")
+    people = load_signups_with_answers(store, cohort)
     directory = load_directory(store)[["email", "department"]]
     if participants is not None:
         others = read_participants(participants)[["email", "department"]]
@@ -180,6 +231,98 @@ def load_scheme(store: Store, cohort: str | None = None,
     return SchemeData(cohort=cohort, people=people, directory=directory, pairs=pairs,
                       meetings=meetings, draws=draws, feedback=load_feedback(store, cohort),
                       objectives=objectives)
+
+
+def load_signups_with_answers(store: Store, cohort: str) -> pd.DataFrame:
+    """Read a cohort's sign-ups with the form's optional questions as extra columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     len(load_signups_with_answers(store, "2026"))
+    0
+    """
+    people = load_people(store, cohort)
+    extra = load_extra_answers(store, cohort)
+    if len(extra):
+        people = people.join(extra[[c for c in extra.columns if c not in people.columns]],
+                             on="email")
+    return people
+
+
+def monitoring_choices(store: Store, cohort: str | None = None) -> pd.DataFrame:
+    """List the optional sign-up questions a lead may declare as monitoring questions.
+
+    Parameters
+    ----------
+    store : Store
+        The scheme store.
+    cohort : str, optional
+        The cohort (default: the latest).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per optional question of the form: ``question``, ``answers`` (how many
+        people answered) and ``free_text`` (why its answers look like free text, so that it
+        can never be declared; empty for a question answered from a short list).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.demo.sample import write_sample
+    >>> from toolkit.intake.signups import read_signups
+    >>> from toolkit.store.people import save_signups
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> people = read_signups(folder / "signups.csv").people
+    >>> people["Ethnicity"] = ["White", "Asian"] * 80
+    >>> people["Anything else?"] = ""
+    >>> people.loc[0, "Anything else?"] = "I would like to meet on the other campus, please"
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = save_signups(store, people, "2026")
+    ...     choices = monitoring_choices(store)
+    >>> choices[["question", "answers"]].to_dict("records")
+    [{'question': 'Ethnicity', 'answers': 160}, {'question': 'Anything else?', 'answers': 1}]
+    >>> choices["free_text"].tolist()
+    ['', 'some answers are sentences (up to 10 words)']
+    """
+    people = load_signups_with_answers(store, load_cohort(store, cohort))
+    rows = []
+    for question in optional_questions(people):
+        answers = people[question].dropna().astype(str).str.strip()
+        rows.append({"question": question, "answers": int((answers != "").sum()),
+                     "free_text": free_text_reason(people[question]) or ""})
+    return pd.DataFrame(rows, columns=["question", "answers", "free_text"])
+
+
+def check_monitoring(store: Store, cohort: str | None, monitoring: list[str]) -> list[str]:
+    """Check declared monitoring questions against a cohort's sign-ups, before any work.
+
+    Returns
+    -------
+    list of str
+        The characteristics the report will publish (gender first).
+
+    Raises
+    ------
+    SettingsError
+        If a declared question is not an optional question of the form or is free text.
+    InputFileError
+        If the store has no sign-ups or not the cohort.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.demo.sample import write_sample
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = write_sample(folder)
+    >>> with Store(folder / "s.sqlite") as store:
+    ...     _ = ensure_signups(store, folder / "signups.csv", "2026")
+    ...     check_monitoring(store, None, [])
+    ['gender']
+    """
+    people = load_signups_with_answers(store, load_cohort(store, cohort))
+    return equality_characteristics(people, monitoring)
 
 
 def ensure_signups(store: Store, signups: str | Path, cohort: str) -> int:

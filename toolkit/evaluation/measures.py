@@ -8,6 +8,7 @@ tables. Nothing here reads a file or the store; the report passes every result t
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,17 +17,25 @@ from scipy import stats
 
 from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
 from toolkit.core.statuses import MATCHED
+from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 
 __all__ = [
     "FUNNEL_STAGES",
+    "MAX_CATEGORIES",
+    "MAX_CATEGORY_LENGTH",
+    "MAX_CATEGORY_WORDS",
     "MENTEE_BINS",
     "NOT_GIVEN",
     "NO_SCORED_OBJECTIVE",
     "OBJECTIVE_COLUMNS",
+    "OWN_FIELDS",
+    "SMALL_GROUPS",
     "ObjectiveChange",
     "equality_characteristics",
     "equality_table",
+    "free_text_message",
+    "free_text_reason",
     "funnel",
     "has_objective_scores",
     "journeys",
@@ -34,7 +43,9 @@ __all__ = [
     "mentees_per_mentor",
     "mentor_load",
     "missing_objective_columns_message",
+    "not_a_question_message",
     "objective_change",
+    "optional_questions",
     "score_distribution",
     "senior_share",
 ]
@@ -58,6 +69,22 @@ OBJECTIVE_COLUMNS: tuple[str, ...] = ("coachee", "objective", "score_before", "s
 NO_SCORED_OBJECTIVE = "No coaching objective has a score both before and after."
 
 _WOMEN = {"woman", "women", "female", "f", "w"}
+
+#: The toolkit's own fields of a sign-up: never an optional question of the form.
+OWN_FIELDS = frozenset({
+    "row", "name", "email", "department", "grade", "level", "role", "line_manager_email",
+    "capacity", "topics", "meeting_mode", "gender", "mentor_gender_preference", "first_cohort",
+    "cohort", "timestamp", "signed_up", "matched", "first_meeting", "three_meetings",
+    "renewed", "pairs_held", "mentors_wanted", "mentor_kind_wanted", "mentor_kind",
+    "not_paired_with"})
+#: Free-text limits of :func:`free_text_reason`: a category is at most this long...
+MAX_CATEGORY_LENGTH = 60
+#: ... has at most this many words...
+MAX_CATEGORY_WORDS = 8
+#: ... and a closed question has at most this many different answers.
+MAX_CATEGORIES = 20
+#: The group that answers given by too few people to name are put together in.
+SMALL_GROUPS = "Other answers (small groups)"
 
 #: The group of people who left a characteristic blank.
 NOT_GIVEN = "Not given"
@@ -232,37 +259,151 @@ def score_distribution(pairs: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
     })
 
 
-def equality_characteristics(people: pd.DataFrame, max_categories: int = 10) -> list[str]:
-    """List the characteristics to monitor: gender, then any other optional category column.
+def optional_questions(people: pd.DataFrame) -> list[str]:
+    """List the sign-up form's optional questions: every column that is not a toolkit field.
 
-    A column of the sign-ups counts when it is not one of the toolkit's own fields, has
-    between 2 and ``max_categories`` different answers and is not free text.
+    These are the questions a lead may declare as monitoring questions; none of them is ever
+    published unless declared.
+
+    Examples
+    --------
+    >>> optional_questions(pd.DataFrame(columns=["email", "gender", "Ethnicity", "Anything else?"]))
+    ['Ethnicity', 'Anything else?']
+    """
+    return [c for c in people.columns if c not in OWN_FIELDS and str(c).lower() not in OWN_FIELDS]
+
+
+def free_text_reason(values: pd.Series) -> str | None:
+    """Say why a question's answers look like free text, or None when they are a closed set.
+
+    Answers from a short list ("White", "Asian", "Prefer not to say") repeat and are short.
+    Answers count as free text when any runs over several lines, is longer than
+    :data:`MAX_CATEGORY_LENGTH` characters or :data:`MAX_CATEGORY_WORDS` words, when there
+    are more than :data:`MAX_CATEGORIES` different answers, or when, among four or more
+    different answers, most people gave an answer no one else gave.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The answers (blanks are ignored).
+
+    Returns
+    -------
+    str or None
+        The reason in plain words, or None.
+
+    Examples
+    --------
+    >>> free_text_reason(pd.Series(["White", "Asian", "White", ""])) is None
+    True
+    >>> free_text_reason(pd.Series(["I would like a mentor who has also moved here from abroad",
+    ...                             "No"]))
+    'some answers are sentences (up to 12 words)'
+    """
+    text = values.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return None
+    if text.str.contains(r"[\r\n]").any():
+        return "some answers run over several lines"
+    longest = int(text.str.len().max())
+    if longest > MAX_CATEGORY_LENGTH:
+        return f"some answers are up to {longest} characters long"
+    words = int(text.str.split().str.len().max())
+    if words > MAX_CATEGORY_WORDS:
+        return f"some answers are sentences (up to {words} words)"
+    counts = text.value_counts()
+    if len(counts) > MAX_CATEGORIES:
+        return f"there are {len(counts)} different answers"
+    if len(counts) >= 4 and int((counts == 1).sum()) > len(text) / 2:
+        return "most people gave an answer no one else gave"
+    return None
+
+
+def not_a_question_message(name: str, questions: list[str]) -> str:
+    """Say that a declared monitoring question is not an optional question of the form."""
+    listed = questions or "none: the sign-up form had no optional questions"
+    return (f"'{name}' is not an optional question of the sign-up form, so it cannot be "
+            f"declared as a monitoring question. The optional questions are {listed}; gender "
+            "is always monitored.")
+
+
+def free_text_message(name: str, reason: str) -> str:
+    """Say that a question with free-text answers can never be a monitoring question."""
+    return (f"The question '{name}' cannot be declared as a monitoring question: its answers "
+            f"look like free text ({reason}). Only questions answered from a short list "
+            "(such as ethnicity or disability) can be published as equality characteristics; "
+            "free text can identify people and is never published. Remove it from the "
+            "monitoring questions.")
+
+
+def equality_characteristics(people: pd.DataFrame,
+                             monitoring: Iterable[str] = ()) -> list[str]:
+    """List the characteristics to publish: gender, then each declared monitoring question.
+
+    Nothing else is ever published: an optional question of the sign-up form that the lead
+    did not declare stays out of the report, whatever its answers. A declared question is
+    matched case- and space-insensitively and must be an optional question whose answers
+    are a closed set (:func:`free_text_reason`). Gender is left out when its answers look
+    like free text.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups, with the optional questions as columns.
+    monitoring : iterable of str
+        The questions the lead declared as monitoring questions.
+
+    Returns
+    -------
+    list of str
+        Column names, gender first.
+
+    Raises
+    ------
+    SettingsError
+        If a declared question is not an optional question of the form, or its answers are
+        free text.
 
     Examples
     --------
     >>> people = pd.DataFrame({"email": list("abcdef"), "gender": ["Woman", "Man"] * 3,
-    ...                        "ethnicity": ["White", "Asian", "White"] * 2,
-    ...                        "comment": list("uvwxyz")})
+    ...                        "Ethnicity": ["White", "Asian", "White"] * 2,
+    ...                        "Comment": list("uvwxyz")})
     >>> equality_characteristics(people)
-    ['gender', 'ethnicity']
+    ['gender']
+    >>> equality_characteristics(people, ["ethnicity"])
+    ['gender', 'Ethnicity']
+    >>> equality_characteristics(people, ["Comment"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SettingsError: The question 'Comment' cannot be declared ...
     """
-    own = {"row", "name", "email", "department", "grade", "level", "role",
-           "line_manager_email", "capacity", "topics", "meeting_mode", "gender",
-           "mentor_gender_preference", "first_cohort", "cohort", "Timestamp", "timestamp"}
-    found = ["gender"] if "gender" in people.columns else []
-    for col in people.columns:
-        if col in own or col.lower() in own:
+    found = []
+    if "gender" in people.columns and free_text_reason(people["gender"]) is None:
+        found.append("gender")
+    questions = optional_questions(people)
+    by_fold = {fold(q): q for q in questions}
+    for name in monitoring:
+        if fold(name) == "gender":
             continue
-        values = people[col].dropna().astype(str).str.strip()
-        values = values[values != ""]
-        distinct = values.nunique()
-        if 2 <= distinct <= max_categories and distinct < max(3, len(values) / 3):
-            found.append(col)
+        column = name if name in questions else by_fold.get(fold(name))
+        if column is None:
+            raise SettingsError(not_a_question_message(str(name), questions))
+        reason = free_text_reason(people[column])
+        if reason is not None:
+            raise SettingsError(free_text_message(column, reason))
+        if column not in found:
+            found.append(column)
     return found
 
 
-def equality_table(journey: pd.DataFrame, characteristic: str = "gender") -> pd.DataFrame:
+def equality_table(journey: pd.DataFrame, characteristic: str = "gender",
+                   smallest_group: int = 1) -> pd.DataFrame:
     """Participation, matching and meeting by one characteristic (unrounded counts).
+
+    Answers given by fewer than ``smallest_group`` people are put together as
+    :data:`SMALL_GROUPS`, so the table never names an answer only one or two people gave.
 
     Returns
     -------
@@ -277,8 +418,15 @@ def equality_table(journey: pd.DataFrame, characteristic: str = "gender") -> pd.
     ...                   "renewed": [False] * 2, "gender": ["Woman", "Man"]})
     >>> equality_table(j).loc["Woman"].tolist()
     [1, 1, 1, 0]
+    >>> equality_table(j, smallest_group=2).index.tolist()
+    ['Other answers (small groups)']
     """
-    return funnel(journey, by=characteristic).drop(columns="Renewed")
+    key = journey[characteristic].astype(str).str.strip().where(
+        journey[characteristic].notna(), "")
+    sizes = key[key != ""].value_counts()
+    small = sizes.index[sizes < smallest_group]
+    grouped = journey.assign(**{characteristic: key.where(~key.isin(small), SMALL_GROUPS)})
+    return funnel(grouped, by=characteristic).drop(columns="Renewed")
 
 
 def senior_share(journey: pd.DataFrame, senior_level: int, characteristic: str = "gender",

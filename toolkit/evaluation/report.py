@@ -8,9 +8,11 @@ figures embedded, readable offline), ``figures/*.png`` and ``figures/*.svg``, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pandas as pd
@@ -20,8 +22,14 @@ from toolkit.core.disclosure import DisclosureRule, get_rule
 from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.version import __version__
 from toolkit.errors import SettingsError, ToolkitError
-from toolkit.evaluation.data import load_scheme
-from toolkit.evaluation.measures import has_objective_scores
+from toolkit.evaluation.data import load_history, load_scheme
+from toolkit.evaluation.extract import ExtractImport, read_hr_extract
+from toolkit.evaluation.measures import equality_characteristics, has_objective_scores
+from toolkit.evaluation.outcome_sections import (
+    outcome_inputs,
+    section_cohorts,
+    section_outcomes,
+)
 from toolkit.evaluation.render import png_bytes, render_page
 from toolkit.evaluation.sections import (
     Section,
@@ -32,6 +40,7 @@ from toolkit.evaluation.sections import (
     section_participation,
 )
 from toolkit.io.outputs import atomic_write, write_csv_atomic
+from toolkit.io.settings import read_settings
 from toolkit.store.connection import Store, open_existing
 from toolkit.store.people import load_directory
 
@@ -42,11 +51,18 @@ __all__ = [
     "find_identifiers",
     "leak_message",
     "not_a_grade_message",
+    "read_report_settings",
 ]
+
+#: The settings a report settings file may hold.
+REPORT_SETTINGS = ("monitoring_questions",)
+_SETTINGS_EXAMPLE = '{"monitoring_questions": ["Ethnicity", "Disability"]}'
+
 
 #: The beginnings of the names of the figure and table files a report writes (one per
 #: section): files so named are the report's own and are replaced by the next report.
-REPORT_PREFIXES = ("participation-", "feedback-", "coaching-", "network-", "equality-")
+REPORT_PREFIXES = ("participation-", "feedback-", "coaching-", "network-", "equality-",
+                   "outcomes-", "cohorts-")
 
 
 def leak_message(folder: str | Path, places: int) -> str:
@@ -62,6 +78,35 @@ def not_a_grade_message(grade: str, ladder: Ladder) -> str:
             "give one of those as the senior grade.")
 
 
+def read_report_settings(source: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
+    """Read the report's settings file: today its ``monitoring_questions``.
+
+    ``monitoring_questions`` is the list of optional sign-up questions the lead declares as
+    monitoring questions (published as equality characteristics besides gender).
+
+    Raises
+    ------
+    SettingsError
+        If the file cannot be read, names another setting, or the questions are not a list
+        of texts.
+
+    Examples
+    --------
+    >>> read_report_settings({"monitoring_questions": ["Ethnicity"]})
+    {'monitoring_questions': ['Ethnicity']}
+    >>> read_report_settings(None)
+    {'monitoring_questions': []}
+    """
+    settings = read_settings(source, "report settings", allowed=REPORT_SETTINGS,
+                             example=_SETTINGS_EXAMPLE)
+    questions = settings.get("monitoring_questions", [])
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        raise SettingsError(
+            "The report settings: 'monitoring_questions' must be a list of question titles "
+            f"as the sign-up form has them. It must look like {_SETTINGS_EXAMPLE}.")
+    return {**settings, "monitoring_questions": list(questions)}
+
+
 @dataclass
 class ReportResult:
     """What :func:`build_report` wrote."""
@@ -71,6 +116,11 @@ class ReportResult:
     tables: dict[str, Path]
     sections: list[Section]
     rule: DisclosureRule
+    #: The rows of the HR extract set aside with problems (``row, field, value, problem``);
+    #: shown to the lead, never written into the report folder.
+    outcome_problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The equality characteristics published: gender and the declared monitoring questions.
+    characteristics: list[str] = field(default_factory=list)
 
 
 def find_identifiers(folder: str | Path, people: pd.DataFrame) -> list[tuple[str, str]]:
@@ -116,7 +166,9 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None,
-                 progress: bool = True) -> ReportResult:
+                 progress: bool = True,
+                 outcomes: ExtractImport | str | Path | None = None,
+                 monitoring: Iterable[str] = ()) -> ReportResult:
     """Write the year-end report for a cohort: ``report.html``, its figures and tables.
 
     Parameters
@@ -144,10 +196,20 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         in draws without signing up for mentoring.
     progress : bool
         Show a progress bar.
+    outcomes : ExtractImport or path, optional
+        The yearly HR extract (see :func:`toolkit.evaluation.extract.read_hr_extract`): adds
+        the outcome section (``tables/outcomes-*.csv``). Rows with problems are left out and
+        returned in ``ReportResult.outcome_problems``.
+    monitoring : iterable of str
+        The optional sign-up questions declared as monitoring questions (published as
+        equality characteristics besides gender). No other optional question is published,
+        and a question whose answers are free text is refused.
 
     Returns
     -------
     ReportResult
+        When the store holds more than one cohort, the report also compares them
+        (``tables/cohorts-*.csv``).
 
     Raises
     ------
@@ -156,7 +218,9 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     InputFileError
         If the store has no sign-ups, or not the cohort asked for.
     SettingsError
-        If ``senior_grade`` is not on the ladder or the rule is unknown.
+        If ``senior_grade`` is not on the ladder, the rule is unknown, or a declared
+        monitoring question is not an optional question of the form or is free text
+        (nothing is written then).
     ToolkitError
         If, against expectation, a name or e-mail address is found in the output (the
         files are then removed).
@@ -179,12 +243,14 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     if senior_level is None:
         raise SettingsError(not_a_grade_message(senior_grade, lad))
     out = Path(out_dir)
+    if outcomes is not None and not isinstance(outcomes, ExtractImport):
+        outcomes = read_hr_extract(outcomes, lad)
     own = isinstance(store, Store)
     if not own:
         store = open_existing(store)
     try:
         steps = ["Reading the store", "Participation", "Feedback", "Coaching", "Network",
-                 "Equality", "Writing files"]
+                 "Equality", "Outcomes", "Cohorts", "Writing files"]
         bar = tqdm(steps, desc="Building the report", disable=not progress, leave=False)
         sections: list[Section] = []
         data = None
@@ -193,6 +259,14 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             if step == "Reading the store":
                 data = load_scheme(store, cohort, objectives, participants)
                 everyone = load_directory(store)[["name", "email"]]
+                history = load_history(store)
+                inputs = None if outcomes is None else outcome_inputs(
+                    outcomes.records, history.people, outcomes.source,
+                    int(outcomes.problems["row"].nunique()), outcomes.has_gender,
+                    outcomes.has_grade_before)
+                monitoring = list(monitoring)
+                # A wrong monitoring question stops here, before any work.
+                characteristics = equality_characteristics(data.people, monitoring)
             elif step == "Participation":
                 sections.append(section_participation(data, rule))
             elif step == "Feedback":
@@ -202,18 +276,30 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
             elif step == "Network":
                 sections.append(section_network(data, rule))
             elif step == "Equality":
-                sections.append(section_equality(data, rule, senior_level, senior_grade, aim))
+                sections.append(section_equality(data, rule, senior_level, senior_grade, aim,
+                                                 monitoring))
+            elif step == "Outcomes" and inputs is not None:
+                sections.append(section_outcomes(inputs, rule, senior_level, senior_grade,
+                                                 aim))
+            elif step == "Cohorts" and len(history.cohorts) > 1:
+                sections.append(section_cohorts(history, rule, inputs))
             elif step == "Writing files":
                 result = _write(sections, out, data.cohort, rule)
         bar.close()
     finally:
         if not own:
             store.close()
+    if outcomes is not None:  # colleagues in the extract who never signed up, too
+        everyone = pd.concat([everyone, outcomes.records[["email"]].assign(name="")],
+                             ignore_index=True)
+    result.characteristics = characteristics
     leaks = find_identifiers(out, everyone)
     if leaks:
         for path in {Path(p) for p, _ in leaks}:
             path.unlink(missing_ok=True)
         raise ToolkitError(leak_message(out, len(leaks)))
+    if outcomes is not None:
+        result.outcome_problems = outcomes.problems
     return result
 
 

@@ -9,6 +9,7 @@ puts them together).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +22,18 @@ from toolkit.core.disclosure import (
     as_text,
     describe_count,
     get_rule,
+    percentages,
     protect_counts,
-    protect_rates,
     publish_count,
     publish_mean,
     publish_percent,
+    round_counts,
 )
 from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
     equality_characteristics,
     equality_table,
+    free_text_reason,
     funnel,
     has_objective_scores,
     journeys,
@@ -38,6 +41,7 @@ from toolkit.evaluation.measures import (
     mentees_per_mentor,
     mentor_load,
     objective_change,
+    optional_questions,
     score_distribution,
     senior_share,
 )
@@ -174,22 +178,16 @@ def _published_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
     return text.reset_index(drop=True)
 
 
-def _stage_rates(counts: pd.DataFrame, rule: DisclosureRule, total_row: bool) -> pd.DataFrame:
-    base = counts["Signed up"]
-    return protect_rates(counts.drop(columns="Signed up"), base, rule, total_row=total_row)
+def _stage_rates(published: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """Percentages of those who signed up, from the published counts of the same table."""
+    return percentages(published.drop(columns="Signed up"), published["Signed up"], rule)
 
 
 def _rates_note(rule: DisclosureRule) -> str:
-    return (f"Percentages are not shown ('{rule.symbol}') for groups of fewer than "
-            f"{rule.min_percentage_base:g} people; where that would leave a single group "
-            "hidden, the next smallest is hidden too, so it cannot be worked out from the "
-            "'All' row.")
-
-
-def _with_all(counts: pd.DataFrame) -> pd.DataFrame:
-    out = counts.copy()
-    out.loc["All"] = counts.sum()
-    return out
+    return (f"Each percentage is worked out from the rounded counts of the table above, so it "
+            "gives away no number that rounding hid; it is not shown "
+            f"('{rule.symbol}') where a count is hidden or for groups of fewer than "
+            f"{rule.min_percentage_base:g} people.")
 
 
 # -- participation -----------------------------------------------------------------------------
@@ -237,10 +235,10 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     overall = funnel(journey)
     published = protect_counts(overall.T.rename(columns={"All": "People"}), rule,
                                total_row=False, total_column=False)
-    rates = protect_rates(overall.T.rename(columns={"All": "% of sign-ups"}),
-                          pd.Series(overall["Signed up"].iloc[0], index=overall.columns), rule)
+    rates = percentages(published, pd.Series(published.loc["Signed up", "People"],
+                                             index=published.index), rule)
     table = _published_table(published, rule, "Stage")
-    table["% of sign-ups"] = as_text(rates, rule, suffix="%")["% of sign-ups"].to_numpy()
+    table["% of sign-ups"] = as_text(rates, rule, suffix="%")["People"].to_numpy()
     if not journey["matched"].any():
         sec.paragraphs.append(
             "No pair has been confirmed yet (a proposed pair counts once it is active), so "
@@ -256,7 +254,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         counts = funnel(journey, by=by, order=order)
         counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
                                     total_label="All")
-        rates = _stage_rates(_with_all(counts), rule, total_row=True)
+        rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"by-{by}", f"How far participants got, by {label}",
                        plot_heatmap(rates, f"How far participants got, by {label} "
                                     "(% of those who signed up)", rule=rule))
@@ -350,13 +348,15 @@ def section_feedback(data: SchemeData, rule: DisclosureRule | str | None = None)
             pivot = part.pivot_table(index="question", columns="level", values="n",
                                      aggfunc="sum", sort=False).reindex(list(qs))
             pivot.columns = labels.split("; ")
-            base = pivot.sum(axis=1)
-            pct = protect_rates(pivot, base, rule)
+            published = protect_counts(pivot.fillna(0), rule, total_row=False,
+                                       total_column=True, total_label="Respondents")
+            base = published.pop("Respondents")
+            pct = percentages(published, base, rule)
             panels.setdefault(labels, {})
             panels[labels][title] = pct
             ends = labels.split("; ")
             text = as_text(pct, rule, suffix="%")
-            text.insert(0, "Respondents", [publish_count(b, rule) for b in base])
+            text.insert(0, "Respondents", as_text(base.to_frame(), rule).iloc[:, 0])
             text.insert(0, "Question", list(pivot.index))
             text.insert(0, "Role", title)
             rows.append((f"Survey answers: {title.lower()}, from '{ends[0]}' to '{ends[-1]}'",
@@ -484,8 +484,7 @@ def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) 
                 row[name] = (f"{m['department_pairs_connected']} of "
                              f"{m['department_pairs_possible']}")
             else:
-                row[name] = (rule.symbol if m["ties"] < rule.min_percentage_base
-                             else f"{m['ei_index']:+.2f}")
+                row[name] = _ei_index(m["cross_ties"], m["ties"], rule)
         row["What it means"] = METRIC_MEANINGS[key]
         rows.append(row)
     sec.add_table("metrics", "Network measures", pd.DataFrame(rows),
@@ -515,8 +514,12 @@ def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) 
 # -- equality ----------------------------------------------------------------------------------
 def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                      senior_level: int = 4, senior_grade: str = "Grade 9",
-                     aim: float = 50.0) -> Section:
-    """Build the equality section: rates by gender and other characteristics; senior women.
+                     aim: float = 50.0, monitoring: Iterable[str] = ()) -> Section:
+    """Build the equality section: rates by gender and the monitoring questions; senior women.
+
+    Only gender and the questions the lead declared in ``monitoring`` are published (see
+    :func:`toolkit.evaluation.measures.equality_characteristics`); answers that fewer than
+    a few people gave are put together as "Other answers (small groups)", never named.
 
     Parameters
     ----------
@@ -530,6 +533,13 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         That level's name, for the text.
     aim : float
         The scheme's aim for the share of women at that level and above (percent).
+    monitoring : iterable of str
+        The optional sign-up questions declared as monitoring questions.
+
+    Raises
+    ------
+    SettingsError
+        If a declared question is not an optional question of the form, or is free text.
 
     Examples
     --------
@@ -548,15 +558,26 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
     sec = Section("equality", "Equality monitoring")
     journey = journeys(data.people, data.cohort_pairs, data.meetings)
     sec.paragraphs.append(
-        "Participation, matching and meeting by gender and by every other optional "
-        "characteristic the sign-up form asked about. Groups are compared by the percentage "
-        "of those who signed up who reached each stage.")
-    for k, characteristic in enumerate(equality_characteristics(data.people), start=1):
+        "Participation, matching and meeting by gender and by each monitoring question the "
+        "scheme lead declared. Groups are compared by the percentage of those who signed up "
+        "who reached each stage.")
+    characteristics = equality_characteristics(data.people, monitoring)
+    undeclared = [q for q in optional_questions(data.people) if q not in characteristics]
+    if undeclared:
+        sec.paragraphs.append(
+            f"The sign-up form asked {len(undeclared)} other optional question(s) that were "
+            "not declared as monitoring questions; their answers are not published.")
+    if "gender" in data.people.columns and "gender" not in characteristics:
+        sec.paragraphs.append(
+            f"The answers to the gender question look like free text "
+            f"({free_text_reason(data.people['gender'])}), so they are not published.")
+    smallest = _smallest_named_group(rule)
+    for k, characteristic in enumerate(characteristics, start=1):
         label = characteristic.replace("_", " ")
-        counts = equality_table(journey, characteristic)
+        counts = equality_table(journey, characteristic, smallest_group=smallest)
         counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
                                     total_label="All")
-        rates = _stage_rates(_with_all(counts), rule, total_row=True)
+        rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"{k}-{_slug(label)}", f"Matching and meeting by {label}",
                        plot_group_rates(rates, f"Matching and meeting by {label}", rule=rule))
         sec.add_table(f"{k}-{_slug(label)}-counts", f"People at each stage, by {label}",
@@ -567,11 +588,10 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                       _rates_note(rule))
     if "gender" in journey.columns and "level" in journey.columns:
         share = senior_share(journey, senior_level)
-        shares = pd.Series({k: np.nan if v["senior"] < rule.min_percentage_base or
-                            not v["senior"] else round(100.0 * v["women"] / v["senior"])
-                            for k, v in share.iterrows()}, dtype=float)
-        signed = share.loc["Signed up"]
-        text = publish_percent(signed["women"], signed["senior"], rule)
+        share_pub = protect_counts(share[["senior", "women"]], rule, total_row=False,
+                                   total_column=False)
+        shares = percentages(share_pub[["women"]], share_pub["senior"], rule)["women"]
+        text = as_text(shares.to_frame(), rule, suffix="%").iloc[0, 0]
         if text == rule.symbol:
             sentence = (f"Too few participants are at {senior_grade} and above to publish the "
                         "share who are women.")
@@ -585,14 +605,29 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         sec.add_table("senior-women", f"Women among participants at {senior_grade} and above",
                       pd.DataFrame({
                           "Stage": list(share.index),
-                          f"People at {senior_grade}+": [publish_count(v, rule)
-                                                         for v in share["senior"]],
-                          "Women": [publish_count(v, rule) for v in share["women"]],
-                          "Share of women": [publish_percent(w, s, rule) for w, s in
-                                             zip(share["women"], share["senior"], strict=True)],
+                          f"People at {senior_grade}+": as_text(share_pub[["senior"]],
+                                                                rule).iloc[:, 0].to_numpy(),
+                          "Women": as_text(share_pub[["women"]], rule).iloc[:, 0].to_numpy(),
+                          "Share of women": as_text(shares.to_frame(), rule,
+                                                    suffix="%").iloc[:, 0].to_numpy(),
                           "Aim": f"{aim:g}%",
                       }))
     return sec
+
+
+def _smallest_named_group(rule: DisclosureRule) -> int:
+    """Give the fewest people an answer needs to be named: more than rounding shows as 0."""
+    return max(3, rule.suppress_counts_below, int(np.floor(rule.round_to / 2)) + 1)
+
+
+def _ei_index(cross: float, ties: float, rule: DisclosureRule) -> str:
+    """Work out the E-I index from the published (rounded) counts of ties, like every share."""
+    shown_ties = float(round_counts(ties, rule))
+    if shown_ties < rule.min_percentage_base or shown_ties <= 0 \
+            or 0 < cross < rule.suppress_counts_below:
+        return rule.symbol
+    shown_cross = float(round_counts(cross, rule))
+    return f"{(2 * shown_cross - shown_ties) / shown_ties:+.2f}"
 
 
 def _slug(text: str) -> str:

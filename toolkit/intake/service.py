@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.intake.signups import SignupImport
-from toolkit.store.connection import open_store
-from toolkit.store.people import load_people, save_import
+import pandas as pd
 
-__all__ = ["SavedImport", "save_signups_to_store"]
+from toolkit.errors import StoreError
+from toolkit.intake.signups import SignupImport
+from toolkit.store.connection import open_existing, open_store
+from toolkit.store.people import load_cohorts, load_extra_answers, load_people, save_import
+
+__all__ = [
+    "NO_SAVED_SIGNUPS",
+    "SavedImport",
+    "SavedSignups",
+    "load_saved_signups",
+    "save_signups_to_store",
+]
+
+
+#: The message when a cohort has no saved sign-ups to pair.
+NO_SAVED_SIGNUPS = (
+    "The store '{store}' holds no sign-ups for cohort {cohort}{others}. Save them first: "
+    "notebook 01 (press 'Save the sign-ups') or `python -m toolkit import EXPORT --store "
+    "{store} --cohort {cohort}`.")
+
+
+@dataclass
+class SavedSignups:
+    """Sign-ups read back from the store: already checked, so they carry no problems.
+
+    Attributes
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups.
+    source : str
+        Where they came from (the store).
+    """
+
+    people: pd.DataFrame
+    source: str
+    notices: list[str] = field(default_factory=list)
+    sha256: str = ""
+    ok: bool = True
 
 
 @dataclass
@@ -98,3 +133,25 @@ def save_signups_to_store(signups: SignupImport, store: str | Path, cohort: str,
     return SavedImport(store=Path(store), cohort=str(cohort), saved=len(signups.people),
                        skipped_rows=skipped, in_cohort=in_cohort)
 
+
+
+def load_saved_signups(store: str | Path, cohort: str) -> pd.DataFrame:
+    """Return the sign-ups saved in the scheme store for a cohort, ready to pair.
+
+    Raises
+    ------
+    StoreError
+        If the store does not exist or holds no sign-ups for the cohort (the message says
+        which cohorts it does hold and how to save this one).
+    """
+    with open_existing(store, read_only=True) as s:
+        people = load_people(s, str(cohort))
+        cohorts = load_cohorts(s)
+        extra = load_extra_answers(s, str(cohort)).reset_index() if not people.empty else None
+    if people.empty:
+        others = f" (it holds {', '.join(cohorts)})" if cohorts else ""
+        raise StoreError(NO_SAVED_SIGNUPS.format(store=store, cohort=cohort, others=others))
+    if extra is not None and len(extra.columns) > 1:  # the form's other answers, as saved
+        extra = extra[["email", *[c for c in extra.columns if c not in people.columns]]]
+        people = people.merge(extra, on="email", how="left")
+    return people

@@ -47,6 +47,10 @@ OPTIONAL_FIELDS = (
     "meeting_mode",
     "gender",
     "mentor_gender_preference",
+    "mentors_wanted",
+    "mentor_kind_wanted",
+    "mentor_kind",
+    "not_paired_with",
 )
 #: Every sign-up field, in the order problems are listed within a row.
 SIGNUP_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
@@ -85,6 +89,13 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "mentor gender preference", "preferred mentor gender", "mentor gender",
         "gender preference",
     ),
+    "mentors_wanted": ("mentors wanted", "preferred mentors", "mentor choices",
+                       "mentors you would like", "requested mentors"),
+    "mentor_kind_wanted": ("mentor kind wanted", "kind of mentor wanted", "kind of mentor",
+                           "type of mentor wanted", "mentor wanted"),
+    "mentor_kind": ("mentor kind", "about me as a mentor", "mentor type", "kind of mentor i am"),
+    "not_paired_with": ("not paired with", "do not pair with", "please do not pair me with",
+                        "not with", "avoid pairing with"),
 }
 
 GENDER_PREFERENCES = {
@@ -159,7 +170,8 @@ def unknown_grade_message(grade: str, ladder: Ladder, suggestion: str | None) ->
     >>> unknown_grade_message("Dean", LECTURER_LADDER, None)  # doctest: +ELLIPSIS
     "'Dean' is not a grade on the ladder 'Lecturer to Professor'; use one of ['Lecturer', ...)."
     """
-    return (f"'{grade}' is not a grade on the ladder '{ladder.name}'; "
+    shown = grade if len(grade) <= 60 else grade[:57] + "..."
+    return (f"'{shown}' is not a grade on the ladder '{ladder.name}'; "
             + (f"did you mean {suggestion}? Correct it" if suggestion else
                f"use one of {list(ladder.levels)}")
             + ", or add this spelling as a synonym in a ladder file (--ladder).")
@@ -363,6 +375,11 @@ def validate_signups(
         "meeting_mode": mode.fillna("either").to_numpy(),
         "gender": canon["gender"].str.replace(r"\s+", " ", regex=True).to_numpy(),
         "mentor_gender_preference": pref.fillna("").to_numpy(),
+        # Mentees' choices (names or e-mails, in order) and the kinds of mentor: lists
+        # joined with "; " so that a name never carries a stray separator.
+        **{name: split_multi(canon[name]).map("; ".join).to_numpy()
+           for name in ("mentors_wanted", "mentor_kind_wanted", "mentor_kind",
+                        "not_paired_with")},
     })
     raw = table.data.reset_index(drop=True)
     for header in [h for h in table.headers if h not in set(check.columns.values())]:

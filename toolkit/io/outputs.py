@@ -115,12 +115,24 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_csv_atomic(frame: pd.DataFrame, path: str | Path, quote_text: bool = True) -> Path:
     r"""Write a DataFrame as UTF-8 CSV (no index), neutralised and quoted, atomically.
 
     Every text cell is quoted and formula-like text is neutralised (:func:`neutralise`), so
     a spreadsheet shows exactly the text and a line break or carriage return inside a cell
     never starts a new row. See :func:`atomic_write`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : str or Path
+        The file to write.
+    quote_text : bool
+        Quote every text cell (default). ``False`` quotes only the cells that need it (a
+        comma, a quote mark, a line break or a carriage return inside), as a form export
+        does: for the sample files, which stand for such exports. Cells are neutralised
+        either way.
 
     Examples
     --------
@@ -133,8 +145,21 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
     ["'=1+1", 'Bo\rChen']
     """
     safe = neutralise_frame(frame)
+    # A NUL byte makes the file look binary to every reader (the toolkit's too): write the
+    # replacement character instead, as the XLSX writer does for what XML cannot hold.
+    safe.columns = [c.replace("\x00", "\ufffd") for c in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v
+                            for v in safe[column]]
+    # csv leaves a lone carriage return unquoted when lines end in "\n", and a reader then
+    # starts a new row there: a table holding one is always written with its text quoted.
+    if not quote_text and any(isinstance(v, str) and "\r" in v
+                              for v in [*safe.columns, *safe.to_numpy().ravel()]):
+        quote_text = True
+    quoting = csv.QUOTE_NONNUMERIC if quote_text else csv.QUOTE_MINIMAL
     return atomic_write(path, lambda tmp: safe.to_csv(
-        tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC))
+        tmp, index=False, encoding="utf-8", quoting=quoting, lineterminator="\n"))
 
 
 def _xlsx_text(value: object) -> object:

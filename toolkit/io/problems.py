@@ -30,12 +30,16 @@ __all__ = [
     "DIRECTION_CONTROL",
     "INVISIBLE_IN_EMAIL",
     "PROBLEM_COLUMNS",
+    "VALUE_CHARS",
     "ProblemReport",
     "RowChecker",
     "collect_problems",
     "format_problems",
     "problem_rows",
 ]
+
+#: The most characters of a value a problem shows (longer values are cut, ending in "...").
+VALUE_CHARS = 1_000
 
 #: The columns of every problems frame, in order.
 PROBLEM_COLUMNS = ["row", "field", "value", "problem"]
@@ -106,9 +110,12 @@ def problem_rows(rows: pd.Series, mask: pd.Series | np.ndarray, field: str,
     if not mask.any():
         return _empty()
     msg = message[mask].to_numpy(dtype=object) if isinstance(message, pd.Series) else message
+    shown = values[mask].fillna("").astype(str)
+    # A problem list is read by a person: a huge value is cut (the row itself is kept whole).
+    shown = shown.where(shown.str.len() <= VALUE_CHARS,
+                        shown.str.slice(0, VALUE_CHARS - 3) + "...")
     return pd.DataFrame({"row": rows[mask].to_numpy(), "field": field,
-                         "value": values[mask].fillna("").astype(str).to_numpy(),
-                         "problem": msg})
+                         "value": shown.to_numpy(), "problem": msg})
 
 
 def collect_problems(frames: Iterable[pd.DataFrame], field_order: Iterable[str]) -> pd.DataFrame:
@@ -222,7 +229,8 @@ class RowChecker:
     multiline : tuple of str
         Free-text fields where line breaks and tabs are allowed. In every other field they
         are problems, and in every field so are other control characters (NUL...) and
-        characters that reverse the direction of text.
+        characters that reverse the direction of text. Columns that are not fields (extra
+        questions, comments) are checked too, as free text; their problems name the header.
 
     Raises
     ------
@@ -269,9 +277,17 @@ class RowChecker:
         self.found: list[pd.DataFrame] = []
         for name in self.columns:
             self._check_characters(name, name in multiline)
+        # The other columns travel with the records (monitoring questions, comments): they
+        # may hold line breaks, but no other control character and no direction override.
+        mapped = set(self.columns.values())
+        for header in table.headers:
+            if header not in mapped and header in raw:
+                self._check_characters(header, True,
+                                       raw[header].fillna("").astype(str).str.strip())
 
-    def _check_characters(self, name: str, multiline: bool) -> None:
-        text = self.canon[name]
+    def _check_characters(self, name: str, multiline: bool,
+                          text: pd.Series | None = None) -> None:
+        text = self.canon[name] if text is None else text
         control = text.str.contains(_CONTROL)
         if not multiline:
             control |= text.str.contains(_LINE_BREAKS)

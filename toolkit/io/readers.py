@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +58,8 @@ class Limits:
 LIMITS = Limits()
 
 _NEUTRALISED = r"^'(?=[=+\-@\t\r])"
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _BOMS = [
@@ -132,11 +136,21 @@ def _decode(raw: bytes, source: str) -> tuple[str, str | None]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    """Choose the separator that splits the header row into the most columns (comma on a tie).
+
+    Only the header row decides: answers hold commas, semicolons and tabs of their own, so a
+    guess from the rows below can split a file the toolkit itself wrote in the wrong places.
+    """
+    best, widest = ",", 1
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text[:65_536], newline=""),
+                                     delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(header) > widest:
+            best, widest = delimiter, len(header)
+    return best
 
 
 def _too_many(source: str, what: str, limit: int) -> InputFileError:
@@ -149,7 +163,8 @@ def _check_record(record: list, number: int, source: str, limits: Limits) -> Non
     if len(record) > limits.columns:
         raise _too_many(source, "columns", limits.columns)
     for index, cell in enumerate(record):
-        if len(cell) > limits.cell_chars:
+        # A cell the toolkit wrote neutralised carries one apostrophe more than its text.
+        if len(cell) - cell.startswith("'") > limits.cell_chars:
             raise InputFileError(
                 f"'{source}', row {number}, column {index + 1} holds {len(cell):,} characters, "
                 f"more than a spreadsheet cell can ({limits.cell_chars:,}): check that you "
@@ -160,7 +175,8 @@ def _read_csv(raw: bytes, source: str, limits: Limits
               ) -> tuple[list[tuple[int, list[str]]], list[str]]:
     text, notice = _decode(raw, source)
     delimiter = _sniff_delimiter(text)
-    csv.field_size_limit(max(limits.cell_chars + 1, 1024))
+    # The limit is the csv module's global setting: put it back afterwards, for other readers.
+    previous = csv.field_size_limit(max(limits.cell_chars + 2, 1024))
     records: list[tuple[int, list[str]]] = []
     cells = 0
     try:
@@ -187,6 +203,8 @@ def _read_csv(raw: bytes, source: str, limits: Limits
             f"'{source}' is not a well-formed CSV file ({exc}): check for a stray quote mark, "
             "or export the responses again."
         ) from None
+    finally:
+        csv.field_size_limit(previous)
     return records, [notice] if notice else []
 
 
@@ -205,7 +223,9 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            if unpacked <= limits.unpacked_bytes:
+                _check_sheet_sizes(archive, source, limits)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
         raise InputFileError(
             f"'{source}' looks like an Excel workbook but cannot be opened ({exc}): open it in "
             "Excel, save it again as .xlsx, or export the responses as CSV.") from None
@@ -264,6 +284,35 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
         return records
     finally:
         book.close()
+
+
+def _check_sheet_sizes(archive: zipfile.ZipFile, source: str, limits: Limits) -> None:
+    """Refuse a workbook with a sheet holding more rows or cells than :class:`Limits` allows.
+
+    Runs before the workbook is opened, because opening a sheet that does not declare its
+    size makes openpyxl parse all of it. The end tags of rows (an empty row has none) and the
+    cells are counted while each sheet is unpacked in pieces, so memory stays small and a
+    huge sheet is refused in about a second, without parsing a single cell.
+    """
+    most_rows = limits.rows + 3  # the header and up to two more header rows (Qualtrics)
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows = cells = 0
+        tail = b""
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                cut = len(data) if cut < 0 else cut
+                rows += len(_ROW_END.findall(data, 0, cut))
+                cells += len(_CELL_START.findall(data, 0, cut))
+                tail = data[cut:]
+                if rows > most_rows:
+                    raise _too_many(source, "rows", limits.rows)
+                if cells > limits.cells:
+                    raise _too_many(source, "cells", limits.cells)
 
 
 def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMITS) -> Table:
@@ -337,7 +386,8 @@ def read_table(path: str | Path, sheet: str | None = None, limits: Limits = LIMI
     if not numbered:
         raise InputFileError(f"'{source}' has no rows: export the form responses again.")
     header = numbered[0][1]
-    headers = [str(h).strip() for h in header]
+    # A header the toolkit wrote neutralised ('=...) reads back as the text it was.
+    headers = [re.sub(_NEUTRALISED, "", str(h).strip()) for h in header]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:

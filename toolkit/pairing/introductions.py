@@ -1,28 +1,34 @@
-"""Introduction e-mail drafts: one per pair, from an editable template.
+"""Introduction e-mail drafts: one per pair, from an editable template, and the pack's documents.
 
 The template is plain text with ``{placeholders}`` (:data:`PLACEHOLDERS`), as every template
 a lead may edit (:mod:`toolkit.io.templates`); an older template with ``$placeholders`` is
-still read, with a notice.
+still read, with a notice. Beside the drafts, :func:`write_introductions` puts the documents
+every pair receives with its introduction (:data:`PACK_DOCUMENTS`): the code of conduct and
+the first-meeting question bank, to attach to the e-mails.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit.core.text import fold, normalise_emails
+from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write
 from toolkit.io.templates import Template, shipped_template_text
 
 __all__ = [
+    "PACK_DOCUMENTS",
     "PLACEHOLDERS",
     "SHIPPED_TEMPLATE",
     "default_template",
     "introduction_template",
     "render_introductions",
     "write_introductions",
+    "write_pack_documents",
 ]
 
 #: The shipped template's file name in ``toolkit/templates``.
@@ -34,6 +40,12 @@ PLACEHOLDERS: tuple[str, ...] = (
       for what in ("name", "first_name", "email", "department", "grade", "meeting_mode")),
     "shared_topics",
 )
+
+#: The documents of the introduction pack: file name written -> shipped template's name.
+PACK_DOCUMENTS: dict[str, str] = {
+    "code_of_conduct.md": "code_of_conduct.md",
+    "first_meeting_questions.md": "first_meeting_questions.md",
+}
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -176,17 +188,78 @@ def render_introductions(pairs: pd.DataFrame, people: pd.DataFrame,
                          "file": files, "text": texts})
 
 
-def write_introductions(drafts: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """Write each draft as a text file in ``folder`` (each written atomically).
+def write_pack_documents(folder: str | Path,
+                         documents: Mapping[str, str | Path] | None = None) -> list[Path]:
+    """Write the documents every pair gets with its introduction into ``folder``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where the introduction drafts are (created if needed).
+    documents : mapping, optional
+        File name (one of :data:`PACK_DOCUMENTS`) -> the lead's own file for it; a document
+        not given keeps the shipped wording (``toolkit/templates/``).
 
     Returns
     -------
     list of Path
-        The files written, in the order of ``drafts``.
+        The documents written (each written atomically).
+
+    Raises
+    ------
+    SettingsError
+        If a name is not one of the pack's documents, or a lead's own file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in write_pack_documents(tempfile.mkdtemp())]
+    ['code_of_conduct.md', 'first_meeting_questions.md']
+    """
+    texts = {name: shipped_template_text(shipped) for name, shipped in PACK_DOCUMENTS.items()}
+    for name, path in (documents or {}).items():
+        if name not in PACK_DOCUMENTS:
+            raise SettingsError(f"'{name}' is not a document of the introduction pack; they "
+                                f"are {list(PACK_DOCUMENTS)}.")
+        source = Path(path)
+        if not source.is_file():
+            raise SettingsError(f"The pack document '{source}' (for {name}) does not exist: "
+                                "check the path.")
+        texts[name] = source.read_text(encoding="utf-8")
+    folder = Path(folder)
+    return [atomic_write(folder / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
+            for name, text in texts.items()]
+
+
+def write_introductions(drafts: pd.DataFrame, folder: str | Path,
+                        documents: Mapping[str, str | Path] | None = None,
+                        pack: bool = True) -> list[Path]:
+    """Write each draft as a text file in ``folder``, with the pack's documents beside them.
+
+    The code of conduct and the first-meeting question bank (:data:`PACK_DOCUMENTS`, or the
+    lead's own ``documents``) are written once into the same folder, to attach to every
+    introduction e-mail; ``pack=False`` leaves them out. Every file is written atomically.
+
+    Returns
+    -------
+    list of Path
+        The drafts written, in the order of ``drafts`` (the documents are not listed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> drafts = pd.DataFrame({"file": ["introduction_a_to_b.txt"], "text": ["Dear Bo,"]})
+    >>> [p.name for p in write_introductions(drafts, folder)]
+    ['introduction_a_to_b.txt']
+    >>> sorted(p.name for p in folder.iterdir())
+    ['code_of_conduct.md', 'first_meeting_questions.md', 'introduction_a_to_b.txt']
     """
     folder = Path(folder)
     written = []
     for name, text in zip(drafts["file"], drafts["text"], strict=True):
         written.append(atomic_write(folder / name,
                                     lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
+    if pack:
+        write_pack_documents(folder, documents)
     return written

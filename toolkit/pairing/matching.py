@@ -22,9 +22,12 @@ import numpy as np
 import pandas as pd
 
 from toolkit.core.assignment import OBJECTIVES, default_method, solve_assignment
+from toolkit.core.ladder import DEFAULT_LADDER, Ladder
 from toolkit.core.text import normalise_emails
 from toolkit.errors import InputFileError, RuleError, SettingsError
+from toolkit.pairing.rules import SchemeRules, validate_rules
 from toolkit.pairing.scoring import (
+    CHOICE_COMPONENTS,
     COMPONENTS,
     DEFAULT_IDEAL_GAP,
     DEFAULT_MIN_GAP,
@@ -33,6 +36,8 @@ from toolkit.pairing.scoring import (
     Eligibility,
     combine_scores,
     eligibility,
+    named_pairs,
+    not_paired_mask,
     pair_mask,
     score_components,
     validate_weight_settings,
@@ -54,6 +59,10 @@ __all__ = [
 
 #: The columns of ``MatchResult.pairs`` and of ``pairs.csv`` (then one per component).
 PAIR_COLUMNS = ["mentee_email", "mentor_email", "score", *COMPONENTS]
+
+#: Why a choice component does not count for a mentee, for the pair explanation.
+CHOICE_NOT_MADE = {"mentor_choice": "the mentee named no mentor among the sign-ups",
+                   "mentor_kind": "the mentee chose no kind of mentor"}
 
 #: The two columns of every list of pairs (locks, forbidden, current, earlier).
 PAIR_FIELDS = ("mentee_email", "mentor_email")
@@ -184,6 +193,11 @@ class MatchResult:
     cols: np.ndarray = field(repr=False)
 
     @property
+    def outside(self) -> pd.DataFrame:
+        """Everyone outside the scheme's rules: ``email, role, reason`` (never paired)."""
+        return self.matcher.outside
+
+    @property
     def eligible(self) -> pd.DataFrame:
         """Every pair the rules allow: ``mentee_email, mentor_email, score`` (can be large)."""
         r, c = np.nonzero(self.allowed)
@@ -235,7 +249,7 @@ class MatchResult:
         i = self.matcher.mentee_index(email)
         load = np.bincount(self.cols, minlength=len(self.matcher.mentors))
         codes = self.codes[i]
-        labels = np.array(["eligible", *RULES.values()], dtype=object)
+        labels = np.array(["eligible", *self.matcher.rule_labels.values()], dtype=object)
         status = labels[np.maximum(codes, 0)].copy()
         full = load >= self.matcher.capacity
         status[(codes == 0) & full] = "eligible, full"
@@ -270,19 +284,22 @@ class MatchResult:
                     + (f": {', '.join(mine)}." if mine else "."))
         i = m.mentee_index(email)
         weights = self.settings["weights"]
-        total = sum(weights.values())
+        shares = m.components.shares(weights)[:, i]
+        applies = m.components.applies[:, i]
         lines = []
         paired = self.pairs[self.pairs["mentee_email"] == email]
         cands = self.candidates(email)
         if len(paired):
-            row = paired.iloc[0]
             how = {"locked": " (locked by the lead)", "current": " (a pair already running)"}
-            lines.append(f"{email} is paired with {row['mentor_email']}"
-                         f"{how.get(row['origin'], '')}, score {row['score']:.3f}.")
-            for name in COMPONENTS:
-                share = weights[name] / total if total else 0.0
-                lines.append(f"  {name}: {row[name]:.2f} x weight {share:.2f} = "
-                             f"{row[name] * share:.3f}")
+            for _, row in paired.iterrows():
+                lines.append(f"{email} is paired with {row['mentor_email']}"
+                             f"{how.get(row['origin'], '')}, score {row['score']:.3f}.")
+                for k, name in enumerate(COMPONENTS):
+                    if not applies[k]:
+                        lines.append(f"  {name}: not counted ({CHOICE_NOT_MADE[name]})")
+                        continue
+                    lines.append(f"  {name}: {row[name]:.2f} x weight {shares[k]:.2f} = "
+                                 f"{row[name] * shares[k]:.3f}")
             others = cands[cands["status"].str.startswith("eligible")]
             if len(others):
                 best = others.iloc[0]
@@ -334,21 +351,85 @@ class MentorMatcher:
     """
 
     def __init__(self, signups: Signups | pd.DataFrame, min_gap: int = DEFAULT_MIN_GAP,
-                 ideal_gap: tuple[int, int] = DEFAULT_IDEAL_GAP) -> None:
+                 ideal_gap: tuple[int, int] = DEFAULT_IDEAL_GAP,
+                 rules: SchemeRules | Mapping[str, object] | None = None,
+                 ladder: Ladder | None = None) -> None:
         people = _people_frame(signups)
         self.people = people
+        self.scheme_rules = validate_rules(rules)
+        self.ladder = ladder or getattr(signups, "ladder", None) or DEFAULT_LADDER
+        levels = self.scheme_rules.levels(self.ladder)
+        # The rules file's min_gap, when set, is the scheme's: it wins over a weights file's.
+        if self.scheme_rules.min_gap is not None:
+            min_gap = self.scheme_rules.min_gap
         self.min_gap = int(min_gap)
         self.ideal_gap = (int(ideal_gap[0]), int(ideal_gap[1]))
+        self.mentors_per_mentee = self.scheme_rules.mentors_per_mentee
         self.mentees = people[people["role"].isin(["mentee", "both"])].reset_index(drop=True)
         self.mentors = people[people["role"].isin(["mentor", "both"])].reset_index(drop=True)
         self.capacity = self.mentors["capacity"].to_numpy(dtype=np.int64)
         managers = people.get("line_manager_email", pd.Series([""] * len(people)))
         manager_of = dict(zip(people["email"], normalise_emails(managers), strict=True))
-        self.rules: Eligibility = eligibility(self.mentees, self.mentors, self.min_gap,
-                                              manager_of)
+        self.rules: Eligibility = eligibility(
+            self.mentees, self.mentors, self.min_gap, manager_of,
+            max_gap=self.scheme_rules.max_gap, mentor_min_level=levels["mentor_min_grade"],
+            mentee_levels=(levels["mentee_min_grade"], levels["mentee_max_grade"]),
+            same_department=self.scheme_rules.same_department,
+            not_paired=not_paired_mask(self.mentees, self.mentors))
         self.components = score_components(self.mentees, self.mentors, self.ideal_gap)
         self._mentee_pos = pd.Index(self.mentees["email"])
         self._mentor_pos = pd.Index(self.mentors["email"])
+        self.rule_labels = self._labels(levels)
+        self._own_reason, self.outside = self._outside(levels)
+        self.notices = self._unknown_names()
+
+    def _labels(self, levels: Mapping[str, int | None]) -> dict[str, str]:
+        """How each rule reads in reasons, with this scheme's grade and gap."""
+        labels = dict(RULES)
+        if levels["mentor_min_grade"] is not None:
+            labels["mentor_below_minimum"] = (
+                f"mentor grade below the scheme's minimum "
+                f"({self.ladder.label(levels['mentor_min_grade'])})")
+        gap = self.scheme_rules.max_gap
+        if gap is not None:
+            labels["too_far_apart"] = f"more than {gap} grade{'s' if gap != 1 else ''} above"
+        return labels
+
+    def _outside(self, levels: Mapping[str, int | None]) -> tuple[pd.Series, pd.DataFrame]:
+        """Each mentee's own reason for taking no part (or ""), and everyone outside the rules."""
+        e_level = self.mentees["level"].to_numpy(dtype=np.int64)
+        own = pd.Series("", index=self.mentees.index, dtype=object)
+        low, high = levels["mentee_min_grade"], levels["mentee_max_grade"]
+        if low is not None:
+            own[e_level < low] = ("mentee grade below the scheme's minimum "
+                                  f"({self.ladder.label(low)})")
+        if high is not None:
+            own[e_level > high] = ("mentee grade above the scheme's maximum "
+                                   f"({self.ladder.label(high)})")
+        frames = [pd.DataFrame({"email": self.mentees["email"][own != ""], "role": "mentee",
+                                "reason": own[own != ""]})]
+        least = levels["mentor_min_grade"]
+        if least is not None:
+            below = self.mentors["level"].to_numpy(dtype=np.int64) < least
+            frames.append(pd.DataFrame({"email": self.mentors["email"][below], "role": "mentor",
+                                        "reason": self.rule_labels["mentor_below_minimum"]}))
+        out = pd.concat(frames, ignore_index=True)
+        return own, out.sort_values(["email", "role"], kind="stable").reset_index(drop=True)
+
+    def _unknown_names(self) -> list[str]:
+        """Names in the choice answers that match nobody who signed up (said, never dropped)."""
+        notices = []
+        fields = {"mentors_wanted": "mentors wanted", "not_paired_with": "not paired with"}
+        for column, what in fields.items():
+            if column not in self.people:
+                continue
+            named = named_pairs(self.people[column], self.people)
+            missing = named[named["col"] < 0]
+            emails = self.people["email"].to_numpy(dtype=object)
+            for row, token in zip(missing["row"], missing["token"], strict=True):
+                notices.append(f"{emails[row]} named '{token}' under '{what}', who is not "
+                               "among these sign-ups: check the spelling or the e-mail.")
+        return notices
 
     def mentee_index(self, email: str) -> int:
         """Return the row of a mentee; SettingsError if the e-mail is not a mentee's."""
@@ -388,7 +469,8 @@ class MentorMatcher:
             if code > 0:
                 rule = list(RULES)[code - 1]
                 if rule not in ignore:
-                    raise RuleError(f"{where} breaks the rule '{RULES[rule]}': remove it from "
+                    raise RuleError(f"{where} breaks the rule '{self.rule_labels[rule]}': "
+                                    "remove it from "
                                     f"the {what} pairs or change the sign-ups.")
         return r.astype(np.intp), c.astype(np.intp)
 
@@ -421,11 +503,20 @@ class MentorMatcher:
         lock_r, lock_c = self._fixed(locks, "locked", codes, ("paired_before",))
         fixed_r = np.concatenate([cur_r, lock_r])
         fixed_c = np.concatenate([cur_c, lock_c])
-        if len(np.unique(fixed_r)) < len(fixed_r):
-            dup = pd.Series(fixed_r).duplicated()
-            mentee = e_mail.to_numpy()[int(fixed_r[dup.to_numpy()][0])]
-            raise RuleError(f"{mentee} is in more than one locked or current pair: a mentee "
-                            "has one mentor; keep one of those pairs.")
+        per = self.mentors_per_mentee
+        if per > 1:  # a pair both running and locked is one pair
+            _, first = np.unique(fixed_r * max(len(self.mentors), 1) + fixed_c,
+                                 return_index=True)
+            first = np.sort(first)
+            fixed_r, fixed_c = fixed_r[first], fixed_c[first]
+        counts = np.bincount(fixed_r, minlength=len(self.mentees))
+        if (counts > per).any():
+            mentee = e_mail.to_numpy()[int(np.flatnonzero(counts > per)[0])]
+            if per == 1:
+                raise RuleError(f"{mentee} is in more than one locked or current pair: a "
+                                "mentee has one mentor; keep one of those pairs.")
+            raise RuleError(f"{mentee} is in more than {per} locked or current pairs: the "
+                            f"scheme gives a mentee at most {per} mentors; keep {per} of them.")
         load = np.bincount(fixed_c, minlength=len(self.mentors))
         over = np.flatnonzero(load > self.capacity)
         if len(over):
@@ -436,16 +527,22 @@ class MentorMatcher:
         allowed_fixed = allowed.copy()
         allowed_fixed[fixed_r, fixed_c] = True
         score = combine_scores(self.components, weights)
+        row_capacity = (np.full(len(self.mentees), per, dtype=np.int64) if per > 1 else None)
         rows, cols = solve_assignment(score, allowed_fixed, self.capacity, objective,
-                                      np.column_stack([fixed_r, fixed_c]), method)
+                                      np.column_stack([fixed_r, fixed_c]), method, row_capacity)
         origin = np.full(len(rows), "new", dtype=object)
-        origin[np.isin(rows, lock_r)] = "locked"
-        origin[np.isin(rows, cur_r)] = "current"
+        width = max(len(self.mentors), 1)
+        keys = rows * width + cols
+        origin[np.isin(keys, lock_r * width + lock_c)] = "locked"
+        origin[np.isin(keys, cur_r * width + cur_c)] = "current"
+        applies = self.components.applies
         pairs = pd.DataFrame({
             "mentee_email": e_mail.to_numpy(dtype=object)[rows],
             "mentor_email": m_mail.to_numpy(dtype=object)[cols],
             "score": score[rows, cols],
-            **{name: self.components[name][rows, cols] for name in COMPONENTS},
+            **{name: np.where(applies[k][rows], self.components[name][rows, cols], np.nan)
+               if name in CHOICE_COMPONENTS else self.components[name][rows, cols]
+               for k, name in enumerate(COMPONENTS)},
             "origin": origin,
         })
         unmatched = self._unmatched(rows, cols, codes)
@@ -460,6 +557,8 @@ class MentorMatcher:
             "forbidden_pairs": len(forbid),
             "current_pairs": len(current),
             "earlier_pairs": len(previous),
+            "rules": self.scheme_rules.to_dict(),
+            "mentors_per_mentee": per,
         }
         scores = pairs["score"].to_numpy()
         totals = {
@@ -467,8 +566,11 @@ class MentorMatcher:
             "mentors": len(self.mentors),
             "places": int(self.capacity.sum()),
             "eligible_pairs": int(allowed.sum()),
-            "matched": len(pairs),
+            "matched": int(pairs["mentee_email"].nunique()),
+            "pairs": len(pairs),
             "unmatched": len(unmatched),
+            "mentors_used": int(pairs["mentor_email"].nunique()),
+            "outside_rules": len(self.outside),
             "new": int((origin == "new").sum()),
             "locked": int((origin == "locked").sum()),
             "current": int((origin == "current").sum()),
@@ -492,9 +594,13 @@ class MentorMatcher:
         n_full = ((sub == 0) & full[None, :]).sum(axis=1)
         n_free = ((sub == 0) & ~full[None, :]).sum(axis=1)
         n_cands = (sub >= 0).sum(axis=1)
-        labels = list(RULES.values())
+        labels = list(self.rule_labels.values())
+        own = self._own_reason.to_numpy(dtype=object)[left]
         reasons = []
         for t in range(len(left)):
+            if own[t]:
+                reasons.append(own[t])
+                continue
             parts = [f"{int(counts[t, j])} {labels[j]}" for j in range(k) if counts[t, j]]
             if n_full[t]:
                 parts.append(f"{int(n_full[t])} full")
@@ -522,6 +628,8 @@ def match_mentors(
     min_gap: int | None = None,
     ideal_gap: tuple[int, int] | None = None,
     method: str = "auto",
+    rules: SchemeRules | Mapping[str, object] | None = None,
+    ladder: Ladder | None = None,
 ) -> MatchResult:
     """Pair mentees with mentors: every rule kept, the best pairs for the scheme as a whole.
 
@@ -536,8 +644,12 @@ def match_mentors(
     :data:`toolkit.pairing.scoring.COMPONENTS` (each in [0, 1]). The pairs are then chosen by an
     exact optimal assignment (:func:`toolkit.core.assignment.solve_assignment`) under
     ``objective``:
-    ``"coverage"`` (the most mentees matched, then the highest total score) or ``"fairness"``
-    (the most matched, then the highest possible lowest pair score, then the highest total).
+    ``"coverage"`` (the most mentees matched, then the highest total score), ``"fairness"``
+    (the most matched, then the highest possible lowest pair score, then the highest total)
+    or ``"spread"`` (the most matched, then the most mentors with at least one mentee, then
+    the highest total: every willing mentor gets a first mentee before anyone a second).
+    With ``mentors_per_mentee`` above 1 "matched" counts pairs: a mentee may get up to that
+    many different mentors.
     This is an optimal assignment, not a stable matching. People are ordered by e-mail before
     solving, so the same sign-ups and settings give the same pairs in any process and in any
     row order.
@@ -550,7 +662,7 @@ def match_mentors(
         Component weights (which may also hold ``min_gap`` and ``ideal_gap``, as a weights
         file does: read one with :func:`toolkit.pairing.settings.read_weights`); missing
         components keep their default weight, 0 switches one off.
-    objective : {"coverage", "fairness"}
+    objective : {"coverage", "fairness", "spread"}
         What "best" means.
     locks, forbid, current : pandas.DataFrame, optional
         Pairs (``mentee_email, mentor_email``): to keep as they are, never to make, and already
@@ -564,6 +676,14 @@ def match_mentors(
         The gap range that scores highest (default 1 to 2 levels).
     method : {"auto", "lapjv", "scipy"}
         The exact solver (the same optimum either way).
+    rules : SchemeRules or mapping, optional
+        The scheme's own rules (:mod:`toolkit.pairing.rules`): grades who may take part, the
+        smallest and largest grade gap, whether the same department is allowed, and how many
+        mentors a mentee may get. People outside them are in ``result.outside`` and never
+        paired; a mentee outside them is unmatched with that reason.
+    ladder : Ladder, optional
+        The ladder the rules' grade names are read onto (default: the sign-ups' own, else
+        the UK higher-education ladder).
 
     Returns
     -------
@@ -598,7 +718,7 @@ def match_mentors(
         weights, settings = validate_weight_settings(weights)
     gap = min_gap if min_gap is not None else settings.get("min_gap", DEFAULT_MIN_GAP)
     ideal = ideal_gap if ideal_gap is not None else settings.get("ideal_gap", DEFAULT_IDEAL_GAP)
-    matcher = MentorMatcher(signups, gap, ideal)
+    matcher = MentorMatcher(signups, gap, ideal, rules=rules, ladder=ladder)
     return matcher.match(weights, objective, locks, forbid, current, previous, method)
 
 
@@ -606,6 +726,8 @@ def run_summary(result: MatchResult) -> str:
     """One line for the lead: how many matched, and the spread of scores (no names)."""
     t = result.totals
     text = f"{t['matched']} of {t['mentees']} mentees paired ({t['unmatched']} without a mentor)"
+    if t.get("pairs", t["matched"]) != t["matched"]:
+        text += f" in {t['pairs']} pairs"
     if t["matched"]:
         text += (f"; scores from {t['lowest_score']:.2f} to "
                  f"{result.pairs['score'].max():.2f}, mean {t['mean_score']:.2f}")

@@ -1,4 +1,8 @@
-"""The files a matching run writes: ``pairs.csv``, ``unmatched.csv`` and ``run.json``."""
+"""The files a matching run writes: ``pairs.csv``, ``unmatched.csv`` and ``run.json``.
+
+When the scheme's rules leave people out, ``outside_rules.csv`` (``email, role, reason``)
+lists them too.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,9 @@ def write_match_outputs(result: MatchResult, out: str | Path, run_info: dict | N
                         eligible_path: str | Path | None = None) -> dict[str, Path]:
     """Write ``pairs.csv``, ``unmatched.csv`` and ``run.json`` (and the eligible pairs).
 
+    Everyone the scheme's rules leave out (``result.outside``) is listed in
+    ``outside_rules.csv``, written only when there is someone to list.
+
     Parameters
     ----------
     result : MatchResult
@@ -73,6 +80,9 @@ def write_match_outputs(result: MatchResult, out: str | Path, run_info: dict | N
     written["pairs"] = write_csv_atomic(pairs, out / "pairs.csv")
     written["unmatched"] = write_csv_atomic(result.unmatched[["mentee_email", "reason"]],
                                             out / "unmatched.csv")
+    if len(result.outside):
+        written["outside_rules"] = write_csv_atomic(result.outside[["email", "role", "reason"]],
+                                                    out / "outside_rules.csv")
     if eligible_path is not None:
         eligible = result.eligible
         eligible["score"] = eligible["score"].round(6)

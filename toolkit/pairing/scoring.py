@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from toolkit.core.answers import split_multi
 from toolkit.core.management import chain_mask
 from toolkit.core.text import fold, normalise_emails
 from toolkit.errors import SettingsError
 
 __all__ = [
+    "CHOICE_COMPONENTS",
     "COMPONENTS",
     "COMPONENT_LABELS",
     "DEFAULT_IDEAL_GAP",
@@ -33,6 +35,8 @@ __all__ = [
     "Eligibility",
     "combine_scores",
     "eligibility",
+    "named_pairs",
+    "not_paired_mask",
     "pair_mask",
     "score_components",
     "validate_weight_settings",
@@ -40,7 +44,12 @@ __all__ = [
 ]
 
 #: The score components, in the order of the output columns.
-COMPONENTS: tuple[str, ...] = ("topics", "seniority", "meeting_mode", "gender_preference")
+COMPONENTS: tuple[str, ...] = ("topics", "seniority", "meeting_mode", "gender_preference",
+                               "mentor_choice", "mentor_kind")
+
+#: The components that count only for mentees who answered their question (a mentee who
+#: named no mentor, or wanted no kind of mentor, is scored on the other components alone).
+CHOICE_COMPONENTS: tuple[str, ...] = ("mentor_choice", "mentor_kind")
 
 #: What each component measures, in a lead's words (shown in the notebook and the docs).
 COMPONENT_LABELS: dict[str, str] = {
@@ -48,6 +57,10 @@ COMPONENT_LABELS: dict[str, str] = {
     "seniority": "1 when the grade gap is in the ideal range, less the further it is from it",
     "meeting_mode": "1 when both can meet the same way (in person, online, or either), else 0",
     "gender_preference": "1 when the mentee has no preference or the mentor matches it, else 0",
+    "mentor_choice": "1 for the mentee's first-named mentor, less for later names, 0 for others "
+                     "(counts only for mentees who named mentors)",
+    "mentor_kind": "share of the kinds of mentor the mentee wants that the mentor says they are "
+                   "(counts only for mentees who chose a kind)",
 }
 
 #: Default weights: topics matter most, then the grade gap, then how to meet.
@@ -56,6 +69,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "seniority": 0.3,
     "meeting_mode": 0.2,
     "gender_preference": 0.1,
+    "mentor_choice": 0.3,
+    "mentor_kind": 0.2,
 }
 
 #: The mentor must be at least this many ladder levels above the mentee (by default).
@@ -66,10 +81,14 @@ DEFAULT_IDEAL_GAP: tuple[int, int] = (1, 2)
 #: The hard rules, in the order used to name the one reason a pair is ruled out. Each key is
 #: the rule's code; the value is how a reason reads ("12 same department").
 RULES: dict[str, str] = {
+    "mentee_outside": "mentee outside the scheme's grades",
     "not_available": "not available this round (capacity 0)",
+    "mentor_below_minimum": "mentor grade below the scheme's minimum",
     "not_more_senior": "not more senior",
+    "too_far_apart": "more grades apart than the scheme allows",
     "same_department": "same department",
     "line_management": "in the line-management chain",
+    "not_paired_with": "asked not to be paired",
     "forbidden": "forbidden",
     "paired_before": "paired before",
 }
@@ -166,12 +185,21 @@ def eligibility(
     manager_of: Mapping[str, str] | None = None,
     forbid: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
+    *,
+    max_gap: int | None = None,
+    mentor_min_level: int | None = None,
+    mentee_levels: tuple[int | None, int | None] = (None, None),
+    same_department: bool = False,
+    not_paired: np.ndarray | None = None,
 ) -> Eligibility:
     """Apply the scheme's hard rules to every mentee-mentor pair at once.
 
-    The rules: the mentor has capacity this round; is at least ``min_gap`` ladder levels
-    above the mentee; works in another department (compared trimmed and case-folded); is
-    outside the mentee's line-management chain in both directions, transitively; the pair
+    The rules: the mentee's grade is within the scheme's (``mentee_levels``, when set); the
+    mentor has capacity this round and a grade at least ``mentor_min_level`` (when set); is
+    at least ``min_gap`` and at most ``max_gap`` (when set) ladder levels above the mentee;
+    works in another department (compared trimmed and case-folded; ``same_department=True``
+    drops this rule); is outside the mentee's line-management chain in both directions,
+    transitively; neither asked not to be paired with the other (``not_paired``); the pair
     is not forbidden and has not been paired before. Nobody is paired with themselves.
 
     Parameters
@@ -187,6 +215,17 @@ def eligibility(
     forbid, previous : pandas.DataFrame, optional
         Pairs (``mentee_email, mentor_email``) that must not be made: forbidden by the lead,
         or made in an earlier round.
+    max_gap : int, optional
+        The largest allowed grade gap in ladder levels.
+    mentor_min_level : int, optional
+        The lowest ladder level a mentor may have.
+    mentee_levels : (int or None, int or None)
+        The lowest and highest ladder levels a mentee may have.
+    same_department : bool
+        True allows a mentor from the mentee's own department.
+    not_paired : numpy.ndarray of bool, optional
+        True where one of the two asked not to be paired with the other
+        (:func:`not_paired_mask`).
 
     Returns
     -------
@@ -201,7 +240,9 @@ def eligibility(
     ...                         "capacity": [1, 1, 1]})
     >>> e = eligibility(mentees, mentors)
     >>> e.mask.tolist(), e.reason_codes.tolist()
-    ([[False, False, True]], [[3, 4, 0]])
+    ([[False, False, True]], [[6, 7, 0]])
+    >>> eligibility(mentees, mentors, same_department=True, max_gap=2).mask.tolist()
+    [[True, False, True]]
     """
     if int(min_gap) < 0:
         raise SettingsError(f"The minimum grade gap must be 0 or more levels (got {min_gap}).")
@@ -220,11 +261,30 @@ def eligibility(
         np.ones(len(mentors), dtype=np.int64))
     shape = (len(mentees), len(mentors))
     e_dept, m_dept = _codes(_folded(mentees["department"]), _folded(mentors["department"]))
+    if max_gap is not None and int(max_gap) < int(min_gap):
+        raise SettingsError(f"The largest grade gap ({max_gap}) is below the smallest "
+                            f"({min_gap}): no pair could keep both.")
+    gap = m_level[None, :] - e_level[:, None]
+    low, high = mentee_levels
+    outside = np.zeros(len(mentees), dtype=bool)
+    if low is not None:
+        outside |= e_level < int(low)
+    if high is not None:
+        outside |= e_level > int(high)
+    below = (m_level < int(mentor_min_level) if mentor_min_level is not None
+             else np.zeros(len(mentors), dtype=bool))
     rules = {
+        "mentee_outside": np.broadcast_to(outside[:, None], shape).copy(),
         "not_available": np.broadcast_to(capacity <= 0, shape).copy(),
-        "not_more_senior": (m_level[None, :] - e_level[:, None]) < int(min_gap),
-        "same_department": e_dept[:, None] == m_dept[None, :],
+        "mentor_below_minimum": np.broadcast_to(below[None, :], shape).copy(),
+        "not_more_senior": gap < int(min_gap),
+        "too_far_apart": (gap > int(max_gap) if max_gap is not None
+                          else np.zeros(shape, dtype=bool)),
+        "same_department": ((e_dept[:, None] == m_dept[None, :]) if not same_department
+                            else np.zeros(shape, dtype=bool)),
         "line_management": chain_mask(e_mail, m_mail, manager_of),
+        "not_paired_with": (np.zeros(shape, dtype=bool) if not_paired is None
+                            else np.asarray(not_paired, dtype=bool)),
         "forbidden": pair_mask(e_mail, m_mail, forbid),
         "paired_before": pair_mask(e_mail, m_mail, previous),
     }
@@ -232,6 +292,115 @@ def eligibility(
     self_pair = e_key[:, None] == m_key[None, :]
     return Eligibility(rules={k: np.asarray(v, dtype=bool) for k, v in rules.items()},
                        self_pair=np.asarray(self_pair, dtype=bool))
+
+
+def named_pairs(answers: pd.Series, targets: pd.DataFrame) -> pd.DataFrame:
+    """Read answers that name people (by e-mail or by name) onto the people they name.
+
+    Each answer is a list (``"a@x.org; Ann Lee"``; ``;`` or ``,`` between names), in order of
+    preference. A name is compared case-folded and trimmed with the targets' ``name``, an
+    e-mail with their ``email``; a name that two targets share names both.
+
+    Parameters
+    ----------
+    answers : pandas.Series of str
+        One answer per person (the row's position is the person's index).
+    targets : pandas.DataFrame
+        The people who may be named: ``email`` and optionally ``name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row, col, rank, token``: who named whom (positions), the place in the answer
+        (0 first) and the text as written; ``col`` is -1 where the text names none of the
+        targets.
+
+    Examples
+    --------
+    >>> targets = pd.DataFrame({"email": ["x@e.org", "y@e.org"], "name": ["Xi Li", "Yan Bo"]})
+    >>> named_pairs(pd.Series(["yan bo; x@e.org", "", "Zed"]), targets).values.tolist()
+    [[0, 1, 0, 'yan bo'], [0, 0, 1, 'x@e.org'], [2, -1, 0, 'Zed']]
+    """
+    lists = split_multi(answers.fillna("").astype(str).reset_index(drop=True))
+    flat = lists.explode().dropna()
+    flat = flat[flat.astype(str).str.strip() != ""]
+    tokens = pd.DataFrame({"row": flat.index.to_numpy(dtype=np.int64),
+                           "token": flat.astype(str).str.strip().to_numpy(dtype=object)})
+    tokens["rank"] = tokens.groupby("row").cumcount().to_numpy(dtype=np.int64)
+    tokens["key"] = fold(tokens["token"]).to_numpy(dtype=object)
+    keys = [pd.DataFrame({"key": normalise_emails(targets["email"]).to_numpy(dtype=object),
+                          "col": np.arange(len(targets))})]
+    if "name" in targets:
+        keys.append(pd.DataFrame({"key": fold(targets["name"].fillna("").astype(str)
+                                              ).to_numpy(dtype=object),
+                                  "col": np.arange(len(targets))}))
+    table = pd.concat(keys, ignore_index=True)
+    table = table[table["key"] != ""].drop_duplicates()
+    out = tokens.merge(table, on="key", how="left", sort=False)
+    out["col"] = out["col"].fillna(-1).astype(np.int64)
+    out = out.drop_duplicates(["row", "col", "token"])
+    return out[["row", "col", "rank", "token"]].reset_index(drop=True)
+
+
+def not_paired_mask(mentees: pd.DataFrame, mentors: pd.DataFrame) -> np.ndarray:
+    """Mark the pairs that either person asked not to be in (``not_paired_with``).
+
+    A mentee's answer names mentors, a mentor's names mentees (e-mails or names); either
+    way the pair is never made.
+
+    Examples
+    --------
+    >>> mentees = pd.DataFrame({"email": ["a@e.org", "b@e.org"], "name": ["Ann", "Bo"],
+    ...                         "not_paired_with": ["Cy", ""]})
+    >>> mentors = pd.DataFrame({"email": ["c@e.org", "d@e.org"], "name": ["Cy", "Di"],
+    ...                         "not_paired_with": ["", "b@e.org"]})
+    >>> not_paired_mask(mentees, mentors).tolist()
+    [[True, False], [False, True]]
+    """
+    mask = np.zeros((len(mentees), len(mentors)), dtype=bool)
+    if "not_paired_with" in mentees and len(mentors):
+        named = named_pairs(mentees["not_paired_with"], mentors)
+        named = named[named["col"] >= 0]
+        mask[named["row"].to_numpy(), named["col"].to_numpy()] = True
+    if "not_paired_with" in mentors and len(mentees):
+        named = named_pairs(mentors["not_paired_with"], mentees)
+        named = named[named["col"] >= 0]
+        mask[named["col"].to_numpy(), named["row"].to_numpy()] = True
+    return mask
+
+
+def _choices(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Score the mentors each mentee named; say which mentees named at least one."""
+    out = np.zeros((len(mentees), len(mentors)), dtype=np.float64)
+    applies = np.zeros(len(mentees), dtype=bool)
+    if "mentors_wanted" not in mentees or not len(mentors):
+        return out, applies
+    named = named_pairs(mentees["mentors_wanted"], mentors)
+    named = named[named["col"] >= 0]
+    # Rank among the names that were found: first 1, then down in equal steps.
+    named = named.sort_values(["row", "rank"], kind="stable")
+    place = named.groupby("row")["rank"].rank(method="dense").to_numpy() - 1
+    count = named.groupby("row")["rank"].transform("nunique").to_numpy()
+    value = 1.0 - place / np.maximum(count, 1)
+    rows, cols = named["row"].to_numpy(), named["col"].to_numpy()
+    np.maximum.at(out, (rows, cols), value)
+    applies[rows] = True
+    return out, applies
+
+
+def _kinds(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Score the kinds of mentor each mentee wants; say which mentees want any."""
+    n, m = len(mentees), len(mentors)
+    if "mentor_kind_wanted" not in mentees:
+        return np.zeros((n, m)), np.zeros(n, dtype=bool)
+    wanted = mentees["mentor_kind_wanted"].fillna("").astype(str).reset_index(drop=True)
+    have = (mentors["mentor_kind"] if "mentor_kind" in mentors
+            else pd.Series([""] * m, dtype=object)).fillna("").astype(str).reset_index(drop=True)
+    vocabulary = pd.Index(sorted(set(_topics(pd.concat([wanted, have], ignore_index=True)))))
+    te = _topic_matrix(wanted, vocabulary)
+    tm = _topic_matrix(have, vocabulary)
+    counts = te.sum(axis=1, keepdims=True)
+    return (te / np.maximum(counts, 1.0)) @ tm.T, counts[:, 0] > 0
 
 
 def _topics(topics: pd.Series) -> pd.Series:
@@ -289,6 +458,12 @@ def score_components(
       "either"), 0 when one wants in person and the other online.
     - ``gender_preference``: 1 when the mentee has no preference for the mentor's gender or
       the mentor's gender matches it, 0 otherwise.
+    - ``mentor_choice``: 1 for the first mentor the mentee named in ``mentors_wanted`` (by
+      e-mail or name), then down in equal steps (of three names: 1, 2/3, 1/3), 0 for a
+      mentor not named. Counts only for mentees who named a mentor (see ``applies``).
+    - ``mentor_kind``: the share of the kinds of mentor the mentee wants
+      (``mentor_kind_wanted``) that the mentor ticked about themselves (``mentor_kind``).
+      Counts only for mentees who chose a kind.
 
     Parameters
     ----------
@@ -300,8 +475,9 @@ def score_components(
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        One float matrix (mentees x mentors) per component.
+    ComponentStack
+        One float matrix (mentees x mentors) per component; its ``applies`` says, for each
+        component, which mentees it counts for.
 
     Examples
     --------
@@ -313,7 +489,7 @@ def score_components(
     >>> {k: v.round(2).tolist() for k, v in score_components(mentees, mentors).items()}
     ... # doctest: +NORMALIZE_WHITESPACE
     {'topics': [[0.5, 1.0]], 'seniority': [[1.0, 0.25]], 'meeting_mode': [[1.0, 0.0]],
-     'gender_preference': [[1.0, 0.0]]}
+     'gender_preference': [[1.0, 0.0]], 'mentor_choice': [[0.0, 0.0]], 'mentor_kind': [[0.0, 0.0]]}
     """
     lo, hi = (int(ideal_gap[0]), int(ideal_gap[1]))
     if lo > hi:
@@ -362,7 +538,11 @@ def score_components(
     gender = _gender_code(mentors["gender"]) if "gender" in mentors else np.zeros(m, np.int8)
     wants = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])  # [pref, gender]
     stack[3] = wants[pref][:, gender] if n and m else 0.0
-    return ComponentStack(stack)
+    stack[4], chose = _choices(mentees, mentors)
+    stack[5], wanted = _kinds(mentees, mentors)
+    applies = np.ones((len(COMPONENTS), n), dtype=bool)
+    applies[4], applies[5] = chose, wanted
+    return ComponentStack(stack, applies)
 
 
 def validate_weights(weights: Mapping[str, object] | None, source: str = "the weights"
@@ -390,8 +570,9 @@ def validate_weights(weights: Mapping[str, object] | None, source: str = "the we
 
     Examples
     --------
-    >>> validate_weights({"topics": 2})
-    {'topics': 2.0, 'seniority': 0.3, 'meeting_mode': 0.2, 'gender_preference': 0.1}
+    >>> validate_weights({"topics": 2})  # doctest: +NORMALIZE_WHITESPACE
+    {'topics': 2.0, 'seniority': 0.3, 'meeting_mode': 0.2, 'gender_preference': 0.1,
+     'mentor_choice': 0.3, 'mentor_kind': 0.2}
     >>> validate_weights({"topic": 1})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -415,6 +596,13 @@ def validate_weights(weights: Mapping[str, object] | None, source: str = "the we
         raise SettingsError(
             f"Every weight in {source} is 0, so every pair would score 0 and the pairs would be "
             "arbitrary: give at least one component a weight above 0."
+        )
+    if not any(out[k] for k in COMPONENTS if k not in CHOICE_COMPONENTS):
+        everyone = ", ".join(k for k in COMPONENTS if k not in CHOICE_COMPONENTS)
+        raise SettingsError(
+            f"Every weight in {source} of a component that counts for every mentee "
+            f"({everyone}) is 0, so mentees who made no choice would be paired arbitrarily: "
+            "give at least one of them a weight above 0."
         )
     return {name: out[name] for name in COMPONENTS}
 
@@ -474,7 +662,9 @@ def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, f
     """Combine component matrices into one score in [0, 1]: the weight-averaged components.
 
     The weights are divided by their sum, so the score stays in [0, 1]; when every weight
-    is 0 every pair scores 0 (the objective then only counts pairs).
+    is 0 every pair scores 0 (the objective then only counts pairs). For a
+    :class:`ComponentStack`, a component that does not apply to a mentee (a choice they did
+    not make) is left out of that mentee's average, weight and all.
 
     Examples
     --------
@@ -487,14 +677,17 @@ def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, f
     first = next(iter(components.values()))
     if total <= 0:
         return np.zeros(first.shape, dtype=np.float64)
-    share = np.array([weights[k] / total for k in names])
     stack = getattr(components, "stack", None)
     if stack is not None and list(components) == list(COMPONENTS):
-        # One matrix-vector product over the stacked components (BLAS), no temporaries.
-        full = np.array([weights.get(k, 0.0) / total if k in names else 0.0
-                         for k in COMPONENTS])
+        # One matrix-vector product over the stacked components (BLAS), no temporaries;
+        # then each mentee's row divided by the weights that apply to them.
+        full = np.array([weights.get(k, 0.0) if k in names else 0.0 for k in COMPONENTS])
         out = np.tensordot(full, stack, axes=1)
+        per_row = full @ components.applies
+        np.divide(out, per_row[:, None], out=out, where=per_row[:, None] > 0)
+        out[per_row <= 0] = 0.0
     else:
+        share = np.array([weights[k] / total for k in names])
         out = np.zeros(first.shape, dtype=np.float64)
         for name, w in zip(names, share, strict=True):
             out += w * components[name]
@@ -502,8 +695,28 @@ def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, f
 
 
 class ComponentStack(dict):
-    """The score components as a dict of views into one stacked array (fast to combine)."""
+    """The score components as a dict of views into one stacked array (fast to combine).
 
-    def __init__(self, stack: np.ndarray) -> None:
+    ``applies`` (components x mentees, bool) says which mentees each component counts for;
+    a component that does not apply holds 0 for that mentee.
+    """
+
+    def __init__(self, stack: np.ndarray, applies: np.ndarray | None = None) -> None:
         super().__init__((name, stack[k]) for k, name in enumerate(COMPONENTS))
         self.stack = stack
+        self.applies = (np.ones(stack.shape[:2], dtype=bool) if applies is None
+                        else np.asarray(applies, dtype=bool))
+
+    def shares(self, weights: Mapping[str, float]) -> np.ndarray:
+        """Each component's share of each mentee's score (components x mentees).
+
+        Examples
+        --------
+        >>> stack = ComponentStack(np.zeros((len(COMPONENTS), 1, 1)))
+        >>> stack.shares({"topics": 1.0})[:, 0].tolist()
+        [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+        """
+        full = np.array([max(float(weights.get(k, 0.0)), 0.0) for k in COMPONENTS])
+        part = full[:, None] * self.applies
+        total = part.sum(axis=0, keepdims=True)
+        return np.divide(part, total, out=np.zeros_like(part), where=total > 0)

@@ -9,7 +9,7 @@ every input by construction (a store that does not exist is refused by both).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,8 +25,9 @@ from toolkit.pairing.matching import (
     normalise_pairs,
 )
 from toolkit.pairing.pair_files import read_pairs_file
+from toolkit.pairing.rules import SchemeRules
 from toolkit.pairing.scoring import DEFAULT_IDEAL_GAP, DEFAULT_MIN_GAP
-from toolkit.pairing.settings import read_weights
+from toolkit.pairing.settings import read_rules, read_weights
 from toolkit.store.connection import MISSING_STORE, Store, open_existing
 from toolkit.store.pairs import load_pairs, save_pairs
 
@@ -72,7 +73,8 @@ def load_pairing_constraints(store: Store, people: pd.DataFrame, scheme: str = S
     """Read what the store says about a new matching round: pairs to keep and pairs to avoid.
 
     Pairs still running (proposed, active or renewed) are kept as they are and use up their
-    mentor's places, so matching again never gives anyone a second mentor. A running pair
+    mentor's places, so matching again never gives anyone a second mentor (or, when the
+    scheme's rules give mentees several mentors, more than that many). A running pair
     whose mentee is not in these sign-ups still takes its mentor's place (the mentor's
     capacity is lowered). Finished pairs are never proposed again.
 
@@ -179,6 +181,8 @@ class MatchInputs:
         How many running pairs of the store are among ``current``.
     store : Path or None
         The store the constraints were read from.
+    gap_settings : dict
+        ``min_gap`` and ``ideal_gap`` from the weights file, if it set them.
     """
 
     matcher: MentorMatcher
@@ -189,6 +193,21 @@ class MatchInputs:
     previous: pd.DataFrame
     kept_from_store: int = 0
     store: Path | None = None
+    gap_settings: dict = field(default_factory=dict)
+
+    @property
+    def rules(self) -> SchemeRules:
+        """The scheme's rules the matcher applies."""
+        return self.matcher.scheme_rules
+
+    def with_rules(self, rules: SchemeRules | Mapping[str, object] | str | Path | None
+                   ) -> MatchInputs:
+        """Return the same inputs under other scheme rules (the sign-ups are scored again)."""
+        matcher = MentorMatcher(self.matcher.people,
+                                self.gap_settings.get("min_gap", DEFAULT_MIN_GAP),
+                                self.gap_settings.get("ideal_gap", DEFAULT_IDEAL_GAP),
+                                rules=read_rules(rules), ladder=self.matcher.ladder)
+        return replace(self, matcher=matcher)
 
     @property
     def people(self) -> pd.DataFrame:
@@ -223,6 +242,7 @@ def gather_match_inputs(
     locks: pd.DataFrame | str | Path | None = None,
     forbid: pd.DataFrame | str | Path | None = None,
     current: pd.DataFrame | str | Path | None = None,
+    rules: SchemeRules | Mapping[str, object] | str | Path | None = None,
 ) -> MatchInputs:
     """Gather and check what a matching round starts from: the one way to set up a match.
 
@@ -243,6 +263,10 @@ def gather_match_inputs(
         :func:`~toolkit.pairing.settings.read_weights`).
     locks, forbid, current : pandas.DataFrame, str or Path, optional
         Pairs to keep, never to make, and already running; or their CSV/XLSX files.
+    rules : SchemeRules, mapping, str or Path, optional
+        The scheme's rules, or its rules JSON file (see
+        :func:`~toolkit.pairing.settings.read_rules`); grade names are read onto the
+        sign-ups' ladder.
 
     Returns
     -------
@@ -266,7 +290,9 @@ def gather_match_inputs(
     [['a@x.org', 'b@x.org']]
     """
     people = signups.people if hasattr(signups, "people") else signups
+    ladder = getattr(signups, "ladder", None)
     start, settings = read_weights(weights)
+    scheme_rules = read_rules(rules)
     locks = _pairs(locks, "locked pairs")
     forbid = _pairs(forbid, "forbidden pairs")
     current = _pairs(current, "current pairs")
@@ -282,6 +308,8 @@ def gather_match_inputs(
         if kept:
             current = normalise_pairs(pd.concat([current, running], ignore_index=True))
     matcher = MentorMatcher(people, settings.get("min_gap", DEFAULT_MIN_GAP),
-                            settings.get("ideal_gap", DEFAULT_IDEAL_GAP))
+                            settings.get("ideal_gap", DEFAULT_IDEAL_GAP), rules=scheme_rules,
+                            ladder=ladder)
     return MatchInputs(matcher=matcher, weights=start, locks=locks, forbid=forbid,
-                       current=current, previous=previous, kept_from_store=kept, store=store)
+                       current=current, previous=previous, kept_from_store=kept, store=store,
+                       gap_settings=settings)

@@ -15,6 +15,7 @@ from toolkit.plots.evaluation import (
     plot_likert,
     plot_network,
     plot_network_before_after,
+    plot_share_interval,
     plot_share_vs_aim,
     plot_slope,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "plot_objective_scores",
     "plot_pace",
     "plot_session_use",
+    "plot_share_interval",
     "plot_share_vs_aim",
     "plot_signup_counts",
     "plot_slope",

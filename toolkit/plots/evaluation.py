@@ -31,6 +31,7 @@ __all__ = [
     "plot_likert",
     "plot_network",
     "plot_network_before_after",
+    "plot_share_interval",
     "plot_share_vs_aim",
     "plot_slope",
 ]
@@ -172,8 +173,8 @@ def plot_heatmap(table: pd.DataFrame, title: str, value_label: str = "% of those
     return fig
 
 
-def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HESA_RULE
-                     ) -> Figure:
+def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HESA_RULE,
+                     ylabel: str = "% of those who signed up") -> Figure:
     """Draw grouped bars: for each group (row), the published rate of each stage (column).
 
     Examples
@@ -184,7 +185,8 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
     """
     cells = _listing(f"{g}, {c}: {_fmt(rates.loc[g, c], rule, '{:.0f}%')}"
                       for g in rates.index for c in rates.columns)
-    fig = _figure(title, f"Grouped bar chart: {title}. {cells}.")
+    width_in = max(8.0, 1.45 * rates.shape[1])
+    fig = _figure(title, f"Grouped bar chart: {title}. {cells}.", (width_in, 4.5))
     ax = fig.add_subplot()
     if rates.empty:
         _empty(ax, "No data yet.")
@@ -198,9 +200,11 @@ def plot_group_rates(rates: pd.DataFrame, title: str, rule: DisclosureRule = HES
                       width, label=str(group), color=OKABE_ITO[k % len(OKABE_ITO)])
         ax.bar_label(bars, labels=[_fmt(v, rule) for v in values], fontsize=8, padding=1)
     ax.set_xticks(x, [_wrap(c, 14) for c in rates.columns])
-    ax.set_ylabel("% of those who signed up")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0, 105)
-    fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=min(6, n_groups),
+    legend_in = sum(len(str(g)) + 5 for g in rates.index) * 0.1  # about 0.1 inch a letter
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False,
+               ncols=min(6, n_groups) if legend_in < width_in else min(3, n_groups),
                loc="outside lower center")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -229,6 +233,59 @@ def plot_share_vs_aim(shares: pd.Series, aim: float = 50.0,
     ax.set_yticks(y, list(shares.index))
     ax.set_xlim(0, 100)
     ax.set_xlabel("% women")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plot_share_interval(shares: pd.DataFrame, aim: float = 50.0,
+                        title: str = "Women at grade 9 and above",
+                        rule: DisclosureRule = HESA_RULE) -> Figure:
+    """Draw published shares with their 95% intervals (whiskers) against an aim.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        Rows are the groups; columns ``share``, ``low``, ``high`` in percent (``NaN``
+        where hidden).
+    aim : float
+        The aim, in percent (a dashed line).
+    title : str
+        The figure's title.
+    rule : DisclosureRule
+        For the symbol of hidden values.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"share": [31.0], "low": [25.0], "high": [37.0]}, index=["Staff"])
+    >>> "25% to 37%" in plot_share_interval(s).alt_text
+    True
+    """
+    cells = _listing(
+        f"{k}: {_fmt(r['share'], rule, '{:.0f}%')}" + (
+            "" if pd.isna(r["share"]) else
+            f" (95% interval {r['low']:.0f}% to {r['high']:.0f}%)")
+        for k, r in shares.iterrows())
+    fig = _figure(title, f"Bar chart with intervals: {title}, against an aim of {aim:g}%. "
+                  f"{cells}.", (7, 3.6))
+    ax = fig.add_subplot()
+    y = np.arange(len(shares))[::-1]
+    values = shares["share"].fillna(0).to_numpy(float)
+    ax.barh(y, values, height=0.55, color=[HIDDEN_COLOUR if pd.isna(v) else OKABE_ITO[3]
+                                           for v in shares["share"]])
+    shown = shares["share"].notna().to_numpy()
+    if shown.any():
+        err = np.vstack([(shares["share"] - shares["low"]).to_numpy(float)[shown],
+                         (shares["high"] - shares["share"]).to_numpy(float)[shown]])
+        ax.errorbar(values[shown], y[shown], xerr=err, fmt="none", ecolor="black",
+                    capsize=4, linewidth=1.2)
+    for yy, v in zip(y, shares["share"], strict=True):
+        ax.text(1.5, yy + 0.3, _fmt(v, rule, "{:.0f}%"), va="bottom", fontsize=10,
+                fontweight="bold")
+    ax.axvline(aim, color="black", linestyle="--", linewidth=1.2)
+    ax.text(aim, len(shares) - 0.45, f" aim {aim:g}%", va="bottom", fontsize=9)
+    ax.set_yticks(y, [_wrap(str(k), 30) for k in shares.index])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% women (bars: the share; whiskers: its 95% interval)")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 

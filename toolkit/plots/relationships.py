@@ -111,7 +111,8 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
     ax.legend(handles=[
         Line2D([], [], marker="o", linestyle="", color=_HELD, label="held"),
         Line2D([], [], marker="x", linestyle="", color=_CANCELLED, label="cancelled"),
-        Line2D([], [], linestyle="", label="orange label: behind the pace", color=_BEHIND),
+        Line2D([], [], linestyle="", label="orange label: behind its pace (the number it "
+               "agreed, or the dotted lines)", color=_BEHIND),
     ], loc="lower right", fontsize=8, framealpha=0.9)
     ax.set_title(f"Meetings of {n} running pair(s)", loc="left", pad=16)
     return fig
@@ -148,7 +149,9 @@ def plot_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     steps = sorted(rules.pace)
     xs = [0] + [m for m, _ in steps] + [max(13, float(elapsed.max()) if len(elapsed) else 13)]
     ys = [0] + [c for _, c in steps] + [steps[-1][1]]
-    ax.step(xs, ys, where="post", color=_TARGET, linestyle="--", label="target pace")
+    label = ("the scheme's pace (pairs that agreed their own number are judged by it)"
+             if pace["per_year"].ne(rules.target).any() else "target pace")
+    ax.step(xs, ys, where="post", color=_TARGET, linestyle="--", label=label)
     ax.set_xlabel("Months into the current term")
     ax.set_ylabel("Meetings held")
     ax.set_title(f"{len(held)} running pairs: {int(behind.sum())} behind the pace", loc="left")

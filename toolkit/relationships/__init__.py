@@ -11,10 +11,16 @@ The modules, by role:
 - :mod:`~toolkit.relationships.meetings` (importer): meetings from a form export, or one by one.
 - :mod:`~toolkit.relationships.settings` (importer): the lead's rule and term settings file.
 - :mod:`~toolkit.relationships.messages` (importer): drafted messages from the templates.
-- :mod:`~toolkit.relationships.agreements` (importer and writer): agreements per pair.
+- :mod:`~toolkit.relationships.agreements` (importer and writer): agreements per pair, and
+  the meetings a year each pair agreed.
+- :mod:`~toolkit.relationships.concerns` (service): the lead's private concern log.
 """
 
-from toolkit.relationships.agreements import read_agreement_template, write_agreements
+from toolkit.relationships.agreements import (
+    read_agreement_template,
+    record_meetings_per_year,
+    write_agreements,
+)
 from toolkit.relationships.alerts import RULES, AlertRules, check_pairs, format_warnings
 from toolkit.relationships.changes import (
     change_status,
@@ -24,10 +30,18 @@ from toolkit.relationships.changes import (
     pair_events,
     pair_table,
     pairs_to_forbid,
+    record_mid_term_review,
     record_renewal_answer,
     renew_pair,
     renewal_answers,
     withdraw_pair,
+)
+from toolkit.relationships.concerns import (
+    CONCERN_CATEGORIES,
+    add_concern,
+    close_concern,
+    concerns_table,
+    move_follow_up,
 )
 from toolkit.relationships.lifecycle import PARTIES, WITHDRAWAL_REASONS, Lifecycle
 from toolkit.relationships.meetings import (
@@ -42,6 +56,7 @@ from toolkit.relationships.settings import read_relationship_settings
 from toolkit.relationships.status import check_store, status_table, warnings_with_messages
 
 __all__ = [
+    "CONCERN_CATEGORIES",
     "PARTIES",
     "RULES",
     "WITHDRAWAL_REASONS",
@@ -50,14 +65,18 @@ __all__ = [
     "MeetingImport",
     "Rematch",
     "accept_rematch",
+    "add_concern",
     "change_status",
     "check_pairs",
     "check_store",
+    "close_concern",
+    "concerns_table",
     "confirm_first_meeting",
     "current_pairs",
     "draft_messages",
     "end_pair",
     "format_warnings",
+    "move_follow_up",
     "pair_events",
     "pair_table",
     "pairs_to_forbid",
@@ -66,6 +85,8 @@ __all__ = [
     "read_meetings",
     "read_relationship_settings",
     "record_meeting",
+    "record_meetings_per_year",
+    "record_mid_term_review",
     "record_renewal_answer",
     "rematch_after_withdrawal",
     "renew_pair",

@@ -8,6 +8,7 @@ own copy of it.
 from __future__ import annotations
 
 import re
+from numbers import Integral
 from pathlib import Path
 
 import docx
@@ -17,14 +18,19 @@ from toolkit.core.statuses import RUNNING
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write
 from toolkit.io.templates import Template, read_template
-from toolkit.relationships.changes import pair_table
+from toolkit.relationships.changes import find_pair, pair_table
 from toolkit.relationships.lifecycle import Lifecycle
 from toolkit.store.connection import Store
+from toolkit.store.pairs import save_meetings_per_year
 
 __all__ = [
+    "AGREEMENT_ITEMS",
     "AGREEMENT_PLACEHOLDERS",
+    "MOST_MEETINGS_A_YEAR",
     "agreement_fields",
+    "missing_items",
     "read_agreement_template",
+    "record_meetings_per_year",
     "render_agreement",
     "write_agreements",
     "write_docx",
@@ -34,9 +40,46 @@ __all__ = [
 AGREEMENT_PLACEHOLDERS = ("pair_id", "mentee_name", "mentee_first_name", "mentee_email",
                           "mentee_department", "mentor_name", "mentor_first_name",
                           "mentor_email", "mentor_department", "start", "term_end",
-                          "term_months", "target", "renewal_text")
+                          "term_months", "target", "renewal_text", "agreed_meetings")
+
+#: The items a first meeting settles, each with the heading (or words) that shows the
+#: agreement covers it; a lead's own template missing one carries a notice.
+AGREEMENT_ITEMS: dict[str, str] = {
+    "short-term objectives": "In the next few months",
+    "long-term objectives": "Over the whole term",
+    "career goals": "Career goals",
+    "the mentee's expectations": "The mentee expects",
+    "the mentee's contribution": "The mentee will contribute",
+    "the mentor's expectations": "The mentor expects",
+    "the mentor's contribution": "The mentor will contribute",
+    "confidentiality": "Confidentiality",
+    "conflicts of interest": "Conflicts of interest",
+    "what belongs with the line manager": "What belongs with the line manager",
+    "contact between meetings": "Contact between meetings",
+    "agreed meeting frequency": "How often we agreed to meet",
+    "review dates": "Mid-term review",
+    "boundaries": "Boundaries",
+    "next meeting": "Our next meeting",
+    "signatures": "Signatures",
+}
+#: The most meetings a year a pair may record (one a week).
+MOST_MEETINGS_A_YEAR = 52
 
 _BOLD = re.compile(r"(\*\*[^*]+\*\*)")
+
+
+def missing_items(text: str) -> list[str]:
+    """Return the first-meeting items (:data:`AGREEMENT_ITEMS`) an agreement's text lacks.
+
+    Examples
+    --------
+    >>> missing_items(read_agreement_template().text)
+    []
+    >>> missing_items("# Agreement - Confidentiality")[:3]
+    ['short-term objectives', 'long-term objectives', 'career goals']
+    """
+    folded = text.casefold()
+    return [item for item, words in AGREEMENT_ITEMS.items() if words.casefold() not in folded]
 
 
 def read_agreement_template(path: str | Path | None = None) -> Template:
@@ -45,7 +88,9 @@ def read_agreement_template(path: str | Path | None = None) -> Template:
     The template is Markdown: ``#`` and ``##`` headings, ``- `` bullet points, ``**bold**``
     words, and placeholders in braces (:data:`AGREEMENT_PLACEHOLDERS`, such as
     ``{mentee_name}`` or ``{term_end}``) that are filled in for each pair. A placeholder the
-    agreement does not know stops with a message naming it.
+    agreement does not know stops with a message naming it. A template that leaves out a
+    first-meeting item (:data:`AGREEMENT_ITEMS`) is still used, with a notice naming the
+    items missing.
 
     Raises
     ------
@@ -57,7 +102,12 @@ def read_agreement_template(path: str | Path | None = None) -> Template:
     >>> read_agreement_template().text.splitlines()[0]
     '# Mentoring agreement'
     """
-    return read_template(path, "agreement.md", AGREEMENT_PLACEHOLDERS)
+    template = read_template(path, "agreement.md", AGREEMENT_PLACEHOLDERS)
+    missing = missing_items(template.text)
+    if missing:
+        template.notices.append(f"{template.source} leaves out these first-meeting items: "
+                                f"{', '.join(missing)}. Add them if your scheme needs them.")
+    return template
 
 
 def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
@@ -71,7 +121,8 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     lifecycle : Lifecycle, optional
         For the term length.
     target : int
-        Meetings a year the scheme asks for.
+        Meetings a year the scheme asks for (a pair's own agreed number, the
+        ``meetings_per_year`` column, replaces it when recorded).
 
     Returns
     -------
@@ -87,7 +138,7 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     ...     "term_end": ["2027-10-05"], "renewals": [0]})
     >>> fields = agreement_fields(pairs)
     >>> fields.loc[0, "renewal_text"], fields.loc[0, "mentee_first_name"]
-    ('it can be renewed once, for 12 more months, if you both wish', 'Ada')
+    ('it can be renewed for 12 more months at a time, as often as you both wish', 'Ada')
     """
     lifecycle = lifecycle or Lifecycle()
     pairs = pairs.reset_index(drop=True)
@@ -98,17 +149,25 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     out["start"] = out["start"].fillna("to be agreed")
     out["term_end"] = out["term_end"].fillna("to be agreed")
     out["term_months"] = str(lifecycle.term_months)
-    out["target"] = str(target)
-    times = {1: "once", 2: "twice"}.get(lifecycle.max_renewals,
-                                       f"up to {lifecycle.max_renewals} times")
+    agreed = (pd.to_numeric(pairs["meetings_per_year"], errors="coerce")
+              if "meetings_per_year" in pairs else pd.Series(float("nan"), index=pairs.index))
+    out["target"] = agreed.fillna(target).astype(int).astype(str)
+    out["agreed_meetings"] = [("not yet" if pd.isna(n) else str(int(n))) for n in agreed]
     renewals = pairs["renewals"].fillna(0).astype(int).to_numpy()
-    left = lifecycle.max_renewals - renewals
-    out["renewal_text"] = [
-        f"it can be renewed {times}, for {lifecycle.renewal_months} more months, if you both wish"
-        if r == 0 and n > 0 else
-        f"it can be renewed again, for {lifecycle.renewal_months} more months, if you both wish"
-        if n > 0 else "it cannot be renewed again" if r > 0 else "it cannot be renewed"
-        for r, n in zip(renewals, left, strict=True)]
+    months = lifecycle.renewal_months
+    if lifecycle.max_renewals is None:
+        out["renewal_text"] = (f"it can be renewed for {months} more months at a time, as "
+                               "often as you both wish")
+    else:
+        times = {1: "once", 2: "twice"}.get(lifecycle.max_renewals,
+                                           f"up to {lifecycle.max_renewals} times")
+        left = lifecycle.max_renewals - renewals
+        out["renewal_text"] = [
+            f"it can be renewed {times}, for {months} more months, if you both wish"
+            if r == 0 and n > 0 else
+            f"it can be renewed again, for {months} more months, if you both wish"
+            if n > 0 else "it cannot be renewed again" if r > 0 else "it cannot be renewed"
+            for r, n in zip(renewals, left, strict=True)]
     return out.fillna("").astype(str).reset_index(drop=True)
 
 
@@ -237,3 +296,48 @@ def write_agreements(store: Store, out: str | Path, pair_ids: list[int] | None =
                                          tmp.write_text(m, encoding="utf-8")))
         rows.append(row)
     return pd.DataFrame(rows, columns=["pair_id", *formats])
+
+
+def record_meetings_per_year(store: Store, pair_id: int, per_year: int | None) -> int | None:
+    """Record the number of meetings a year a pair agreed at its first meeting.
+
+    From then on the pace warning follows this number for the pair (checkpoints spread
+    evenly over the year) instead of the scheme's ``pace``; None goes back to the scheme's
+    pace.
+
+    Returns
+    -------
+    int or None
+        The number recorded.
+
+    Raises
+    ------
+    LifecycleError
+        If the store has no such pair.
+    SettingsError
+        If the number is not a whole number from 1 to :data:`MOST_MEETINGS_A_YEAR`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.store.pairs import save_pairs
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026")
+    >>> record_meetings_per_year(store, pid, 6)
+    6
+    >>> record_meetings_per_year(store, pid, 0)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SettingsError: The meetings a year a pair agreed must be a whole number ...
+    """
+    find_pair(store, pair_id)
+    if per_year is not None:
+        if (isinstance(per_year, bool) or not isinstance(per_year, Integral)
+                or not 1 <= per_year <= MOST_MEETINGS_A_YEAR):
+            raise SettingsError(
+                "The meetings a year a pair agreed must be a whole number from 1 to "
+                f"{MOST_MEETINGS_A_YEAR} (got {per_year!r}). Nothing was changed.")
+    per_year = None if per_year is None else int(per_year)
+    save_meetings_per_year(store, pair_id, per_year)
+    return per_year

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from toolkit.core import dates
 from toolkit.core.statuses import RUNNING
 from toolkit.errors import SettingsError
 from toolkit.relationships.lifecycle import RENEWING, Lifecycle
+
+#: The sides of a pair who can cancel a meeting on their own.
+SIDES = ("mentee", "mentor")
 
 __all__ = [
     "MESSAGE_PLACEHOLDERS",
@@ -29,11 +33,16 @@ __all__ = [
     "behind_pace",
     "cancellations",
     "check_pairs",
+    "concern_follow_up",
+    "follow_up_columns",
     "format_warnings",
     "meeting_counts",
     "mentor_all_withdrew",
     "message_values",
+    "mid_term_review",
+    "months_into_term",
     "no_first_meeting",
+    "one_side_cancels",
     "pace_table",
     "running_pairs",
     "term_ending",
@@ -48,8 +57,9 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "behind_pace": (
         "Behind the meeting pace",
-        "A running pair has held fewer meetings in its current term than the pace asks by "
-        "now ({pace_text}).",
+        "A running pair has held fewer meetings in its current term than it agreed (spread "
+        "evenly over the year) or, with no number agreed, than the pace asks by now "
+        "({pace_text}).",
     ),
     "cancellations": (
         "Cancellations in a row",
@@ -65,6 +75,20 @@ RULES: dict[str, tuple[str, str]] = {
         "A mentor has at least {mentor_withdrawals_min} pair(s), and every one of them was "
         "withdrawn.",
     ),
+    "one_side_cancels": (
+        "One side keeps cancelling",
+        "The mentee, or the mentor, of a running pair cancelled {one_side_cancellations} or "
+        "more of this term's meetings.",
+    ),
+    "mid_term_review": (
+        "Mid-term review due",
+        "An active or renewed pair reached month {mid_term_months} of its term in the last "
+        "{mid_term_window_days} days, and no mid-term review is recorded for this term.",
+    ),
+    "concern_follow_up": (
+        "Concern to follow up",
+        "A concern you recorded for a pair, still open, has a follow-up date that has come.",
+    ),
 }
 
 #: The columns of a warnings table.
@@ -73,7 +97,7 @@ WARNING_COLUMNS = ["rule", "title", "pair_id", "mentee_email", "mentee_name", "m
 
 #: The placeholders a warning's message template may use.
 MESSAGE_PLACEHOLDERS = (*WARNING_COLUMNS, "mentee_first_name", "mentor_first_name", "target",
-                        "start", "term_end", "renewal_sentence")
+                        "start", "term_end", "renewal_sentence", "recipient_first_name")
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,14 @@ class AlertRules:
         Warn this many days before a term ends (default 30).
     mentor_withdrawals_min : int
         A mentor is flagged when all of at least this many pairs were withdrawn (default 1).
+    one_side_cancellations : int
+        Cancellations by the same side of a pair in one term that raise a warning
+        (default 3).
+    mid_term_months : int
+        Months into a term at which the mid-term review is due (default 6).
+    mid_term_window_days : int
+        For how many days from then the review is prompted, unless it is recorded
+        (default 30).
     enabled : tuple of str
         The rules to run (default all of :data:`RULES`).
 
@@ -111,6 +143,9 @@ class AlertRules:
     cancellations_in_a_row: int = 2
     term_end_days: int = 30
     mentor_withdrawals_min: int = 1
+    one_side_cancellations: int = 3
+    mid_term_months: int = 6
+    mid_term_window_days: int = 30
     enabled: tuple[str, ...] = tuple(RULES)
 
     def __post_init__(self) -> None:
@@ -118,7 +153,8 @@ class AlertRules:
         if unknown:
             raise SettingsError(f"Unknown warning rule(s) {unknown}: the rules are {list(RULES)}.")
         for name in ("first_meeting_weeks", "cancellations_in_a_row", "term_end_days",
-                     "mentor_withdrawals_min"):
+                     "mentor_withdrawals_min", "one_side_cancellations", "mid_term_months",
+                     "mid_term_window_days"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(
@@ -212,23 +248,57 @@ def _meetings(meets: pd.DataFrame) -> pd.DataFrame:
     return meets.astype({"pair_id": "int64"}) if not meets.empty else meets
 
 
+def months_into_term(term_start: pd.Series, today: date | str) -> pd.Series:
+    """Return the whole months from each term's start to ``today`` (NaN when unknown).
+
+    A month counts once its day is reached (the 31st counts on a shorter month's last day),
+    as :func:`toolkit.core.dates.add_months` moves dates.
+
+    Examples
+    --------
+    >>> months_into_term(pd.Series(["2026-10-01", "2026-10-15", None]), "2027-04-10").tolist()
+    [6.0, 5.0, nan]
+    """
+    day = dates.today(today)
+    stamps = pd.to_datetime(pd.Series(term_start, copy=False), errors="coerce")
+    guess = (day.year - stamps.dt.year) * 12 + (day.month - stamps.dt.month)
+    guess = guess.fillna(0).astype("int64").clip(lower=0)
+    reached = dates.add_months(stamps.dt.strftime("%Y-%m-%d"), guess).fillna("9") <= day.isoformat()
+    whole = (guess - (~reached).astype("int64")).clip(lower=0).astype(float)
+    return whole.where(stamps.notna())
+
+
+def _agreed(pairs: pd.DataFrame) -> pd.Series:
+    """Each pair's agreed meetings a year as floats (NaN: none agreed, the scheme's pace)."""
+    if "meetings_per_year" not in pairs:
+        return pd.Series(float("nan"), index=pairs.index)
+    return pd.to_numeric(pairs["meetings_per_year"], errors="coerce").astype(float)
+
+
 def pace_table(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
                rules: AlertRules | None = None) -> pd.DataFrame:
-    """Compare each pair's meetings in its current term with the pace the rules ask for.
+    """Compare each pair's meetings in its current term with the pace it should keep.
+
+    A pair that agreed its own number of meetings a year (``meetings_per_year``) should have
+    held, after ``m`` whole months of its term, ``floor(m * per_year / 12)`` meetings: its
+    meetings spread evenly over the year. A pair with no agreed number follows the scheme's
+    ``pace`` checkpoints (three a year by default).
 
     Returns
     -------
     pandas.DataFrame
-        ``pair_id, held_in_term, needed, by_month, behind``: the meetings held this term,
-        how many the pace asks for by now (the latest checkpoint passed, ``by_month``; 0
-        before the first), and whether the pair is behind.
+        ``pair_id, held_in_term, needed, by_month, behind, per_year``: the meetings held
+        this term, how many the pace asks for by now (the latest checkpoint passed,
+        ``by_month``; 0 before the first), whether the pair is behind, and the meetings a
+        year the pair is held to.
 
     Examples
     --------
-    >>> pairs = pd.DataFrame({"pair_id": [1, 2], "term_start": ["2026-10-01", "2026-10-01"]})
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2, 3], "term_start": ["2026-10-01"] * 3,
+    ...                       "meetings_per_year": [None, None, 6]})
     >>> meets = pd.DataFrame({"pair_id": [1], "on_date": ["2026-11-01"], "status": ["held"]})
     >>> pace_table(pairs, meets, "2027-06-01").to_numpy().tolist()
-    [[1, 1, 2, 8, True], [2, 0, 2, 8, True]]
+    [[1, 1, 2, 8, True, 3], [2, 0, 2, 8, True, 3], [3, 0, 4, 8, True, 6]]
     """
     rules = rules or AlertRules()
     today_iso = dates.today(today).isoformat()
@@ -239,21 +309,31 @@ def pace_table(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
         passed = dates.add_months(pairs["term_start"], months).fillna("9") <= today_iso
         needed = needed.where(~passed, count)
         by_month = by_month.where(~passed, months)
+    agreed = _agreed(pairs)
+    own = agreed.notna()
+    if own.any():
+        own_needed = np.floor(months_into_term(pairs["term_start"], today).fillna(0)
+                              * agreed / 12)
+        own_by = np.ceil(own_needed * 12 / agreed)
+        needed = needed.where(~own, own_needed).astype("int64")
+        by_month = by_month.where(~own, own_by).astype("int64")
     held = counts["held_in_term"].to_numpy()
     return pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "held_in_term": held,
                          "needed": needed.to_numpy(), "by_month": by_month.to_numpy(),
-                         "behind": held < needed.to_numpy()})
+                         "behind": held < needed.to_numpy(),
+                         "per_year": agreed.fillna(rules.target).astype("int64").to_numpy()})
 
 
 def _warnings(pairs: pd.DataFrame, rule: str, since: pd.Series | str,
-              detail: pd.Series | str, recipients: str) -> pd.DataFrame:
+              detail: pd.Series | str, recipients: pd.Series | str) -> pd.DataFrame:
     """One rule's warnings for ``pairs``, in the rule's order: by date, then by e-mail."""
     out = pairs[["pair_id", "mentee_email", "mentee_name", "mentor_email", "mentor_name"]].copy()
     out.insert(0, "title", RULES[rule][0])
     out.insert(0, "rule", rule)
     out["since"] = since.to_numpy() if isinstance(since, pd.Series) else since
     out["detail"] = detail.to_numpy() if isinstance(detail, pd.Series) else detail
-    out["recipients"] = recipients
+    out["recipients"] = (recipients.to_numpy() if isinstance(recipients, pd.Series)
+                         else recipients)
     out["pair_id"] = out["pair_id"].astype("Int64")
     return (out[WARNING_COLUMNS].sort_values(["since", "mentee_email", "mentor_email"],
                                              kind="stable").reset_index(drop=True))
@@ -313,8 +393,11 @@ def behind_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     running = running_pairs(pairs, today)
     pace = pace_table(running, meets, today, rules)
     late, info = running[pace["behind"].to_numpy()], pace[pace["behind"]]
+    own = _agreed(late).notna().to_numpy()
+    asks = np.where(own, "at the " + info["per_year"].astype(str)
+                    + " meetings a year you agreed, that is ", "the pace asks for ")
     detail = ("You have held " + info["held_in_term"].astype(str) + " meeting(s) this term; "
-              "the pace asks for " + info["needed"].astype(str) + " by month "
+              + asks + info["needed"].astype(str) + " by month "
               + info["by_month"].astype(str) + ".")
     return _warnings(late, "behind_pace", late["term_start"], detail, "mentee and mentor")
 
@@ -419,6 +502,137 @@ def mentor_all_withdrew(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | 
     return _warnings(mentors, "mentor_all_withdrew", "", detail, "mentor")
 
 
+def one_side_cancels(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                     rules: AlertRules | None = None,
+                     lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Warn when one side of a running pair cancelled ``one_side_cancellations`` meetings.
+
+    Only this term's meetings up to ``today`` count, and only those cancelled by the mentee
+    alone or by the mentor alone (``cancelled_by``); when both sides reach the threshold,
+    each gets its own warning. The warning's ``recipients`` is the side that cancels, so the
+    drafted message goes to that person only.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["active"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"]})
+    >>> meets = pd.DataFrame({"pair_id": [1, 1, 1, 1],
+    ...     "on_date": ["2026-11-01", "2026-12-01", "2027-01-10", "2027-02-01"],
+    ...     "status": ["cancelled", "cancelled", "held", "cancelled"],
+    ...     "cancelled_by": ["mentor", "mentor", "", "mentor"]})
+    >>> one_side_cancels(pairs, meets, "2027-03-01")[["recipients", "detail"]].values.tolist()
+    [['mentor', "The mentor cancelled 3 of this term's meetings (the first on 2026-11-01)."]]
+    """
+    rules = rules or AlertRules()
+    running = running_pairs(pairs, today)
+    if running.empty or meets.empty or "cancelled_by" not in meets:
+        return _warnings(running.iloc[0:0], "one_side_cancels", "", "", "")
+    today_iso = dates.today(today).isoformat()
+    m = _meetings(meets).merge(running[["pair_id", "term_start"]], on="pair_id")
+    m = m[(m["status"] == "cancelled") & m["cancelled_by"].isin(SIDES)
+          & (m["on_date"] <= today_iso) & (m["on_date"] >= m["term_start"].fillna(""))]
+    tally = (m.groupby(["pair_id", "cancelled_by"])
+             .agg(n=("on_date", "size"), first=("on_date", "min")).reset_index())
+    tally = tally[tally["n"] >= rules.one_side_cancellations]
+    found = running.merge(tally, on="pair_id")
+    detail = ("The " + found["cancelled_by"] + " cancelled " + found["n"].astype(str)
+              + " of this term's meetings (the first on " + found["first"] + ").")
+    return _warnings(found, "one_side_cancels", found["first"], detail, found["cancelled_by"])
+
+
+def mid_term_review(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                    rules: AlertRules | None = None,
+                    lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Prompt a mid-term review for pairs that reached month ``mid_term_months`` of their term.
+
+    The prompt shows for ``mid_term_window_days`` from that day (time to send the drafted
+    message), and stops sooner once a review is recorded this term (``last_review`` on or
+    after the term's start) or the term ends; a term too short to have a middle gets none.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2], "status": ["active", "active"],
+    ...     "mentee_email": ["a@example.org", "c@example.org"], "mentee_name": ["Ada", "Cy"],
+    ...     "mentor_email": ["b@example.org", "d@example.org"], "mentor_name": ["Bo", "Di"],
+    ...     "start": ["2026-10-01"] * 2, "term_start": ["2026-10-01"] * 2,
+    ...     "term_end": ["2027-10-01"] * 2, "last_review": [None, "2027-04-02"]})
+    >>> mid_term_review(pairs, pd.DataFrame(), "2027-04-15")[["pair_id", "detail"]
+    ...     ].values.tolist()
+    [[1, 'The term reached month 6 on 2027-04-01: time for a mid-term review.']]
+    """
+    rules = rules or AlertRules()
+    day = dates.today(today).isoformat()
+    running = running_pairs(pairs, today)
+    running = running[running["status"].isin(RENEWING)]
+    mid = dates.add_months(running["term_start"], rules.mid_term_months)
+    end = running["term_end"] if "term_end" in running else pd.Series(None, index=running.index)
+    last = (running["last_review"] if "last_review" in running
+            else pd.Series(None, index=running.index, dtype=object))
+    reviewed = last.notna() & (last.fillna("") >= running["term_start"].fillna("9"))
+    window_over = (pd.to_datetime(mid) + pd.Timedelta(days=rules.mid_term_window_days)
+                   ).dt.strftime("%Y-%m-%d").fillna("0") <= day
+    due = (mid.notna() & (mid.fillna("9") <= day) & (mid.fillna("9") < end.fillna("9"))
+           & (end.fillna("9") > day) & ~window_over & ~reviewed)
+    found, since = running[due], mid[due]
+    detail = (f"The term reached month {rules.mid_term_months} on " + since
+              + ": time for a mid-term review.")
+    return _warnings(found, "mid_term_review", since, detail, "mentee and mentor")
+
+
+def follow_up_columns(pairs: pd.DataFrame, concerns: pd.DataFrame) -> pd.DataFrame:
+    """Add each pair's open concerns to ``pairs``: ``open_concerns`` and ``next_follow_up``.
+
+    ``next_follow_up`` is the earliest follow-up date of the pair's open concerns (None when
+    none has one). Nothing of a concern's category or note is carried.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1, 2]})
+    >>> concerns = pd.DataFrame({"pair_id": [1, 1, 2], "follow_up": ["2027-03-01",
+    ...     "2027-02-01", None], "closed_on": [None, None, "2027-01-05"]})
+    >>> follow_up_columns(pairs, concerns).values.tolist()
+    [[1, 2, '2027-02-01'], [2, 0, None]]
+    """
+    open_ = concerns[concerns["closed_on"].isna()].astype({"pair_id": "int64"})
+    per = open_.groupby("pair_id").agg(open_concerns=("pair_id", "size"),
+                                       next_follow_up=("follow_up", "min"))
+    out = pairs.merge(per, left_on="pair_id", right_index=True, how="left")
+    out["open_concerns"] = out["open_concerns"].fillna(0).astype("int64")
+    out["next_follow_up"] = out["next_follow_up"].astype(object).where(
+        out["next_follow_up"].notna(), None)
+    return out
+
+
+def concern_follow_up(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
+                      rules: AlertRules | None = None,
+                      lifecycle: Lifecycle | None = None) -> pd.DataFrame:
+    """Remind the lead of open concerns whose follow-up date has come (any pair's status).
+
+    ``pairs`` carries :func:`follow_up_columns`; without them there is nothing to remind.
+    The warning never quotes the concern: read it in the concern log.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pair_id": [1], "status": ["active"],
+    ...     "mentee_email": ["a@example.org"], "mentee_name": ["Ada"],
+    ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
+    ...     "start": ["2026-10-01"], "open_concerns": [1], "next_follow_up": ["2027-02-01"]})
+    >>> concern_follow_up(pairs, pd.DataFrame(), "2027-02-01")["detail"].tolist()
+    ['A follow-up was due on 2027-02-01 (1 open concern(s) for this pair in your log).']
+    """
+    if "next_follow_up" not in pairs:
+        return _warnings(pairs.iloc[0:0], "concern_follow_up", "", "", "lead")
+    day = dates.today(today).isoformat()
+    found = pairs[pairs["next_follow_up"].notna()
+                  & (pairs["next_follow_up"].fillna("9") <= day)]
+    detail = ("A follow-up was due on " + found["next_follow_up"] + " ("
+              + found["open_concerns"].astype(str) + " open concern(s) for this pair in your "
+              "log).")
+    return _warnings(found, "concern_follow_up", found["next_follow_up"], detail, "lead")
+
+
 #: The function of each rule, in the order of :data:`RULES`.
 RULE_CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "no_first_meeting": no_first_meeting,
@@ -426,6 +640,9 @@ RULE_CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "cancellations": cancellations,
     "term_ending": term_ending,
     "mentor_all_withdrew": mentor_all_withdrew,
+    "one_side_cancels": one_side_cancels,
+    "mid_term_review": mid_term_review,
+    "concern_follow_up": concern_follow_up,
 }
 
 
@@ -436,12 +653,16 @@ def check_pairs(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
 
     Each rule of ``rules.enabled`` runs on its own (:data:`RULE_CHECKS`); switching one off
     never hides another's warnings. A pair warned of no first meeting is not also warned of
-    being behind the pace (the first warning says more).
+    being behind the pace or prompted for a mid-term review (the first warning says more),
+    nor is a pair whose term is ending prompted for a mid-term review.
 
     Parameters
     ----------
     pairs : pandas.DataFrame
-        :func:`~toolkit.relationships.changes.pair_table` (any scheme).
+        :func:`~toolkit.relationships.changes.pair_table` (any scheme): with
+        ``meetings_per_year`` the pace follows each pair's agreed number, with
+        ``last_review`` a recorded mid-term review stops its prompt, and with
+        :func:`follow_up_columns` open concerns are reminded of.
     meets : pandas.DataFrame
         Meetings: ``pair_id, on_date, status, cancelled_by``.
     today : date or str
@@ -474,9 +695,12 @@ def check_pairs(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     rules = rules or AlertRules()
     found = {name: check(pairs, meets, today, rules, lifecycle)
              for name, check in RULE_CHECKS.items() if name in rules.enabled}
-    if "no_first_meeting" in found and "behind_pace" in found:
-        pace = found["behind_pace"]
-        found["behind_pace"] = pace[~pace["pair_id"].isin(found["no_first_meeting"]["pair_id"])]
+    for later, earlier in (("behind_pace", "no_first_meeting"),
+                           ("mid_term_review", "no_first_meeting"),
+                           ("mid_term_review", "term_ending")):
+        if later in found and earlier in found:
+            frame = found[later]
+            found[later] = frame[~frame["pair_id"].isin(found[earlier]["pair_id"])]
     kept = [frame for frame in found.values() if not frame.empty]
     if not kept:
         return pd.DataFrame(columns=WARNING_COLUMNS)
@@ -521,9 +745,15 @@ def message_values(warnings: pd.DataFrame, pairs: pd.DataFrame | None = None,
             values[f"{side}_first_name"] = next(iter(values.get(f"{side}_name", "").split()),
                                                 "")
         values["target"] = str(rules.target)
+        side = values.get("recipients", "")
+        values["recipient_first_name"] = values.get(f"{side}_first_name", "") if side in SIDES \
+            else ""
         pid = rec.get("pair_id")
         if info is not None and pid is not None and not pd.isna(pid) and int(pid) in info.index:
             pair = info.loc[int(pid)]
+            agreed = pair.get("meetings_per_year")
+            if agreed is not None and not pd.isna(agreed):
+                values["target"] = str(int(agreed))
             values.update(start=str(pair["start"]), term_end=str(pair["term_end"]))
             values["renewal_sentence"] = (
                 f"If you would both like to carry on, the pair can be renewed for another "

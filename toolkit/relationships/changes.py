@@ -17,7 +17,9 @@ from toolkit.core.dates import as_date
 from toolkit.core.statuses import FINISHED, RUNNING
 from toolkit.errors import LifecycleError
 from toolkit.relationships.lifecycle import (
+    MID_TERM_REVIEW,
     RENEWAL_ANSWER,
+    RENEWING,
     Lifecycle,
     answers_this_term,
     check_withdrawal,
@@ -32,6 +34,7 @@ from toolkit.store.pairs import (
     load_pair,
     load_pair_events,
     load_pairs,
+    load_review_dates,
     save_pair_event,
     save_status_changes,
 )
@@ -48,6 +51,7 @@ __all__ = [
     "pair_events",
     "pair_table",
     "pairs_to_forbid",
+    "record_mid_term_review",
     "record_renewal_answer",
     "renew_pair",
     "renewal_answers",
@@ -57,7 +61,8 @@ __all__ = [
 #: The columns of :func:`pair_table`.
 PAIR_TABLE_COLUMNS = ["pair_id", "cohort", "scheme", "status", "mentee_email", "mentee_name",
                       "mentee_department", "mentor_email", "mentor_name", "mentor_department",
-                      "start", "term_start", "term_end", "renewals"]
+                      "start", "term_start", "term_end", "renewals", "meetings_per_year",
+                      "last_review"]
 
 
 def find_pair(store: Store, pair_id: int) -> dict[str, Any]:
@@ -109,7 +114,9 @@ def pair_table(store: Store, cohort: str | None = None, scheme: str | None = "me
 
     ``start`` is the pair's start date (the date it was made when none was given),
     ``term_start`` the start of the current term (a renewed pair's latest renewal),
-    ``term_end`` the end of the current term.
+    ``term_end`` the end of the current term, ``meetings_per_year`` the number of meetings
+    a year the pair agreed (missing: the scheme's pace), ``last_review`` the day of its
+    latest mid-term review (missing: none).
 
     Parameters
     ----------
@@ -145,6 +152,11 @@ def pair_table(store: Store, cohort: str | None = None, scheme: str | None = "me
     frame["start"] = frame["start_date"].where(frame["start_date"].notna(), frame["made"])
     frame["renewals"] = frame["renewals"].astype("int64")
     frame[["term_start", "term_end"]] = lifecycle.terms(frame["start"], frame["renewals"])
+    frame["meetings_per_year"] = frame["meetings_per_year"].astype("Int64")
+    reviews = load_review_dates(store, MID_TERM_REVIEW).rename(columns={"on_date": "last_review"})
+    frame = frame.merge(reviews, on="pair_id", how="left")
+    frame["last_review"] = frame["last_review"].astype(object).where(
+        frame["last_review"].notna(), None)
     people = load_directory(store)
     for side in ("mentee", "mentor"):
         named = people.rename(columns={"email": f"{side}_email", "name": f"{side}_name",
@@ -441,6 +453,38 @@ def record_renewal_answer(store: Store, pair_id: int, party: str, wants_renewal:
         if outcome == "ended":
             return end_pair(store, pair_id, day, reason="not renewed", lifecycle=lifecycle)
         return find_pair(store, pair_id)
+
+
+def record_mid_term_review(store: Store, pair_id: int, on_date: date | str,
+                           note: str = "") -> dict[str, Any]:
+    """Record that a pair held its mid-term review, which ends the review prompt this term.
+
+    The review is an event in the pair's audit trail that changes nothing else.
+
+    Raises
+    ------
+    LifecycleError
+        If the store has no such pair, or the pair is not active or renewed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.store.pairs import save_pairs
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
+    ...     start_date="2026-10-05")
+    >>> record_mid_term_review(store, 1, "2027-04-10")["last_review"]
+    '2027-04-10'
+    """
+    pair = find_pair(store, pair_id)
+    if pair["status"] not in RENEWING:
+        raise LifecycleError(
+            f"Pair {int(pair_id)} is '{pair['status']}': only an active or renewed pair has a "
+            "mid-term review. Nothing was changed.")
+    day = as_date(on_date).isoformat()
+    save_pair_event(store, int(pair_id), str(pair["status"]), day, MID_TERM_REVIEW, note)
+    return {**pair, "last_review": day}
 
 
 def current_pairs(store: Store, cohort: str | None = None,

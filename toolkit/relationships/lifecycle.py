@@ -20,6 +20,7 @@ from toolkit.core.statuses import STATUSES, TRANSITIONS
 from toolkit.errors import LifecycleError, SettingsError
 
 __all__ = [
+    "MID_TERM_REVIEW",
     "PARTIES",
     "RENEWAL_ANSWER",
     "RENEWING",
@@ -53,6 +54,8 @@ WITHDRAWAL_REASONS = (
 RENEWAL_ANSWER = "renewal answer"
 #: The statuses of a pair that may be asked about renewal.
 RENEWING = ("active", "renewed")
+#: The reason recorded with a mid-term review in a pair's audit trail.
+MID_TERM_REVIEW = "mid-term review"
 
 
 def unknown_pair_message(pair_id: int) -> str:
@@ -116,13 +119,14 @@ class Lifecycle:
         Length of the first term (default 12 months).
     renewal_months : int
         Length of each renewal (default 12 months).
-    max_renewals : int
-        How many times a pair may be renewed (default once).
+    max_renewals : int or None
+        How many times a pair may be renewed; None (the default, as in the handbook) sets
+        no limit, 0 allows no renewal.
 
     Examples
     --------
-    >>> Lifecycle().term_months, Lifecycle(max_renewals=2).max_renewals
-    (12, 2)
+    >>> Lifecycle().term_months, Lifecycle().max_renewals, Lifecycle(max_renewals=2).max_renewals
+    (12, None, 2)
     >>> Lifecycle(term_months=0)
     Traceback (most recent call last):
     ...
@@ -132,16 +136,19 @@ class Lifecycle:
 
     term_months: int = 12
     renewal_months: int = 12
-    max_renewals: int = 1
+    max_renewals: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("term_months", "renewal_months", "max_renewals"):
             value = getattr(self, name)
+            if name == "max_renewals" and value is None:
+                continue
             least = 0 if name == "max_renewals" else 1
             if not isinstance(value, int) or isinstance(value, bool) or value < least:
                 raise SettingsError(
-                    f"The lifecycle setting '{name}' must be a whole number {least} or more "
-                    f"(got {value!r}).")
+                    f"The lifecycle setting '{name}' must be a whole number {least} or more"
+                    + (" (or null for no limit)" if name == "max_renewals" else "")
+                    + f" (got {value!r}).")
 
     def months_to_end(self, renewals: int) -> int:
         """Return how many months after the start a pair renewed ``renewals`` times ends.
@@ -187,8 +194,14 @@ class Lifecycle:
         return add_months(pd.Series([start]), self.months_to_end(renewals)).iloc[0]
 
     def can_renew(self, renewals: int) -> bool:
-        """Return True when a pair renewed ``renewals`` times may be renewed once more."""
-        return int(renewals) < self.max_renewals
+        """Return True when a pair renewed ``renewals`` times may be renewed once more.
+
+        Examples
+        --------
+        >>> Lifecycle().can_renew(5), Lifecycle(max_renewals=1).can_renew(1)
+        (True, False)
+        """
+        return self.max_renewals is None or int(renewals) < self.max_renewals
 
     def change(self, pair: Mapping[str, Any], to_status: str, day: str) -> dict[str, Any]:
         """Return a pair's row after a change of status on ``day``, or refuse the change.

@@ -15,11 +15,14 @@ from toolkit.relationships.lifecycle import Lifecycle
 __all__ = ["SETTINGS_EXAMPLE", "SETTING_NAMES", "bad_pace_message", "read_relationship_settings"]
 
 #: Every setting the file may hold: the rules' (:class:`AlertRules`) and the term's
-#: (:class:`Lifecycle`).
-SETTING_NAMES = tuple(f.name for f in (*fields(AlertRules), *fields(Lifecycle)))
+#: (:class:`Lifecycle`), and ``retention_months`` (read by :mod:`toolkit.privacy.settings`),
+#: so one settings file serves the whole scheme.
+SETTING_NAMES = (*(f.name for f in (*fields(AlertRules), *fields(Lifecycle))),
+                 "retention_months")
 #: An example of the file, shown when it is not valid.
 SETTINGS_EXAMPLE = ('{"first_meeting_weeks": 4, "pace": [[4, 1], [8, 2], [12, 3]], '
-                    '"term_end_days": 45, "max_renewals": 1}')
+                    '"term_end_days": 45, "one_side_cancellations": 3, "mid_term_months": 6, '
+                    '"max_renewals": null}')
 
 
 def bad_pace_message() -> str:
@@ -38,10 +41,13 @@ def read_relationship_settings(source: str | Path | Mapping[str, Any] | None
                                ) -> tuple[AlertRules, Lifecycle]:
     """Read the warning rules' and the lifecycle's settings from a JSON file (or a mapping).
 
-    Any of ``first_meeting_weeks``, ``pace`` (a list of [months, meetings]),
-    ``cancellations_in_a_row``, ``term_end_days``, ``mentor_withdrawals_min``, ``enabled``
-    (a list of rule names), ``term_months``, ``renewal_months`` and ``max_renewals``; the
-    rest keep their defaults. ``None`` gives the defaults. The file is read by
+    Any of ``first_meeting_weeks``, ``pace`` (a list of [months, meetings], for the pairs
+    with no agreed number of meetings a year), ``cancellations_in_a_row``,
+    ``term_end_days``, ``mentor_withdrawals_min``, ``one_side_cancellations``,
+    ``mid_term_months``, ``mid_term_window_days``, ``enabled`` (a list of rule names),
+    ``term_months``,
+    ``renewal_months`` and ``max_renewals`` (``null``, the default, for no limit); the rest
+    keep their defaults. ``None`` gives the defaults. The file is read by
     :func:`toolkit.io.settings.read_settings`, so it gives the same messages as every
     settings file.
 
@@ -69,6 +75,7 @@ def read_relationship_settings(source: str | Path | Mapping[str, Any] | None
     data = read_settings(source, "rule and term settings", allowed=SETTING_NAMES,
                          example=SETTINGS_EXAMPLE)
     rule_names = {f.name for f in fields(AlertRules)}
+    lifecycle_names = {f.name for f in fields(Lifecycle)}
     rules = {k: v for k, v in data.items() if k in rule_names}
     if "pace" in rules:
         try:
@@ -78,4 +85,4 @@ def read_relationship_settings(source: str | Path | Mapping[str, Any] | None
     if "enabled" in rules:
         rules["enabled"] = tuple(rules["enabled"])
     return AlertRules(**rules), Lifecycle(**{k: v for k, v in data.items()
-                                            if k not in rule_names})
+                                            if k not in rule_names and k in lifecycle_names})

@@ -14,6 +14,7 @@ from toolkit.core import dates
 from toolkit.io.templates import Template
 from toolkit.relationships.alerts import AlertRules, check_pairs, meeting_counts
 from toolkit.relationships.changes import pair_table
+from toolkit.relationships.concerns import with_follow_ups
 from toolkit.relationships.lifecycle import Lifecycle
 from toolkit.relationships.messages import draft_messages
 from toolkit.store.connection import Store
@@ -33,7 +34,8 @@ def check_store(store: Store, today: date | str | None = None, rules: AlertRules
     """Run the early-warning rules on the pairs in a store.
 
     See :func:`~toolkit.relationships.alerts.check_pairs`; ``today`` defaults to the real
-    date.
+    date. Each pair carries its agreed meetings a year, its last mid-term review and its
+    open concerns' next follow-up date (never a concern's note).
 
     Examples
     --------
@@ -46,7 +48,8 @@ def check_store(store: Store, today: date | str | None = None, rules: AlertRules
     >>> check_store(store, "2027-09-20")["rule"].tolist()
     ['no_first_meeting', 'term_ending']
     """
-    pairs = pair_table(store, cohort=cohort, scheme=scheme, lifecycle=lifecycle)
+    pairs = with_follow_ups(store, pair_table(store, cohort=cohort, scheme=scheme,
+                                              lifecycle=lifecycle))
     return check_pairs(pairs, load_meetings(store), dates.today(today), rules, lifecycle)
 
 

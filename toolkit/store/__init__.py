@@ -4,8 +4,10 @@
 family has a small repository module of ``load_*`` (read) and ``save_*`` (write) functions:
 :mod:`~toolkit.store.people` (people and their sign-ups), :mod:`~toolkit.store.pairs` (pairs,
 runs and pair events), :mod:`~toolkit.store.meetings`, :mod:`~toolkit.store.draws`
-(UnMentoring rounds), :mod:`~toolkit.store.coaching` and :mod:`~toolkit.store.feedback`
-(survey answers). :mod:`~toolkit.store.schema` holds the tables and their migrations. All of
+(UnMentoring rounds), :mod:`~toolkit.store.coaching`, :mod:`~toolkit.store.feedback`
+(survey answers), :mod:`~toolkit.store.concerns` (the lead's private concern log) and
+:mod:`~toolkit.store.erasure` (erasing people everywhere, and the log of erasures).
+:mod:`~toolkit.store.schema` holds the tables and their migrations. All of
 the toolkit's SQL lives in this package.
 """
 

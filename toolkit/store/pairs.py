@@ -16,6 +16,8 @@ __all__ = [
     "load_pair",
     "load_pair_events",
     "load_pairs",
+    "load_review_dates",
+    "save_meetings_per_year",
     "save_pair_event",
     "save_pairs",
     "save_status_changes",
@@ -202,3 +204,35 @@ def save_pair_event(store: Store, pair_id: int, status: str, on_date: str, reaso
             "INSERT INTO pair_events (pair_id, from_status, to_status, on_date, reason, note, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (int(pair_id), status, status, on_date, reason, note, now_utc()))
+
+
+def load_review_dates(store: Store, reason: str) -> pd.DataFrame:
+    """Return the latest day of each pair's events of one ``reason`` (``pair_id, on_date``).
+
+    Used for the mid-term reviews, recorded as events that change nothing.
+    """
+    return query(store, "SELECT pair_id, MAX(on_date) AS on_date FROM pair_events "
+                        "WHERE reason = ? GROUP BY pair_id", (reason,))
+
+
+def save_meetings_per_year(store: Store, pair_id: int, per_year: int | None) -> int:
+    """Record the number of meetings a year a pair agreed (None: the scheme's pace).
+
+    Returns
+    -------
+    int
+        1 when the pair exists, else 0.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> [pid] = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026")
+    >>> save_meetings_per_year(store, pid, 6), load_pair(store, pid)["meetings_per_year"]
+    (1, 6)
+    """
+    with store.transaction() as conn:
+        cur = conn.execute("UPDATE pairs SET meetings_per_year = ? WHERE id = ?",
+                           (None if per_year is None else int(per_year), int(pair_id)))
+    return int(cur.rowcount)

@@ -166,6 +166,94 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (pair_id, number)
     );
     """,
+    # 3: a log of erasures and purges: when, how many people and rows; never who.
+    """
+    CREATE TABLE erasures (
+        id INTEGER PRIMARY KEY,
+        erased_at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('erase', 'purge')),
+        people INTEGER NOT NULL CHECK (people >= 0),
+        rows_changed INTEGER NOT NULL CHECK (rows_changed >= 0),
+        per_table TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+    # 4: the handbook's year: a private concern log per pair, and each pair's agreed number
+    #    of meetings a year (NULL: the scheme's pace). The note is free text, private to the
+    #    lead: it is never published in a report and is erased with the person.
+    """
+    CREATE TABLE concerns (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id),
+        on_date TEXT NOT NULL,
+        category TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        follow_up TEXT,
+        closed_on TEXT,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX concerns_pair ON concerns (pair_id);
+    ALTER TABLE pairs ADD COLUMN meetings_per_year INTEGER
+        CHECK (meetings_per_year IS NULL OR meetings_per_year >= 1);
+    """,
+    # 5 (issue 15): the coaching team's registers: approved coaches (accreditation,
+    # supervision, agreement), coachees' choices, chemistry outcomes, sessions agreed per
+    # coachee, approved amounts and spend.
+    """
+    CREATE TABLE coaching_approved (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        accreditation_body TEXT NOT NULL DEFAULT '',
+        accreditation_level TEXT NOT NULL DEFAULT '',
+        accreditation_expires TEXT,
+        last_supervision TEXT,
+        agreement INTEGER NOT NULL DEFAULT 0 CHECK (agreement IN (0, 1)),
+        agreement_date TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_choices (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        coachee_email TEXT NOT NULL,
+        coach_email TEXT NOT NULL,
+        chosen_on TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, coachee_email)
+    );
+    CREATE TABLE coaching_chemistry (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        coachee_email TEXT NOT NULL,
+        coach_email TEXT NOT NULL,
+        went_well INTEGER NOT NULL CHECK (went_well IN (0, 1)),
+        on_date TEXT,
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, coachee_email, coach_email)
+    );
+    CREATE TABLE coaching_agreed (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        sessions INTEGER NOT NULL CHECK (sessions >= 0),
+        chemistry INTEGER CHECK (chemistry >= 0),
+        months INTEGER CHECK (months >= 1),
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email)
+    );
+    CREATE TABLE coaching_spend (
+        id INTEGER PRIMARY KEY,
+        cohort TEXT NOT NULL,
+        email TEXT NOT NULL,
+        department TEXT NOT NULL DEFAULT '',
+        year TEXT NOT NULL DEFAULT '',
+        approved_amount REAL NOT NULL DEFAULT 0 CHECK (approved_amount >= 0),
+        spent REAL NOT NULL DEFAULT 0 CHECK (spent >= 0),
+        saved_at TEXT NOT NULL,
+        UNIQUE (cohort, email, year)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,10 +3,20 @@
 The e-mails come from a template a lead may edit (``toolkit/templates/unmentoring_email.txt``:
 a ``Subject:`` line, then the message, with placeholders such as ``{first_name}``); the
 calendar files are written with the ``icalendar`` package, one event per group.
+
+Names are people's own text, so none can change what a file means: in a calendar file a name
+is only ever the quoted ``CN`` parameter of its attendee (control characters become spaces,
+a double quote is written as RFC 6868 says), so ``Trent:mailto:evil@example.net`` stays a
+name and never replaces the address; in an e-mail header a line break becomes a space; the
+mail-merge list goes through the shared CSV writer (every text quoted, formulas
+neutralised). Every per-person file has its own name, even for two addresses that differ
+only in characters a file name cannot hold, and everything is checked and made before the
+first file is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -14,18 +24,20 @@ from email.policy import SMTP
 from pathlib import Path
 
 import pandas as pd
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress
 
 from toolkit.core.text import normalise_emails
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write, write_csv_atomic
 from toolkit.io.templates import Template, read_template
+from toolkit.unmentoring.history import sweep_temporaries
 
 __all__ = [
     "MAIL_MERGE_COLUMNS",
     "TEMPLATE_FIELDS",
     "TEMPLATE_NAME",
     "TEMPLATE_PATH",
+    "draft_file_names",
     "group_ics",
     "mail_merge",
     "parse_week",
@@ -49,6 +61,13 @@ TEMPLATE_FIELDS = ("first_name", "name", "partners", "partner_names", "partner_d
                    "week", "round")
 
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_LEFTOVER_DOLLAR = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+
+
+def _one_line(text: object) -> str:
+    """Text with every control character (line breaks included) replaced by a space."""
+    return _CONTROLS.sub(" ", str(text)).strip()
 
 
 def parse_week(value: str | date | None) -> date | None:
@@ -186,7 +205,9 @@ def read_email_template(path: str | Path | None = None) -> Template:
     Raises
     ------
     SettingsError
-        If the file cannot be read, has no subject line, or uses an unknown placeholder.
+        If the file cannot be read, has no subject line, or uses an unknown placeholder
+        (also a ``$name`` left in a template written with ``{name}`` placeholders, which
+        would otherwise be sent as it stands).
 
     Examples
     --------
@@ -195,7 +216,19 @@ def read_email_template(path: str | Path | None = None) -> Template:
     (('round',), True)
     """
     template = read_template(path, TEMPLATE_NAME, TEMPLATE_FIELDS)
-    template.split_subject()
+    # A template written with {name} keeps any $name as it stands: refuse it rather than
+    # send "$partner_names" to everyone.
+    leftover = None if template.notices else _LEFTOVER_DOLLAR.search(template.text)
+    if leftover:
+        name = leftover.group(1) or leftover.group(2)
+        fix = (f"write {{{name}}} instead, as the rest of the template does"
+               if name in TEMPLATE_FIELDS else "it is not a placeholder")
+        raise SettingsError(
+            f"{template.source} uses ${name} among {{name}} placeholders: {fix}. The "
+            f"placeholders are {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}. "
+            "Nothing was drawn, saved or written.")
+    for part in template.split_subject():
+        part.check(TEMPLATE_FIELDS)
     return template
 
 
@@ -263,7 +296,9 @@ def group_ics(draw: pd.DataFrame, participants: pd.DataFrame,
     """Make one calendar file (iCalendar text) per group, proposing the week to meet in.
 
     Each file holds one all-day event spanning Monday to Friday, with the group's members as
-    attendees; its text is the same for the same inputs (no clock, no random ids).
+    attendees; its text is the same for the same inputs (no clock, no random ids). A name is
+    only ever an attendee's quoted ``CN``, with control characters made spaces: it can never
+    change or drop the attendee's address.
 
     Raises
     ------
@@ -298,13 +333,15 @@ def group_ics(draw: pd.DataFrame, participants: pd.DataFrame,
         event.add("summary", "UnMentoring conversation: find a time this week")
         event.add("description",
                   "You were drawn together for this month's UnMentoring conversation: "
-                  + " and ".join(people.loc[emails, "named"])
+                  + " and ".join(_one_line(t) for t in people.loc[emails, "named"])
                   + ". Agree 30 to 60 minutes this week; no agenda needed.")
         event.add("transp", "TRANSPARENT")
         for email in emails:
             attendee = vCalAddress(f"mailto:{email}")
-            attendee.params["cn"] = vText(people.loc[email, "name"])
-            attendee.params["role"] = vText("REQ-PARTICIPANT")
+            # A plain str: icalendar quotes it as a parameter (RFC 5545) and writes a double
+            # quote as ^' (RFC 6868); controls are gone, so no name can end the parameter.
+            attendee.params["cn"] = _one_line(people.loc[email, "name"])
+            attendee.params["role"] = "REQ-PARTICIPANT"
             event.add("attendee", attendee, encode=False)
         calendar = Calendar()
         calendar.add("prodid", "-//Mentoring Scheme Toolkit//UnMentoring//EN")
@@ -315,8 +352,37 @@ def group_ics(draw: pd.DataFrame, participants: pd.DataFrame,
     return out
 
 
-def _safe_name(email: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]+", "_", email)
+def draft_file_names(draw: pd.DataFrame) -> dict[str, str]:
+    """Return a file name for each person's e-mail draft, unique even on a case-blind disk.
+
+    The name is ``group-NNN-<address>.eml`` with characters a file name cannot hold made
+    ``_``; when two addresses would give the same name (``a+b@x.org`` and ``a_b@x.org``, or
+    names that differ only by case), both get a short fingerprint of the address as well.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"round": ["r"] * 4, "group": [1, 1, 2, 2],
+    ...                   "email": ["a+b@x.org", "a_b@x.org", "cy@x.org", "di@x.org"]})
+    >>> names = draft_file_names(d)
+    >>> names["cy@x.org"], len(set(names.values()))
+    ('group-002-cy_x.org.eml', 4)
+    """
+    emails = draw["email"].astype(str).tolist()
+    groups = draw["group"].tolist()
+    bases = [f"group-{int(g):03d}-" if str(g).isdigit() else
+             f"group-{re.sub(r'[^0-9A-Za-z._-]+', '_', str(g))[:20]}-" for g in groups]
+    stems = [b + re.sub(r"[^0-9A-Za-z._-]+", "_", e)[:80] for b, e in zip(bases, emails,
+                                                                         strict=True)]
+    folded = pd.Series([t.casefold() for t in stems])
+    clash = folded.duplicated(keep=False).to_numpy()
+    names = {}
+    for email, stem, twin in zip(emails, stems, clash, strict=True):
+        tag = "-" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:10] if twin else ""
+        names[email] = f"{stem}{tag}.eml"
+    if len({n.casefold() for n in names.values()}) != len(names):
+        raise SettingsError("Two people in the draw would get the same draft file name: "
+                            "check the e-mail addresses are all different.")
+    return names
 
 
 def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: str | Path,
@@ -328,7 +394,8 @@ def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: 
     ``mail_merge.csv`` (``email, partner_names, partner_departments, week``); ``drafts/``
     with one ``.eml`` per person, marked unsent so a mail program opens it as a draft to
     check and send; and with ``ics``, ``calendar/group-NNN.ics`` per group. Everything is
-    made before the first file is written, so a bad template or week writes nothing. The
+    made before the first file is written, so a bad template or week writes nothing; hidden
+    temporary files an earlier export left when it was stopped halfway are removed. The
     files name people: keep the folder private.
 
     Parameters
@@ -367,23 +434,30 @@ def write_announcements(draw: pd.DataFrame, participants: pd.DataFrame, folder: 
     merge = mail_merge(draw, participants, week)
     drafts = render_drafts(draw, participants, week, template)
     calendars = group_ics(draw, participants, week) if ics else {}
-    written = {"mail_merge": write_csv_atomic(merge, folder / "mail_merge.csv")}
-    drafts_dir = folder / "drafts"
-    drafts_dir.mkdir(parents=True, exist_ok=True)
-    # Drafts and calendar files of an earlier export of this folder would be stale (a
-    # re-drawn round): remove the toolkit's own files, nothing else.
-    for stale in [*drafts_dir.glob("group-*.eml"), *(folder / "calendar").glob("group-*.ics")]:
-        stale.unlink()
+    names = draft_file_names(drafts)
+    messages = []
     for rec in drafts.to_dict("records"):
         message = EmailMessage(policy=SMTP)
         if sender:
             message["From"] = sender
         message["To"] = rec["email"]
-        message["Subject"] = rec["subject"]
+        message["Subject"] = _one_line(rec["subject"])  # a line break would end the header
         message["X-Unsent"] = "1"
         message.set_content(rec["body"], cte="8bit")
-        target = drafts_dir / f"group-{int(rec['group']):03d}-{_safe_name(rec['email'])}.eml"
-        atomic_write(target, lambda tmp, m=message: tmp.write_bytes(m.as_bytes()))
+        messages.append((names[rec["email"]], message.as_bytes()))
+    drafts_dir = folder / "drafts"
+    # Temporary files an export killed halfway left (they name people) go first.
+    sweep_temporaries(folder / "mail_merge.csv")
+    for stale in [*drafts_dir.glob(".group-*.tmp"), *(folder / "calendar").glob(".group-*.tmp")]:
+        stale.unlink(missing_ok=True)
+    written = {"mail_merge": write_csv_atomic(merge, folder / "mail_merge.csv")}
+    drafts_dir.mkdir(parents=True, exist_ok=True)
+    # Drafts and calendar files of an earlier export of this folder would be stale (a
+    # re-drawn round): remove the toolkit's own files, nothing else.
+    for stale in [*drafts_dir.glob("group-*.eml"), *(folder / "calendar").glob("group-*.ics")]:
+        stale.unlink()
+    for name, data in messages:
+        atomic_write(drafts_dir / name, lambda tmp, b=data: tmp.write_bytes(b))
     written["drafts"] = drafts_dir
     if ics:
         cal_dir = folder / "calendar"

@@ -16,13 +16,18 @@ algorithm (networkx), which is O(n^3). Above that a fast method pairs people gre
 same weights (in a seeded random order) and then repairs the draw with improving two-pair swaps
 (2-opt) until no swap helps; ``benchmarks/bench_draws.py`` compares it with the exact method.
 
-With an odd count one group of three is formed. Its first member is whoever has been in a
-trio least (and longest ago), its second the best new partner for them among those with the
-fewest trio turns; the two count as one person in the matching, where the weights also favour
-a third member with few trio turns. If that draw still has a repeat, other first and second
-members are tried (every choice, for small schemes) and the draw with the fewest repeats
-kept. A draw depends only on the participants, the history and the seed: no set order, no
-hash seed, no clock.
+With an odd count one group of three is formed, and the place in it goes round: whoever has
+been in a trio least (and longest ago) comes first. The trio's first two members are chosen
+by a search (every choice, for up to :data:`SMALL_POOL` people to pair), the third by the
+matching, where the weights favour a third with few trio turns; every candidate draw is
+compared by, in order: (1) whether it has any repeat at all, (2) the trio's total of earlier
+trio turns, (3) its number of repeats, (4) its weight. For up to :data:`SMALL_POOL` people
+(method "auto" or "exact") this is exact: if a draw without repeats exists, the draw is one,
+and its trio has the fewest earlier trio turns of all repeat-free draws; if none exists, the
+trio has the fewest earlier trio turns of all draws, and the draw the fewest repeats among
+those. So nobody is in a trio twice before everyone has been in one once, except when only a
+draw with a repeat would allow it while a repeat-free draw exists. A draw depends only on the
+participants, the history and the seed: no set order, no hash seed, no clock.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ __all__ = [
     "NO_DRAW_POSSIBLE",
     "ONE_TRIO_ONLY",
     "PAUSED_VALUES",
+    "SMALL_POOL",
     "clean_participants",
     "default_seed",
     "draw_round",
@@ -56,6 +62,9 @@ DRAW_COLUMNS = ["round", "group", "email"]
 
 #: Up to this many people to pair, the exact blossom algorithm is used (method "auto").
 EXACT_LIMIT = 150
+
+#: Up to this many people to pair (odd), every choice of trio is searched (see the module).
+SMALL_POOL = 16
 
 #: How a "paused" answer is read (after folding): True sits this round out.
 PAUSED_VALUES = {
@@ -244,11 +253,14 @@ class _Scorer:
         return out
 
 
-def _multipliers(terms: int, rounds: int, noise: bool = True, turns: int = 0) -> dict[str, int]:
+def _multipliers(terms: int, rounds: int, noise: bool = True, turns: int = 0,
+                 turn_first: bool = False) -> dict[str, int]:
     """Tier multipliers so that each tier outweighs the sum of all lower tiers over ``terms``.
 
     From the top: new pair, age of a repeat, the trio's third member's turn (fewest trios so
-    far), different departments, new to each other's departments, noise.
+    far), different departments, new to each other's departments, noise. With
+    ``turn_first`` the third member's turn comes above everything (used once no draw without
+    a repeat exists, so that the trio place still goes round).
     """
     top_noise = _NOISE_LEVELS - 1 if noise else 0
     m = {"noise": 1 if noise else 0}
@@ -256,16 +268,20 @@ def _multipliers(terms: int, rounds: int, noise: bool = True, turns: int = 0) ->
     below = 2 * m["fresh"] + top_noise
     m["cross"] = terms * below + 1
     below += m["cross"]
-    m["turn"] = terms * below + 1
-    below += turns * m["turn"]
+    if not turn_first:
+        m["turn"] = terms * below + 1
+        below += turns * m["turn"]
     m["age"] = terms * below + 1
     below += rounds * m["age"]
     m["new"] = terms * below + 1
+    if turn_first:
+        below += m["new"]
+        m["turn"] = terms * below + 1
     return m
 
 
 def _weights(parts: dict[str, np.ndarray], mult: dict[str, int]) -> np.ndarray:
-    big = mult["new"] * 4 > np.iinfo(np.int64).max // 4
+    big = max(mult.values()) * 4 > np.iinfo(np.int64).max // 4
     dtype = object if big else np.int64
     w = np.zeros(parts["new"].shape, dtype=dtype)
     for key in ("new", "age", "cross", "fresh", "noise"):
@@ -332,7 +348,7 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         free[i] = False
         cand = np.flatnonzero(free)
         w, ok = units.weight(i, cand)
-        w = np.where(ok, w, w - units.mult["new"] * 8)
+        w = np.where(ok, w, w - max(units.mult.values()) * 8)
         j = int(cand[int(np.argmax(w))])
         free[j] = False
         a_list.append(int(i))
@@ -551,40 +567,56 @@ def draw_round(
         units = _Units(scorer, pool, {}, mult)
         pairs = _match_exact(units) if use_exact else _match_fast(units, rng)
         return _as_draw(groups + [list(p) for p in pairs], index, round_label)
-    # Odd: one person joins a pair. Try trio seeds in rotation order (fewest trios so far,
-    # longest ago, then by chance) until a repeat-free draw is found, within a budget.
+    # Odd: one person joins a pair to make the trio (see the module's notes on rotation).
+    counts = past["trio_count"]
     noise = _mix(np.arange(n, dtype=np.uint64) ^ scorer.seed_mix)[pool]
-    order = pool[np.lexsort((noise, past["trio_last"][pool], past["trio_count"][pool]))]
-    budget = len(pool) ** 2 if len(pool) <= 16 else (8 if use_exact else 2)
+    order = pool[np.lexsort((noise, past["trio_last"][pool], counts[pool]))]
+    small = len(pool) <= SMALL_POOL
+    floor = int(np.sort(counts[pool])[:3].sum())  # the fewest trio turns a trio can have
+    phases = [mult]
+    if small and use_exact:
+        phases.append(_multipliers(len(pool) // 2 + 3, past["rounds"], turns=turns,
+                                   turn_first=True))
     best: tuple | None = None
-    for x in order:
-        others = pool[pool != x]
-        w, ok = _Units(scorer, pool, {}, mult).weight(x, others)
-        new = scorer.parts(x, others)["new"]
-        # The second member: allowed, new to x, fewest trios so far, then the best weight.
-        rank = np.lexsort((-np.where(ok, w, -1).astype(float), past["trio_count"][others],
-                           -new, ~ok))
-        for a in others[rank]:
-            if budget <= 0 or not ok[others == a][0]:
+    for phase in phases:
+        budget = len(pool) ** 2 if small else (8 if use_exact else 2)
+        done = False
+        for x in order:
+            others = pool[pool != x]
+            w, ok = _Units(scorer, pool, {}, mult).weight(x, others)
+            new = scorer.parts(x, others)["new"]
+            # The second member: allowed, new to x, fewest trios so far, then the best weight.
+            rank = np.lexsort((-np.where(ok, w, -1).astype(float), counts[others], -new, ~ok))
+            for a in others[rank]:
+                if budget <= 0 or not ok[others == a][0]:
+                    break
+                budget -= 1
+                rest = pool[pool != a]
+                try:
+                    pairs = (_match_exact(_Units(scorer, rest, {int(x): int(a)}, phase))
+                             if use_exact else
+                             _match_fast(_Units(scorer, rest, {int(x): int(a)}, phase), rng))
+                except RuleError:
+                    continue
+                units = _Units(scorer, rest, {int(x): int(a)}, mult)
+                trio_w = _Units(scorer, pool, {}, mult).weight(x, a)[0][0]
+                total = units.weight(*np.array(pairs).T)[0].sum() + trio_w
+                repeats = _count_repeats(scorer, pairs, int(x), int(a))
+                third = next(p + q - int(x) for p, q in pairs if int(x) in (p, q))
+                key = (repeats > 0, int(counts[x] + counts[a] + counts[third]), repeats,
+                       -total)
+                if best is None or key < best[0]:
+                    best = (key, pairs, int(x), int(a))
+                if best[0][:3] == (False, floor, 0):
+                    done = True
+                    break
+            if done or budget <= 0:
                 break
-            budget -= 1
-            units = _Units(scorer, pool[pool != a], {int(x): int(a)}, mult)
-            try:
-                pairs = _match_exact(units) if use_exact else _match_fast(units, rng)
-            except RuleError:
-                continue
-            trio_w = _Units(scorer, pool, {}, mult).weight(x, a)[0][0]
-            total = units.weight(*np.array(pairs).T)[0].sum() + trio_w
-            repeats = _count_repeats(scorer, pairs, int(x), int(a))
-            if best is None or (repeats, -total) < (best[0], -best[1]):
-                best = (repeats, total, pairs, int(x), int(a))
-            if repeats == 0:
-                break
-        if best is not None and (best[0] == 0 or budget <= 0):
-            break
+        if best is not None and not best[0][0]:
+            break  # a repeat-free draw: the turn-first search cannot do better
     if best is None:
         raise RuleError(NO_DRAW_POSSIBLE)
-    _, _, pairs, x, a = best
+    _, pairs, x, a = best
     out = []
     for p, q in pairs:
         out.append([p, q, a] if x in (p, q) else [p, q])

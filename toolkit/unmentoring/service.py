@@ -9,8 +9,8 @@ its file may be given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from toolkit.store.people import load_people
 from toolkit.unmentoring.announcements import parse_week
 from toolkit.unmentoring.history import (
     append_history,
+    history_lock,
     read_history,
     round_exists_message,
     settings_text,
@@ -37,6 +38,7 @@ __all__ = [
     "load_exclusions",
     "load_history",
     "load_rounds",
+    "rounds_lock",
     "rounds_place",
     "save_round",
 ]
@@ -78,6 +80,25 @@ def rounds_place(history: str | Path | None = None, store: StoreLike | None = No
     if history is not None:
         return f"the history '{history}'"
     return f"the store '{store.path if isinstance(store, Store) else store}'"
+
+
+def rounds_lock(history: str | Path | None = None,
+                store: StoreLike | None = None) -> AbstractContextManager:
+    """Hold the history file's lock from reading the rounds to saving the new one.
+
+    With a history file, another draw of the same file waits (then stops with a message)
+    until this one is saved, so two draws never both miss each other's round; the store
+    needs no lock of its own (it saves in one transaction). See
+    :func:`toolkit.unmentoring.history.history_lock`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with rounds_lock(history=pathlib.Path(tempfile.mkdtemp()) / "h.csv"):
+    ...     pass
+    """
+    rounds_place(history, store)
+    return history_lock(history) if history is not None else nullcontext()
 
 
 def load_history(history: str | Path | None = None,
@@ -160,7 +181,8 @@ def load_exclusions(store: StoreLike, emails: Iterable[str] | None = None) -> pd
 
 def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
                store: StoreLike | None = None, week: str | date | None = None,
-               settings: dict | None = None, redraw: bool = False) -> str:
+               settings: dict | None = None, redraw: bool = False,
+               known_rounds: Sequence[str] | None = None) -> str:
     """Save a drawn round with its seed, week and settings, in the history file or the store.
 
     Either way the round is written in one step (a temporary file renamed over the history
@@ -182,6 +204,9 @@ def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
         Anything else needed to repeat the draw (locks, breaks, method).
     redraw : bool
         Replace the round if its label is already saved.
+    known_rounds : sequence of str, optional
+        With a history file: the rounds the draw was made from; if another round was saved
+        since, the round is refused (draw it again).
 
     Returns
     -------
@@ -208,7 +233,8 @@ def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
     monday = parse_week(week)
     week = None if monday is None else monday.isoformat()
     if history is not None:
-        append_history(history, draw, redraw=redraw, seed=seed, week=week, settings=settings)
+        append_history(history, draw, redraw=redraw, seed=seed, week=week, settings=settings,
+                       known_rounds=known_rounds)
         return where
     with _opened(store) as opened:
         saved = save_draw(opened, label, draw, seed, week, settings_text(settings), redraw)

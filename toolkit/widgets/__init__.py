@@ -7,11 +7,14 @@ kernel. Panels call the same service functions as the command line; they add con
 from toolkit.widgets.coaching import CoachingPanel
 from toolkit.widgets.draw import DrawPanel
 from toolkit.widgets.pairing import PairingPanel
+from toolkit.widgets.privacy import ErasurePanel
 from toolkit.widgets.relationships import (
     AgreementPanel,
+    ConcernPanel,
     MeetingImportPanel,
     MeetingPanel,
     RenewalPanel,
+    ReviewPanel,
     StatusPanel,
     TimelinePanel,
     WarningsPanel,
@@ -23,12 +26,15 @@ __all__ = [
     "AgreementPanel",
     "CoachingPanel",
     "ColumnMappingPanel",
+    "ConcernPanel",
     "DrawPanel",
+    "ErasurePanel",
     "MeetingImportPanel",
     "MeetingPanel",
     "PairingPanel",
     "RenewalPanel",
     "ReportPanel",
+    "ReviewPanel",
     "StatusPanel",
     "TimelinePanel",
     "WarningsPanel",

@@ -7,7 +7,9 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from toolkit.coaching.matching import MatchSettings
+from toolkit.coaching.progress import SessionLimits
 from toolkit.coaching.round import CoachingRound, run_round
+from toolkit.coaching.supervision import CoachRules
 from toolkit.coaching.triage import TriageRules
 from toolkit.core.ladder import resolve_ladder
 from toolkit.widgets.base import Panel, button, safely, show_table
@@ -18,10 +20,12 @@ __all__ = ["CoachingPanel"]
 class CoachingPanel(Panel):
     """Triage and match a coaching round, with the thresholds as controls.
 
-    The most senior grade for internal coaching is a drop-down of the ladder's grades; two
-    tick boxes say whether external coaching needs cost approval and whether a coach may come
-    from the coachee's own department. Clicking the button runs the round again. ``result``
-    is the latest :class:`~toolkit.coaching.round.CoachingRound` (None after an error).
+    The most senior grade for internal coaching is a drop-down of the ladder's grades; tick
+    boxes say whether external coaching needs cost approval, whether a coach may come from
+    the coachee's own department, and whether external coachees choose their own coach from
+    a short list (whose length is a control too). Clicking the button runs the round again.
+    ``result`` is the latest :class:`~toolkit.coaching.round.CoachingRound` (None after an
+    error).
 
     Parameters
     ----------
@@ -38,12 +42,27 @@ class CoachingPanel(Panel):
     month_first : bool
         Read numeric dates in the requests and the session log month first (01/31/2026), as
         US exports write them (default: day first).
+    registers : dict, optional
+        The coaching team's registers: ``approved``, ``choices``, ``chemistry``, ``agreed``
+        and ``spend`` files (each optional).
+    limits : dict, optional
+        Session limits by route (default: the scheme's rules).
+    budget : float, optional
+        The coaching budget of each year.
+    supervision_months : int
+        Supervision lapses this many months after the last one (default 3).
+    current : str or Path, optional
+        The pairs made before (``coaching_pairs.csv``), kept by a re-match.
     """
 
     def __init__(self, requests: str | Path, coaches: str | Path,
                  sessions: str | Path | None = None, scores: str | Path | None = None,
                  today: str | None = None, start_date: str | None = None,
-                 ladder: str | None = None, month_first: bool = False) -> None:
+                 ladder: str | None = None, month_first: bool = False,
+                 registers: dict[str, str | Path | None] | None = None,
+                 limits: dict[str, SessionLimits] | None = None,
+                 budget: float | None = None, supervision_months: int = 3,
+                 current: str | Path | None = None) -> None:
         super().__init__()
         self.paths = {"requests": requests, "coaches": coaches, "sessions": sessions,
                       "scores": scores}
@@ -51,6 +70,11 @@ class CoachingPanel(Panel):
         self.start_date = start_date
         self.ladder_name = ladder
         self.month_first = month_first
+        self.registers = registers
+        self.limits = limits
+        self.budget = budget
+        self.coach_rules = CoachRules(supervision_months=supervision_months)
+        self.current = current
         levels = list(resolve_ladder(ladder).levels)
         default = TriageRules().internal_up_to
         self.threshold = widgets.Dropdown(
@@ -60,12 +84,18 @@ class CoachingPanel(Panel):
             value=True, description="External coaching needs cost approval", indent=False)
         self.same_department = widgets.Checkbox(
             value=False, description="A coach may be in the coachee's department", indent=False)
+        self.by_choice = widgets.Checkbox(
+            value=False, description="External coachees choose their coach from a short list",
+            indent=False)
+        self.shortlist = widgets.BoundedIntText(
+            value=3, min=1, max=20, description="Short list", style={"description_width":
+                                                                     "120px"})
         self.button = button("Triage and match", button_style="primary")
         self.button.on_click(lambda _b: self.run())
         self.tables = widgets.VBox()
         self.widget = widgets.VBox([
-            self.threshold, self.cost_approval, self.same_department, self.button,
-            self.messages, self.tables,
+            self.threshold, self.cost_approval, self.same_department, self.by_choice,
+            self.shortlist, self.button, self.messages, self.tables,
         ])
         self.run()
 
@@ -78,9 +108,13 @@ class CoachingPanel(Panel):
         rules = TriageRules(internal_up_to=self.threshold.value,
                             require_cost_approval=self.cost_approval.value)
         settings = MatchSettings(same_department=self.same_department.value,
-                                 start_date=self.start_date)
+                                 start_date=self.start_date, shortlist=self.shortlist.value,
+                                 by_choice=("external",) if self.by_choice.value else ())
         self.result = run_round(**self.paths, today=self.today, rules=rules, settings=settings,
-                                ladder=self.ladder_name, month_first=self.month_first)
+                                ladder=self.ladder_name, month_first=self.month_first,
+                                registers=self.registers, limits=self.limits,
+                                budget=self.budget, coach_rules=self.coach_rules,
+                                current=self.current)
         for line in self.result.summary().splitlines():
             self.info(line)
         if not self.result.problems.empty:
@@ -91,6 +125,16 @@ class CoachingPanel(Panel):
         parts = [widgets.HTML("<b>Outcome by route</b>"), show_table(outcome),
                  widgets.HTML("<b>Waiting list, oldest request first</b>"),
                  show_table(self.result.match.waiting)]
+        done = self.result
+        if self.by_choice.value or done.registers.choices is not None:
+            parts += [widgets.HTML("<b>Short lists for coachees choosing their coach</b>"),
+                      show_table(done.match.shortlists)]
+        if done.coach_warnings is not None:
+            parts += [widgets.HTML("<b>Approved coaches: accreditation, supervision, "
+                                   "agreement</b>"), show_table(done.coach_warnings)]
+        if done.spend is not None:
+            parts += [widgets.HTML("<b>Approved and spent, by department and year</b>"),
+                      show_table(done.spend.totals), show_table(done.spend.warnings)]
         if not self.result.problems.empty:
             parts += [widgets.HTML("<b>Problems</b>"),
                       show_table(self.result.problems)]

@@ -97,6 +97,7 @@ class DrawPanel(Panel):
         self.locks: list[list[str]] = []
         self.breaks: list[list[str]] = []
         self.saved: str | None = None
+        self.drawn_from: list[str] = []
         self.exported: dict[str, Path] = {}
         self.statistics: pd.DataFrame | None = None
         layout = {"style": {"description_width": "120px"},
@@ -170,6 +171,7 @@ class DrawPanel(Panel):
         if label in set(round_labels(history)):
             self.warn(f"Round '{label}' is already saved. Saving again needs 'replace this "
                       "round' ticked; otherwise give a new label.")
+        self.drawn_from = round_labels(history)
         self.result = draw_round(self.participants, history, seed=int(self.seed.value),
                                  round_label=label, locks=self.locks, breaks=self.breaks,
                                  exclusions=self.exclusions(), method=self.method)
@@ -231,15 +233,20 @@ class DrawPanel(Panel):
     def save(self) -> str | None:
         """Save the round in the history file or the store.
 
-        A round already saved is refused (nothing changes) unless 'replace' is ticked.
+        A round already saved is refused (nothing changes) unless 'replace' is ticked, and so
+        is a round drawn before someone else saved another one in the same history file (it
+        would not know who met then: re-draw it). The e-mail template is checked first, so a
+        template that cannot be used stops the save rather than the export after it.
         """
         if self.result is None:
             raise SettingsError("There is no draw to save: fix the problem shown above first.")
+        read_email_template(self.template)
         label = self.round_label.value.strip()
         settings = {"locks": self.locks, "breaks": self.breaks, "method": self.method}
         where = save_round(self.result, int(self.seed.value), history=self.history_path,
                            store=self.store_path, week=self.week.value.strip() or None,
-                           settings=settings, redraw=self.replace.value)
+                           settings=settings, redraw=self.replace.value,
+                           known_rounds=self.drawn_from)
         self.saved = label
         self.ok(f"Saved round '{label}' (seed {self.seed.value}) in {where}.")
         return label

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from toolkit.demo.sample import seed_sample_signups
 from toolkit.errors import StoreError
+from toolkit.intake.service import load_saved_signups
 from toolkit.intake.signups import read_signups
 from toolkit.pairing.introductions import (
     default_template,
@@ -28,18 +30,24 @@ from toolkit.pairing.introductions import (
 )
 from toolkit.pairing.matching import MatchResult, compare_pairs, run_summary
 from toolkit.pairing.outputs import write_match_outputs
+from toolkit.pairing.rules import SchemeRules
 from toolkit.pairing.scoring import COMPONENT_LABELS, COMPONENTS
 from toolkit.pairing.service import gather_match_inputs, save_match
+from toolkit.pairing.settings import RULES_FILE, write_rules
 from toolkit.plots.pairing import load_histogram, score_histogram
+from toolkit.schemes.folder import Scheme, resolve_scheme
 from toolkit.store.connection import open_existing
 from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table"]
+__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table", "scheme_pairing_panel"]
 
 _OBJECTIVES = [
     ("Most mentees matched, then the best total score", "coverage"),
     ("Most mentees matched, then protect the lowest-scoring pair", "fairness"),
+    ("Most mentees matched, then every willing mentor a first mentee", "spread"),
 ]
+_WIDE = {"style": {"description_width": "130px"}, "layout": widgets.Layout(width="420px")}
 _HIGHLIGHT = "background-color:#fff4e5"
 
 #: The message when Save is pressed in a panel that was given no store.
@@ -123,8 +131,13 @@ class PairingPanel(Panel):
         Starting pairs to keep, never to make, and already running (or their CSV files).
     weights : dict, str or Path, optional
         Starting weights (or a weights JSON file); sliders run from 0 to 1.
-    objective : {"coverage", "fairness"}
+    objective : {"coverage", "fairness", "spread"}
         The starting objective.
+    rules : SchemeRules, dict, str or Path, optional
+        The scheme's rules, or its rules JSON file (see
+        :func:`~toolkit.pairing.settings.read_rules`). The rule controls start from them;
+        Save rules writes them to this file, or when none was given to ``rules.json``
+        beside the store (or beside the sign-ups).
     ladder : Ladder, str or Path, optional
         The grade ladder, when ``signups`` is a file to read.
     mapping : dict, str or Path, optional
@@ -140,15 +153,23 @@ class PairingPanel(Panel):
                  current: pd.DataFrame | str | Path | None = None,
                  weights: dict | str | Path | None = None, objective: str = "coverage",
                  ladder: Any = None, mapping: dict | str | Path | None = None,
-                 sheet: str | None = None) -> None:
+                 sheet: str | None = None,
+                 rules: SchemeRules | dict | str | Path | None = None) -> None:
         super().__init__()
+        source = Path(signups) if isinstance(signups, str | Path) else None
         if isinstance(signups, str | Path):
             signups = read_signups(signups, mapping=mapping, ladder=ladder, sheet=sheet)
             signups.raise_for_problems()
         # The same inputs as `python -m toolkit match`: pairs running in the store are kept
         # (nobody gets a second mentor), finished pairs are not made again.
         self.inputs = gather_match_inputs(signups, store=store, weights=weights, locks=locks,
-                                          forbid=forbid, current=current)
+                                          forbid=forbid, current=current, rules=rules)
+        if isinstance(rules, str | Path):
+            self.rules_path = Path(rules)
+        elif store is not None:
+            self.rules_path = Path(store).with_name(RULES_FILE)
+        else:
+            self.rules_path = (source.parent if source is not None else Path(".")) / RULES_FILE
         start = self.inputs.weights
         self.signups = signups
         self.store_path = self.inputs.store
@@ -176,6 +197,7 @@ class PairingPanel(Panel):
                                           layout=widgets.Layout(width="560px"))
         for control in (*self.sliders.values(), self.objective):
             control.observe(self._changed, names="value")
+        self._rule_controls(self.inputs.rules)
         mentees = self.matcher.mentees["email"].tolist()
         mentors = self.matcher.mentors["email"].tolist()
         self.mentee_picker = widgets.Dropdown(options=mentees, description="mentee",
@@ -203,17 +225,26 @@ class PairingPanel(Panel):
         self.summary = widgets.HTML()
         self.pairs_view = widgets.VBox()
         self.unmatched_view = widgets.VBox()
+        self.outside_view = widgets.VBox()
         self.explain_view = widgets.HTML()
         self.constraints_view = widgets.HTML()
         self.score_plot = widgets.Image(format="png")
         self.load_plot = widgets.Image(format="png")
         self.widget = widgets.VBox([
             widgets.HTML("<b>Weights</b> (0 switches a component off) and objective"),
-            *self.sliders.values(), self.objective, self.summary, self.messages,
+            *self.sliders.values(), self.objective,
+            widgets.HTML("<b>The scheme's rules</b> (never broken; people outside them are "
+                         "listed below)"),
+            self.mentor_min_grade, self.mentee_min_grade, self.mentee_max_grade,
+            self.min_gap, widgets.HBox([self.limit_gap, self.max_gap]), self.same_department,
+            self.mentors_per_mentee, self.save_rules_button,
+            self.summary, self.messages,
             widgets.HTML("<b>Pairs</b> (highlighted: changed since the last settings)"),
             self.pairs_view,
             widgets.HTML("<b>Mentees without a mentor</b>, and what ruled out each candidate"),
             self.unmatched_view,
+            widgets.HTML("<b>Outside the scheme's rules</b> (never paired)"),
+            self.outside_view,
             widgets.HBox([self.score_plot, self.load_plot]),
             widgets.HTML("<b>One person</b>: why this pair, the runner-up; lock or forbid"),
             self.mentee_picker, self.mentor_picker,
@@ -223,6 +254,79 @@ class PairingPanel(Panel):
             widgets.HBox([self.save_button, self.export_button]),
         ])
         self.rematch()
+
+    def _rule_controls(self, rules: SchemeRules) -> None:
+        """Build the controls that edit the scheme's rules, starting from ``rules``."""
+        grades = [("(any)", None), *[(g, g) for g in self.matcher.ladder.levels]]
+
+        def grade(description: str, value: str | None) -> widgets.Dropdown:
+            level = self.matcher.ladder.level_of(value) if value else None
+            start = self.matcher.ladder.levels[level] if level is not None else None
+            return widgets.Dropdown(options=grades, value=start, description=description,
+                                    **_WIDE)
+
+        top = max(len(self.matcher.ladder.levels) - 1, 1)
+        self.mentor_min_grade = grade("mentor at least", rules.mentor_min_grade)
+        self.mentee_min_grade = grade("mentee at least", rules.mentee_min_grade)
+        self.mentee_max_grade = grade("mentee at most", rules.mentee_max_grade)
+        self.min_gap = widgets.IntSlider(value=self.matcher.min_gap, min=0, max=top,
+                                         description="smallest gap", continuous_update=False,
+                                         **_WIDE)
+        self.limit_gap = widgets.Checkbox(value=rules.max_gap is not None,
+                                          description="limit the largest gap", indent=False,
+                                          layout=widgets.Layout(width="160px"))
+        self.max_gap = widgets.IntSlider(value=rules.max_gap if rules.max_gap is not None
+                                         else min(2, top), min=0, max=top,
+                                         description="largest gap", continuous_update=False,
+                                         **_WIDE)
+        self.same_department = widgets.Checkbox(value=rules.same_department, indent=False,
+                                                description="allow a mentor from the "
+                                                "mentee's own department")
+        self.mentors_per_mentee = widgets.BoundedIntText(
+            value=rules.mentors_per_mentee, min=1, max=5, description="mentors per mentee",
+            **_WIDE)
+        self.save_rules_button = button("Save rules", icon="save",
+                                        layout=widgets.Layout(width="220px"))
+        self.save_rules_button.on_click(lambda _: self.save_rules())
+        for control in (self.mentor_min_grade, self.mentee_min_grade, self.mentee_max_grade,
+                        self.min_gap, self.limit_gap, self.max_gap, self.same_department,
+                        self.mentors_per_mentee):
+            control.observe(self._rules_changed, names="value")
+
+    @property
+    def rules(self) -> SchemeRules:
+        """The rules the controls show."""
+        return SchemeRules(
+            mentor_min_grade=self.mentor_min_grade.value,
+            mentee_min_grade=self.mentee_min_grade.value,
+            mentee_max_grade=self.mentee_max_grade.value,
+            min_gap=int(self.min_gap.value),
+            max_gap=int(self.max_gap.value) if self.limit_gap.value else None,
+            same_department=bool(self.same_department.value),
+            mentors_per_mentee=int(self.mentors_per_mentee.value))
+
+    def _rules_changed(self, _change: dict) -> None:
+        self.apply_rules()
+
+    @safely
+    def apply_rules(self) -> MatchResult:
+        """Match again under the rules the controls show (refused with a message if invalid)."""
+        self.clear_messages()
+        inputs = self.inputs.with_rules(self.rules)
+        result = inputs.match(self.objective.value, self.weights, locks=self.locks,
+                              forbid=self.forbid)
+        self.inputs, self.matcher = inputs, inputs.matcher
+        self._show(result)
+        return result
+
+    @safely
+    def save_rules(self) -> Path:
+        """Write the rules the controls show to the scheme's rules file."""
+        path = write_rules(self.rules, self.rules_path)
+        self.ok(f"Saved the scheme's rules in '{path}'. To start from them next time, set "
+                f"RULES = \"{path}\" in the parameters cell; the match command takes them "
+                f"as --rules {path}.")
+        return path
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -258,6 +362,7 @@ class PairingPanel(Panel):
                             self.changes if before is not None else None)
         self.pairs_view.children = (_styled(table),)
         self.unmatched_view.children = (show_table(result.unmatched),)
+        self.outside_view.children = (show_table(result.outside),)
         self.score_plot.value = figure_png(score_histogram(result))
         self.load_plot.value = figure_png(load_histogram(result))
         self.constraints_view.value = html.escape(
@@ -343,3 +448,42 @@ class PairingPanel(Panel):
                 f"{written['run'].name} and {len(files)} e-mail drafts to '{out}'. "
                 "They name people: keep them private.")
         return written
+
+
+def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = "2026",
+                         root: str | Path = "..", out: str | Path | None = None,
+                         **options: Any) -> PairingPanel:
+    """Open the pairing panel on the sign-ups a scheme saved for a cohort (notebook 02).
+
+    The sign-ups come from the scheme's store, as notebook 01 or ``import`` saved them: no
+    file or mapping is needed again. Pairs running in the store are kept, Save writes there,
+    and Export writes to the scheme's ``exports/pairing`` folder unless ``out`` says otherwise.
+    The rules saved with the scheme (``rules.json`` beside its store) apply unless ``rules``
+    is given.
+    On the sample scheme, the sample sign-ups are saved first if it has none yet.
+
+    Parameters
+    ----------
+    scheme : Scheme, str or Path, optional
+        The scheme (empty: the one chosen on the start page).
+    cohort : str
+        The cohort to pair.
+    root : str or Path
+        The project folder (``..`` from a notebook).
+    out : str or Path, optional
+        Where Export writes.
+    **options
+        Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current).
+    """
+    scheme = scheme if isinstance(scheme, Scheme) else resolve_scheme(scheme, root)
+    if scheme.is_sample:
+        seed_sample_signups(scheme.store, Path(root) / "sample_data", cohort)
+    people = load_saved_signups(scheme.store, cohort)
+    saved_rules = scheme.path / "rules.json"  # where Save rules puts them, beside the store
+    if options.get("rules") is None and saved_rules.is_file():
+        options["rules"] = saved_rules
+    panel = PairingPanel(people, store=scheme.store, cohort=cohort,
+                         out=out or scheme.exports / "pairing", **options)
+    panel.scheme = scheme
+    panel.widget.children = (scheme_banner(scheme), *panel.widget.children)
+    return panel

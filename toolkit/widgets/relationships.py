@@ -20,13 +20,24 @@ import pandas as pd
 from toolkit.core import dates
 from toolkit.core.statuses import RUNNING, STATUSES
 from toolkit.plots.relationships import plot_meeting_timeline, plot_pace
-from toolkit.relationships.agreements import write_agreements
+from toolkit.relationships.agreements import (
+    MOST_MEETINGS_A_YEAR,
+    record_meetings_per_year,
+    write_agreements,
+)
 from toolkit.relationships.alerts import AlertRules
 from toolkit.relationships.changes import (
     pair_table,
+    record_mid_term_review,
     record_renewal_answer,
     renewal_answers,
     withdraw_pair,
+)
+from toolkit.relationships.concerns import (
+    CONCERN_CATEGORIES,
+    add_concern,
+    close_concern,
+    concerns_table,
 )
 from toolkit.relationships.lifecycle import PARTIES, RENEWING, WITHDRAWAL_REASONS, Lifecycle
 from toolkit.relationships.meetings import read_meetings, record_meeting, save_meetings
@@ -39,9 +50,11 @@ from toolkit.widgets.base import Panel, button, safely, show_table
 
 __all__ = [
     "AgreementPanel",
+    "ConcernPanel",
     "MeetingImportPanel",
     "MeetingPanel",
     "RenewalPanel",
+    "ReviewPanel",
     "StatusPanel",
     "TimelinePanel",
     "WarningsPanel",
@@ -282,6 +295,162 @@ class AgreementPanel(Panel):
                                        template=self.template, lifecycle=self.lifecycle)
         self.ok(f"Wrote {len(self.result)} agreement(s) to '{self.out}'.")
         return self.result
+
+
+class ReviewPanel(Panel):
+    """Record what a pair agreed at its first meeting, and its mid-term review.
+
+    *Record meetings a year* keeps the number of meetings a year the pair agreed (the pace
+    warning then follows it for that pair); *Record mid-term review* ends the review prompt
+    for the pair's current term. ``result`` is the number recorded, then the pair's row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, contextlib, io
+    >>> from toolkit.store.pairs import save_pairs
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", status="active",
+    ...     start_date="2026-10-05")
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     panel = ReviewPanel(store, "2027-05-01")
+    ...     panel.per_year.value = 6
+    ...     _ = panel.record_pace()
+    >>> pair_table(store)["meetings_per_year"].tolist()
+    [6]
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None) -> None:
+        super().__init__()
+        self.store, self.today = store, dates.today(today)
+        self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING), description="Pair",
+                                     style=_WIDE, layout=widgets.Layout(width="820px"))
+        self.per_year = widgets.BoundedIntText(value=3, min=1, max=MOST_MEETINGS_A_YEAR,
+                                               description="Meetings a year", style=_WIDE)
+        self.pace_button = _button("Record meetings a year", "primary")
+        self.pace_button.on_click(lambda _b: self.record_pace())
+        self.date = widgets.DatePicker(value=self.today, description="Review held on",
+                                       style=_WIDE)
+        self.review_button = _button("Record mid-term review")
+        self.review_button.on_click(lambda _b: self.record_review())
+        self.widget = widgets.VBox([
+            self.pair, widgets.HBox([self.per_year, self.pace_button]),
+            widgets.HBox([self.date, self.review_button]), self.messages])
+
+    @safely
+    def record_pace(self) -> int | None:
+        """Record the meetings a year the chosen pair agreed."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no running pair.")
+            return None
+        self.result = record_meetings_per_year(self.store, self.pair.value,
+                                               int(self.per_year.value))
+        self.ok(f"Pair {self.pair.value} agreed on {self.result} meetings a year; its pace "
+                "warning now follows that number.")
+        return self.result
+
+    @safely
+    def record_review(self) -> dict | None:
+        """Record that the chosen pair held its mid-term review."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no running pair.")
+            return None
+        self.result = record_mid_term_review(self.store, self.pair.value, self.date.value)
+        self.ok(f"Recorded the mid-term review of pair {self.pair.value} on "
+                f"{self.result['last_review']}.")
+        return self.result
+
+
+class ConcernPanel(Panel):
+    """The lead's private concern log: record a concern, see the log, close a concern.
+
+    The notes are shown only when *Show my notes* is ticked; nothing here goes into a
+    report. ``result`` is the log as shown (after recording or closing, the new state).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, contextlib, io
+    >>> from toolkit.store.pairs import save_pairs
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> _ = save_pairs(store, pd.DataFrame({"mentee_email": ["a@example.org"],
+    ...     "mentor_email": ["b@example.org"]}), "2026", start_date="2026-10-05")
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     panel = ConcernPanel(store, "2027-01-10")
+    ...     panel.category.value, panel.note.value = "agenda imposed", "private"
+    ...     _ = panel.record()
+    >>> panel.result[["id", "pair_id", "category", "closed_on"]].values.tolist()
+    [[1, 1, 'agenda imposed', None]]
+    """
+
+    def __init__(self, store: Store, today: date | str | None = None) -> None:
+        super().__init__()
+        self.store, self.today = store, dates.today(today)
+        self.pair = widgets.Dropdown(options=_pair_options(store, STATUSES), description="Pair",
+                                     style=_WIDE, layout=widgets.Layout(width="820px"))
+        self.category = widgets.Dropdown(options=list(CONCERN_CATEGORIES),
+                                         value=CONCERN_CATEGORIES[0], description="Category",
+                                         style=_WIDE)
+        self.date = widgets.DatePicker(value=self.today, description="Raised on", style=_WIDE)
+        self.follow_up = widgets.DatePicker(value=None, description="Follow up on",
+                                            style=_WIDE)
+        self.note = widgets.Textarea(description="Note (private)", style=_WIDE,
+                                     layout=widgets.Layout(width="820px", height="80px"))
+        self.button = _button("Record concern", "primary")
+        self.button.on_click(lambda _b: self.record())
+        self.show_notes = widgets.Checkbox(value=False, description="Show my notes")
+        self.show_notes.observe(lambda _c: self.refresh(), names="value")
+        self.concern = widgets.Dropdown(options=[], description="Open concern", style=_WIDE,
+                                        layout=widgets.Layout(width="820px"))
+        self.close_button = _button("Close concern")
+        self.close_button.on_click(lambda _b: self.close())
+        self.table = widgets.VBox()
+        self.widget = widgets.VBox([
+            self.pair, self.category, widgets.HBox([self.date, self.follow_up]), self.note,
+            self.button, self.messages, self.show_notes, self.table,
+            widgets.HBox([self.concern, self.close_button])])
+        self.refresh()
+
+    @safely
+    def refresh(self) -> pd.DataFrame:
+        """Show the log (notes only when asked for) and the open concerns to close."""
+        table = concerns_table(self.store, today=self.today)
+        self.result = table
+        shown = table if self.show_notes.value else table.drop(columns="note")
+        self.table.children = (show_table(shown),)
+        still_open = table[table["closed_on"].isna()]
+        _set_options(self.concern, [
+            (f"Concern {i}: pair {p}, {c}, raised {d}", int(i)) for i, p, c, d in zip(
+                still_open["id"], still_open["pair_id"], still_open["category"],
+                still_open["on_date"], strict=True)])
+        return table
+
+    @safely
+    def record(self) -> pd.DataFrame | None:
+        """Record the concern described by the controls, then show the log."""
+        self.clear_messages()
+        if self.pair.value is None:
+            self.warn("There is no pair to record a concern for.")
+            return None
+        number = add_concern(self.store, self.pair.value, self.category.value,
+                             self.note.value, self.date.value, self.follow_up.value,
+                             today=self.today)
+        self.note.value = ""
+        self.ok(f"Recorded concern {number} for pair {self.pair.value}. The note stays "
+                "private to you.")
+        return self.refresh()
+
+    @safely
+    def close(self) -> pd.DataFrame | None:
+        """Close the chosen open concern today, then show the log."""
+        self.clear_messages()
+        if self.concern.value is None:
+            self.info("There is no open concern.")
+            return None
+        day = close_concern(self.store, self.concern.value, self.today)
+        self.ok(f"Closed concern {self.concern.value} on {day}.")
+        return self.refresh()
 
 
 class MeetingImportPanel(Panel):

@@ -1,7 +1,8 @@
-"""Notebook panel for the year-end report: choose the rule and the aim, then write it."""
+"""Notebook panel for the year-end report: the rule, the aim, the monitoring questions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -9,7 +10,10 @@ import pandas as pd
 
 from toolkit.core.disclosure import RULES, get_rule
 from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.errors import ToolkitError
+from toolkit.evaluation.data import monitoring_choices
 from toolkit.evaluation.report import ReportResult, build_report
+from toolkit.store.connection import open_existing
 from toolkit.widgets.base import Panel, safely
 
 __all__ = ["ReportPanel"]
@@ -20,7 +24,10 @@ class ReportPanel(Panel):
 
     Controls: ``rule`` (drop-down of the known rules, its plain-words statement shown
     underneath), ``senior_grade`` (drop-down of the ladder's grades), ``aim`` (slider, in
-    percent) and ``button`` ("Write the report"). ``result`` is the latest
+    percent), ``questions`` (one tick box per optional question of the sign-up form: the
+    ticked ones are the monitoring questions, published besides gender; a question whose
+    answers are free text is shown but cannot be ticked) and ``button`` ("Write the
+    report"). ``result`` is the latest
     :class:`~toolkit.evaluation.report.ReportResult` (None until the first report is written).
 
     Parameters
@@ -43,6 +50,11 @@ class ReportPanel(Panel):
         The starting senior grade.
     aim : float
         The starting aim, in percent.
+    outcomes : path, optional
+        The yearly HR extract (CSV/XLSX), to add the outcome section; rows with problems
+        are listed in the panel and left out.
+    monitoring : iterable of str
+        The questions ticked at the start (the declared monitoring questions).
 
     Examples
     --------
@@ -55,9 +67,11 @@ class ReportPanel(Panel):
                  objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None, rule: str = "hesa",
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
-                 aim: float = 50.0) -> None:
+                 aim: float = 50.0, outcomes: str | Path | None = None,
+                 monitoring: Iterable[str] = ()) -> None:
         super().__init__()
         self.store, self.out, self.cohort = store, out, cohort
+        self.outcomes = outcomes
         self.objectives, self.participants = objectives, participants
         self.ladder = resolve_ladder(ladder)
         get_rule(rule)  # a wrong name fails here, with the list of known rules
@@ -71,13 +85,48 @@ class ReportPanel(Panel):
                                      description="Aim for women (%)",
                                      continuous_update=False, style=style)
         self.statement = widgets.HTML()
+        self.questions = self._question_boxes(list(monitoring))
+        # Declared questions that cannot be ticked (free text, or not on the form) are still
+        # passed on, so writing the report refuses them with a message saying why.
+        self.refused = [q for q in monitoring
+                        if q not in self.questions or self.questions[q].disabled]
         self.button = widgets.Button(description="Write the report", button_style="primary",
                                      icon="file")
         self.rule.observe(self._show_rule, names="value")
         self.button.on_click(lambda _b: self.write())
         self._show_rule()
+        heading = widgets.HTML(
+            "<b>Monitoring questions</b>: tick the optional sign-up questions to publish as "
+            "equality characteristics besides gender. Nothing else is published; a question "
+            "with free-text answers can never be ticked." if self.questions else
+            "<b>Monitoring questions</b>: the sign-up form had no optional questions, so gender "
+            "is the only equality characteristic.")
         self.widget = widgets.VBox([self.rule, self.statement, self.senior_grade, self.aim,
-                                    self.button, self.messages])
+                                    heading, *self.questions.values(), self.button,
+                                    self.messages])
+
+    def _question_boxes(self, ticked: list[str]) -> dict[str, widgets.Checkbox]:
+        """One tick box per optional sign-up question (none if the store cannot be read yet)."""
+        try:
+            with open_existing(self.store) as store:
+                choices = monitoring_choices(store, self.cohort)
+        except ToolkitError:  # the button says what is wrong with the store
+            return {}
+        boxes = {}
+        for row in choices.itertuples(index=False):
+            free = bool(row.free_text)
+            label = (f"{row.question} (free text, never published: {row.free_text})" if free
+                     else f"{row.question} ({row.answers} answers)")
+            boxes[row.question] = widgets.Checkbox(
+                value=not free and row.question in ticked, description=label, disabled=free,
+                indent=False, layout=widgets.Layout(width="auto"))
+        return boxes
+
+    @property
+    def monitoring(self) -> list[str]:
+        """The declared monitoring questions: those ticked, and any that cannot be ticked."""
+        ticked = [q for q, box in self.questions.items() if box.value and not box.disabled]
+        return [*ticked, *self.refused]
 
     def _show_rule(self, _change: dict | None = None) -> None:
         text = get_rule(self.rule.value).statement()
@@ -92,8 +141,16 @@ class ReportPanel(Panel):
                                    rule=self.rule.value, ladder=self.ladder,
                                    senior_grade=self.senior_grade.value, aim=self.aim.value,
                                    objectives=self.objectives,
-                                   participants=self.participants, progress=False)
+                                   participants=self.participants, progress=False,
+                                   outcomes=self.outcomes,
+                                   monitoring=self.monitoring)
         self.ok(f"Wrote {self.result.html} with {len(self.result.figures)} figures and "
                 f"{len(self.result.tables)} tables. Open it in your browser; share the whole "
                 f"'{self.result.html.parent.name}' folder.")
+        problems = self.result.outcome_problems
+        if not problems.empty:
+            self.warn(f"{problems['row'].nunique()} row(s) of the HR extract had problems and "
+                      "were left out of the outcomes (rows "
+                      f"{', '.join(map(str, sorted(set(problems['row']))[:20]))}): correct "
+                      "them and write the report again.")
         return self.result

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
+from IPython.display import display
 
+from toolkit.demo.sample import sample_store
+from toolkit.errors import InputFileError
 from toolkit.schemes.folder import (
     Scheme,
     create_scheme,
@@ -14,9 +18,10 @@ from toolkit.schemes.folder import (
     resolve_scheme,
     set_current_scheme,
 )
+from toolkit.store.connection import Store, open_existing
 from toolkit.widgets.base import Panel, button, message_html, safely
 
-__all__ = ["SchemePanel", "scheme_banner"]
+__all__ = ["SchemePanel", "SchemeSession", "scheme_banner", "scheme_session"]
 
 
 def scheme_banner(scheme: Scheme) -> widgets.HTML:
@@ -93,3 +98,77 @@ class SchemePanel(Panel):
             return
         self._choose(create_scheme(name, self.root), "Created and opened")
         self.new_name.value = ""
+
+
+@dataclass
+class SchemeSession:
+    """What a notebook needs of its scheme: where the store, inputs and outputs are.
+
+    On the sample scheme, inputs left as ``None`` in a notebook's parameters are the sample's
+    own files; on a lead's scheme they must be given. Outputs go to the scheme's ``exports``.
+
+    Attributes
+    ----------
+    scheme : Scheme
+        The scheme the notebook works on.
+    root : Path
+        The project folder.
+    """
+
+    scheme: Scheme
+    root: Path
+
+    @property
+    def store_path(self) -> Path:
+        """The scheme's store."""
+        return self.scheme.store
+
+    def file(self, given: str | Path | None, sample_name: str | None = None) -> Path | None:
+        """Return the file the lead gave, else on the sample scheme the sample's own one."""
+        if given:
+            return Path(given)
+        if self.scheme.is_sample and sample_name:
+            return self.root / "sample_data" / sample_name
+        return None
+
+    def need(self, given: str | Path | None, sample_name: str | None, what: str) -> Path:
+        """Like :meth:`file`, but the file is required: say how to give it when missing."""
+        path = self.file(given, sample_name)
+        if path is None:
+            raise InputFileError(
+                f"Give {what} in the parameters cell at the top of this notebook (a path such "
+                f"as '../{self.scheme.folder}/imports/your-file.xlsx'), then run the notebook "
+                "again.")
+        return path
+
+    def folder(self, given: str | Path | None, name: str) -> Path:
+        """Return the output folder the lead gave, else ``exports/<name>`` of the scheme."""
+        return Path(given) if given else self.scheme.exports / name
+
+    def open_store(self) -> Store:
+        """Open the scheme's store; the sample scheme's is filled with the sample year first.
+
+        Raises
+        ------
+        StoreError
+            If a lead's scheme has no store yet (save the sign-ups in notebook 01 first).
+        """
+        if self.scheme.is_sample:
+            return sample_store(self.scheme.store, self.root / "sample_data")
+        return open_existing(self.scheme.store)
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        display(scheme_banner(self.scheme))
+
+
+def scheme_session(scheme: str | Path | None = "", root: str | Path = "..") -> SchemeSession:
+    """Return the scheme a notebook works on (empty: the one chosen on the start page).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> session = scheme_session("", tempfile.mkdtemp())
+    >>> session.scheme.is_sample, session.file(None, "meetings.csv").name
+    (True, 'meetings.csv')
+    """
+    return SchemeSession(resolve_scheme(scheme, root), Path(root))

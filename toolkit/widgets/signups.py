@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import html
+import io
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 
 from toolkit.core.ladder import resolve_ladder
 from toolkit.errors import ToolkitError
+from toolkit.intake.overview import signup_counts
+from toolkit.intake.service import save_signups_to_store
 from toolkit.intake.signups import (
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
@@ -18,9 +22,15 @@ from toolkit.intake.signups import (
 )
 from toolkit.io.columns import read_mapping
 from toolkit.io.readers import read_table
-from toolkit.widgets.base import Panel, safely, show_table
+from toolkit.plots.intake import plot_signup_counts
+from toolkit.schemes.folder import Scheme, resolve_scheme, save_mapping, save_upload
+from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["ColumnMappingPanel"]
+__all__ = ["ColumnMappingPanel", "SignupImportPanel"]
+
+#: The sample scheme's form export and its mapping, in ``sample_data/``.
+SAMPLE_EXPORT, SAMPLE_MAPPING = "signups_forms.xlsx", "signups_forms_mapping.json"
 
 
 class ColumnMappingPanel(Panel):
@@ -67,6 +77,7 @@ class ColumnMappingPanel(Panel):
             dropdown.observe(self._changed, names="value")
             self.dropdowns[name] = dropdown
         self._none = none
+        self.listeners: list[Any] = []
         self.problems_view = widgets.VBox()
         self.widget = widgets.VBox([
             widgets.HTML(f"<b>{html.escape(self.table.source)}</b>: {len(self.table.data)} rows. "
@@ -82,6 +93,8 @@ class ColumnMappingPanel(Panel):
 
     def _changed(self, _change: dict) -> None:
         self.validate()
+        for listener in self.listeners:
+            listener(self.result)
 
     @safely
     def validate(self) -> Any:
@@ -103,3 +116,144 @@ class ColumnMappingPanel(Panel):
             )
             self.problems_view.children = (show_table(self.result.problems),)
         return self.result
+
+
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class SignupImportPanel(Panel):
+    """Notebook 01 in one panel: give the export, map its questions, see problems, save.
+
+    Everything below the mapping follows it live: the problems table, the counts by
+    department and grade and the chart are redrawn whenever a drop-down changes. Nothing is
+    written until **Save the sign-ups** is pressed; then the clean sign-ups go into the
+    scheme's store under the cohort and the mapping into the scheme's settings, so notebook 02
+    needs neither the file nor the mapping again.
+
+    Controls: ``upload`` (a CSV or XLSX export from this computer), ``cohort`` (text),
+    ``save_button``; ``mapper`` is the :class:`ColumnMappingPanel` of the current file (None
+    until a file is given). ``result`` is the latest check; ``saved`` what the last save wrote.
+
+    Parameters
+    ----------
+    scheme : Scheme, str or Path, optional
+        The scheme (empty: the current one).
+    signups : str or Path, optional
+        An export to start with (otherwise upload one; the sample scheme starts from the
+        sample form export).
+    mapping : dict or path, optional
+        A starting mapping; by default the one saved with the scheme's last import.
+    ladder, sheet, cohort
+        As for :func:`toolkit.intake.signups.read_signups`; ``cohort`` is the year or round.
+    root : str or Path
+        The project folder (``..`` from a notebook).
+    """
+
+    def __init__(self, scheme: Scheme | str | Path | None = "", signups: str | Path | None = None,
+                 mapping: dict | str | Path | None = None, ladder: Any = None,
+                 sheet: str | None = None, cohort: str = "2026", root: str | Path = "..") -> None:
+        super().__init__()
+        self.scheme = scheme if isinstance(scheme, Scheme) else resolve_scheme(scheme, root)
+        sample = Path(root) / "sample_data"
+        if signups is None and self.scheme.is_sample and (sample / SAMPLE_EXPORT).is_file():
+            signups = sample / SAMPLE_EXPORT  # the sample scheme starts from the sample form
+            mapping = sample / SAMPLE_MAPPING if mapping is None else mapping
+        if mapping is None and self.scheme.mapping_file.is_file():
+            mapping = self.scheme.mapping_file
+        self.start_mapping = mapping
+        self.ladder = resolve_ladder(ladder)
+        self.sheet = sheet
+        self.mapper: ColumnMappingPanel | None = None
+        self.saved = None
+        self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                         description="Upload the export",
+                                         layout=widgets.Layout(width="auto", min_width="190px"))
+        self.upload.observe(self._uploaded, names="value")
+        self.file_label = widgets.HTML("No export given yet: upload the form's answers "
+                                       "(.csv or .xlsx).")
+        self.mapping_area = widgets.VBox()
+        self.counts_area = widgets.VBox()
+        self.cohort = widgets.Text(value=str(cohort), description="Cohort",
+                                   layout=widgets.Layout(width="240px"))
+        self.save_button = button("Save the sign-ups", button_style="primary", icon="save",
+                                  disabled=True)
+        self.save_button.on_click(lambda _: self.save())
+        self.save_messages = widgets.Output()
+        self.widget = widgets.VBox([
+            scheme_banner(self.scheme),
+            widgets.HBox([self.upload, self.file_label]),
+            self.mapping_area,
+            self.counts_area,
+            widgets.HBox([self.cohort, self.save_button]),
+            self.save_messages,
+            self.messages,
+        ])
+        if signups is not None:
+            self.load(signups)
+
+    @safely
+    def load(self, path: str | Path) -> None:
+        """Read an export and show its mapping, problems and counts."""
+        self.mapper = ColumnMappingPanel(path, mapping=self.start_mapping, ladder=self.ladder,
+                                         sheet=self.sheet)
+        self.mapper.listeners.append(self._follow)
+        self.file_label.value = (f"<b>{html.escape(Path(path).name)}</b>: choose below which "
+                                 "question holds each field.")
+        self.mapping_area.children = (self.mapper.widget,)
+        self._follow(self.mapper.result)
+
+    def _uploaded(self, change: dict) -> None:
+        files = change["new"]
+        if files:
+            self._keep_upload(files[0])
+
+    @safely
+    def _keep_upload(self, file: Any) -> None:
+        self.clear_messages()
+        path = save_upload(self.scheme, file["name"], bytes(file["content"]))
+        self.load(path)
+
+    @property
+    def result(self) -> Any:
+        """The latest check of the export (None until a file is read)."""
+        return None if self.mapper is None else self.mapper.result
+
+    @result.setter
+    def result(self, value: Any) -> None:  # the base class sets it; the mapper holds it
+        pass
+
+    def _follow(self, result: Any) -> None:
+        self.save_button.disabled = result is None or result.people.empty
+        if result is None or result.people.empty:
+            self.counts_area.children = ()
+            return
+        people = result.people
+        by_department = signup_counts(people, "department", self.ladder)
+        by_grade = signup_counts(people, "grade", self.ladder)
+        self.counts_area.children = (
+            widgets.HTML("<h4>Who signed up (the clean rows)</h4>"),
+            widgets.HBox([show_table(by_department.reset_index()),
+                          show_table(by_grade.reset_index())],
+                         layout=widgets.Layout(gap="32px")),
+            widgets.Image(value=_png(plot_signup_counts(people, self.ladder)), format="png",
+                          layout=widgets.Layout(max_width="900px")),
+        )
+
+    @safely
+    def save(self) -> None:
+        """Save the clean sign-ups in the scheme's store and the mapping in its settings."""
+        self.save_messages.clear_output()
+        if self.result is None:
+            self.error("Give the export first.")
+            return
+        self.saved = save_signups_to_store(self.result, self.scheme.store,
+                                           self.cohort.value.strip(), skip_invalid=True)
+        save_mapping(self.scheme, self.mapper.mapping)
+        with self.save_messages:
+            kind = "warning" if self.saved.skipped_rows else "ok"
+            self._say(self.saved.summary() + " The column choices were saved with the scheme.",
+                      kind)

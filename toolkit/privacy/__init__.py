@@ -1,0 +1,14 @@
+"""Privacy: erasing a person on request and purging data past the retention period.
+
+:mod:`~toolkit.privacy.erase` (the service: :func:`erase_person`, :func:`purge`),
+:mod:`~toolkit.privacy.retention` (the pure choice of whom a purge erases) and
+:mod:`~toolkit.privacy.settings` (the ``retention_months`` setting). The SQL is in
+:mod:`toolkit.store.erasure`.
+"""
+
+from toolkit.privacy.erase import ErasureSummary, PurgeSummary, erase_person, purge
+from toolkit.privacy.retention import select_expired
+from toolkit.privacy.settings import read_retention_months
+
+__all__ = ["ErasureSummary", "PurgeSummary", "erase_person", "purge", "read_retention_months",
+           "select_expired"]
