@@ -40,7 +40,6 @@ from toolkit.store.erasure import (
     save_erasure,
     text_scrubber,
 )
-from toolkit.unmentoring.draw import DRAW_COLUMNS
 from toolkit.unmentoring.history import read_history, replace_in_history
 
 __all__ = [
@@ -253,15 +252,12 @@ def _check_history(history: str | Path | None) -> None:
                              "(nothing was changed).")
 
 
-def _history_rewrite(path: Path, tokens: dict[str, str]) -> tuple[pd.DataFrame, int]:
-    history = read_history(path)
-    new = history["email"].map(tokens)
-    changed = int(new.notna().sum())
-    history["email"] = new.fillna(history["email"])
-    return history[DRAW_COLUMNS], changed
+def _history_rows(path: Path, tokens: dict[str, str]) -> int:
+    """How many rows of the history hold one of the addresses being erased."""
+    return int(read_history(path)["email"].isin(tokens.keys()).sum())
 
 
-def _write_history(path: Path, history: pd.DataFrame, tokens: dict[str, str]) -> None:
+def _write_history(path: Path, tokens: dict[str, str]) -> None:
     # The history module rewrites the file and its log of rounds together, under its lock,
     # so the seeds of the rounds still count afterwards (their fingerprints are renewed).
     replace_in_history(path, tokens, text_scrubber(tokens, []))
@@ -317,15 +313,13 @@ def erase_person(store: Store, address: str, history: str | Path | None = None
     _check_history(history)
     token = anonymous_address()
     tokens = {**dict.fromkeys(stored, token), target: token}
-    rewritten, history_rows = None, 0
-    if history is not None:
-        rewritten, history_rows = _history_rewrite(Path(history), tokens)
+    history_rows = _history_rows(Path(history), tokens) if history is not None else 0
     if not stored and not history_rows:
         return ErasureSummary(people=0)
     per_table = save_erasure(store, _erasure(store, tokens, stored, "erase")) if stored else {}
-    if rewritten is not None and history_rows:
+    if history_rows:
         try:
-            _write_history(Path(history), rewritten, tokens)
+            _write_history(Path(history), tokens)
         except (OSError, StoreError) as exc:
             raise StoreError(
                 f"The person was erased from the store, but the history '{history}' could not "
