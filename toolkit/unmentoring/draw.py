@@ -455,7 +455,9 @@ def _match_fast(units: _Units, rng: np.random.Generator,
     pos[a] = np.arange(len(a))
     pos[b] = np.arange(len(a))
     cur = tw(a, b)
-    sweep = 0
+    dept = units.s.dept
+    sweep = still = 0
+    last_top = (-1, -1)
     while sweep <= max_passes:
         if sweep < max_passes:
             short = np.flatnonzero(cur < best_one * (1 + (units.mate[a] >= 0)
@@ -471,8 +473,14 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         for lo in range(0, len(short), step):
             made += _swap_sweep(units, tw, (a, b, cur, pos), short[lo:lo + step], rng, k)
         sweep += 1
-        if not made and sweep <= max_passes:
-            sweep = max_passes  # only the pass against everyone is left
+        # Stop sampling once a pass makes no swap, or once three passes in a row have left
+        # the top tiers (repeats, same-department pairs) as they were and made few swaps on
+        # the lower ones: then only the pass against everyone is left.
+        top = (int((cur < tiers.mult["new"]).sum()), int((dept[a] == dept[b]).sum()))
+        still = still + 1 if top == last_top and made <= len(short) // 200 else 0
+        last_top = top
+        if sweep <= max_passes and (not made or (still >= 3 and len(pool) > FAST_DENSE)):
+            sweep = max_passes
     _, ok = units.weight(a, b)
     if not ok.all():
         raise RuleError(NO_DRAW_POSSIBLE)
