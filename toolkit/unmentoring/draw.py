@@ -48,6 +48,7 @@ __all__ = [
     "EXACT_LIMIT",
     "FAST_CANDIDATES",
     "FAST_DENSE",
+    "FAST_EXACT_TRIES",
     "FAST_PASSES",
     "NO_DRAW_POSSIBLE",
     "ONE_TRIO_ONLY",
@@ -344,6 +345,9 @@ FAST_CANDIDATES = 16
 #: Up to this many people to pair, the fast method looks at every pair (no sampling).
 FAST_DENSE = 256
 
+#: The most times the fast method re-pairs exactly the pairs still repeated after its swaps.
+FAST_EXACT_TRIES = 4
+
 #: The most swap-repair passes of the fast method (each is one vectorised sweep).
 FAST_PASSES = 60
 
@@ -481,10 +485,55 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         last_top = top
         if sweep <= max_passes and (not made or (still >= 3 and len(pool) > FAST_DENSE)):
             sweep = max_passes
+    for _ in range(FAST_EXACT_TRIES):
+        left = np.flatnonzero(cur < tiers.mult["new"])
+        if not len(left) or not _exact_fix(units, (a, b, cur, pos), left, rng, tw):
+            break
     _, ok = units.weight(a, b)
     if not ok.all():
         raise RuleError(NO_DRAW_POSSIBLE)
     return sorted((int(min(x, y)), int(max(x, y))) for x, y in zip(a, b, strict=True))
+
+
+def _exact_fix(units: _Units, state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+               left: np.ndarray, rng: np.random.Generator,
+               tw: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
+    """Re-pair exactly (blossom) the pairs ``left`` with pairs around them; True if better.
+
+    Swaps of two pairs cannot undo every repeat that a longer chain of changes would. So the
+    pairs still repeated (or not allowed), plus the pairs of partners sampled for them, up
+    to :data:`EXACT_LIMIT` people in all (the whole pool when it is that small), are re-paired
+    by the exact method, and the new pairs are kept when they are better by its weights.
+    """
+    a, b, cur, pos = state
+    room = EXACT_LIMIT // 2
+    if len(a) <= room:
+        chosen = np.arange(len(a))
+    else:
+        chosen = left[:room // 2]
+        near = pos[_candidates(units, np.concatenate([a[chosen], b[chosen]]), rng,
+                               FAST_CANDIDATES).ravel()]
+        near = np.unique(near[~np.isin(near, chosen)])
+        near = rng.permutation(near)[:room - len(chosen)]
+        chosen = np.concatenate([chosen, near])
+    members = np.concatenate([a[chosen], b[chosen]])
+    mult = _multipliers(len(chosen) + 3, units.s.rounds,
+                        turns=int(units.s.turn.max(initial=0)))
+    sub = _sub_units(units, members)
+    sub.mult = mult
+    try:
+        pairs = np.array(_match_exact(sub), dtype=np.int64).reshape(-1, 2)
+    except RuleError:
+        return False
+    old_w, old_ok = sub.weight(a[chosen], b[chosen])
+    new_w, _ = sub.weight(pairs[:, 0], pairs[:, 1])
+    if old_ok.all() and new_w.sum() <= old_w.sum():
+        return False
+    a[chosen], b[chosen] = pairs[:, 0], pairs[:, 1]
+    pos[a[chosen]] = chosen
+    pos[b[chosen]] = chosen
+    cur[chosen] = tw(a[chosen], b[chosen])
+    return True
 
 
 def _swap_sweep(units: _Units, tw: Callable[[np.ndarray, np.ndarray], np.ndarray],
@@ -718,7 +767,7 @@ def draw_round(
                                    turn_first=True))
     best: tuple | None = None
     for phase in phases:
-        budget = len(pool) ** 2 if small else (8 if use_exact else 2)
+        budget = len(pool) ** 2 if small else 8
         done = False
         for x in order:
             others = pool[pool != x]
