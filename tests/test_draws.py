@@ -808,7 +808,7 @@ def _cross_share(draw: pd.DataFrame, people: pd.DataFrame) -> tuple[float, float
     return float(share), 100 * best / (pairs + 3)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(200, 2000), depts=st.integers(2, 12),
        largest=st.sampled_from([0.1, 0.3, 0.5, 0.6, 0.8]), rounds=st.integers(0, 6),
        seed=st.integers(0, 2**31))
@@ -833,7 +833,7 @@ def test_fast_draw_on_large_schemes_keeps_every_guarantee(n, depts, largest, rou
     assert share >= bound - 1
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(12, 40), rounds=st.integers(2, 12), seed=st.integers(0, 2**31))
 def test_sampled_fast_draw_avoids_repeats_whenever_the_exact_draw_does(n, rounds, seed):
     """With sampling forced on a small scheme (so the exact method can be run beside it), the
