@@ -12,9 +12,14 @@ the tiers below it:
 
 A maximum-weight perfect matching on these weights is the draw (an optimal assignment, not a
 stable matching). Up to :data:`EXACT_LIMIT` people it is found exactly with Edmonds' blossom
-algorithm (networkx), which is O(n^3). Above that a fast method pairs people greedily by the
-same weights (in a seeded random order) and then repairs the draw with improving two-pair swaps
-(2-opt) until no swap helps; ``benchmarks/bench_draws.py`` compares it with the exact method.
+algorithm (networkx), which is O(n^3). Above that a fast method works on sampled candidate
+partners (:data:`FAST_CANDIDATES` per person, mostly from other departments; every pair up to
+:data:`FAST_DENSE` people): it takes candidate pairs greedily by the same weights, pairs the
+people left over among themselves, then repairs the draw with improving two-pair swaps (2-opt,
+by the tiers, vectorised over all pairs short of the best at once, with new candidates each
+pass), and re-pairs exactly any pairs still repeated together with pairs around them. Time and
+memory grow about linearly with the number of people; ``benchmarks/bench_draws.py`` compares
+the method with the exact one and measures it up to 100,000 people.
 
 With an odd count one group of three is formed, and the place in it goes round: whoever has
 been in a trio least (and longest ago) comes first. The trio's first two members are chosen
