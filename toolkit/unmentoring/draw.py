@@ -367,8 +367,9 @@ def _candidates(units: _Units, who: np.ndarray, rng: np.random.Generator,
                 k: int) -> np.ndarray:
     """Sample ``k`` partners from the pool for each person in ``who``: (len(who), k) ids.
 
-    Three in four come from other departments than the person's own (uniformly), the rest
-    from anyone; a person carrying a trio seed gets its best partners by weight instead.
+    Three in four come from other departments than the person's own: a third of those from
+    departments the person has not met yet (when there are any), the others uniformly; the
+    rest come from anyone. A person carrying a trio seed gets its best partners by weight.
     """
     pool = units.pool
     m = len(pool)
@@ -386,11 +387,42 @@ def _candidates(units: _Units, who: np.ndarray, rng: np.random.Generator,
     r = np.where(others[:, None] > 0, r, rng.integers(0, m, (len(who), k_cross)))
     cand = np.concatenate([by_dept[np.minimum(r, m - 1)],
                            pool[rng.integers(0, m, (len(who), k - k_cross))]], axis=1)
+    unmet = _unmet_partners(units, who, by_dept, rng, k // 4)
+    cand[:, : k // 4] = np.where(unmet >= 0, unmet, cand[:, : k // 4])
     for row in np.flatnonzero(units.mate[who] >= 0):
         w, ok = units.weight(who[row], pool)
         w = np.where(ok, w, w - max(units.mult.values()) * 8)
         cand[row] = pool[np.argsort(-w, kind="stable")[:k]]
     return cand
+
+
+def _unmet_partners(units: _Units, who: np.ndarray, by_dept: np.ndarray,
+                    rng: np.random.Generator, k: int) -> np.ndarray:
+    """Sample ``k`` partners per person from departments they have not met (-1: none left).
+
+    A department is chosen in proportion to its size in the pool, among those the person
+    has not met and other than their own, then a member of it uniformly; people are taken in
+    blocks so that memory stays bounded with many departments.
+    """
+    m = len(by_dept)
+    sorted_dept = units.s.dept[by_dept]
+    codes = np.arange(units.s.met.shape[1])
+    first = np.searchsorted(sorted_dept, codes, side="left")
+    count = np.searchsorted(sorted_dept, codes, side="right") - first
+    out = np.full((len(who), k), -1, dtype=np.int64)
+    block = max(1, 2_000_000 // len(codes))
+    for lo in range(0, len(who), block):
+        some = who[lo:lo + block]
+        weight = np.where(units.s.met[some], 0, count[None, :])
+        weight[np.arange(len(some)), units.s.dept[some]] = 0
+        cum = np.cumsum(weight, axis=1)
+        total = cum[:, -1]
+        for c in range(k):
+            u = rng.random(len(some)) * total
+            d = np.minimum((cum <= u[:, None]).sum(axis=1), len(codes) - 1)
+            pick = first[d] + (rng.random(len(some)) * count[d]).astype(np.int64)
+            out[lo:lo + len(some), c] = np.where(total > 0, by_dept[np.minimum(pick, m - 1)], -1)
+    return out
 
 
 def _greedy(units: _Units, ea: np.ndarray, eb: np.ndarray, free: np.ndarray,
