@@ -510,7 +510,7 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         if not len(short):
             break
         made = 0
-        step = max(1, 4_000_000 // k)
+        step = max(1, 500_000 // k)  # pairs per chunk: about a million pair scores
         for lo in range(0, len(short), step):
             made += _swap_sweep(units, tw, (a, b, cur, pos), short[lo:lo + step], rng, k)
         sweep += 1
