@@ -761,3 +761,90 @@ def test_trio_rotation_property(n, rounds, seed, depts):
             assert turns[trio].max() <= turns[left_out].min()
         turns[trio] += 1
         history = draw if history is None else pd.concat([history, draw])
+
+
+def _large_scheme(n: int, depts: int, largest: float, rounds: int, seed: int):
+    """A random scheme of n people (one department holding about ``largest`` of them), about
+    5% paused, and ``rounds`` earlier random rounds that include a few people who have left."""
+    rng = np.random.default_rng(seed)
+    share = np.r_[[largest], np.full(depts - 1, (1 - largest) / max(depts - 1, 1))]
+    share = share[:depts] / share[:depts].sum()
+    people = pd.DataFrame({
+        "email": [f"p{i:05d}@example.org" for i in range(n)],
+        "department": [f"Dept {d}" for d in rng.choice(depts, n, p=share)],
+        "paused": rng.random(n) < 0.05,
+    })
+    emails = np.array([*people["email"], *(f"gone{i}@example.org" for i in range(n // 20))])
+    frames = []
+    for r in range(rounds):
+        who = rng.permutation(emails)[: len(emails) - rng.integers(0, len(emails) // 5)]
+        group = np.arange(len(who)) // 2 + 1
+        if len(who) % 2:
+            group[-1] = group[-2]
+        frames.append(pd.DataFrame({"round": f"r{r}", "group": group, "email": who}))
+    return people, (pd.concat(frames, ignore_index=True) if frames else None)
+
+
+def _cross_share(draw: pd.DataFrame, people: pd.DataFrame) -> tuple[float, float]:
+    """The share of pairs (inside groups) from different departments, as the statistics and
+    the benchmark report it, and the best share possible.
+
+    With an even count the best is min(pairs, people - largest department) / pairs. With an
+    odd count the trio holds three pairs: with k of its members from the largest department
+    it has at most 3, 2, 2, 0 pairs across (k = 0..3), and the other pairs at most one each
+    per remaining person from the other departments.
+    """
+    share = draw_statistics(draw, people).set_index("measure")["value"][
+        "pairs of colleagues from different departments (%)"]
+    n = len(draw)
+    largest = int(draw["email"].map(dict(zip(people["email"], people["department"],
+                                                 strict=True))).value_counts().max())
+    others = n - largest
+    if n % 2 == 0:
+        return float(share), 100 * min(n // 2, others) / (n // 2)
+    pairs = (n - 3) // 2
+    best = max(trio + min(pairs, others - (3 - k))
+               for k, trio in enumerate((3, 2, 2, 0)) if others >= 3 - k and largest >= k)
+    return float(share), 100 * best / (pairs + 3)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(200, 2000), depts=st.integers(2, 12),
+       largest=st.sampled_from([0.1, 0.3, 0.5, 0.6, 0.8]), rounds=st.integers(0, 6),
+       seed=st.integers(0, 2**31))
+def test_fast_draw_on_large_schemes_keeps_every_guarantee(n, depts, largest, rounds, seed):
+    """The sampled fast method on schemes of 200-2,000 people with some history.
+
+    Nobody is drawn twice and everyone active is drawn; there is no repeat, and a repeat-free
+    draw always exists here: each person has met at most 2 x 6 others, so everyone can still
+    meet more than half of the rest, and then (Dirac) the people can be put in a ring of new
+    pairs. The groups mixing departments reach the bound min(groups, people - largest
+    department) within one percentage point of the groups.
+    """
+    people, history = _large_scheme(n, depts, largest, rounds, seed)
+    draw = draw_round(people, history, seed=seed, round_label="new", method="fast")
+    active = people.loc[~people["paused"], "email"]
+    assert sorted(draw["email"]) == sorted(active)
+    sizes = sorted(draw.groupby("group").size())
+    assert sizes == [2] * (len(active) // 2 - 1) + [2 + len(active) % 2]
+    if history is not None:
+        assert len(repeat_pairs(draw, history)) == 0
+    share, bound = _cross_share(draw, people)
+    assert share >= bound - 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(12, 40), rounds=st.integers(2, 12), seed=st.integers(0, 2**31))
+def test_sampled_fast_draw_avoids_repeats_whenever_the_exact_draw_does(n, rounds, seed):
+    """With sampling forced on a small scheme (so the exact method can be run beside it), the
+    fast method makes no repeat whenever the exact method shows that none is needed (swaps
+    alone cannot always undo a repeat: the pairs still repeated are re-paired exactly)."""
+    people, history = _large_scheme(n, 4, 0.4, rounds, seed)
+    exact = draw_round(people, history, seed=seed, round_label="new", method="exact")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("toolkit.unmentoring.draw.FAST_DENSE", 2)
+        patch.setattr("toolkit.unmentoring.draw.FAST_CANDIDATES", 4)
+        fast = draw_round(people, history, seed=seed, round_label="new", method="fast")
+    assert sorted(fast["email"]) == sorted(exact["email"])
+    if len(repeat_pairs(exact, history)) == 0:
+        assert len(repeat_pairs(fast, history)) == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.core.progress import stages
 from toolkit.errors import LifecycleError, SettingsError
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.unmentoring.announcements import (
@@ -58,30 +59,38 @@ def run(args: argparse.Namespace) -> int:
         template = read_email_template(args.template)
         for notice in template.notices:
             print(f"Note: {notice}", file=sys.stderr)
-    participants = read_participants(args.participants, mapping=args.mapping,
-                                     sheet=args.sheet)
-    where = rounds_place(args.history, args.store)
-    # With a history file, its lock is held from reading the rounds to saving the new one:
-    # a second draw of the same file waits, and never draws without knowing this round.
-    with rounds_lock(args.history, args.store):
-        history = load_history(args.history, args.store)
-        exclusions = None
-        if args.store and not args.no_exclusions:
-            exclusions = load_exclusions(args.store, participants["email"])
-        exists = label in set(round_labels(history))
-        if exists and not args.redraw:
-            raise LifecycleError(round_exists_message(label, where))
-        seed = default_seed(label) if args.seed is None else int(args.seed)
-        draw = draw_round(participants, history, seed=seed, round_label=label,
-                          exclusions=exclusions, method=args.method)
-        if args.history:
-            sweep_temporaries(out)
-        write_csv_atomic(draw, out)
-        settings = {"method": args.method, "participants": str(args.participants),
-                    "exclusions": 0 if exclusions is None else len(exclusions)}
-        save_round(draw, seed, history=args.history, store=args.store, week=week,
-                   settings=settings, redraw=args.redraw,
-                   known_rounds=round_labels(history))
+    # A bar on the terminal (not in scripts or logs) for large schemes, where reading the
+    # history and drawing take a while.
+    with stages(["reading the sign-ups", "reading the history", "drawing", "writing"],
+                "UnMentoring draw") as step:
+        step("reading the sign-ups")
+        participants = read_participants(args.participants, mapping=args.mapping,
+                                         sheet=args.sheet)
+        where = rounds_place(args.history, args.store)
+        # With a history file, its lock is held from reading the rounds to saving the new one:
+        # a second draw of the same file waits, and never draws without knowing this round.
+        with rounds_lock(args.history, args.store):
+            step("reading the history")
+            history = load_history(args.history, args.store)
+            exclusions = None
+            if args.store and not args.no_exclusions:
+                exclusions = load_exclusions(args.store, participants["email"])
+            exists = label in set(round_labels(history))
+            if exists and not args.redraw:
+                raise LifecycleError(round_exists_message(label, where))
+            seed = default_seed(label) if args.seed is None else int(args.seed)
+            step("drawing")
+            draw = draw_round(participants, history, seed=seed, round_label=label,
+                              exclusions=exclusions, method=args.method)
+            step("writing")
+            if args.history:
+                sweep_temporaries(out)
+            write_csv_atomic(draw, out)
+            settings = {"method": args.method, "participants": str(args.participants),
+                        "exclusions": 0 if exclusions is None else len(exclusions)}
+            save_round(draw, seed, history=args.history, store=args.store, week=week,
+                       settings=settings, redraw=args.redraw,
+                       known_rounds=round_labels(history))
     _report(draw, participants, history, label, seed, out, where, exists)
     if args.announcements:
         written = write_announcements(draw, participants, args.announcements, week=week,

@@ -12,9 +12,14 @@ the tiers below it:
 
 A maximum-weight perfect matching on these weights is the draw (an optimal assignment, not a
 stable matching). Up to :data:`EXACT_LIMIT` people it is found exactly with Edmonds' blossom
-algorithm (networkx), which is O(n^3). Above that a fast method pairs people greedily by the
-same weights (in a seeded random order) and then repairs the draw with improving two-pair swaps
-(2-opt) until no swap helps; ``benchmarks/bench_draws.py`` compares it with the exact method.
+algorithm (networkx), which is O(n^3). Above that a fast method works on sampled candidate
+partners (:data:`FAST_CANDIDATES` per person, mostly from other departments; every pair up to
+:data:`FAST_DENSE` people): it takes candidate pairs greedily by the same weights, pairs the
+people left over among themselves, then repairs the draw with improving two-pair swaps (2-opt,
+by the tiers, vectorised over all pairs short of the best at once, with new candidates each
+pass), and re-pairs exactly any pairs still repeated together with pairs around them. Time and
+memory grow about linearly with the number of people; ``benchmarks/bench_draws.py`` compares
+the method with the exact one and measures it up to 100,000 people.
 
 With an odd count one group of three is formed, and the place in it goes round: whoever has
 been in a trio least (and longest ago) comes first. The trio's first two members are chosen
@@ -33,7 +38,7 @@ participants, the history and the seed: no set order, no hash seed, no clock.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -46,6 +51,10 @@ from toolkit.errors import InputFileError, RuleError, SettingsError
 __all__ = [
     "DRAW_COLUMNS",
     "EXACT_LIMIT",
+    "FAST_CANDIDATES",
+    "FAST_DENSE",
+    "FAST_EXACT_TRIES",
+    "FAST_PASSES",
     "NO_DRAW_POSSIBLE",
     "ONE_TRIO_ONLY",
     "PAUSED_VALUES",
@@ -335,24 +344,142 @@ def _match_exact(units: _Units) -> list[tuple[int, int]]:
     return sorted((int(pool[min(a, b)]), int(pool[max(a, b)])) for a, b in matching)
 
 
+#: Partners sampled per person by the fast method (three in four from other departments).
+FAST_CANDIDATES = 16
+
+#: Up to this many people to pair, the fast method looks at every pair (no sampling).
+FAST_DENSE = 256
+
+#: The most times the fast method re-pairs exactly the pairs still repeated after its swaps.
+FAST_EXACT_TRIES = 4
+
+#: The most swap-repair passes of the fast method (each is one vectorised sweep).
+FAST_PASSES = 60
+
+
+def _sub_units(units: _Units, pool: np.ndarray) -> _Units:
+    sub = _Units(units.s, pool, {}, units.mult)
+    sub.mate = units.mate
+    return sub
+
+
+def _candidates(units: _Units, who: np.ndarray, rng: np.random.Generator,
+                k: int) -> np.ndarray:
+    """Sample ``k`` partners from the pool for each person in ``who``: (len(who), k) ids.
+
+    Three in four come from other departments than the person's own: a third of those from
+    departments the person has not met yet (when there are any), the others uniformly; the
+    rest come from anyone. A person carrying a trio seed gets its best partners by weight.
+    """
+    pool = units.pool
+    m = len(pool)
+    if m <= FAST_DENSE:
+        return np.broadcast_to(pool, (len(who), m))
+    dept = units.s.dept
+    by_dept = pool[np.argsort(dept[pool], kind="stable")]
+    sorted_dept = dept[by_dept]
+    start = np.searchsorted(sorted_dept, dept[who], side="left")
+    size = np.searchsorted(sorted_dept, dept[who], side="right") - start
+    others = m - size
+    k_cross = k * 3 // 4
+    r = (rng.random((len(who), k_cross)) * others[:, None]).astype(np.int64)
+    r = np.where(r >= start[:, None], r + size[:, None], r)
+    r = np.where(others[:, None] > 0, r, rng.integers(0, m, (len(who), k_cross)))
+    cand = np.concatenate([by_dept[np.minimum(r, m - 1)],
+                           pool[rng.integers(0, m, (len(who), k - k_cross))]], axis=1)
+    unmet = _unmet_partners(units, who, by_dept, rng, k // 4)
+    cand[:, : k // 4] = np.where(unmet >= 0, unmet, cand[:, : k // 4])
+    for row in np.flatnonzero(units.mate[who] >= 0):
+        w, ok = units.weight(who[row], pool)
+        w = np.where(ok, w, w - max(units.mult.values()) * 8)
+        cand[row] = pool[np.argsort(-w, kind="stable")[:k]]
+    return cand
+
+
+def _unmet_partners(units: _Units, who: np.ndarray, by_dept: np.ndarray,
+                    rng: np.random.Generator, k: int) -> np.ndarray:
+    """Sample ``k`` partners per person from departments they have not met (-1: none left).
+
+    A department is chosen in proportion to its size in the pool, among those the person
+    has not met and other than their own, then a member of it uniformly; people are taken in
+    blocks so that memory stays bounded with many departments.
+    """
+    m = len(by_dept)
+    sorted_dept = units.s.dept[by_dept]
+    codes = np.arange(units.s.met.shape[1])
+    first = np.searchsorted(sorted_dept, codes, side="left")
+    count = np.searchsorted(sorted_dept, codes, side="right") - first
+    out = np.full((len(who), k), -1, dtype=np.int64)
+    block = max(1, 2_000_000 // len(codes))
+    for lo in range(0, len(who), block):
+        some = who[lo:lo + block]
+        weight = np.where(units.s.met[some], 0, count[None, :])
+        weight[np.arange(len(some)), units.s.dept[some]] = 0
+        cum = np.cumsum(weight, axis=1)
+        total = cum[:, -1]
+        for c in range(k):
+            u = rng.random(len(some)) * total
+            d = np.minimum((cum <= u[:, None]).sum(axis=1), len(codes) - 1)
+            pick = first[d] + (rng.random(len(some)) * count[d]).astype(np.int64)
+            out[lo:lo + len(some), c] = np.where(total > 0, by_dept[np.minimum(pick, m - 1)], -1)
+    return out
+
+
+def _greedy(units: _Units, ea: np.ndarray, eb: np.ndarray, free: np.ndarray,
+            allow_banned: bool = False) -> tuple[list[int], list[int]]:
+    """Take the given edges best first, each when both ends are still free."""
+    w, ok = units.weight(ea, eb)
+    if allow_banned:
+        w = np.where(ok, w, w - max(units.mult.values()) * 8)
+        ok = ea != eb
+    order = np.argsort(-w[ok], kind="stable")
+    left, right = ea[ok][order].tolist(), eb[ok][order].tolist()
+    is_free = free.tolist()
+    a_list, b_list = [], []
+    for i, j in zip(left, right, strict=True):
+        if is_free[i] and is_free[j]:
+            is_free[i] = is_free[j] = False
+            a_list.append(i)
+            b_list.append(j)
+    free[a_list] = False
+    free[b_list] = False
+    return a_list, b_list
+
+
 def _match_fast(units: _Units, rng: np.random.Generator,
-                max_passes: int = 8) -> list[tuple[int, int]]:
+                max_passes: int = FAST_PASSES) -> list[tuple[int, int]]:
+    """Greedy pairing on sampled candidate partners, then vectorised improving swaps.
+
+    Every person samples :data:`FAST_CANDIDATES` partners (mostly from other departments);
+    the candidate pairs are taken best first by the weights while both people are free, and
+    people left over are paired again among themselves (every pair once few are left). The
+    draw is then repaired by two-pair swaps by the tiers alone: in each pass every pair short
+    of the best possible samples new partners for both its people, each swap's gain is
+    computed at once, and the best non-overlapping improving swaps are made. Pairs that are
+    still repeats or not allowed are finally compared with everyone. Time and memory grow
+    about linearly with the number of people.
+    """
     pool = units.pool
     n = units.s.n
     free = np.zeros(n, dtype=bool)
     free[pool] = True
-    a_list, b_list = [], []
-    for i in pool[rng.permutation(len(pool))]:
-        if not free[i]:
-            continue
-        free[i] = False
-        cand = np.flatnonzero(free)
-        w, ok = units.weight(i, cand)
-        w = np.where(ok, w, w - max(units.mult.values()) * 8)
-        j = int(cand[int(np.argmax(w))])
-        free[j] = False
-        a_list.append(int(i))
-        b_list.append(j)
+    a_list: list[int] = []
+    b_list: list[int] = []
+    left = pool
+    while len(left) > FAST_DENSE:
+        sub = _sub_units(units, left)
+        cand = _candidates(sub, left, rng, FAST_CANDIDATES)
+        got_a, got_b = _greedy(units, np.repeat(left, cand.shape[1]), cand.ravel(), free)
+        if not got_a:
+            break
+        a_list += got_a
+        b_list += got_b
+        left = left[free[left]]
+    if len(left):
+        ii, jj = np.triu_indices(len(left), 1)
+        got_a, got_b = _greedy(units, left[ii], left[jj], free, allow_banned=True)
+        a_list += got_a
+        b_list += got_b
     a, b = np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
     # Repair: two-pair swaps by the tiers alone (no noise), until none improves the draw.
     tiers = _Units(units.s, pool, {}, _multipliers(4, units.s.rounds, noise=False,
@@ -365,33 +492,131 @@ def _match_fast(units: _Units, rng: np.random.Generator,
         return np.where(ok, w, w - penalty)
 
     best_one = tiers.mult["new"] + tiers.mult["cross"] + 2 * tiers.mult["fresh"]
-    for _ in range(max_passes):
-        cur = tw(a, b)
-        improved = False
-        for p in np.argsort(cur, kind="stable"):
-            if cur[p] >= best_one * (1 + (units.mate[a[p]] >= 0) + (units.mate[b[p]] >= 0)):
-                continue
-            u, v = a[p], b[p]
-            g1 = tw(u, a) + tw(v, b) - cur - cur[p]
-            g2 = tw(u, b) + tw(v, a) - cur - cur[p]
-            g1[p] = g2[p] = -1
-            q1, q2 = int(np.argmax(g1)), int(np.argmax(g2))
-            if max(g1[q1], g2[q2]) <= 0:
-                continue
-            improved = True
-            if g1[q1] >= g2[q2]:
-                q = q1
-                a[p], b[p], a[q], b[q] = u, a[q], v, b[q]
-            else:
-                q = q2
-                a[p], b[p], a[q], b[q] = u, b[q], v, a[q]
-            cur[p], cur[q] = tw(a[p], b[p])[0], tw(a[q], b[q])[0]
-        if not improved:
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[a] = np.arange(len(a))
+    pos[b] = np.arange(len(a))
+    cur = tw(a, b)
+    dept = units.s.dept
+    sweep = still = 0
+    last_top = (-1, -1)
+    while sweep <= max_passes:
+        if sweep < max_passes:
+            short = np.flatnonzero(cur < best_one * (1 + (units.mate[a] >= 0)
+                                                     + (units.mate[b] >= 0)))
+            k = FAST_CANDIDATES
+        else:  # last: pairs still repeated or not allowed, against everyone
+            short = np.flatnonzero(cur < tiers.mult["new"])
+            k = len(pool)
+        if not len(short):
+            break
+        made = 0
+        step = max(1, 500_000 // k)  # pairs per chunk: about a million pair scores
+        for lo in range(0, len(short), step):
+            made += _swap_sweep(units, tw, (a, b, cur, pos), short[lo:lo + step], rng, k)
+        sweep += 1
+        # Stop sampling once a pass makes no swap, or once three passes in a row have left
+        # the top tiers (repeats, same-department pairs) as they were and made few swaps on
+        # the lower ones: then only the pass against everyone is left.
+        top = (int((cur < tiers.mult["new"]).sum()), int((dept[a] == dept[b]).sum()))
+        still = still + 1 if top == last_top and made <= len(short) // 200 else 0
+        last_top = top
+        if sweep <= max_passes and (not made or (still >= 3 and len(pool) > FAST_DENSE)):
+            sweep = max_passes
+    for _ in range(FAST_EXACT_TRIES):
+        left = np.flatnonzero(cur < tiers.mult["new"])
+        if not len(left) or not _exact_fix(units, (a, b, cur, pos), left, rng, tw):
             break
     _, ok = units.weight(a, b)
     if not ok.all():
         raise RuleError(NO_DRAW_POSSIBLE)
     return sorted((int(min(x, y)), int(max(x, y))) for x, y in zip(a, b, strict=True))
+
+
+def _exact_fix(units: _Units, state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+               left: np.ndarray, rng: np.random.Generator,
+               tw: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
+    """Re-pair exactly (blossom) the pairs ``left`` with pairs around them; True if better.
+
+    Swaps of two pairs cannot undo every repeat that a longer chain of changes would. So the
+    pairs still repeated (or not allowed), plus the pairs of partners sampled for them, up
+    to :data:`EXACT_LIMIT` people in all (the whole pool when it is that small), are re-paired
+    by the exact method, and the new pairs are kept when they are better by its weights.
+    """
+    a, b, cur, pos = state
+    room = EXACT_LIMIT // 2
+    if len(a) <= room:
+        chosen = np.arange(len(a))
+    else:
+        chosen = left[:room // 2]
+        near = pos[_candidates(units, np.concatenate([a[chosen], b[chosen]]), rng,
+                               FAST_CANDIDATES).ravel()]
+        near = np.unique(near[~np.isin(near, chosen)])
+        near = rng.permutation(near)[:room - len(chosen)]
+        chosen = np.concatenate([chosen, near])
+    members = np.concatenate([a[chosen], b[chosen]])
+    mult = _multipliers(len(chosen) + 3, units.s.rounds,
+                        turns=int(units.s.turn.max(initial=0)))
+    sub = _sub_units(units, members)
+    sub.mult = mult
+    try:
+        pairs = np.array(_match_exact(sub), dtype=np.int64).reshape(-1, 2)
+    except RuleError:
+        return False
+    old_w, old_ok = sub.weight(a[chosen], b[chosen])
+    new_w, _ = sub.weight(pairs[:, 0], pairs[:, 1])
+    if old_ok.all() and new_w.sum() <= old_w.sum():
+        return False
+    a[chosen], b[chosen] = pairs[:, 0], pairs[:, 1]
+    pos[a[chosen]] = chosen
+    pos[b[chosen]] = chosen
+    cur[chosen] = tw(a[chosen], b[chosen])
+    return True
+
+
+def _swap_sweep(units: _Units, tw: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                short: np.ndarray, rng: np.random.Generator, k: int) -> int:
+    """One pass of improving swaps for the pairs ``short``; return how many were made.
+
+    ``state`` is (first members, second members, tier weight of each pair, each person's
+    pair), all changed in place.
+    """
+    a, b, cur, pos = state
+    end = np.concatenate([a[short], b[short]])
+    other = np.concatenate([b[short], a[short]])
+    p = np.concatenate([short, short])
+    if k >= len(units.pool):
+        cand = np.broadcast_to(units.pool, (len(end), len(units.pool)))
+    else:
+        cand = _candidates(units, end, rng, k)
+    q = pos[cand]
+    partner = np.where(a[q] == cand, b[q], a[q])
+    width = cand.shape[1]
+    gain = (tw(np.repeat(end, width), cand.ravel()).reshape(cand.shape)
+            + tw(np.repeat(other, width), partner.ravel()).reshape(cand.shape)
+            - cur[p][:, None] - cur[q])
+    gain = np.where(q == p[:, None], 0, gain)
+    col = np.argmax(gain, axis=1)
+    best = gain[np.arange(len(end)), col]
+    keep = np.flatnonzero(best > 0)
+    if not len(keep):
+        return 0
+    keep = keep[np.argsort(-best[keep], kind="stable")]
+    used = np.zeros(len(a), dtype=bool)
+    changed = []
+    for r in keep.tolist():
+        pp, c = int(p[r]), int(col[r])
+        qq = int(q[r, c])
+        if used[pp] or used[qq]:
+            continue
+        used[pp] = used[qq] = True
+        e, f, w, x = int(end[r]), int(other[r]), int(cand[r, c]), int(partner[r, c])
+        a[pp], b[pp], a[qq], b[qq] = e, w, f, x
+        pos[[e, w]] = pp
+        pos[[f, x]] = qq
+        changed += [pp, qq]
+    cur[changed] = tw(a[changed], b[changed])
+    return len(changed) // 2
 
 
 def _history_parts(history: pd.DataFrame, index: pd.Index, dept_of: pd.Series,
@@ -579,7 +804,7 @@ def draw_round(
                                    turn_first=True))
     best: tuple | None = None
     for phase in phases:
-        budget = len(pool) ** 2 if small else (8 if use_exact else 2)
+        budget = len(pool) ** 2 if small else 8
         done = False
         for x in order:
             others = pool[pool != x]

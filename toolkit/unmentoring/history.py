@@ -52,7 +52,7 @@ import pandas as pd
 from toolkit.core.text import fold, normalise_emails
 from toolkit.errors import InputFileError, LifecycleError, SettingsError, StoreError
 from toolkit.io.outputs import write_csv_atomic
-from toolkit.io.readers import read_table
+from toolkit.io.readers import Limits, read_table
 from toolkit.unmentoring.draw import DRAW_COLUMNS, empty_draw, round_labels
 
 try:  # POSIX
@@ -65,6 +65,7 @@ except ImportError:
     msvcrt = None
 
 __all__ = [
+    "HISTORY_LIMITS",
     "LOCK_TIMEOUT",
     "ROUNDS_LOG_COLUMNS",
     "append_history",
@@ -280,9 +281,14 @@ def history_lock(path: str | Path, timeout: float | None = None) -> Iterator[Pat
         _release(lock, fd)
 
 
+#: The history file is written by the toolkit and grows by one row per person per round, so it
+#: may hold more rows than a form export: a year of a 100,000-person scheme is 1.2 million.
+HISTORY_LIMITS = Limits(rows=2_500_000)
+
+
 def _read_raw(path: Path) -> tuple[pd.DataFrame, pd.Series]:
     """Read the history's rows as text (labels stripped, e-mails normalised), with row numbers."""
-    table = read_table(path)
+    table = read_table(path, limits=HISTORY_LIMITS)
     folded = {fold(h): h for h in table.headers}
     missing = [c for c in DRAW_COLUMNS if c not in folded]
     if missing:
