@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+from datetime import date
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,9 +25,11 @@ __all__ = [
     "Panel",
     "button",
     "message_html",
+    "readable",
     "safely",
     "show_errors_plainly",
     "show_table",
+    "styled",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,13 +59,53 @@ def button(description: str, **kwargs: Any) -> widgets.Button:
 
 def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
-    shown = frame.head(max_rows)
+    shown = readable(frame.head(max_rows))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
     return widgets.HTML(
         '<div style="max-height:420px;overflow:auto">'
-        + shown.to_html(index=False, na_rep="", escape=True, border=0)
+        + shown.to_html(index=False, na_rep="", escape=True, border=0,
+                      float_format=lambda v: f"{v:.2f}")
         + more + "</div>"
     )
+
+
+def _day_first(value: Any) -> Any:
+    """A date or timestamp as a lead reads it (3 Feb 2026); anything else unchanged."""
+    if isinstance(value, pd.Timestamp | date) and not pd.isna(value):
+        return f"{value.day} {value:%b %Y}"
+    return value
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with dates written day first (3 Feb 2026) and gaps left blank.
+
+    Examples
+    --------
+    >>> readable(pd.DataFrame({"on": [pd.Timestamp("2026-02-03"), pd.NaT]}))["on"].tolist()
+    ['3 Feb 2026', '']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values) or values.map(
+                lambda v: isinstance(v, date)).any():
+            out[column] = values.map(_day_first).astype(object).where(values.notna(), "")
+    return out
+
+
+def styled(frame: pd.DataFrame) -> Any:
+    """Return a table as a lead reads it: no index, two decimals, blanks for gaps, dates day first.
+
+    Examples
+    --------
+    >>> html_text = styled(pd.DataFrame({"score": [0.123456, None]})).to_html()
+    >>> "0.12" in html_text and "nan" not in html_text
+    True
+    """
+    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="")
+            .set_table_styles([{"selector": "td, th",
+                                "props": "white-space: normal; text-align: left; "
+                                         "max-width: 36em; vertical-align: top"}]))
 
 
 class Panel:
@@ -83,6 +126,12 @@ class Panel:
     def _say(self, text: str, kind: str) -> None:
         self.last_message = (kind, text)
         with self.messages:
+            display(HTML(message_html(text, kind)))
+
+    def say_beside(self, area: widgets.Output, text: str, kind: str = "ok") -> None:
+        """Show a message in ``area``: the place beside the button that caused it."""
+        self.last_message = (kind, text)
+        with area:
             display(HTML(message_html(text, kind)))
 
     def clear_messages(self) -> None:

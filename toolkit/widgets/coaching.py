@@ -8,11 +8,15 @@ import ipywidgets as widgets
 
 from toolkit.coaching.matching import MatchSettings
 from toolkit.coaching.progress import SessionLimits
-from toolkit.coaching.round import CoachingRound, run_round
+from toolkit.coaching.round import CoachingRound, run_round, save_round, write_round
 from toolkit.coaching.supervision import CoachRules
 from toolkit.coaching.triage import TriageRules
 from toolkit.core.ladder import resolve_ladder
+from toolkit.errors import SettingsError
+from toolkit.schemes.folder import Scheme
+from toolkit.store.connection import open_store
 from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.upload import UploadBox
 
 __all__ = ["CoachingPanel"]
 
@@ -53,19 +57,39 @@ class CoachingPanel(Panel):
         Supervision lapses this many months after the last one (default 3).
     current : str or Path, optional
         The pairs made before (``coaching_pairs.csv``), kept by a re-match.
+    store : str or Path, optional
+        The scheme store the round is saved in by *Write the workbook and save the round*.
+    out : str or Path, optional
+        The folder the workbook and objectives forms are written to by the same button.
+    cohort : str
+        This round's name in the store.
+    scheme : Scheme, optional
+        With a scheme, each input file has an upload button (kept in the scheme's imports;
+        the round is run again with it).
+
+    Nothing is written until the lead presses the save button; ``written`` and ``saved`` then
+    hold the files written and the counts saved.
     """
 
-    def __init__(self, requests: str | Path, coaches: str | Path,
+    UPLOADS = {"requests": "the coaching requests", "coaches": "the coach pool",
+               "sessions": "the session log", "scores": "the objective scores"}
+
+    def __init__(self, requests: str | Path | None, coaches: str | Path | None,
                  sessions: str | Path | None = None, scores: str | Path | None = None,
                  today: str | None = None, start_date: str | None = None,
                  ladder: str | None = None, month_first: bool = False,
                  registers: dict[str, str | Path | None] | None = None,
                  limits: dict[str, SessionLimits] | None = None,
                  budget: float | None = None, supervision_months: int = 3,
-                 current: str | Path | None = None) -> None:
+                 current: str | Path | None = None, store: str | Path | None = None,
+                 out: str | Path | None = None, cohort: str = "coaching",
+                 scheme: Scheme | None = None) -> None:
         super().__init__()
         self.paths = {"requests": requests, "coaches": coaches, "sessions": sessions,
                       "scores": scores}
+        self.store_path, self.out, self.cohort = store, out, cohort
+        self.written: dict[str, Path] = {}
+        self.saved: dict[str, object] | None = None
         self.today = today
         self.start_date = start_date
         self.ladder_name = ladder
@@ -93,18 +117,71 @@ class CoachingPanel(Panel):
         self.button = button("Triage and match", button_style="primary")
         self.button.on_click(lambda _b: self.run())
         self.tables = widgets.VBox()
+        self.save_button = button("Write the workbook and save the round", icon="save",
+                                  button_style="success", disabled=store is None or out is None)
+        self.save_button.on_click(lambda _b: self.save())
+        self.save_messages = widgets.Output()
+        self.uploads = {} if scheme is None else {
+            key: UploadBox(scheme, what, lambda path, key=key: self.use(key, path),
+                           current=self.paths[key]) for key, what in self.UPLOADS.items()}
         self.widget = widgets.VBox([
+            *(box.widget for box in self.uploads.values()),
             self.threshold, self.cost_approval, self.same_department, self.by_choice,
-            self.shortlist, self.button, self.messages, self.tables,
+            self.shortlist, self.button, self.messages,
+            widgets.HBox([self.save_button, self.save_messages],
+                         layout=widgets.Layout(gap="12px")),
+            self.tables,
         ])
         self.run()
 
+    def use(self, key: str, path: str | Path) -> CoachingRound | None:
+        """Run the round again with another file for ``key`` (requests, coaches, ...)."""
+        if key not in self.paths:
+            raise SettingsError(f"'{key}' is not one of the coaching files: "
+                                f"{', '.join(self.paths)}.")
+        self.paths[key] = path
+        return self.run()
+
     @safely
-    def run(self) -> CoachingRound:
+    def save(self) -> dict[str, object] | None:
+        """Write the tracking workbook and forms, and save the round in the store.
+
+        The round is saved in one transaction (all of it or nothing); the confirmation is shown
+        beside the button.
+        """
+        self.save_messages.clear_output()
+        if self.result is None:
+            self.say_beside(self.save_messages, "There is no round to save: give the requests "
+                            "and the coach pool first (see the message above).", "error")
+            return None
+        if self.store_path is None or self.out is None:
+            raise SettingsError("This panel was made without a store and an output folder, "
+                                "so it cannot save.")
+        self.written = write_round(self.result, self.out, limits=self.limits)
+        with open_store(self.store_path) as store:
+            self.saved = save_round(store, self.result, self.cohort)
+        self.say_beside(self.save_messages,
+                        f"Saved the round '{self.cohort}' ({self.saved['sessions']} session(s) "
+                        f"recorded) and wrote {len(self.written)} file(s) to '{self.out}'.",
+                        "ok")
+        unknown = list(self.saved["unknown"])
+        if unknown:
+            self.say_beside(self.save_messages,
+                            f"{len(unknown)} e-mail(s) in the session log have no coaching "
+                            f"pair and were not recorded: {', '.join(map(str, unknown[:10]))}.",
+                            "warning")
+        return self.saved
+
+    @safely
+    def run(self) -> CoachingRound | None:
         """Run the round with the current controls and show what came out."""
         self.clear_messages()
         self.result = None
         self.tables.children = ()
+        if self.paths["requests"] is None or self.paths["coaches"] is None:
+            self.info("Upload the coaching requests and the coach pool above (or name them in "
+                      "REQUESTS and COACHES) to triage and match.")
+            return None
         rules = TriageRules(internal_up_to=self.threshold.value,
                             require_cost_approval=self.cost_approval.value)
         settings = MatchSettings(same_department=self.same_department.value,

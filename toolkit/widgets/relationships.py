@@ -44,9 +44,12 @@ from toolkit.relationships.meetings import read_meetings, record_meeting, save_m
 from toolkit.relationships.messages import read_alert_templates
 from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
 from toolkit.relationships.status import check_store, status_table, warnings_with_messages
+from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.store.pairs import load_pairs
+from toolkit.widgets.base import Panel, button, safely, show_table, styled
+from toolkit.widgets.upload import UploadBox
 
 __all__ = [
     "AgreementPanel",
@@ -60,6 +63,7 @@ __all__ = [
     "WarningsPanel",
     "WithdrawalPanel",
     "figure_widget",
+    "pairs_by_status",
 ]
 
 _WIDE = {"description_width": "160px"}
@@ -95,6 +99,22 @@ def _pair_options(store: Store, statuses: tuple[str, ...]) -> list[tuple[str, in
     return [(f"Pair {p}: {a} with {b} ({s})", int(p)) for p, a, b, s in zip(
         pairs["pair_id"], pairs["mentee_name"], pairs["mentor_name"], pairs["status"],
         strict=True)]
+
+
+def pairs_by_status(store: Store) -> Any:
+    """Return how many mentoring pairs the store holds in each status, as a table to show.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> pairs_by_status(store).data.to_dict("list")
+    {'status': [], 'pairs': []}
+    """
+    counts = load_pairs(store, scheme="mentoring")["status"].value_counts()
+    frame = pd.DataFrame({"status": [str(s) for s in counts.index],
+                          "pairs": counts.to_numpy().astype(int)})
+    return styled(frame)
 
 
 class StatusPanel(Panel):
@@ -133,7 +153,7 @@ class StatusPanel(Panel):
         self.clear_messages()
         table = status_table(self.store, self.today, lifecycle=self.lifecycle)
         counts = table["status"].value_counts()
-        self.info(f"{len(table)} pair(s) on {self.today.isoformat()}: "
+        self.info(f"{len(table)} pair(s) on {self.today.day} {self.today:%b %Y}: "
                   + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES) + ".")
         if self.status.value != "all":
             table = table[table["status"] == self.status.value]
@@ -456,22 +476,43 @@ class ConcernPanel(Panel):
 class MeetingImportPanel(Panel):
     """Check a meetings export at once; record its good rows with one click.
 
-    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport`; ``saved`` how
-    many meetings the last click recorded.
+    Nothing is recorded until the lead presses *Record the good rows*. With a ``scheme``, the
+    panel has an upload button: the export is kept in the scheme's imports and checked again.
+    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport` (None until an
+    export is given); ``saved`` how many meetings the last click recorded.
     """
 
-    def __init__(self, store: Store, path: str | Path, today: date | str | None = None,
+    def __init__(self, store: Store, path: str | Path | None = None,
+                 today: date | str | None = None,
                  mapping: dict | str | Path | None = None, sheet: str | None = None,
-                 lifecycle: Lifecycle | None = None) -> None:
+                 lifecycle: Lifecycle | None = None, scheme: Scheme | None = None) -> None:
         super().__init__()
-        self.store, self.path, self.today = store, Path(path), dates.today(today)
+        self.store, self.today = store, dates.today(today)
+        self.path = None if path is None else Path(path)
         self.lifecycle = lifecycle
         self.mapping, self.sheet, self.saved = mapping, sheet, 0
         self.button = _button("Record the good rows", "primary")
         self.button.on_click(lambda _b: self.save())
         self.problems_view = widgets.VBox()
-        self.widget = widgets.VBox([self.messages, self.problems_view, self.button])
-        self.check()
+        self.save_messages = widgets.Output()
+        self.uploader = (None if scheme is None else
+                         UploadBox(scheme, "the meetings export", self.use, current=self.path))
+        top = [] if self.uploader is None else [self.uploader.widget]
+        self.widget = widgets.VBox([*top, self.messages, self.problems_view,
+                                    widgets.HBox([self.button, self.save_messages],
+                                                 layout=widgets.Layout(gap="12px"))])
+        if self.path is None:
+            self.button.disabled = True
+            self.info("No meetings export given yet: upload it above (or name it in MEETINGS).")
+        else:
+            self.check()
+
+    def use(self, path: str | Path) -> Any:
+        """Check another export (an upload, or a file the lead names)."""
+        self.path = Path(path)
+        self.button.disabled = False
+        self.save_messages.clear_output()
+        return self.check()
 
     def _read(self) -> Any:
         self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
@@ -482,12 +523,13 @@ class MeetingImportPanel(Panel):
     def check(self) -> Any:
         """Read and check the export against the store."""
         self.clear_messages()
+        self.result = None
         self._read()
         for notice in self.result.notices:
             self.info(notice)
         if self.result.ok:
             self.ok(f"{len(self.result.meetings)} new meeting(s) in '{self.result.source}', "
-                    "no problems.")
+                    "no problems. Press 'Record the good rows' to record them.")
             self.problems_view.children = ()
         else:
             self.warn(f"{len(self.result.meetings)} new meeting(s) are fine; "
@@ -499,17 +541,22 @@ class MeetingImportPanel(Panel):
     @safely
     def save(self) -> int:
         """Record the good rows (first meetings confirm proposed pairs)."""
+        self.save_messages.clear_output()
         if self.result is None:
+            self._beside("Give the meetings export first: upload it above.", "error")
             return 0
-        self.clear_messages()
         self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
         source, problems = self.result.source, self.result.problems
         self._read()  # what is left to record: nothing, until the export changes
-        self.ok(f"Recorded {self.saved} meeting(s) from '{source}'.")
+        self._beside(f"Recorded {self.saved} meeting(s) from '{source}'.", "ok")
         if not problems.empty:
-            self.warn(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
-                      "correct them in the export and run this again.")
+            self._beside(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
+                         "correct them in the export and upload it again.", "warning")
         return self.saved
+
+    def _beside(self, text: str, kind: str) -> None:
+        """Show a confirmation next to the button that caused it."""
+        self.say_beside(self.save_messages, text, kind)
 
 
 class MeetingPanel(Panel):
