@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import html
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
@@ -70,7 +70,7 @@ def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
 
 
 def _day_first(value: Any) -> Any:
-    """A date or timestamp as a lead reads it (3 Feb 2026); anything else unchanged."""
+    """Write a date as a lead reads it (3 Feb 2026); leave anything else unchanged."""
     if isinstance(value, pd.Timestamp | date) and not pd.isna(value):
         return f"{value.day} {value:%b %Y}"
     return value

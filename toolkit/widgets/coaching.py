@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML, display
 
 from toolkit.coaching.matching import MatchSettings
 from toolkit.coaching.progress import SessionLimits
@@ -15,7 +19,7 @@ from toolkit.core.ladder import resolve_ladder
 from toolkit.errors import SettingsError
 from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import open_store
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.base import Panel, button, message_html, safely, show_table, styled
 from toolkit.widgets.upload import UploadBox
 
 __all__ = ["CoachingPanel"]
@@ -71,8 +75,9 @@ class CoachingPanel(Panel):
     hold the files written and the counts saved.
     """
 
-    UPLOADS = {"requests": "the coaching requests", "coaches": "the coach pool",
-               "sessions": "the session log", "scores": "the objective scores"}
+    UPLOADS: ClassVar[dict[str, str]] = {
+        "requests": "the coaching requests", "coaches": "the coach pool",
+        "sessions": "the session log", "scores": "the objective scores"}
 
     def __init__(self, requests: str | Path | None, coaches: str | Path | None,
                  sessions: str | Path | None = None, scores: str | Path | None = None,
@@ -124,15 +129,51 @@ class CoachingPanel(Panel):
         self.uploads = {} if scheme is None else {
             key: UploadBox(scheme, what, lambda path, key=key: self.use(key, path),
                            current=self.paths[key]) for key, what in self.UPLOADS.items()}
+        self.save_row = widgets.HBox([self.save_button, self.save_messages],
+                                     layout=widgets.Layout(gap="12px", align_items="center"))
+        self.problems_view = widgets.VBox()
+        self.views: list[tuple[widgets.Output, Callable[[CoachingRound], Any], str]] = []
+        self.shown: list[Any] = []  # what each live view shows now (None: its message)
+        self.files = widgets.VBox([*(box.widget for box in self.uploads.values()),
+                                   self.problems_view])
         self.widget = widgets.VBox([
-            *(box.widget for box in self.uploads.values()),
             self.threshold, self.cost_approval, self.same_department, self.by_choice,
-            self.shortlist, self.button, self.messages,
-            widgets.HBox([self.save_button, self.save_messages],
-                         layout=widgets.Layout(gap="12px")),
-            self.tables,
+            self.shortlist, self.button, self.messages, self.tables,
         ])
         self.run()
+
+    def view(self, part: Callable[[CoachingRound], Any],
+             missing: str = "Nothing to show: this needs a file not given yet.") -> widgets.Output:
+        """Return a live view of one part of the round, shown again after every run.
+
+        ``part`` picks a table (shown without index, two decimals, dates day first) or a
+        figure from the round; when the round or that part is missing (no file for it), the
+        ``missing`` message is shown instead.
+        """
+        area = widgets.Output()
+        self.views.append((area, part, missing))
+        self.shown.append(None)
+        self._show_view(len(self.views) - 1)
+        return area
+
+    def _show_view(self, index: int) -> None:
+        area, part, missing = self.views[index]
+        area.clear_output()
+        try:
+            shown = None if self.result is None else part(self.result)
+        except AttributeError:  # a part of the round that was not made (its file not given)
+            shown = None
+        self.shown[index] = shown
+        with area:
+            if shown is None:
+                display(HTML(message_html(missing if self.result is not None else
+                                          "Nothing yet: upload the coaching requests and the "
+                                          "coach pool at the top of the page, or fix the "
+                                          "problem shown there.", "info")))
+            elif isinstance(shown, pd.DataFrame):
+                display(styled(shown) if len(shown) else HTML(message_html("None.", "ok")))
+            else:
+                display(shown)
 
     def use(self, key: str, path: str | Path) -> CoachingRound | None:
         """Run the round again with another file for ``key`` (requests, coaches, ...)."""
@@ -178,6 +219,8 @@ class CoachingPanel(Panel):
         self.clear_messages()
         self.result = None
         self.tables.children = ()
+        for index in range(len(self.views)):
+            self._show_view(index)
         if self.paths["requests"] is None or self.paths["coaches"] is None:
             self.info("Upload the coaching requests and the coach pool above (or name them in "
                       "REQUESTS and COACHES) to triage and match.")
@@ -216,4 +259,10 @@ class CoachingPanel(Panel):
             parts += [widgets.HTML("<b>Problems</b>"),
                       show_table(self.result.problems)]
         self.tables.children = tuple(parts)
+        self.problems_view.children = (
+            (widgets.HTML("<b>Problems in the files</b> (row as your spreadsheet shows)"),
+             show_table(self.result.problems)) if not self.result.problems.empty else
+            (widgets.HTML(message_html("No problems in the files.", "ok")),))
+        for index in range(len(self.views)):
+            self._show_view(index)
         return self.result
