@@ -25,6 +25,7 @@ __all__ = [
     "Panel",
     "button",
     "message_html",
+    "note",
     "readable",
     "safely",
     "show_errors_plainly",
@@ -49,6 +50,17 @@ def message_html(text: str, kind: str = "info") -> str:
         f'<div style="border-left:4px solid {colour};background:{background};color:{colour};'
         f'padding:6px 10px;margin:4px 0">{html.escape(text)}</div>'
     )
+
+
+def note(text: str, kind: str = "info") -> HTML:
+    """Return a message box for a notebook cell to show (instead of a quoted string).
+
+    Examples
+    --------
+    >>> "Not saved yet" in note("Not saved yet").data
+    True
+    """
+    return HTML(message_html(text, kind))
 
 
 def button(description: str, **kwargs: Any) -> widgets.Button:
