@@ -8,9 +8,10 @@ the panel's ``messages`` area instead of a lost traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
@@ -137,8 +138,18 @@ class Panel:
 
     def _say(self, text: str, kind: str) -> None:
         self.last_message = (kind, text)
-        with self.messages:
+        with getattr(self, "speaking_into", None) or self.messages:
             display(HTML(message_html(text, kind)))
+
+    @contextlib.contextmanager
+    def beside(self, area: widgets.Output) -> Iterator[None]:
+        """Show every message said inside the block in ``area`` (beside its button)."""
+        previous = getattr(self, "speaking_into", None)
+        self.speaking_into = area
+        try:
+            yield
+        finally:
+            self.speaking_into = previous
 
     def say_beside(self, area: widgets.Output, text: str, kind: str = "ok") -> None:
         """Show a message in ``area``: the place beside the button that caused it."""
