@@ -20,9 +20,11 @@ import pandas as pd
 from IPython import get_ipython
 from IPython.display import HTML, display
 
-from toolkit.errors import RowProblemsError, ToolkitError
+from toolkit.core.dates import parse_dates
+from toolkit.errors import RowProblemsError, SettingsError, ToolkitError
 
 __all__ = [
+    "DateBox",
     "Panel",
     "button",
     "message_html",
@@ -82,6 +84,9 @@ def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     )
 
 
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
 def _day_first(value: Any) -> Any:
     """Write a date as a lead reads it (3 Feb 2026); leave anything else unchanged."""
     if isinstance(value, pd.Timestamp | date) and not pd.isna(value):
@@ -90,24 +95,44 @@ def _day_first(value: Any) -> Any:
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy with dates written day first (3 Feb 2026) and gaps left blank.
+    """Return a copy as a lead reads it: dates day first (3 Feb 2026), yes/no, gaps blank.
+
+    Dates are date values or ISO text (``2026-02-03``); true/false become yes/no; missing
+    values (None, NaN, NaT, <NA>) become blank. Numbers are left to the table's format.
 
     Examples
     --------
-    >>> readable(pd.DataFrame({"on": [pd.Timestamp("2026-02-03"), pd.NaT]}))["on"].tolist()
-    ['3 Feb 2026', '']
+    >>> shown = readable(pd.DataFrame({"on": [pd.Timestamp("2026-02-03"), pd.NaT],
+    ...                                "since": ["2026-07-20", None], "on_time": [True, False]}))
+    >>> shown.to_dict("list")
+    {'on': ['3 Feb 2026', ''], 'since': ['20 Jul 2026', ''], 'on_time': ['yes', 'no']}
     """
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values) or values.map(
-                lambda v: isinstance(v, date)).any():
-            out[column] = values.map(_day_first).astype(object).where(values.notna(), "")
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "yes", False: "no"}).astype(object)
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        present = values.notna()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            shown = values.map(_day_first)
+        else:
+            text = values[present].astype(str)
+            if len(text) and text.str.fullmatch(_ISO_DATE).all():
+                shown = values.map(lambda v: _day_first(pd.Timestamp(v)) if pd.notna(v) else v)
+            else:
+                shown = values.map(lambda v: {True: "yes", False: "no"}.get(v, v)
+                                   if isinstance(v, bool) else _day_first(v))
+        out[column] = shown.astype(object).where(present, "")
     return out
 
 
-def styled(frame: pd.DataFrame) -> Any:
+def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
     """Return a table as a lead reads it: no index, two decimals, blanks for gaps, dates day first.
+
+    With ``empty`` given, an empty table is shown as that message instead.
 
     Examples
     --------
@@ -115,10 +140,54 @@ def styled(frame: pd.DataFrame) -> Any:
     >>> "0.12" in html_text and "nan" not in html_text
     True
     """
+    if empty is not None and frame.empty:
+        return note(empty)
     return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="")
             .set_table_styles([{"selector": "td, th",
                                 "props": "white-space: normal; text-align: left; "
                                          "max-width: 36em; vertical-align: top"}]))
+
+
+class DateBox(widgets.HBox):
+    """A date the lead types day first (``3 Feb 2026`` or ``03/02/2026``); ``value`` is a date.
+
+    Browsers show their own date pickers month first in some settings, so the toolkit asks
+    for dates as text, always written back day first. ``value`` reads the text (None when
+    empty) and raises :class:`~toolkit.errors.SettingsError` when it is not a date.
+
+    Examples
+    --------
+    >>> box = DateBox(date(2026, 2, 3), "Date")
+    >>> box.text.value, box.value
+    ('3 Feb 2026', datetime.date(2026, 2, 3))
+    >>> box.text.value = "04/03/2026"
+    >>> box.value
+    datetime.date(2026, 3, 4)
+    """
+
+    def __init__(self, value: date | None = None, description: str = "",
+                 style: dict | None = None) -> None:
+        self.text = widgets.Text(description=description, placeholder="e.g. 3 Feb 2026",
+                                 style=style or {}, layout=widgets.Layout(width="360px"))
+        super().__init__([self.text])
+        self.value = value
+
+    @property
+    def value(self) -> date | None:
+        """The date typed (None when the box is empty)."""
+        text = self.text.value.strip()
+        if not text:
+            return None
+        parsed = parse_dates(pd.Series([text]))[0]
+        if pd.isna(parsed):
+            raise SettingsError(
+                f"'{text}' in '{self.text.description}' is not a date: write it day first, "
+                "e.g. 3 Feb 2026 or 03/02/2026.")
+        return parsed.date()
+
+    @value.setter
+    def value(self, value: date | None) -> None:
+        self.text.value = "" if value is None else _day_first(value)
 
 
 class Panel:

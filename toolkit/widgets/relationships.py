@@ -48,7 +48,7 @@ from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs
-from toolkit.widgets.base import Panel, button, safely, show_table, styled
+from toolkit.widgets.base import DateBox, Panel, button, safely, show_table, styled
 from toolkit.widgets.upload import UploadBox
 
 __all__ = [
@@ -215,9 +215,9 @@ class WarningsPanel(Panel):
             for notice in template.notices:
                 self.info(notice)
         if warnings.empty:
-            self.ok(f"No warnings on {self.today.isoformat()}: every pair is on track.")
+            self.ok(f"No warnings on {self.today.day} {self.today:%b %Y}: every pair is on track.")
         else:
-            self.warn(f"{len(warnings)} warning(s) on {self.today.isoformat()}.")
+            self.warn(f"{len(warnings)} warning(s) on {self.today.day} {self.today:%b %Y}.")
         titles = warnings.drop_duplicates("rule")[["title", "rule"]]
         self.rule.options = [("all rules", "all"), *zip(titles["title"], titles["rule"],
                                                         strict=True)]
@@ -349,8 +349,7 @@ class ReviewPanel(Panel):
                                                description="Meetings a year", style=_WIDE)
         self.pace_button = _button("Record meetings a year", "primary")
         self.pace_button.on_click(lambda _b: self.record_pace())
-        self.date = widgets.DatePicker(value=self.today, description="Review held on",
-                                       style=_WIDE)
+        self.date = DateBox(self.today, "Review held on", _WIDE)
         self.review_button = _button("Record mid-term review")
         self.review_button.on_click(lambda _b: self.record_review())
         self.widget = widgets.VBox([
@@ -412,9 +411,8 @@ class ConcernPanel(Panel):
         self.category = widgets.Dropdown(options=list(CONCERN_CATEGORIES),
                                          value=CONCERN_CATEGORIES[0], description="Category",
                                          style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Raised on", style=_WIDE)
-        self.follow_up = widgets.DatePicker(value=None, description="Follow up on",
-                                            style=_WIDE)
+        self.date = DateBox(self.today, "Raised on", _WIDE)
+        self.follow_up = DateBox(None, "Follow up on", _WIDE)
         self.note = widgets.Textarea(description="Note (private)", style=_WIDE,
                                      layout=widgets.Layout(width="820px", height="80px"))
         self.button = _button("Record concern", "primary")
@@ -572,7 +570,7 @@ class MeetingPanel(Panel):
         self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
                                      description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.status = widgets.ToggleButtons(options=["held", "cancelled"], value="held",
                                             description="Meeting", style=_WIDE)
         self.cancelled_by = widgets.Dropdown(options=["", "mentee", "mentor", "both", "lead"],
@@ -597,7 +595,7 @@ class MeetingPanel(Panel):
                                      lifecycle=self.lifecycle)
         if self.result:
             self.ok(f"Recorded a {self.status.value} meeting of pair {self.pair.value} on "
-                    f"{self.date.value}.")
+                    f"{self.date.text.value}.")
         else:
             self.info("That meeting was already recorded.")
         return self.result
@@ -633,7 +631,7 @@ class WithdrawalPanel(Panel):
                                    description="Who withdrew", style=_WIDE)
         self.reason = widgets.Dropdown(options=list(WITHDRAWAL_REASONS), value="other",
                                        description="Reason (private)", style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.note = widgets.Text(description="Note (private)", style=_WIDE,
                                  layout=widgets.Layout(width="820px"))
         self.button = _button("Record withdrawal", "warning")
@@ -658,7 +656,7 @@ class WithdrawalPanel(Panel):
         self.result = withdraw_pair(self.store, self.pair.value, self.date.value, self.by.value,
                                     self.reason.value, self.note.value)
         self.withdrawn_id = int(self.pair.value)
-        self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.value}). "
+        self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.text.value}). "
                 "Click 'Propose a new partner' to re-match the person left alone.")
         self.propose_button.disabled = False
         _set_options(self.pair, _pair_options(self.store, RUNNING))
@@ -712,7 +710,7 @@ class RenewalPanel(Panel):
                                             description="Mentee renews?", style=_WIDE)
         self.mentor = widgets.ToggleButtons(options=["not yet", "yes", "no"], value="not yet",
                                             description="Mentor renews?", style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.button = _button("Record answers", "primary")
         self.button.on_click(lambda _b: self.record())
         self.answers = widgets.VBox()
