@@ -110,12 +110,14 @@ class CoachingPanel(Panel):
             options=levels, value=default if default in levels else levels[len(levels) // 2],
             description="Internal up to", style={"description_width": "120px"})
         self.cost_approval = widgets.Checkbox(
-            value=True, description="External coaching needs cost approval", indent=False)
+            value=True, description="External coaching needs cost approval", indent=False,
+            layout=widgets.Layout(width="auto"))
         self.same_department = widgets.Checkbox(
-            value=False, description="A coach may be in the coachee's department", indent=False)
+            value=False, description="A coach may be in the coachee's department", indent=False,
+            layout=widgets.Layout(width="auto"))
         self.by_choice = widgets.Checkbox(
             value=False, description="External coachees choose their coach from a short list",
-            indent=False)
+            indent=False, layout=widgets.Layout(width="auto"))
         self.shortlist = widgets.BoundedIntText(
             value=3, min=1, max=20, description="Short list", style={"description_width":
                                                                      "120px"})
