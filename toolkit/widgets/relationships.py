@@ -48,7 +48,15 @@ from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs
-from toolkit.widgets.base import DateBox, Panel, button, safely, show_table, styled
+from toolkit.widgets.base import (
+    DateBox,
+    Panel,
+    button,
+    readable,
+    safely,
+    show_table,
+    styled,
+)
 from toolkit.widgets.upload import UploadBox
 
 __all__ = [
@@ -727,8 +735,8 @@ class RenewalPanel(Panel):
         _set_options(self.pair, [
             (f"Pair {p}: {a} with {b}, term ends {e}" + (" (soon)" if s else ""), int(p))
             for p, a, b, e, s in zip(pairs["pair_id"], pairs["mentee_name"],
-                                     pairs["mentor_name"], pairs["term_end"], soon,
-                                     strict=True)])
+                                     pairs["mentor_name"], readable(pairs[["term_end"]])[
+                                         "term_end"], soon, strict=True)])
         answers = renewal_answers(self.store)
         self.answers.children = (show_table(answers),) if not answers.empty else ()
 
