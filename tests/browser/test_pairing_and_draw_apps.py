@@ -4,7 +4,7 @@ import pytest
 
 from toolkit.pairing.scoring import COMPONENTS
 
-from .conftest import screenshot
+from .conftest import REPO, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -49,5 +49,26 @@ def test_pressing_draw_shows_a_draw(open_app, page):
         "before => Array.from(document.querySelectorAll('.widget-html table'))"
         ".map(t => t.innerText).join('\\n') !== before", arg=before, timeout=60_000)
     screenshot(page, "03_unmentoring_draw")
+    assert page.locator("text=Traceback").count() == 0
+    assert not page.console_errors, page.console_errors
+
+
+def test_draw_page_takes_an_upload_and_confirms_the_save_beside_its_button(open_app, page):
+    open_app("03_unmentoring_draw.ipynb")
+    save = page.locator(".widget-button", has_text="Save the round")
+    save.wait_for(timeout=180_000)
+    page.wait_for_selector(".widget-html table", timeout=120_000)
+    assert page.locator("textarea").first.input_value().startswith("Subject: ")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".widget-upload", has_text="Upload the sign-up list").click()
+    chooser.value.set_files(str(REPO / "sample_data" / "unmentoring.csv"))
+    page.wait_for_selector("text=Kept unmentoring.csv", timeout=60_000)
+    page.locator("input[type=checkbox]").first.check()  # replace: a rerun saves again
+    save.click()
+    saved = page.locator("text=/Saved round '2027-01'/")
+    saved.wait_for(timeout=60_000)
+    button_box, message_box = save.bounding_box(), saved.bounding_box()
+    assert 0 < message_box["y"] - button_box["y"] < 120  # right under the button
+    screenshot(page, "03_unmentoring_saved")
     assert page.locator("text=Traceback").count() == 0
     assert not page.console_errors, page.console_errors

@@ -8,9 +8,11 @@ the panel's ``messages`` area instead of a lost traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
@@ -18,15 +20,20 @@ import pandas as pd
 from IPython import get_ipython
 from IPython.display import HTML, display
 
-from toolkit.errors import RowProblemsError, ToolkitError
+from toolkit.core.dates import parse_dates
+from toolkit.errors import RowProblemsError, SettingsError, ToolkitError
 
 __all__ = [
+    "DateBox",
     "Panel",
     "button",
     "message_html",
+    "note",
+    "readable",
     "safely",
     "show_errors_plainly",
     "show_table",
+    "styled",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,6 +55,17 @@ def message_html(text: str, kind: str = "info") -> str:
     )
 
 
+def note(text: str, kind: str = "info") -> HTML:
+    """Return a message box for a notebook cell to show (instead of a quoted string).
+
+    Examples
+    --------
+    >>> "Not saved yet" in note("Not saved yet").data
+    True
+    """
+    return HTML(message_html(text, kind))
+
+
 def button(description: str, **kwargs: Any) -> widgets.Button:
     """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
     kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
@@ -56,13 +74,120 @@ def button(description: str, **kwargs: Any) -> widgets.Button:
 
 def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
-    shown = frame.head(max_rows)
+    shown = readable(frame.head(max_rows))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
     return widgets.HTML(
         '<div style="max-height:420px;overflow:auto">'
-        + shown.to_html(index=False, na_rep="", escape=True, border=0)
+        + shown.to_html(index=False, na_rep="", escape=True, border=0,
+                      float_format=lambda v: f"{v:.2f}")
         + more + "</div>"
     )
+
+
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _day_first(value: Any) -> Any:
+    """Write a date as a lead reads it (3 Feb 2026); leave anything else unchanged."""
+    if isinstance(value, pd.Timestamp | date) and not pd.isna(value):
+        return f"{value.day} {value:%b %Y}"
+    return value
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy as a lead reads it: dates day first (3 Feb 2026), yes/no, gaps blank.
+
+    Dates are date values or ISO text (``2026-02-03``); true/false become yes/no; missing
+    values (None, NaN, NaT, <NA>) become blank. Numbers are left to the table's format.
+
+    Examples
+    --------
+    >>> shown = readable(pd.DataFrame({"on": [pd.Timestamp("2026-02-03"), pd.NaT],
+    ...                                "since": ["2026-07-20", None], "on_time": [True, False]}))
+    >>> shown.to_dict("list")
+    {'on': ['3 Feb 2026', ''], 'since': ['20 Jul 2026', ''], 'on_time': ['yes', 'no']}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "yes", False: "no"}).astype(object)
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        present = values.notna()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            shown = values.map(_day_first)
+        else:
+            text = values[present].astype(str)
+            if len(text) and text.str.fullmatch(_ISO_DATE).all():
+                shown = values.map(lambda v: _day_first(pd.Timestamp(v)) if pd.notna(v) else v)
+            else:
+                shown = values.map(lambda v: {True: "yes", False: "no"}.get(v, v)
+                                   if isinstance(v, bool) else _day_first(v))
+        out[column] = shown.astype(object).where(present, "")
+    return out
+
+
+def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
+    """Return a table as a lead reads it: no index, two decimals, blanks for gaps, dates day first.
+
+    With ``empty`` given, an empty table is shown as that message instead.
+
+    Examples
+    --------
+    >>> html_text = styled(pd.DataFrame({"score": [0.123456, None]})).to_html()
+    >>> "0.12" in html_text and "nan" not in html_text
+    True
+    """
+    if empty is not None and frame.empty:
+        return note(empty)
+    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="")
+            .set_table_styles([{"selector": "td, th",
+                                "props": "white-space: normal; text-align: left; "
+                                         "max-width: 36em; vertical-align: top"}]))
+
+
+class DateBox(widgets.HBox):
+    """A date the lead types day first (``3 Feb 2026`` or ``03/02/2026``); ``value`` is a date.
+
+    Browsers show their own date pickers month first in some settings, so the toolkit asks
+    for dates as text, always written back day first. ``value`` reads the text (None when
+    empty) and raises :class:`~toolkit.errors.SettingsError` when it is not a date.
+
+    Examples
+    --------
+    >>> box = DateBox(date(2026, 2, 3), "Date")
+    >>> box.text.value, box.value
+    ('3 Feb 2026', datetime.date(2026, 2, 3))
+    >>> box.text.value = "04/03/2026"
+    >>> box.value
+    datetime.date(2026, 3, 4)
+    """
+
+    def __init__(self, value: date | None = None, description: str = "",
+                 style: dict | None = None) -> None:
+        self.text = widgets.Text(description=description, placeholder="e.g. 3 Feb 2026",
+                                 style=style or {}, layout=widgets.Layout(width="360px"))
+        super().__init__([self.text])
+        self.value = value
+
+    @property
+    def value(self) -> date | None:
+        """The date typed (None when the box is empty)."""
+        text = self.text.value.strip()
+        if not text:
+            return None
+        parsed = parse_dates(pd.Series([text]))[0]
+        if pd.isna(parsed):
+            raise SettingsError(
+                f"'{text}' in '{self.text.description}' is not a date: write it day first, "
+                "e.g. 3 Feb 2026 or 03/02/2026.")
+        return parsed.date()
+
+    @value.setter
+    def value(self, value: date | None) -> None:
+        self.text.value = "" if value is None else _day_first(value)
 
 
 class Panel:
@@ -82,7 +207,23 @@ class Panel:
 
     def _say(self, text: str, kind: str) -> None:
         self.last_message = (kind, text)
-        with self.messages:
+        with getattr(self, "speaking_into", None) or self.messages:
+            display(HTML(message_html(text, kind)))
+
+    @contextlib.contextmanager
+    def beside(self, area: widgets.Output) -> Iterator[None]:
+        """Show every message said inside the block in ``area`` (beside its button)."""
+        previous = getattr(self, "speaking_into", None)
+        self.speaking_into = area
+        try:
+            yield
+        finally:
+            self.speaking_into = previous
+
+    def say_beside(self, area: widgets.Output, text: str, kind: str = "ok") -> None:
+        """Show a message in ``area``: the place beside the button that caused it."""
+        self.last_message = (kind, text)
+        with area:
             display(HTML(message_html(text, kind)))
 
     def clear_messages(self) -> None:

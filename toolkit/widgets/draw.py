@@ -16,12 +16,19 @@ import pandas as pd
 
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import write_csv_atomic
-from toolkit.unmentoring.announcements import read_email_template, write_announcements
+from toolkit.io.templates import Template
+from toolkit.schemes.folder import Scheme
+from toolkit.unmentoring.announcements import (
+    TEMPLATE_FIELDS,
+    read_email_template,
+    write_announcements,
+)
 from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
-from toolkit.unmentoring.participants import read_participants
+from toolkit.unmentoring.participants import participant_summary, read_participants
 from toolkit.unmentoring.service import load_exclusions, load_history, rounds_place, save_round
 from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.base import Panel, button, message_html, safely, show_table
+from toolkit.widgets.upload import UploadBox
 
 __all__ = ["DrawPanel", "preview_table"]
 
@@ -75,19 +82,30 @@ class DrawPanel(Panel):
     method : str
         ``auto``, ``exact`` or ``fast`` (see :func:`toolkit.unmentoring.draw.draw_round`).
     template : str or Path, optional
-        An edited copy of the e-mail template for the exported drafts (see
-        :func:`toolkit.unmentoring.announcements.read_email_template`).
+        An edited copy of the e-mail template; its wording (or the shipped one) fills the
+        ``wording`` text area, where the lead can change it before exporting.
+    scheme : Scheme, optional
+        With a scheme, the sign-up list can be uploaded (kept in the scheme's imports; the
+        round is drawn again from it).
+
+    ``participants`` may be None: the panel then asks for the list. Nothing is saved or
+    written until *Save the round* or *Export announcements* is pressed; their confirmations
+    appear beside the buttons.
     """
 
-    def __init__(self, participants: str | Path | pd.DataFrame, history: str | Path | None = None,
+    def __init__(self, participants: str | Path | pd.DataFrame | None,
+                 history: str | Path | None = None,
                  store: str | Path | None = None, round_label: str = "",
                  week: str | None = None, seed: int | None = None,
                  out: str | Path | None = None, mapping: Any = None,
-                 method: str = "auto", template: str | Path | None = None) -> None:
+                 method: str = "auto", template: str | Path | None = None,
+                 scheme: Scheme | None = None) -> None:
         super().__init__()
         rounds_place(history, store)
-        self.participants = (participants if isinstance(participants, pd.DataFrame)
-                             else read_participants(participants, mapping=mapping))
+        self.mapping = mapping
+        self.participants: pd.DataFrame | None = (
+            participants if isinstance(participants, pd.DataFrame) or participants is None
+            else read_participants(participants, mapping=mapping))
         self.history_path = None if history is None else Path(history)
         self.store_path = None if store is None else Path(store)
         where = self.history_path or self.store_path
@@ -123,6 +141,18 @@ class DrawPanel(Panel):
         self.ics = widgets.Checkbox(value=True, description="with calendar files", indent=False)
         self.preview = widgets.VBox()
         self.stats_view = widgets.VBox()
+        self.given_template, wording = self._first_wording(template)
+        self.wording = widgets.Textarea(
+            value=wording, description="E-mail wording",
+            style={"description_width": "120px"},
+            layout=widgets.Layout(width="820px", height="260px"))
+        self.action_messages = widgets.Output()
+        self.people_view = widgets.VBox()
+        self.uploader = (None if scheme is None else UploadBox(
+            scheme, "the sign-up list", self.use,
+            current=None if isinstance(participants, pd.DataFrame) else participants))
+        self.files = widgets.VBox([*([] if self.uploader is None else [self.uploader.widget]),
+                                   self.people_view])
         self.lock_button.on_click(lambda _b: self.lock())
         self.break_button.on_click(lambda _b: self.break_group())
         self.clear_button.on_click(lambda _b: self.clear())
@@ -142,10 +172,67 @@ class DrawPanel(Panel):
             self.groups,
             widgets.HBox([self.lock_button, self.break_button, self.clear_button,
                           self.redraw_button]),
-            widgets.HBox([self.save_button, self.replace, self.export_button, self.ics]),
             self.preview,
+            widgets.HTML("<b>The e-mail</b>: change the wording as you like; keep the first "
+                         "line as <code>Subject: ...</code> and the placeholders in braces ("
+                         + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS) + ")."),
+            self.wording,
+            widgets.HBox([self.save_button, self.replace, self.export_button, self.ics]),
+            self.action_messages,
         ])
+        self._show_people()
         self.draw()
+
+    @staticmethod
+    def _first_wording(template: str | Path | None) -> tuple[Template | None, str]:
+        """Return the given template and its wording (one with a problem is shown as written).
+
+        Its problem is then reported when the round is saved or exported, so the lead can
+        correct it in the panel.
+        """
+        try:
+            given = read_email_template(template)
+        except SettingsError:
+            try:
+                return None, Path(str(template)).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None, read_email_template().text
+        return given, given.text
+
+    def use(self, path: str | Path) -> pd.DataFrame | None:
+        """Draw from another sign-up list (an upload, or a file the lead names)."""
+        self.action_messages.clear_output()
+        return self._read_people(path)
+
+    @safely
+    def _read_people(self, path: str | Path) -> pd.DataFrame | None:
+        self.clear_messages()
+        self.participants = read_participants(path, mapping=self.mapping)
+        self.locks, self.breaks = [], []
+        self._show_people()
+        return self.draw()
+
+    def _show_people(self) -> None:
+        if self.participants is None:
+            self.people_view.children = (widgets.HTML(message_html(
+                "No sign-up list yet: upload it above (or name it in PARTICIPANTS).")),)
+            return
+        self.people_view.children = (show_table(participant_summary(self.participants)),)
+
+    def email_template(self) -> Template:
+        """Return the wording in the panel as a checked template (subject line, placeholders).
+
+        Raises
+        ------
+        SettingsError
+            If the wording has no ``Subject:`` line or uses an unknown placeholder.
+        """
+        if self.given_template is not None and self.wording.value == self.given_template.text:
+            return self.given_template  # as read, with its notices
+        template = Template(self.wording.value, source="The e-mail wording in the panel")
+        for part in template.split_subject():
+            part.check(TEMPLATE_FIELDS)
+        return template
 
     # -- inputs -------------------------------------------------------------------------------
     def history(self) -> pd.DataFrame:
@@ -164,6 +251,10 @@ class DrawPanel(Panel):
         """Draw the round with the current label, seed, locks and breaks, and show it."""
         self.clear_messages()
         self.result = None
+        if self.participants is None:
+            self.info("Upload the sign-up list above (or name it in PARTICIPANTS) to draw.")
+            self.preview.children, self.stats_view.children = (), ()
+            return None
         label = self.round_label.value.strip()
         if not label:
             raise SettingsError("Give the round a label (e.g. 2026-10) to draw it.")
@@ -229,8 +320,14 @@ class DrawPanel(Panel):
         self.seed.value = int(self.seed.value) + 1  # observing the seed re-draws
         return self.result
 
-    @safely
     def save(self) -> str | None:
+        """Save the round (see :meth:`save_round`); messages appear beside the button."""
+        self.action_messages.clear_output()
+        with self.beside(self.action_messages):
+            return self.save_round()
+
+    @safely
+    def save_round(self) -> str | None:
         """Save the round in the history file or the store.
 
         A round already saved is refused (nothing changes) unless 'replace' is ticked, and so
@@ -240,7 +337,7 @@ class DrawPanel(Panel):
         """
         if self.result is None:
             raise SettingsError("There is no draw to save: fix the problem shown above first.")
-        read_email_template(self.template)
+        self.email_template()
         label = self.round_label.value.strip()
         settings = {"locks": self.locks, "breaks": self.breaks, "method": self.method}
         where = save_round(self.result, int(self.seed.value), history=self.history_path,
@@ -251,13 +348,19 @@ class DrawPanel(Panel):
         self.ok(f"Saved round '{label}' (seed {self.seed.value}) in {where}.")
         return label
 
-    @safely
     def export(self) -> dict[str, Path] | None:
+        """Export the announcements (see :meth:`export_files`); messages beside the button."""
+        self.action_messages.clear_output()
+        with self.beside(self.action_messages):
+            return self.export_files()
+
+    @safely
+    def export_files(self) -> dict[str, Path] | None:
         """Write the draw CSV, the mail-merge CSV, e-mail drafts and calendar files."""
         if self.result is None:
             raise SettingsError("There is no draw to export: fix the problem shown above "
                                 "first.")
-        template = read_email_template(self.template)
+        template = self.email_template()
         label = self.round_label.value.strip()
         folder = self.out / label
         week = self.week.value.strip() or None

@@ -45,7 +45,7 @@ class ErasurePanel(Panel):
                                     placeholder="the address of the person to erase",
                                     layout=widgets.Layout(width="620px"))
         self.confirm = widgets.Checkbox(
-            value=False, indent=False,
+            value=False, indent=False, layout=widgets.Layout(width="auto"),
             description="I understand this cannot be undone: erase this person's name, "
                         "e-mail address, free text and line-manager link")
         self.button = button("Erase", button_style="danger")

@@ -44,9 +44,20 @@ from toolkit.relationships.meetings import read_meetings, record_meeting, save_m
 from toolkit.relationships.messages import read_alert_templates
 from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
 from toolkit.relationships.status import check_store, status_table, warnings_with_messages
+from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.store.pairs import load_pairs
+from toolkit.widgets.base import (
+    DateBox,
+    Panel,
+    button,
+    readable,
+    safely,
+    show_table,
+    styled,
+)
+from toolkit.widgets.upload import UploadBox
 
 __all__ = [
     "AgreementPanel",
@@ -60,6 +71,7 @@ __all__ = [
     "WarningsPanel",
     "WithdrawalPanel",
     "figure_widget",
+    "pairs_by_status",
 ]
 
 _WIDE = {"description_width": "160px"}
@@ -95,6 +107,22 @@ def _pair_options(store: Store, statuses: tuple[str, ...]) -> list[tuple[str, in
     return [(f"Pair {p}: {a} with {b} ({s})", int(p)) for p, a, b, s in zip(
         pairs["pair_id"], pairs["mentee_name"], pairs["mentor_name"], pairs["status"],
         strict=True)]
+
+
+def pairs_by_status(store: Store) -> Any:
+    """Return how many mentoring pairs the store holds in each status, as a table to show.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> pairs_by_status(store).data.to_dict("list")
+    {'status': [], 'pairs': []}
+    """
+    counts = load_pairs(store, scheme="mentoring")["status"].value_counts()
+    frame = pd.DataFrame({"status": [str(s) for s in counts.index],
+                          "pairs": counts.to_numpy().astype(int)})
+    return styled(frame)
 
 
 class StatusPanel(Panel):
@@ -133,7 +161,7 @@ class StatusPanel(Panel):
         self.clear_messages()
         table = status_table(self.store, self.today, lifecycle=self.lifecycle)
         counts = table["status"].value_counts()
-        self.info(f"{len(table)} pair(s) on {self.today.isoformat()}: "
+        self.info(f"{len(table)} pair(s) on {self.today.day} {self.today:%b %Y}: "
                   + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES) + ".")
         if self.status.value != "all":
             table = table[table["status"] == self.status.value]
@@ -195,9 +223,9 @@ class WarningsPanel(Panel):
             for notice in template.notices:
                 self.info(notice)
         if warnings.empty:
-            self.ok(f"No warnings on {self.today.isoformat()}: every pair is on track.")
+            self.ok(f"No warnings on {self.today.day} {self.today:%b %Y}: every pair is on track.")
         else:
-            self.warn(f"{len(warnings)} warning(s) on {self.today.isoformat()}.")
+            self.warn(f"{len(warnings)} warning(s) on {self.today.day} {self.today:%b %Y}.")
         titles = warnings.drop_duplicates("rule")[["title", "rule"]]
         self.rule.options = [("all rules", "all"), *zip(titles["title"], titles["rule"],
                                                         strict=True)]
@@ -329,8 +357,7 @@ class ReviewPanel(Panel):
                                                description="Meetings a year", style=_WIDE)
         self.pace_button = _button("Record meetings a year", "primary")
         self.pace_button.on_click(lambda _b: self.record_pace())
-        self.date = widgets.DatePicker(value=self.today, description="Review held on",
-                                       style=_WIDE)
+        self.date = DateBox(self.today, "Review held on", _WIDE)
         self.review_button = _button("Record mid-term review")
         self.review_button.on_click(lambda _b: self.record_review())
         self.widget = widgets.VBox([
@@ -392,9 +419,8 @@ class ConcernPanel(Panel):
         self.category = widgets.Dropdown(options=list(CONCERN_CATEGORIES),
                                          value=CONCERN_CATEGORIES[0], description="Category",
                                          style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Raised on", style=_WIDE)
-        self.follow_up = widgets.DatePicker(value=None, description="Follow up on",
-                                            style=_WIDE)
+        self.date = DateBox(self.today, "Raised on", _WIDE)
+        self.follow_up = DateBox(None, "Follow up on", _WIDE)
         self.note = widgets.Textarea(description="Note (private)", style=_WIDE,
                                      layout=widgets.Layout(width="820px", height="80px"))
         self.button = _button("Record concern", "primary")
@@ -456,22 +482,43 @@ class ConcernPanel(Panel):
 class MeetingImportPanel(Panel):
     """Check a meetings export at once; record its good rows with one click.
 
-    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport`; ``saved`` how
-    many meetings the last click recorded.
+    Nothing is recorded until the lead presses *Record the good rows*. With a ``scheme``, the
+    panel has an upload button: the export is kept in the scheme's imports and checked again.
+    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport` (None until an
+    export is given); ``saved`` how many meetings the last click recorded.
     """
 
-    def __init__(self, store: Store, path: str | Path, today: date | str | None = None,
+    def __init__(self, store: Store, path: str | Path | None = None,
+                 today: date | str | None = None,
                  mapping: dict | str | Path | None = None, sheet: str | None = None,
-                 lifecycle: Lifecycle | None = None) -> None:
+                 lifecycle: Lifecycle | None = None, scheme: Scheme | None = None) -> None:
         super().__init__()
-        self.store, self.path, self.today = store, Path(path), dates.today(today)
+        self.store, self.today = store, dates.today(today)
+        self.path = None if path is None else Path(path)
         self.lifecycle = lifecycle
         self.mapping, self.sheet, self.saved = mapping, sheet, 0
         self.button = _button("Record the good rows", "primary")
         self.button.on_click(lambda _b: self.save())
         self.problems_view = widgets.VBox()
-        self.widget = widgets.VBox([self.messages, self.problems_view, self.button])
-        self.check()
+        self.save_messages = widgets.Output()
+        self.uploader = (None if scheme is None else
+                         UploadBox(scheme, "the meetings export", self.use, current=self.path))
+        top = [] if self.uploader is None else [self.uploader.widget]
+        self.widget = widgets.VBox([*top, self.messages, self.problems_view,
+                                    widgets.HBox([self.button, self.save_messages],
+                                                 layout=widgets.Layout(gap="12px"))])
+        if self.path is None:
+            self.button.disabled = True
+            self.info("No meetings export given yet: upload it above (or name it in MEETINGS).")
+        else:
+            self.check()
+
+    def use(self, path: str | Path) -> Any:
+        """Check another export (an upload, or a file the lead names)."""
+        self.path = Path(path)
+        self.button.disabled = False
+        self.save_messages.clear_output()
+        return self.check()
 
     def _read(self) -> Any:
         self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
@@ -482,12 +529,13 @@ class MeetingImportPanel(Panel):
     def check(self) -> Any:
         """Read and check the export against the store."""
         self.clear_messages()
+        self.result = None
         self._read()
         for notice in self.result.notices:
             self.info(notice)
         if self.result.ok:
             self.ok(f"{len(self.result.meetings)} new meeting(s) in '{self.result.source}', "
-                    "no problems.")
+                    "no problems. Press 'Record the good rows' to record them.")
             self.problems_view.children = ()
         else:
             self.warn(f"{len(self.result.meetings)} new meeting(s) are fine; "
@@ -499,17 +547,22 @@ class MeetingImportPanel(Panel):
     @safely
     def save(self) -> int:
         """Record the good rows (first meetings confirm proposed pairs)."""
+        self.save_messages.clear_output()
         if self.result is None:
+            self._beside("Give the meetings export first: upload it above.", "error")
             return 0
-        self.clear_messages()
         self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
         source, problems = self.result.source, self.result.problems
         self._read()  # what is left to record: nothing, until the export changes
-        self.ok(f"Recorded {self.saved} meeting(s) from '{source}'.")
+        self._beside(f"Recorded {self.saved} meeting(s) from '{source}'.", "ok")
         if not problems.empty:
-            self.warn(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
-                      "correct them in the export and run this again.")
+            self._beside(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
+                         "correct them in the export and upload it again.", "warning")
         return self.saved
+
+    def _beside(self, text: str, kind: str) -> None:
+        """Show a confirmation next to the button that caused it."""
+        self.say_beside(self.save_messages, text, kind)
 
 
 class MeetingPanel(Panel):
@@ -525,7 +578,7 @@ class MeetingPanel(Panel):
         self.pair = widgets.Dropdown(options=_pair_options(store, RUNNING),
                                      description="Pair", style=_WIDE,
                                      layout=widgets.Layout(width="820px"))
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.status = widgets.ToggleButtons(options=["held", "cancelled"], value="held",
                                             description="Meeting", style=_WIDE)
         self.cancelled_by = widgets.Dropdown(options=["", "mentee", "mentor", "both", "lead"],
@@ -550,7 +603,7 @@ class MeetingPanel(Panel):
                                      lifecycle=self.lifecycle)
         if self.result:
             self.ok(f"Recorded a {self.status.value} meeting of pair {self.pair.value} on "
-                    f"{self.date.value}.")
+                    f"{self.date.text.value}.")
         else:
             self.info("That meeting was already recorded.")
         return self.result
@@ -586,7 +639,7 @@ class WithdrawalPanel(Panel):
                                    description="Who withdrew", style=_WIDE)
         self.reason = widgets.Dropdown(options=list(WITHDRAWAL_REASONS), value="other",
                                        description="Reason (private)", style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.note = widgets.Text(description="Note (private)", style=_WIDE,
                                  layout=widgets.Layout(width="820px"))
         self.button = _button("Record withdrawal", "warning")
@@ -611,7 +664,7 @@ class WithdrawalPanel(Panel):
         self.result = withdraw_pair(self.store, self.pair.value, self.date.value, self.by.value,
                                     self.reason.value, self.note.value)
         self.withdrawn_id = int(self.pair.value)
-        self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.value}). "
+        self.ok(f"Pair {self.withdrawn_id} is now withdrawn (recorded on {self.date.text.value}). "
                 "Click 'Propose a new partner' to re-match the person left alone.")
         self.propose_button.disabled = False
         _set_options(self.pair, _pair_options(self.store, RUNNING))
@@ -665,7 +718,7 @@ class RenewalPanel(Panel):
                                             description="Mentee renews?", style=_WIDE)
         self.mentor = widgets.ToggleButtons(options=["not yet", "yes", "no"], value="not yet",
                                             description="Mentor renews?", style=_WIDE)
-        self.date = widgets.DatePicker(value=self.today, description="Date", style=_WIDE)
+        self.date = DateBox(self.today, "Date", _WIDE)
         self.button = _button("Record answers", "primary")
         self.button.on_click(lambda _b: self.record())
         self.answers = widgets.VBox()
@@ -682,8 +735,8 @@ class RenewalPanel(Panel):
         _set_options(self.pair, [
             (f"Pair {p}: {a} with {b}, term ends {e}" + (" (soon)" if s else ""), int(p))
             for p, a, b, e, s in zip(pairs["pair_id"], pairs["mentee_name"],
-                                     pairs["mentor_name"], pairs["term_end"], soon,
-                                     strict=True)])
+                                     pairs["mentor_name"], readable(pairs[["term_end"]])[
+                                         "term_end"], soon, strict=True)])
         answers = renewal_answers(self.store)
         self.answers.children = (show_table(answers),) if not answers.empty else ()
 

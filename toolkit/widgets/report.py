@@ -13,10 +13,84 @@ from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.errors import ToolkitError
 from toolkit.evaluation.data import monitoring_choices
 from toolkit.evaluation.report import ReportResult, build_report
-from toolkit.store.connection import open_existing
-from toolkit.widgets.base import Panel, safely
+from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
+from toolkit.schemes.folder import Scheme
+from toolkit.store.connection import Store, open_existing
+from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.upload import UploadBox
 
-__all__ = ["ReportPanel"]
+__all__ = ["ReportPanel", "SurveyPanel"]
+
+
+class SurveyPanel(Panel):
+    """Read the end-of-year survey export; import it into the store with one click.
+
+    The export is read (and its questions shown) as soon as it is given or uploaded; nothing
+    is saved until the lead presses *Import the survey* (``button``). ``result`` is the
+    :class:`~toolkit.evaluation.survey.SurveyImport` (None until a file is read); ``saved``
+    the number of answers the last click saved.
+
+    Parameters
+    ----------
+    store : Store
+        The open scheme store.
+    cohort : str
+        The year or round the answers belong to.
+    survey : str or Path, optional
+        The survey export named in the parameters.
+    scheme : Scheme, optional
+        With a scheme, an upload button keeps the export in the scheme's imports.
+    """
+
+    def __init__(self, store: Store, cohort: str, survey: str | Path | None = None,
+                 scheme: Scheme | None = None) -> None:
+        super().__init__()
+        self.store, self.cohort = store, str(cohort)
+        self.saved = 0
+        self.questions_view = widgets.VBox()
+        self.button = button("Import the survey", button_style="primary", icon="save",
+                             disabled=True)
+        self.button.on_click(lambda _b: self.save())
+        self.save_messages = widgets.Output()
+        self.uploader = (None if scheme is None else
+                         UploadBox(scheme, "the survey export", self.use, current=survey))
+        top = [] if self.uploader is None else [self.uploader.widget]
+        self.widget = widgets.VBox([*top, self.messages, self.questions_view,
+                                    widgets.HBox([self.button, self.save_messages],
+                                                 layout=widgets.Layout(gap="12px"))])
+        if survey is None:
+            self.info("No survey export given yet: upload it above (or name it in SURVEY).")
+        else:
+            self.use(survey)
+
+    @safely
+    def use(self, path: str | Path) -> SurveyImport:
+        """Read a survey export and show its questions (nothing is saved yet)."""
+        self.clear_messages()
+        self.save_messages.clear_output()
+        self.result = None
+        self.button.disabled = True
+        self.result = read_survey(path)
+        for notice in self.result.notices:
+            self.info(notice)
+        self.questions_view.children = (show_table(self.result.questions),)
+        self.button.disabled = False
+        self.info(f"{len(self.result.questions)} question(s) read from "
+                  f"'{Path(path).name}'. Press 'Import the survey' to save the answers.")
+        return self.result
+
+    @safely
+    def save(self) -> int:
+        """Save the answers as the cohort's feedback (earlier answers to them are replaced)."""
+        self.save_messages.clear_output()
+        if self.result is None:
+            self.say_beside(self.save_messages, "Give the survey export first.", "error")
+            return 0
+        self.saved = save_survey(self.store, self.result, self.cohort)
+        self.say_beside(self.save_messages,
+                        f"Imported {self.saved} answer(s) as the feedback of {self.cohort}.",
+                        "ok")
+        return self.saved
 
 
 class ReportPanel(Panel):
@@ -55,6 +129,10 @@ class ReportPanel(Panel):
         are listed in the panel and left out.
     monitoring : iterable of str
         The questions ticked at the start (the declared monitoring questions).
+    scheme : Scheme, optional
+        With a scheme, the HR extract can be uploaded (kept in the scheme's imports).
+
+    Nothing is written until the lead presses the button.
 
     Examples
     --------
@@ -68,7 +146,7 @@ class ReportPanel(Panel):
                  participants: str | Path | None = None, rule: str = "hesa",
                  ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
                  aim: float = 50.0, outcomes: str | Path | None = None,
-                 monitoring: Iterable[str] = ()) -> None:
+                 monitoring: Iterable[str] = (), scheme: Scheme | None = None) -> None:
         super().__init__()
         self.store, self.out, self.cohort = store, out, cohort
         self.outcomes = outcomes
@@ -90,8 +168,10 @@ class ReportPanel(Panel):
         # passed on, so writing the report refuses them with a message saying why.
         self.refused = [q for q in monitoring
                         if q not in self.questions or self.questions[q].disabled]
-        self.button = widgets.Button(description="Write the report", button_style="primary",
-                                     icon="file")
+        self.button = button("Write the report", button_style="primary", icon="file")
+        self.uploader = (None if scheme is None else
+                         UploadBox(scheme, "the HR extract", self.use_outcomes,
+                                   current=outcomes))
         self.rule.observe(self._show_rule, names="value")
         self.button.on_click(lambda _b: self.write())
         self._show_rule()
@@ -101,9 +181,17 @@ class ReportPanel(Panel):
             "with free-text answers can never be ticked." if self.questions else
             "<b>Monitoring questions</b>: the sign-up form had no optional questions, so gender "
             "is the only equality characteristic.")
-        self.widget = widgets.VBox([self.rule, self.statement, self.senior_grade, self.aim,
-                                    heading, *self.questions.values(), self.button,
+        top = [] if self.uploader is None else [self.uploader.widget]
+        self.widget = widgets.VBox([*top, self.rule, self.statement, self.senior_grade,
+                                    self.aim, heading, *self.questions.values(), self.button,
                                     self.messages])
+
+    def use_outcomes(self, path: str | Path) -> None:
+        """Use another HR extract in the next report (an upload, or a file the lead names)."""
+        self.outcomes = path
+        self.clear_messages()
+        self.info(f"The next report uses the HR extract '{Path(path).name}': press "
+                  "'Write the report'.")
 
     def _question_boxes(self, ticked: list[str]) -> dict[str, widgets.Checkbox]:
         """One tick box per optional sign-up question (none if the store cannot be read yet)."""
@@ -144,7 +232,8 @@ class ReportPanel(Panel):
                                    participants=self.participants, progress=False,
                                    outcomes=self.outcomes,
                                    monitoring=self.monitoring)
-        self.ok(f"Wrote {self.result.html} with {len(self.result.figures)} figures and "
+        self.ok(f"Wrote {self.result.html.name} in '{self.result.html.parent}' with "
+                f"{len(self.result.figures)} figures and "
                 f"{len(self.result.tables)} tables. Open it in your browser; share the whole "
                 f"'{self.result.html.parent.name}' folder.")
         problems = self.result.outcome_problems
