@@ -1,0 +1,358 @@
+"""The sparse exact assignment: large schemes without the dense row x slot matrix.
+
+:func:`solve_sparse` gives the same optimum as :func:`toolkit.core.assignment.solve_assignment`
+(most pairs, then for spread the most columns used, then the best total; fairness's lowest
+score) when every row takes at most one column, but never holds every pair at once. The
+pairs come from a *pair source*: a function ``source(start, stop) -> (rows, cols, scores)``
+giving the eligible pairs of rows ``start`` to ``stop - 1`` (one block of mentees).
+
+**How it works (column generation).** One pass over the blocks keeps, for each row, its
+``K`` best columns (``K`` grows when places are scarce). The problem on those candidate pairs
+is a transportation problem (rows -> columns with capacities), solved by HiGHS's dual
+simplex; its constraint matrix is totally unimodular, so the simplex vertex is whole-number
+(a true set of pairs). The solver's dual prices ``u`` (rows) and ``v`` (column places) then
+*price* every eligible pair left out, block by block: the pair's reduced cost is
+``w - u[row] - v[col]``. A left-out pair with a positive reduced cost could improve the
+objective: it is added to the candidates and the problem solved again, until no pair has one.
+
+**Why that proves optimality for the full problem.** Make the prices feasible for the dual
+of the *full* problem: clip them at 0 and add the largest reduced cost seen over every pair
+(``eps``, about 1e-9 or 0) to each row's price. Any feasible dual bounds the full optimum
+from above (weak duality), so ``full optimum <= sum(u) + sum(cap * v) + rows * eps``, and
+the candidate solution reaches ``sum(w x)``. The difference is ``gap``, recorded in the
+report. The weights are the dense solver's: each pair earns ``big`` plus its shifted score
+(and for spread each column's first place another ``big``) with ``big = D k + 1`` at least
+1, so a gap below 1 proves the number of pairs (and for spread the number of columns used)
+exactly, and the total score to within ``gap``. The fairness stages use whole-number
+weights (1 per pair), so there ``gap < 1`` proves the count exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from toolkit.core.progress import stages
+from toolkit.errors import RuleError
+
+__all__ = ["PairSource", "matrix_source", "solve_sparse"]
+
+#: ``source(start, stop) -> (rows, cols, scores)``: the eligible pairs of rows start..stop-1.
+PairSource = Callable[[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+#: A left-out pair is added when its reduced cost is above this (HiGHS is asked for 1e-10).
+TOLERANCE = 1e-9
+#: The HiGHS options: tight feasibility so the priced check is meaningful.
+HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+
+
+def matrix_source(score: np.ndarray, eligible: np.ndarray) -> PairSource:
+    """Serve the pairs of a dense score matrix by blocks of rows (for tests and small runs).
+
+    Examples
+    --------
+    >>> src = matrix_source(np.array([[0.5, 0.2]]), np.array([[True, False]]))
+    >>> [a.tolist() for a in src(0, 1)]
+    [[0], [0], [0.5]]
+    """
+    def source(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r, c = np.nonzero(eligible[start:stop])
+        return r + start, c, score[start:stop][r, c]
+    return source
+
+
+class _Problem:
+    """The pairs a solve may use: the source filtered by locks, capacity and a score floor."""
+
+    def __init__(self, source: PairSource, n: int, m: int, row_ok: np.ndarray,
+                 left: np.ndarray, block: int) -> None:
+        self.source, self.n, self.m = source, n, m
+        self.row_ok, self.left, self.block = row_ok, left, block
+        self.pairs_considered = 0
+
+    def blocks(self, floor: float = -np.inf):
+        """Yield the allowed pairs block by block (rows in order)."""
+        for start in range(0, self.n, self.block):
+            stop = min(self.n, start + self.block)
+            if not self.row_ok[start:stop].any():
+                continue
+            r, c, s = self.source(start, stop)
+            r = np.asarray(r, dtype=np.int64)
+            c = np.asarray(c, dtype=np.int64)
+            s = np.asarray(s, dtype=np.float64)
+            keep = self.row_ok[r] & (self.left[c] > 0) & (s >= floor)
+            self.pairs_considered += int(keep.sum())
+            yield r[keep], c[keep], s[keep]
+
+
+def _top_per_row(r: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` largest keys (ties: lower position first)."""
+    if len(r) == 0:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort((-key, r))
+    rs = r[order]
+    start = np.r_[0, np.flatnonzero(rs[1:] != rs[:-1]) + 1]
+    rank = np.arange(len(rs)) - np.repeat(start, np.diff(np.r_[start, len(rs)]))
+    return order[rank < k]
+
+
+class _Columns:
+    """Column places: for spread a bonus column's first place (cap 1) apart from the rest."""
+
+    def __init__(self, cap: np.ndarray, bonus: np.ndarray | None) -> None:
+        m = len(cap)
+        first = (bonus & (cap > 0)) if bonus is not None else np.zeros(m, dtype=bool)
+        rest = cap - first
+        self.a = np.full(m, -1, dtype=np.int64)
+        self.b = np.full(m, -1, dtype=np.int64)
+        self.a[first] = np.arange(int(first.sum()))
+        na = int(first.sum())
+        self.b[rest > 0] = na + np.arange(int((rest > 0).sum()))
+        self.cap = np.r_[np.ones(na), rest[rest > 0]].astype(np.float64)
+
+    def arcs(self, r: np.ndarray, c: np.ndarray, w: np.ndarray,
+             big: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each pair's arcs: (pair position, row, place, weight)."""
+        ha, hb = self.a[c] >= 0, self.b[c] >= 0
+        pos = np.r_[np.flatnonzero(ha), np.flatnonzero(hb)]
+        return (pos, r[pos], np.r_[self.a[c[ha]], self.b[c[hb]]],
+                np.r_[w[ha] + big, w[hb]])
+
+    def reduced(self, r: np.ndarray, c: np.ndarray, w: np.ndarray, big: float,
+                u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The largest reduced cost of each pair over its arcs."""
+        out = np.full(len(r), -np.inf)
+        ha, hb = self.a[c] >= 0, self.b[c] >= 0
+        out[ha] = w[ha] + big - u[r[ha]] - v[self.a[c[ha]]]
+        out[hb] = np.maximum(out[hb], w[hb] - u[r[hb]] - v[self.b[c[hb]]])
+        return out
+
+
+def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
+              columns: _Columns, bonus_big: float, k: int, floor: float,
+              seed: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+              report: dict, tick: Callable[[str], None]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Column generation to a proved optimum: the pairs, their scores, the weighted total."""
+    n = problem.n
+    if seed is None:
+        parts = []
+        for r, c, s in problem.blocks(floor):
+            pick = _top_per_row(r, s, k)
+            parts.append((r[pick], c[pick], s[pick]))
+        seed = tuple(np.concatenate([p[i] for p in parts]) if parts else
+                     np.empty(0, dtype=np.int64 if i < 2 else np.float64) for i in range(3))
+    cr, cc, cs = seed
+    rounds = 0
+    while True:
+        rounds += 1
+        tick(f"round {rounds}: {len(cr)} candidate pairs")
+        w = weight(cs)
+        pos, ar, ax, aw = columns.arcs(cr, cc, w, bonus_big)
+        nx = len(columns.cap)
+        if len(pos) == 0:
+            return (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty(0),
+                    0.0)
+        na = len(pos)
+        a_ub = coo_matrix((np.ones(2 * na), (np.r_[ar, n + ax], np.r_[np.arange(na),
+                                                                       np.arange(na)])),
+                          shape=(n + nx, na)).tocsr()
+        res = linprog(-aw, A_ub=a_ub, b_ub=np.r_[np.ones(n), columns.cap],
+                      bounds=(0, None), method="highs-ds", options=HIGHS)
+        if res.x is None:  # pragma: no cover - the empty assignment is always feasible
+            raise RuleError(f"The pairing could not be solved: {res.message}")
+        marg = -np.asarray(res.ineqlin.marginals)
+        u, v = np.maximum(marg[:n], 0.0), np.maximum(marg[n:], 0.0)
+        x = np.round(res.x)
+        total = float(aw @ x)
+        keys = np.sort(cr * problem.m + cc)
+        worst = 0.0
+        add = []
+        for r, c, s in problem.blocks(floor):
+            red = columns.reduced(r, c, weight(s), bonus_big, u, v)
+            if len(red):
+                worst = max(worst, float(red.max()))
+            out = red > TOLERANCE
+            if not out.any():
+                continue
+            r, c, s, red = r[out], c[out], s[out], red[out]
+            key = r * problem.m + c
+            at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            new = keys[at] != key if len(keys) else np.ones(len(key), dtype=bool)
+            r, c, s, red = r[new], c[new], s[new], red[new]
+            pick = _top_per_row(r, red, k)
+            add.append((r[pick], c[pick], s[pick]))
+        bound = float(u.sum() + columns.cap @ v + n * worst)
+        if not add or sum(len(a[0]) for a in add) == 0:
+            report["rounds"] = report.get("rounds", 0) + rounds
+            report["candidate_pairs"] = max(report.get("candidate_pairs", 0), len(cr))
+            report["gap"] = max(report.get("gap", 0.0), bound - total)
+            chosen = x > 0.5
+            return (ar[chosen].astype(np.intp), cc[pos[chosen]].astype(np.intp),
+                    cs[pos[chosen]], total)
+        cr = np.r_[cr, *[a[0] for a in add]]
+        cc = np.r_[cc, *[a[1] for a in add]]
+        cs = np.r_[cs, *[a[2] for a in add]]
+
+
+def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
+                 objective: str = "coverage",
+                 locked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                 block: int = 1000, k: int | None = None, report: dict | None = None,
+                 progress: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Solve a one-column-per-row assignment exactly from a pair source, with a proof.
+
+    Parameters
+    ----------
+    source : PairSource
+        ``source(start, stop)`` gives the eligible pairs ``(rows, cols, scores)`` of those
+        rows (locked pairs included: they are set aside here).
+    n_rows : int
+        The number of rows.
+    capacity : array of int
+        Each column's capacity.
+    objective : {"coverage", "fairness", "spread"}
+        As in :func:`toolkit.core.assignment.solve_assignment`.
+    locked : (rows, cols, scores), optional
+        Pairs kept as they are (already checked: eligible, one per row, within capacity).
+    block : int
+        Rows per block: memory is about ``block x columns`` pairs at a time.
+    k : int, optional
+        Candidate columns kept per row at first (default: adaptive, from rows per place).
+    report : dict, optional
+        Filled with how the optimum was proved: ``solver``, ``rounds``,
+        ``pairs_considered``, ``candidate_pairs``, ``k``, ``gap``, ``proof``.
+    progress : bool, optional
+        Show the rounds on a bar (default: when in a terminal or notebook).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Row and column indices of the pairs (locked ones included), sorted by row.
+
+    Examples
+    --------
+    >>> score = np.array([[0.9, 0.6], [0.8, 0.55]])
+    >>> info = {}
+    >>> r, c = solve_sparse(matrix_source(score, np.ones((2, 2), bool)), 2, np.array([1, 2]),
+    ...                     report=info, progress=False)
+    >>> r.tolist(), c.tolist(), info["proof"]
+    ([0, 1], [0, 1], 'no left-out pair has positive reduced cost')
+    """
+    began = time.perf_counter()
+    capacity = np.asarray(capacity, dtype=np.int64)
+    m = len(capacity)
+    fixed_r, fixed_c, fixed_s = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+                                 np.empty(0)) if locked is None else locked
+    fixed_r = np.asarray(fixed_r, dtype=np.int64)
+    fixed_c = np.asarray(fixed_c, dtype=np.int64)
+    row_ok = np.ones(n_rows, dtype=bool)
+    row_ok[fixed_r] = False
+    left = capacity - np.bincount(fixed_c, minlength=m)
+    report = {} if report is None else report
+    problem = _Problem(source, n_rows, m, row_ok, left, block)
+    names = ["pricing"] + [f"round {i}" for i in range(1, 41)]
+    with stages(names, "Sparse pairing", enabled=progress) as step:
+        # Pass 0: the figures the weights need, and each row's best columns by score.
+        step("pricing")
+        low, high = np.inf, -np.inf
+        rows_on = np.zeros(n_rows, dtype=bool)
+        col_count = np.zeros(m, dtype=np.int64)
+        parts = []
+        slots = int(np.maximum(left, 0).sum())
+        live = int(row_ok.sum())
+        kk = k if k is not None else int(np.clip(np.ceil(3 * live / max(slots, 1)) + 3, 4, 64))
+        for r, c, s in problem.blocks():
+            if len(s):
+                low, high = min(low, float(s.min())), max(high, float(s.max()))
+            rows_on[r] = True
+            col_count += np.bincount(c, minlength=m)
+            pick = _top_per_row(r, s, kk)
+            parts.append((r[pick], c[pick], s[pick]))
+        report.update(solver="sparse", k=kk)
+        cap_eff = np.minimum(np.maximum(left, 0), col_count)
+        n_pairs = min(int(rows_on.sum()), int(cap_eff.sum()))
+        if n_pairs == 0:
+            rr, cc = np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+        else:
+            seed = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+            big = (high - low) * n_pairs + 1.0
+            bonus = np.bincount(fixed_c, minlength=m) == 0
+            spread = objective == "spread"
+            cols = _Columns(cap_eff, bonus if spread else None)
+            rounds = iter(names[1:])
+
+            def tick(_: str) -> None:
+                step(next(rounds, names[-1]))
+
+            def shifted(s: np.ndarray) -> np.ndarray:
+                return big + s - low
+
+            rr, cc, ss, _ = _generate(problem, shifted, cols, big if spread else 0.0, kk,
+                                      -np.inf, seed, report, tick)
+            if objective == "fairness" and len(rr):
+                rr, cc = _fair(problem, rr, cc, ss, fixed_s, cap_eff, kk, seed, report, tick,
+                               shifted)
+    rows = np.concatenate([rr, fixed_r]).astype(np.intp)
+    cols_out = np.concatenate([cc, fixed_c]).astype(np.intp)
+    order = np.lexsort((cols_out, rows))
+    report.update(pairs_considered=problem.pairs_considered,
+                  proof="no left-out pair has positive reduced cost",
+                  seconds=round(time.perf_counter() - began, 3))
+    report.setdefault("rounds", 0)
+    report.setdefault("gap", 0.0)
+    return rows[order], cols_out[order]
+
+
+def _fair(problem: _Problem, rr: np.ndarray, cc: np.ndarray, ss_chosen: np.ndarray,
+          fixed_s: np.ndarray, cap: np.ndarray, k: int,
+          seed: tuple[np.ndarray, np.ndarray, np.ndarray], report: dict,
+          tick: Callable[[str], None],
+          shifted: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Fairness: the highest lowest score keeping the most pairs, then the best total.
+
+    The lowest score is found by binary search over the scores; each step is a cardinality
+    solve (weight 1 per pair, so ``gap < 1`` proves the count) on the pairs scoring at least
+    that much, priced like any other.
+    """
+    count = len(rr)
+    plain = _Columns(cap, None)
+    floor = float(ss_chosen.min())
+    # At least `count` rows need a pair scoring t or more: t is at most the count-th best row
+    # maximum (as in the dense search), which shortens the search.
+    row_best = np.full(problem.n, -np.inf)
+    found = []
+    for r, _, s in problem.blocks(floor):
+        np.maximum.at(row_best, r, s)
+        found.append(np.unique(s))
+    values = np.unique(np.concatenate(found))
+    ceiling = np.sort(row_best)[problem.n - count]
+    lo = int(np.searchsorted(values, floor))
+    hi = max(lo, int(np.searchsorted(values, ceiling, side="right")) - 1)
+    sr, sc, ss = seed
+
+    def ones(s: np.ndarray) -> np.ndarray:
+        return np.ones(len(s))
+
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        keep = ss >= values[mid]
+        *_, total = _generate(problem, ones, plain, 0.0, k, float(values[mid]),
+                              (sr[keep], sc[keep], ss[keep]), report, tick)
+        if round(total) >= count:
+            lo = mid
+        else:
+            hi = mid - 1
+    best = float(values[lo])
+    if len(fixed_s):
+        # The lowest pair overall counts: no need to lift the free pairs above a lock.
+        best = min(best, float(np.min(fixed_s)))
+    if best > floor:
+        keep = ss >= best
+        rr, cc, *_ = _generate(problem, shifted, plain, 0.0, k, best,
+                               (sr[keep], sc[keep], ss[keep]), report, tick)
+    return rr, cc
