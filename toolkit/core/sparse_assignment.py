@@ -304,6 +304,7 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
                   proof="no left-out pair has positive reduced cost",
                   seconds=round(time.perf_counter() - began, 3))
     report.setdefault("rounds", 0)
+    report.setdefault("candidate_pairs", 0)
     report.setdefault("gap", 0.0)
     return rows[order], cols_out[order]
 

@@ -483,6 +483,7 @@ class MentorMatcher:
         current: pd.DataFrame | None = None,
         previous: pd.DataFrame | None = None,
         method: str = "auto",
+        strategy: str = "auto",
     ) -> MatchResult:
         """Match with these weights and objective; see :func:`match_mentors`."""
         weights = validate_weights(weights)
@@ -528,8 +529,10 @@ class MentorMatcher:
         allowed_fixed[fixed_r, fixed_c] = True
         score = combine_scores(self.components, weights)
         row_capacity = (np.full(len(self.mentees), per, dtype=np.int64) if per > 1 else None)
+        proof: dict = {}
         rows, cols = solve_assignment(score, allowed_fixed, self.capacity, objective,
-                                      np.column_stack([fixed_r, fixed_c]), method, row_capacity)
+                                      np.column_stack([fixed_r, fixed_c]), method, row_capacity,
+                                      strategy, proof)
         origin = np.full(len(rows), "new", dtype=object)
         width = max(len(self.mentors), 1)
         keys = rows * width + cols
@@ -552,7 +555,7 @@ class MentorMatcher:
             "objective": objective,
             "min_gap": self.min_gap,
             "ideal_gap": list(self.ideal_gap),
-            "solver": used,
+            "solver": "sparse" if proof.get("solver") == "sparse" else used,
             "locked_pairs": len(locks),
             "forbidden_pairs": len(forbid),
             "current_pairs": len(current),
@@ -560,6 +563,9 @@ class MentorMatcher:
             "rules": self.scheme_rules.to_dict(),
             "mentors_per_mentee": per,
         }
+        if proof.get("solver") == "sparse":
+            settings["proof"] = {key: proof[key] for key in (
+                "rounds", "pairs_considered", "candidate_pairs", "k", "gap", "proof")}
         scores = pairs["score"].to_numpy()
         totals = {
             "mentees": len(self.mentees),
@@ -630,6 +636,7 @@ def match_mentors(
     method: str = "auto",
     rules: SchemeRules | Mapping[str, object] | None = None,
     ladder: Ladder | None = None,
+    strategy: str = "auto",
 ) -> MatchResult:
     """Pair mentees with mentors: every rule kept, the best pairs for the scheme as a whole.
 
@@ -684,6 +691,11 @@ def match_mentors(
     ladder : Ladder, optional
         The ladder the rules' grade names are read onto (default: the sign-ups' own, else
         the UK higher-education ladder).
+    strategy : {"auto", "dense", "sparse"}
+        How the exact solve is run (the same optimum either way): ``"sparse"`` keeps each
+        mentee's best mentors, solves, then prices every pair left out until none could
+        improve the result, and says so in ``settings["proof"]``; ``"auto"`` takes it for
+        large schemes (see :func:`toolkit.core.assignment.solve_assignment`).
 
     Returns
     -------
@@ -719,7 +731,7 @@ def match_mentors(
     gap = min_gap if min_gap is not None else settings.get("min_gap", DEFAULT_MIN_GAP)
     ideal = ideal_gap if ideal_gap is not None else settings.get("ideal_gap", DEFAULT_IDEAL_GAP)
     matcher = MentorMatcher(signups, gap, ideal, rules=rules, ladder=ladder)
-    return matcher.match(weights, objective, locks, forbid, current, previous, method)
+    return matcher.match(weights, objective, locks, forbid, current, previous, method, strategy)
 
 
 def run_summary(result: MatchResult) -> str:
