@@ -421,7 +421,8 @@ def solve_assignment(
         big = int(row_left.clip(0).sum()) * int(left.clip(0).sum()) >= SPARSE_FROM
         strategy = "sparse" if big else "dense"
     if strategy == "sparse" and (row_cap <= 1).all():
-        return solve_sparse(matrix_source(score, eligible & (row_left > 0)[:, None]), n, capacity, objective,
+        source = matrix_source(score, eligible & (row_left > 0)[:, None])
+        return solve_sparse(source, n, capacity, objective,
                             (fixed_r, fixed_c, score[fixed_r, fixed_c]), report=report)
     report["solver"] = "dense"
     allowed = eligible & (row_left > 0)[:, None] & (left > 0)[None, :]

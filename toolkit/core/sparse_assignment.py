@@ -3,8 +3,8 @@
 :func:`solve_sparse` gives the same optimum as :func:`toolkit.core.assignment.solve_assignment`
 (most pairs, then for spread the most columns used, then the best total; fairness's lowest
 score) when every row takes at most one column, but never holds every pair at once. The
-pairs come from a *pair source*: a function ``source(start, stop) -> (rows, cols, scores)``
-giving the eligible pairs of rows ``start`` to ``stop - 1`` (one block of mentees).
+pairs come from a *pair source*: a function ``source(rows) -> (rows, cols, scores)`` giving
+the eligible pairs of some rows (one block of mentees at a time).
 
 **How it works (column generation).** One pass over the blocks keeps, for each row, its
 ``K`` best columns (``K`` grows when places are scarce). The problem on those candidate pairs
@@ -34,15 +34,20 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import (
+    NegativeCycleError,
+    min_weight_full_bipartite_matching,
+    shortest_path,
+)
 
 from toolkit.core.progress import stages
 from toolkit.errors import RuleError
 
 __all__ = ["PairSource", "matrix_source", "solve_sparse"]
 
-#: ``source(start, stop) -> (rows, cols, scores)``: the eligible pairs of rows start..stop-1.
-PairSource = Callable[[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+#: ``source(rows) -> (rows, cols, scores)``: the eligible pairs of those rows (int array).
+PairSource = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 #: A left-out pair is added when its reduced cost is above this (HiGHS is asked for 1e-10).
 TOLERANCE = 1e-9
@@ -56,12 +61,12 @@ def matrix_source(score: np.ndarray, eligible: np.ndarray) -> PairSource:
     Examples
     --------
     >>> src = matrix_source(np.array([[0.5, 0.2]]), np.array([[True, False]]))
-    >>> [a.tolist() for a in src(0, 1)]
+    >>> [a.tolist() for a in src(np.array([0]))]
     [[0], [0], [0.5]]
     """
-    def source(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        r, c = np.nonzero(eligible[start:stop])
-        return r + start, c, score[start:stop][r, c]
+    def source(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r, c = np.nonzero(eligible[rows])
+        return rows[r], c, score[rows][r, c]
     return source
 
 
@@ -73,14 +78,16 @@ class _Problem:
         self.source, self.n, self.m = source, n, m
         self.row_ok, self.left, self.block = row_ok, left, block
         self.pairs_considered = 0
+        self.rows_rescored = 0
+        # Each row's best pairs (kept after the first pass) and the best score left out.
+        self.kept = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        self.cut = np.full(n, -np.inf)
 
-    def blocks(self, floor: float = -np.inf):
-        """Yield the allowed pairs block by block (rows in order)."""
-        for start in range(0, self.n, self.block):
-            stop = min(self.n, start + self.block)
-            if not self.row_ok[start:stop].any():
-                continue
-            r, c, s = self.source(start, stop)
+    def blocks(self, floor: float = -np.inf, rows: np.ndarray | None = None):
+        """Yield the allowed pairs block by block (all rows, or these rows, in order)."""
+        rows = np.flatnonzero(self.row_ok) if rows is None else rows
+        for start in range(0, len(rows), self.block):
+            r, c, s = self.source(rows[start:start + self.block])
             r = np.asarray(r, dtype=np.int64)
             c = np.asarray(c, dtype=np.int64)
             s = np.asarray(s, dtype=np.float64)
@@ -89,14 +96,28 @@ class _Problem:
             yield r[keep], c[keep], s[keep]
 
 
-def _top_per_row(r: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
-    """Positions of each row's ``k`` largest keys (ties: lower position first)."""
-    if len(r) == 0:
-        return np.empty(0, dtype=np.int64)
-    order = np.lexsort((-key, r))
+def _ranked(r: np.ndarray, key: np.ndarray,
+            c: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sort pairs by row, best key first; return the order and each one's rank in its row.
+
+    Ties are broken by a fixed scramble of the column (when given), so rows with equal
+    scores spread over different columns instead of all listing the first ones.
+    """
+    tie = (np.zeros(len(r), dtype=np.int64) if c is None
+           else (c * 2654435761 + r * 40503) % 1000003)
+    order = np.lexsort((tie, -key, r))
     rs = r[order]
     start = np.r_[0, np.flatnonzero(rs[1:] != rs[:-1]) + 1]
     rank = np.arange(len(rs)) - np.repeat(start, np.diff(np.r_[start, len(rs)]))
+    return order, rank
+
+
+def _top_per_row(r: np.ndarray, key: np.ndarray, k: int,
+                 c: np.ndarray | None = None) -> np.ndarray:
+    """Positions of each row's ``k`` largest keys (ties: see :func:`_ranked`)."""
+    if len(r) == 0:
+        return np.empty(0, dtype=np.int64)
+    order, rank = _ranked(r, key, c)
     return order[rank < k]
 
 
@@ -124,12 +145,85 @@ class _Columns:
 
     def reduced(self, r: np.ndarray, c: np.ndarray, w: np.ndarray, big: float,
                 u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """The largest reduced cost of each pair over its arcs."""
+        """Return the largest reduced cost of each pair over its arcs."""
         out = np.full(len(r), -np.inf)
         ha, hb = self.a[c] >= 0, self.b[c] >= 0
         out[ha] = w[ha] + big - u[r[ha]] - v[self.a[c[ha]]]
         out[hb] = np.maximum(out[hb], w[hb] - u[r[hb]] - v[self.b[c[hb]]])
         return out
+
+
+def _lp(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
+        cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve the candidate problem as an LP with HiGHS (the fallback): arcs used, prices."""
+    na = len(ar)
+    a_ub = coo_matrix((np.ones(2 * na), (np.r_[ar, n + ax], np.r_[np.arange(na),
+                                                                   np.arange(na)])),
+                      shape=(n + len(cap), na)).tocsr()
+    res = linprog(-aw, A_ub=a_ub, b_ub=np.r_[np.ones(n), cap], bounds=(0, None),
+                  method="highs-ds", options=HIGHS)
+    if res.x is None:  # pragma: no cover - the empty assignment is always feasible
+        raise RuleError(f"The pairing could not be solved: {res.message}")
+    marg = -np.asarray(res.ineqlin.marginals)
+    return np.round(res.x) > 0.5, np.maximum(marg[:n], 0.0), np.maximum(marg[n:], 0.0)
+
+
+def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
+           cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve the candidate problem exactly, with dual prices: arcs used, row and place prices.
+
+    The pairs: a sparse assignment (each place repeated once per unit of capacity, and one
+    private zero-weight column per row so that "no pair" is allowed), by
+    :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`. The prices: shortest
+    distances ``d`` from a root in the residual graph of that optimum (root -> free row,
+    place with room -> root, 0; pair not made row -> place, ``-w``; pair made place -> row,
+    ``+w``; matched row -> root and used place <- root, 0), which has no negative cycle
+    because the pairs are optimal. Then ``u = d[row]`` and ``v = max(0, -d[place])`` meet
+    ``u + v >= w`` on every candidate, with equality on the pairs made (complementary
+    slackness). If float rounding ever shows a cycle, the HiGHS LP gives the prices instead.
+    """
+    nx = len(cap)
+    capx = cap.astype(np.int64)
+    reps = capx[ax]
+    arc = np.repeat(np.arange(len(ar)), reps)
+    first = np.r_[0, np.cumsum(capx)[:-1]]
+    offset = np.arange(len(arc)) - np.repeat(np.cumsum(reps) - reps, reps)
+    slot = first[ax[arc]] + offset
+    slots = int(capx.sum())
+    # Every row is matched exactly once (to a slot or its own dummy), so adding 1 to every
+    # weight changes no optimum and keeps every edge's weight nonzero.
+    graph = csr_matrix((np.r_[aw[arc] + 1.0, np.ones(n)],
+                        (np.r_[ar[arc], np.arange(n)], np.r_[slot, slots + np.arange(n)])),
+                       shape=(n, slots + n))
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph, maximize=True)
+    to = np.full(n, slots, dtype=np.int64)
+    to[row_ind] = col_ind
+    real = to < slots
+    slot_place = np.repeat(np.arange(nx), capx)
+    keys = ar * nx + ax
+    order = np.argsort(keys, kind="stable")
+    want = np.flatnonzero(real) * nx + slot_place[to[real]]
+    used = np.zeros(len(ar), dtype=bool)
+    used[order[np.searchsorted(keys[order], want)]] = True
+    load = np.bincount(ax[used], minlength=nx)
+    matched = np.zeros(n, dtype=bool)
+    matched[ar[used]] = True
+    z = n + nx
+    rows_n = np.arange(n)
+    places = n + np.arange(nx)
+    src = np.r_[ar[~used], n + ax[used], np.full(int((~matched).sum()), z), rows_n[matched],
+                places[load < capx], np.full(int((load > 0).sum()), z)]
+    dst = np.r_[n + ax[~used], ar[used], rows_n[~matched], np.full(int(matched.sum()), z),
+                np.full(int((load < capx).sum()), z), places[load > 0]]
+    cost = np.r_[-aw[~used], aw[used], np.zeros(len(src) - len(ar))]
+    residual = csr_matrix((cost, (src, dst)), shape=(z + 1, z + 1))
+    try:
+        d = shortest_path(residual, method="BF", directed=True, indices=z)
+    except NegativeCycleError:  # pragma: no cover - float rounding only
+        return _lp(n, ar, ax, aw, cap.astype(np.float64))
+    u = np.where(np.isfinite(d[:n]), d[:n], 0.0)
+    v = np.maximum(0.0, -d[n:z])
+    return used, np.maximum(u, 0.0), v
 
 
 def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
@@ -142,7 +236,7 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
     if seed is None:
         parts = []
         for r, c, s in problem.blocks(floor):
-            pick = _top_per_row(r, s, k)
+            pick = _top_per_row(r, s, k, c)
             parts.append((r[pick], c[pick], s[pick]))
         seed = tuple(np.concatenate([p[i] for p in parts]) if parts else
                      np.empty(0, dtype=np.int64 if i < 2 else np.float64) for i in range(3))
@@ -153,26 +247,28 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         tick(f"round {rounds}: {len(cr)} candidate pairs")
         w = weight(cs)
         pos, ar, ax, aw = columns.arcs(cr, cc, w, bonus_big)
-        nx = len(columns.cap)
         if len(pos) == 0:
             return (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty(0),
                     0.0)
-        na = len(pos)
-        a_ub = coo_matrix((np.ones(2 * na), (np.r_[ar, n + ax], np.r_[np.arange(na),
-                                                                       np.arange(na)])),
-                          shape=(n + nx, na)).tocsr()
-        res = linprog(-aw, A_ub=a_ub, b_ub=np.r_[np.ones(n), columns.cap],
-                      bounds=(0, None), method="highs-ds", options=HIGHS)
-        if res.x is None:  # pragma: no cover - the empty assignment is always feasible
-            raise RuleError(f"The pairing could not be solved: {res.message}")
-        marg = -np.asarray(res.ineqlin.marginals)
-        u, v = np.maximum(marg[:n], 0.0), np.maximum(marg[n:], 0.0)
-        x = np.round(res.x)
+        used, u, v = _match(n, ar, ax, aw, columns.cap)
+        x = used.astype(np.float64)
         total = float(aw @ x)
         keys = np.sort(cr * problem.m + cc)
         worst = 0.0
         add = []
-        for r, c, s in problem.blocks(floor):
+        # A pair outside a row's kept list scores at most the row's cut, and v >= 0: so its
+        # reduced cost is at most weight(cut) (+ the first-place bonus) - u. Only rows where
+        # that could be positive are scored again in full; the others are proved as they are.
+        qr, qc, qs = problem.kept
+        on = qs >= floor
+        cut = problem.cut
+        has = np.isfinite(cut) & (cut >= floor) & problem.row_ok
+        limit = np.full(n, -np.inf)
+        limit[has] = weight(cut[has]) + (bonus_big if (columns.a >= 0).any() else 0.0) - u[has]
+        again = np.flatnonzero(limit > TOLERANCE)
+        worst = float(np.max(limit, where=limit <= TOLERANCE, initial=0.0))
+        problem.rows_rescored += len(again)
+        for r, c, s in [(qr[on], qc[on], qs[on]), *problem.blocks(floor, again)]:
             red = columns.reduced(r, c, weight(s), bonus_big, u, v)
             if len(red):
                 worst = max(worst, float(red.max()))
@@ -184,7 +280,11 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
             at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
             new = keys[at] != key if len(keys) else np.ones(len(key), dtype=bool)
             r, c, s, red = r[new], c[new], s[new], red[new]
-            pick = _top_per_row(r, red, k)
+            # Each new pair once (a re-scored row also has kept pairs).
+            key, first = np.unique(r * problem.m + c, return_index=True)
+            r, c, s, red = r[first], c[first], s[first], red[first]
+            keys = np.sort(np.r_[keys, key])
+            pick = _top_per_row(r, red, k, c)
             add.append((r[pick], c[pick], s[pick]))
         bound = float(u.sum() + columns.cap @ v + n * worst)
         if not add or sum(len(a[0]) for a in add) == 0:
@@ -209,8 +309,7 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
     Parameters
     ----------
     source : PairSource
-        ``source(start, stop)`` gives the eligible pairs ``(rows, cols, scores)`` of those
-        rows (locked pairs included: they are set aside here).
+        ``source(rows)`` gives the eligible pairs ``(rows, cols, scores)`` of those rows (locked pairs included: they are set aside here).
     n_rows : int
         The number of rows.
     capacity : array of int
@@ -265,14 +364,23 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         parts = []
         slots = int(np.maximum(left, 0).sum())
         live = int(row_ok.sum())
-        kk = k if k is not None else int(np.clip(np.ceil(3 * live / max(slots, 1)) + 3, 4, 64))
+        kk = k if k is not None else int(np.clip(np.ceil(3 * live / max(slots, 1)) + 27, 30, 64))
+        keep = min(8 * kk, 256)
+        kept = []
         for r, c, s in problem.blocks():
             if len(s):
                 low, high = min(low, float(s.min())), max(high, float(s.max()))
             rows_on[r] = True
             col_count += np.bincount(c, minlength=m)
-            pick = _top_per_row(r, s, kk)
+            order, rank = _ranked(r, s, c)
+            pick = order[rank < kk]
             parts.append((r[pick], c[pick], s[pick]))
+            pick = order[rank < keep]
+            kept.append((r[pick], c[pick], s[pick]))
+            out = order[rank == keep]
+            problem.cut[r[out]] = s[out]
+        if kept:
+            problem.kept = tuple(np.concatenate([p[i] for p in kept]) for i in range(3))
         report.update(solver="sparse", k=kk)
         cap_eff = np.minimum(np.maximum(left, 0), col_count)
         n_pairs = min(int(rows_on.sum()), int(cap_eff.sum()))
@@ -301,6 +409,7 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
     cols_out = np.concatenate([cc, fixed_c]).astype(np.intp)
     order = np.lexsort((cols_out, rows))
     report.update(pairs_considered=problem.pairs_considered,
+                  rows_rescored=problem.rows_rescored,
                   proof="no left-out pair has positive reduced cost",
                   seconds=round(time.perf_counter() - began, 3))
     report.setdefault("rounds", 0)
