@@ -364,6 +364,15 @@ def solve_assignment(
     >>> solve_assignment(score, eligible, [2, 2], objective="spread")[1].tolist()
     [0, 1]
 
+    The sparse path reaches the same optimum and says how it proved it:
+
+    >>> info = {}
+    >>> solve_assignment(score, eligible, [2, 2], objective="spread", strategy="sparse",
+    ...                  report=info)[1].tolist()
+    [0, 1]
+    >>> info["solver"], info["proof"]
+    ('sparse', 'no left-out pair has positive reduced cost')
+
     A row with room for two gets two different columns:
 
     >>> solve_assignment(score, eligible, [2, 2], row_capacity=[2, 0])

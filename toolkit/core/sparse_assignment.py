@@ -7,13 +7,19 @@ pairs come from a *pair source*: a function ``source(rows) -> (rows, cols, score
 the eligible pairs of some rows (one block of mentees at a time).
 
 **How it works (column generation).** One pass over the blocks keeps, for each row, its
-``K`` best columns (``K`` grows when places are scarce). The problem on those candidate pairs
-is a transportation problem (rows -> columns with capacities), solved by HiGHS's dual
-simplex; its constraint matrix is totally unimodular, so the simplex vertex is whole-number
-(a true set of pairs). The solver's dual prices ``u`` (rows) and ``v`` (column places) then
-*price* every eligible pair left out, block by block: the pair's reduced cost is
-``w - u[row] - v[col]``. A left-out pair with a positive reduced cost could improve the
-objective: it is added to the candidates and the problem solved again, until no pair has one.
+``K`` best columns as candidates (``K`` adaptive: more when places are scarce) and a longer
+list of its best pairs with the best score left off that list (the row's *cut*). The problem
+on the candidates is solved exactly as a sparse assignment
+(:func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`, each place repeated once
+per unit of capacity), and its dual prices ``u`` (rows) and ``v`` (places) are read off the
+residual graph of that optimum by shortest paths (see :func:`_match`; HiGHS's LP is the
+fallback). Every eligible pair left out is then *priced*: its reduced cost is
+``w - u[row] - v[col]``. A pair with a positive reduced cost could improve the objective: it
+is added to the candidates and the problem solved again, until no pair has one. The longer
+lists make pricing cheap and still complete: a pair off a row's list scores at most the cut,
+and ``v >= 0``, so its reduced cost is at most ``w(cut) - u[row]`` (plus the first-place
+bonus for spread); only rows where that bound is positive are scored again in full, block by
+block.
 
 **Why that proves optimality for the full problem.** Make the prices feasible for the dual
 of the *full* problem: clip them at 0 and add the largest reduced cost seen over every pair
@@ -309,7 +315,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
     Parameters
     ----------
     source : PairSource
-        ``source(rows)`` gives the eligible pairs ``(rows, cols, scores)`` of those rows (locked pairs included: they are set aside here).
+        ``source(rows)`` gives the eligible pairs ``(rows, cols, scores)`` of those rows
+        (locked pairs included: they are set aside here).
     n_rows : int
         The number of rows.
     capacity : array of int
