@@ -184,3 +184,25 @@ def test_matching_a_scheme_sparsely_gives_the_same_optimum(case, objective):
     if objective == "fairness" and dense.totals["lowest_score"] is not None:
         assert sparse.totals["lowest_score"] == pytest.approx(dense.totals["lowest_score"])
     assert set(sparse.unmatched["mentee_email"]) <= set(mentees)
+
+
+def test_auto_goes_sparse_only_from_the_threshold(monkeypatch):
+    score = np.array([[0.9, 0.6], [0.8, 0.55]])
+    eligible = np.ones((2, 2), dtype=bool)
+    info = {}
+    solve_assignment(score, eligible, [1, 2], report=info)
+    assert info["solver"] == "dense"
+    monkeypatch.setattr("toolkit.core.assignment.SPARSE_FROM", 4)
+    info = {}
+    rows, cols = solve_assignment(score, eligible, [1, 2], report=info)
+    assert info["solver"] == "sparse"
+    assert (rows.tolist(), cols.tolist()) == ([0, 1], [0, 1])
+
+
+def test_several_mentors_per_mentee_keep_the_network_flow():
+    score = np.array([[0.9, 0.6], [0.8, 0.55]])
+    info = {}
+    rows, cols = solve_assignment(score, np.ones((2, 2), bool), [2, 2], row_capacity=[2, 0],
+                                  strategy="sparse", report=info)
+    assert info["solver"] == "dense"
+    assert (rows.tolist(), cols.tolist()) == ([0, 0], [0, 1])
