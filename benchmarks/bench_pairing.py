@@ -278,8 +278,10 @@ def national_worker(n_mentees: int, n_mentors: int, block: int = 500, k: int | N
     again on each pricing pass, never all held at once.
     """
     start = time.perf_counter()
-    from toolkit.pairing.matching import _people_frame
-    people = _people_frame(big_scheme(n_mentees, n_mentors, departments=40, seed=11))
+    # Already canonical (lower-case e-mails, whole-number levels and capacities): sorted by
+    # e-mail as the matcher does.
+    people = big_scheme(n_mentees, n_mentors, departments=40, seed=11)
+    people = people.sort_values("email", kind="stable").reset_index(drop=True)
     mentees = people[people["role"].isin(["mentee", "both"])].reset_index(drop=True)
     mentors = people[people["role"].isin(["mentor", "both"])].reset_index(drop=True)
     manager_of = dict(zip(people["email"], normalise_emails(people["line_manager_email"]),

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import chain
 
 import numpy as np
 from scipy.optimize import linprog
@@ -274,7 +275,7 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         again = np.flatnonzero(limit > TOLERANCE)
         worst = float(np.max(limit, where=limit <= TOLERANCE, initial=0.0))
         problem.rows_rescored += len(again)
-        for r, c, s in [(qr[on], qc[on], qs[on]), *problem.blocks(floor, again)]:
+        for r, c, s in chain([(qr[on], qc[on], qs[on])], problem.blocks(floor, again)):
             red = columns.reduced(r, c, weight(s), bonus_big, u, v)
             if len(red):
                 worst = max(worst, float(red.max()))
