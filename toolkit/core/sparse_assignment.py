@@ -43,9 +43,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import (
-    NegativeCycleError,
     min_weight_full_bipartite_matching,
-    shortest_path,
 )
 
 from toolkit.core.progress import stages
@@ -175,6 +173,28 @@ def _lp(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     return np.round(res.x) > 0.5, np.maximum(marg[:n], 0.0), np.maximum(marg[n:], 0.0)
 
 
+def _distances(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, nodes: int,
+               root: int) -> np.ndarray | None:
+    """Shortest distances from ``root`` (Bellman-Ford, vectorised, stopping when settled).
+
+    Returns None if the distances still change after ``nodes`` rounds (a negative cycle,
+    which float rounding alone could make).
+    """
+    order = np.argsort(dst, kind="stable")
+    src, dst, cost = src[order], dst[order], cost[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(dst)) + 1] if len(dst) else np.empty(0, np.intp)
+    heads = dst[starts]
+    d = np.full(nodes, np.inf)
+    d[root] = 0.0
+    for _ in range(nodes):
+        best = np.minimum.reduceat(d[src] + cost, starts) if len(starts) else starts
+        better = best < d[heads]
+        if not better.any():
+            return d
+        d[heads[better]] = best[better]
+    return None
+
+
 def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
            cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve the candidate problem exactly, with dual prices: arcs used, row and place prices.
@@ -223,10 +243,8 @@ def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     dst = np.r_[n + ax[~used], ar[used], rows_n[~matched], np.full(int(matched.sum()), z),
                 np.full(int((load < capx).sum()), z), places[load > 0]]
     cost = np.r_[-aw[~used], aw[used], np.zeros(len(src) - len(ar))]
-    residual = csr_matrix((cost, (src, dst)), shape=(z + 1, z + 1))
-    try:
-        d = shortest_path(residual, method="BF", directed=True, indices=z)
-    except NegativeCycleError:  # pragma: no cover - float rounding only
+    d = _distances(src, dst, cost, z + 1, z)
+    if d is None:  # pragma: no cover - float rounding only
         return _lp(n, ar, ax, aw, cap.astype(np.float64))
     u = np.where(np.isfinite(d[:n]), d[:n], 0.0)
     v = np.maximum(0.0, -d[n:z])
