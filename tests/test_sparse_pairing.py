@@ -1,5 +1,7 @@
 """The sparse exact path gives the dense optimum, and its proof step finds what it missed."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from toolkit.cli.main import main
 from toolkit.core.assignment import solve_assignment
 from toolkit.core.sparse_assignment import matrix_source, solve_sparse
 from toolkit.errors import SettingsError
@@ -206,3 +209,19 @@ def test_several_mentors_per_mentee_keep_the_network_flow():
                                   strategy="sparse", report=info)
     assert info["solver"] == "dense"
     assert (rows.tolist(), cols.tolist()) == ([0, 0], [0, 1])
+
+
+def test_a_large_scheme_says_in_run_json_how_it_was_proved(sample_dir, tmp_path, monkeypatch):
+    # The sample scheme, with the threshold lowered so that it counts as large.
+    monkeypatch.setattr("toolkit.core.assignment.SPARSE_FROM", 1)
+    assert main(["match", str(sample_dir / "signups.csv"), "--out", str(tmp_path / "s")]) == 0
+    monkeypatch.setattr("toolkit.core.assignment.SPARSE_FROM", 10 ** 12)
+    assert main(["match", str(sample_dir / "signups.csv"), "--out", str(tmp_path / "d")]) == 0
+    sparse = json.loads((tmp_path / "s" / "run.json").read_text())
+    dense = json.loads((tmp_path / "d" / "run.json").read_text())
+    assert sparse["settings"]["solver"] == "sparse"
+    assert sparse["settings"]["proof"]["proof"] == "no left-out pair has positive reduced cost"
+    assert sparse["settings"]["proof"]["gap"] < 1e-6
+    assert "proof" not in dense["settings"] and dense["settings"]["solver"] != "sparse"
+    assert sparse["totals"]["matched"] == dense["totals"]["matched"]
+    assert sparse["totals"]["total_score"] == pytest.approx(dense["totals"]["total_score"])

@@ -565,7 +565,8 @@ class MentorMatcher:
         }
         if proof.get("solver") == "sparse":
             settings["proof"] = {key: proof[key] for key in (
-                "rounds", "pairs_considered", "candidate_pairs", "k", "gap", "proof")}
+                "rounds", "pairs_considered", "rows_rescored", "candidate_pairs", "k", "gap",
+                "proof")}
         scores = pairs["score"].to_numpy()
         totals = {
             "mentees": len(self.mentees),
