@@ -56,6 +56,8 @@ PairSource = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 #: A left-out pair is added when its reduced cost is above this (HiGHS is asked for 1e-10).
 TOLERANCE = 1e-9
+#: The most best pairs kept per row after the first pass (to price without re-scoring).
+KEEP = 256
 #: The HiGHS options: tight feasibility so the priced check is meaningful.
 HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
@@ -391,7 +393,7 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         slots = int(np.maximum(left, 0).sum())
         live = int(row_ok.sum())
         kk = k if k is not None else int(np.clip(np.ceil(3 * live / max(slots, 1)) + 27, 30, 64))
-        keep = min(8 * kk, 256)
+        keep = min(8 * kk, KEEP)
         kept = []
         for r, c, s in problem.blocks():
             if len(s):
