@@ -30,13 +30,7 @@ from toolkit.core.text import normalise_emails  # noqa: E402
 from toolkit.demo.sample import TOPICS  # noqa: E402
 from toolkit.intake.signups import read_signups  # noqa: E402
 from toolkit.pairing.matching import MentorMatcher  # noqa: E402
-from toolkit.pairing.scoring import (  # noqa: E402
-    combine_scores,
-    eligibility,
-    not_paired_mask,
-    score_components,
-    validate_weights,
-)
+from toolkit.pairing.scoring import BlockScorer, validate_weights  # noqa: E402
 
 RATIO_TARGET = 1.5
 RESOLVE_TARGET_MS = 50.0
@@ -288,15 +282,11 @@ def national_worker(n_mentees: int, n_mentors: int, block: int = 500, k: int | N
                           strict=True))
     weights = validate_weights(None)
     scoring = {"s": 0.0}
+    scorer = BlockScorer(mentees, mentors, weights, min_gap=1, manager_of=manager_of)
 
-    def source(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def source(rows: np.ndarray) -> np.ndarray:
         t0 = time.perf_counter()
-        part = mentees.iloc[rows].reset_index(drop=True)
-        mask = eligibility(part, mentors, 1, manager_of,
-                           not_paired=not_paired_mask(part, mentors)).mask
-        score = combine_scores(score_components(part, mentors), weights)
-        r, c = np.nonzero(mask)
-        out = rows[r], c, score[r, c]
+        out = scorer(rows)
         scoring["s"] += time.perf_counter() - t0
         return out
 
@@ -310,7 +300,7 @@ def national_worker(n_mentees: int, n_mentors: int, block: int = 500, k: int | N
             "scoring_seconds": scoring["s"], "peak_gb": peak_gb, "matched": len(rows),
             **{k: report[k] for k in ("rounds", "pairs_considered", "rows_rescored",
                                       "candidate_pairs", "k",
-                                      "gap", "proof")}}
+                                      "gap", "proof", "round_log")}}
 
 
 def bench_national(n_mentees: int = 20000, n_mentors: int = 10000) -> list[dict]:
@@ -346,7 +336,8 @@ def run() -> list[dict]:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["national-worker"]:
-        print(json.dumps(national_worker(int(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(national_worker(int(sys.argv[2]), int(sys.argv[3]),
+                                         k=int(os.environ.get("BENCH_K", "0")) or None)))
         sys.exit(0)
     if sys.argv[1:2] == ["national"]:
         sizes = [int(a) for a in sys.argv[2:4]] or [20000, 10000]

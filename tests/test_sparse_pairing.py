@@ -55,17 +55,18 @@ def check_rules(rows, cols, eligible, capacity, locked):
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @settings(max_examples=40, deadline=None)
-@given(problem=problems(), k=st.integers(1, 3))
-def test_sparse_gives_the_dense_optimum(problem, objective, k):
+@given(problem=problems(), k=st.integers(1, 3), keep=st.integers(1, 6))
+def test_sparse_gives_the_dense_optimum(problem, objective, k, keep):
     score, eligible, capacity, locked = problem
     dense = solve_assignment(score, eligible, capacity, objective, locked=locked or None,
                              strategy="dense")
     fixed = np.array(locked, dtype=np.intp).reshape(-1, 2)
     info = {}
-    # A small K forces the pricing rounds to do the work.
+    # A small K and a short kept list force the pricing rounds (and the rows scored again
+    # in full) to do the work.
     sparse = solve_sparse(matrix_source(score, eligible), len(score), capacity, objective,
                           (fixed[:, 0], fixed[:, 1], score[fixed[:, 0], fixed[:, 1]]),
-                          block=7, k=k, report=info, progress=False)
+                          block=7, k=k, report=info, progress=False, keep=keep)
     check_rules(*sparse, eligible, capacity, locked)
     want, want_total = summary(score, *dense, objective)
     got, got_total = summary(score, *sparse, objective)
@@ -100,7 +101,7 @@ def test_the_proof_step_adds_a_planted_pair_the_candidates_missed():
     eligible = np.array([[True, True], [True, False]])
     info = {}
     rows, cols = solve_sparse(matrix_source(score, eligible), 2, np.array([1, 1]), k=1,
-                              report=info, progress=False)
+                              report=info, progress=False, keep=1)
     assert (rows.tolist(), cols.tolist()) == ([0, 1], [1, 0])
     assert info["rounds"] >= 2
     assert info["candidate_pairs"] == 3
@@ -115,11 +116,12 @@ def test_a_better_total_hidden_from_the_candidates_is_found():
     eligible = np.ones((n, n), dtype=bool)
     info = {}
     sparse = solve_sparse(matrix_source(score, eligible), n, np.ones(n, dtype=np.int64), k=1,
-                          report=info, progress=False)
+                          report=info, progress=False, keep=2)
     dense = solve_assignment(score, eligible, np.ones(n, dtype=np.int64), strategy="dense")
     assert len(sparse[0]) == n
     assert score[sparse].sum() == pytest.approx(score[dense].sum(), abs=1e-9)
     assert info["rounds"] >= 2 and info["candidate_pairs"] > n
+    assert info["rows_rescored"] > 0  # the kept lists were too short: rows scored again
 
 
 def test_an_unknown_strategy_is_refused():

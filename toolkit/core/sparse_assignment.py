@@ -35,9 +35,9 @@ weights (1 per pair), so there ``gap < 1`` proves the count exactly.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from itertools import chain
 
 import numpy as np
 from scipy.optimize import linprog
@@ -57,7 +57,9 @@ PairSource = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 #: A left-out pair is added when its reduced cost is above this (HiGHS is asked for 1e-10).
 TOLERANCE = 1e-9
 #: The most best pairs kept per row after the first pass (to price without re-scoring).
-KEEP = 256
+KEEP = 1024
+#: The most left-out pairs added per row and round (those with the largest reduced cost).
+ADD = int(os.environ.get("SPARSE_ADD", "8"))
 #: The HiGHS options: tight feasibility so the priced check is meaningful.
 HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
@@ -68,13 +70,24 @@ def matrix_source(score: np.ndarray, eligible: np.ndarray) -> PairSource:
     Examples
     --------
     >>> src = matrix_source(np.array([[0.5, 0.2]]), np.array([[True, False]]))
-    >>> [a.tolist() for a in src(np.array([0]))]
-    [[0], [0], [0.5]]
+    >>> src(np.array([0])).tolist()
+    [[0.5, -inf]]
     """
-    def source(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        r, c = np.nonzero(eligible[rows])
-        return rows[r], c, score[rows][r, c]
+    def source(rows: np.ndarray) -> np.ndarray:
+        return np.where(eligible[rows], score[rows], -np.inf)
     return source
+
+
+def _dense(got: object, rows: np.ndarray, m: int) -> np.ndarray:
+    """A source's answer as a block (rows x columns, ``-inf`` where a pair is not allowed)."""
+    if isinstance(got, np.ndarray) and got.ndim == 2:
+        return np.asarray(got, dtype=np.float64)
+    r, c, s = got  # type: ignore[misc]
+    block = np.full((len(rows), m), -np.inf)
+    order = np.argsort(rows, kind="stable")
+    local = order[np.searchsorted(rows[order], np.asarray(r, dtype=np.int64))]
+    block[local, np.asarray(c, dtype=np.int64)] = np.asarray(s, dtype=np.float64)
+    return block
 
 
 class _Problem:
@@ -84,23 +97,31 @@ class _Problem:
                  left: np.ndarray, block: int) -> None:
         self.source, self.n, self.m = source, n, m
         self.row_ok, self.left, self.block = row_ok, left, block
+        self.col_off = left <= 0
         self.pairs_considered = 0
         self.rows_rescored = 0
-        # Each row's best pairs (kept after the first pass) and the best score left out.
-        self.kept = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        # Each row's best pairs (kept after the first pass: columns and scores, -inf after
+        # the row's last pair) and the best score left off that list.
+        self.kept_c = np.zeros((n, 0), dtype=np.int32)
+        self.kept_s = np.zeros((n, 0))
         self.cut = np.full(n, -np.inf)
 
     def blocks(self, floor: float = -np.inf, rows: np.ndarray | None = None):
-        """Yield the allowed pairs block by block (all rows, or these rows, in order)."""
+        """Yield ``(rows, block)`` for the allowed pairs (all rows, or these rows, in order).
+
+        ``block`` is rows x columns, ``-inf`` where a pair is not allowed here.
+        """
         rows = np.flatnonzero(self.row_ok) if rows is None else rows
         for start in range(0, len(rows), self.block):
-            r, c, s = self.source(rows[start:start + self.block])
-            r = np.asarray(r, dtype=np.int64)
-            c = np.asarray(c, dtype=np.int64)
-            s = np.asarray(s, dtype=np.float64)
-            keep = self.row_ok[r] & (self.left[c] > 0) & (s >= floor)
-            self.pairs_considered += int(keep.sum())
-            yield r[keep], c[keep], s[keep]
+            part = rows[start:start + self.block]
+            block = _dense(self.source(part), part, self.m)
+            block[~self.row_ok[part]] = -np.inf
+            if self.col_off.any():
+                block[:, self.col_off] = -np.inf
+            if floor > -np.inf:
+                block[block < floor] = -np.inf
+            self.pairs_considered += int(np.count_nonzero(block > -np.inf))
+            yield part, block
 
 
 def _ranked(r: np.ndarray, key: np.ndarray,
@@ -128,6 +149,21 @@ def _top_per_row(r: np.ndarray, key: np.ndarray, k: int,
     return order[rank < k]
 
 
+def _top_of_block(block: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``keep`` best columns (any order among ties), their scores, and the cut.
+
+    The cut is the best score left off the row's list (``-inf`` if none is left off).
+    """
+    b, m = block.shape
+    if m <= keep:
+        cols = np.broadcast_to(np.arange(m, dtype=np.int32), (b, m))
+        return np.ascontiguousarray(cols), block.copy(), np.full(b, -np.inf)
+    part = np.argpartition(-block, keep, axis=1)
+    cols = part[:, :keep].astype(np.int32)
+    cut = np.take_along_axis(block, part[:, keep:keep + 1], axis=1)[:, 0]
+    return cols, np.take_along_axis(block, cols, axis=1), cut
+
+
 class _Columns:
     """Column places: for spread a bonus column's first place (cap 1) apart from the rest."""
 
@@ -150,13 +186,29 @@ class _Columns:
         return (pos, r[pos], np.r_[self.a[c[ha]], self.b[c[hb]]],
                 np.r_[w[ha] + big, w[hb]])
 
-    def reduced(self, r: np.ndarray, c: np.ndarray, w: np.ndarray, big: float,
-                u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Return the largest reduced cost of each pair over its arcs."""
-        out = np.full(len(r), -np.inf)
-        ha, hb = self.a[c] >= 0, self.b[c] >= 0
-        out[ha] = w[ha] + big - u[r[ha]] - v[self.a[c[ha]]]
-        out[hb] = np.maximum(out[hb], w[hb] - u[r[hb]] - v[self.b[c[hb]]])
+    def prices(self, v: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """Each column's price for its first place (None without spread) and for the rest.
+
+        A column without such a place has price ``+inf`` (no pair can use it).
+        """
+        pa = None
+        if (self.a >= 0).any():
+            pa = np.where(self.a >= 0, v[np.maximum(self.a, 0)], np.inf)
+        pb = np.where(self.b >= 0, v[np.maximum(self.b, 0)], np.inf)
+        return pa, pb
+
+    @staticmethod
+    def reduced(w: np.ndarray, ur: np.ndarray, pa: np.ndarray | None, pb: np.ndarray,
+                big: float) -> np.ndarray:
+        """The largest reduced cost of each pair over its arcs (arrays broadcast together).
+
+        ``w`` is the pairs' weights (``-inf`` for no pair), ``ur`` the rows' prices, ``pa``
+        and ``pb`` the columns' prices from :meth:`prices`.
+        """
+        out = w - ur
+        if pa is not None:
+            return np.maximum(out + (big - pa), out - pb)
+        out -= pb
         return out
 
 
@@ -255,20 +307,17 @@ def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
 
 def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
               columns: _Columns, bonus_big: float, k: int, floor: float,
-              seed: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+              seed: tuple[np.ndarray, np.ndarray, np.ndarray],
               report: dict, tick: Callable[[str], None]
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Column generation to a proved optimum: the pairs, their scores, the weighted total."""
-    n = problem.n
-    if seed is None:
-        parts = []
-        for r, c, s in problem.blocks(floor):
-            pick = _top_per_row(r, s, k, c)
-            parts.append((r[pick], c[pick], s[pick]))
-        seed = tuple(np.concatenate([p[i] for p in parts]) if parts else
-                     np.empty(0, dtype=np.int64 if i < 2 else np.float64) for i in range(3))
+    """Column generation to a proved optimum: the pairs, their scores, the weighted total.
+
+    ``weight`` maps scores to weights elementwise and ``-inf`` (no pair) to ``-inf``.
+    """
+    n, m = problem.n, problem.m
     cr, cc, cs = seed
     rounds = 0
+    spread = (columns.a >= 0).any()
     while True:
         rounds += 1
         tick(f"round {rounds}: {len(cr)} candidate pairs")
@@ -277,43 +326,74 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         if len(pos) == 0:
             return (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty(0),
                     0.0)
+        t0 = time.perf_counter()
         used, u, v = _match(n, ar, ax, aw, columns.cap)
+        t1 = time.perf_counter()
         x = used.astype(np.float64)
         total = float(aw @ x)
-        keys = np.sort(cr * problem.m + cc)
-        worst = 0.0
+        keys = np.sort(cr * m + cc)
         add = []
-        # A pair outside a row's kept list scores at most the row's cut, and v >= 0: so its
-        # reduced cost is at most weight(cut) (+ the first-place bonus) - u. Only rows where
-        # that could be positive are scored again in full; the others are proved as they are.
-        qr, qc, qs = problem.kept
-        on = qs >= floor
+        pa, pb = columns.prices(v)
+        # A pair outside a row's kept list scores at most the row's cut, and its column's
+        # price is at least the lowest price of any place: so its reduced cost is at most
+        # weight(cut) - u - (lowest price), or with the first-place bonus
+        # weight(cut) - u + max(bonus - lowest first-place price, -lowest other price).
+        # Only rows where that could be positive are scored again in full; the others are
+        # proved as they are. (When places are scarce every price is high, and this bound,
+        # not v >= 0, is what spares most rows.)
+        lowest = -float(np.min(pb, initial=np.inf))
+        if pa is not None:
+            lowest = max(lowest, bonus_big - float(np.min(pa, initial=np.inf)))
         cut = problem.cut
         has = np.isfinite(cut) & (cut >= floor) & problem.row_ok
         limit = np.full(n, -np.inf)
-        limit[has] = weight(cut[has]) + (bonus_big if (columns.a >= 0).any() else 0.0) - u[has]
+        if np.isfinite(lowest):
+            limit[has] = weight(cut[has]) + lowest - u[has]
         again = np.flatnonzero(limit > TOLERANCE)
         worst = float(np.max(limit, where=limit <= TOLERANCE, initial=0.0))
         problem.rows_rescored += len(again)
-        for r, c, s in chain([(qr[on], qc[on], qs[on])], problem.blocks(floor, again)):
-            red = columns.reduced(r, c, weight(s), bonus_big, u, v)
-            if len(red):
+        qs = problem.kept_s
+        if floor > -np.inf:
+            qs = np.where(qs >= floor, qs, -np.inf)
+        kept_rows = np.flatnonzero(problem.row_ok)
+        # The kept lists first (by slices of rows), then the rows scored again in full.
+        sweeps = [(kept_rows[i:i + 4 * problem.block], None)
+                  for i in range(0, len(kept_rows), 4 * problem.block)]
+        for rows, block in (*sweeps, *problem.blocks(floor, again)):
+            if block is None:
+                cols = problem.kept_c[rows]
+                scores = qs[rows]
+                red = columns.reduced(weight(scores), u[rows, None],
+                                      None if pa is None else pa[cols], pb[cols], bonus_big)
+            else:
+                scores = block
+                red = columns.reduced(weight(block), u[rows, None],
+                                      None if pa is None else pa[None, :], pb[None, :],
+                                      bonus_big)
+            if red.size:
                 worst = max(worst, float(red.max()))
-            out = red > TOLERANCE
-            if not out.any():
+            li, lj = np.nonzero(red > TOLERANCE)
+            if not len(li):
                 continue
-            r, c, s, red = r[out], c[out], s[out], red[out]
-            key = r * problem.m + c
+            r = rows[li]
+            c = (problem.kept_c[r, lj] if block is None else lj).astype(np.int64)
+            s = scores[li, lj]
+            red = red[li, lj]
+            key = r * m + c
             at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
             new = keys[at] != key if len(keys) else np.ones(len(key), dtype=bool)
             r, c, s, red = r[new], c[new], s[new], red[new]
             # Each new pair once (a re-scored row also has kept pairs).
-            key, first = np.unique(r * problem.m + c, return_index=True)
+            key, first = np.unique(r * m + c, return_index=True)
             r, c, s, red = r[first], c[first], s[first], red[first]
             keys = np.sort(np.r_[keys, key])
-            pick = _top_per_row(r, red, k, c)
+            pick = _top_per_row(r, red, min(k, ADD), c)
             add.append((r[pick], c[pick], s[pick]))
         bound = float(u.sum() + columns.cap @ v + n * worst)
+        report.setdefault("round_log", []).append({
+            "candidates": len(cr), "rows_rescored": len(again),
+            "added": sum(len(a[0]) for a in add), "solve_s": round(t1 - t0, 2),
+            "price_s": round(time.perf_counter() - t1, 2)})
         if not add or sum(len(a[0]) for a in add) == 0:
             report["rounds"] = report.get("rounds", 0) + rounds
             report["candidate_pairs"] = max(report.get("candidate_pairs", 0), len(cr))
@@ -330,7 +410,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
                  objective: str = "coverage",
                  locked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                  block: int = 1000, k: int | None = None, report: dict | None = None,
-                 progress: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 progress: bool | None = None, keep: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve a one-column-per-row assignment exactly from a pair source, with a proof.
 
     Parameters
@@ -355,6 +436,9 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         ``pairs_considered``, ``candidate_pairs``, ``k``, ``gap``, ``proof``.
     progress : bool, optional
         Show the rounds on a bar (default: when in a terminal or notebook).
+    keep : int, optional
+        Best pairs kept per row after the first pass, to price without scoring the row
+        again (default :data:`KEEP`; at least ``k``).
 
     Returns
     -------
@@ -393,22 +477,37 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         slots = int(np.maximum(left, 0).sum())
         live = int(row_ok.sum())
         kk = k if k is not None else int(np.clip(np.ceil(3 * live / max(slots, 1)) + 27, 30, 64))
-        keep = min(8 * kk, KEEP)
-        kept = []
-        for r, c, s in problem.blocks():
-            if len(s):
-                low, high = min(low, float(s.min())), max(high, float(s.max()))
-            rows_on[r] = True
-            col_count += np.bincount(c, minlength=m)
-            order, rank = _ranked(r, s, c)
-            pick = order[rank < kk]
-            parts.append((r[pick], c[pick], s[pick]))
-            pick = order[rank < keep]
-            kept.append((r[pick], c[pick], s[pick]))
-            out = order[rank == keep]
-            problem.cut[r[out]] = s[out]
-        if kept:
-            problem.kept = tuple(np.concatenate([p[i] for p in kept]) for i in range(3))
+        keep = min(max(KEEP if keep is None else int(keep), kk), m)
+        kept_c = np.zeros((n_rows, keep), dtype=np.int32)
+        kept_s = np.full((n_rows, keep), -np.inf)
+        for rows, block in problem.blocks():
+            on = block > -np.inf
+            if on.any():
+                low = min(low, float(np.min(block, where=on, initial=np.inf)))
+                high = max(high, float(block.max()))
+            rows_on[rows] = on.any(axis=1)
+            col_count += on.sum(axis=0)
+            del on
+            cols, scores, cut = _top_of_block(block, keep)
+            kept_c[rows, :cols.shape[1]] = cols
+            kept_s[rows, :cols.shape[1]] = scores
+            problem.cut[rows] = cut
+            # The first candidates: each row's kk best of its kept list. Ties are broken by
+            # a fixed scramble of the column, so rows with equal scores spread over different
+            # columns (any choice is sound: the pricing rounds prove the result either way).
+            if cols.shape[1] > kk:
+                tie = ((cols.astype(np.int64) * 2654435761 + rows[:, None] * 40503)
+                       % 1000003) * (1e-9 / 1000003)
+                best = np.argpartition(-(scores + tie), kk - 1, axis=1)[:, :kk]
+                c = np.take_along_axis(cols, best, axis=1)
+                s = np.take_along_axis(scores, best, axis=1)
+            else:
+                c, s = cols, scores
+            r = np.repeat(rows, c.shape[1])
+            c, s = c.ravel().astype(np.int64), s.ravel()
+            real = s > -np.inf
+            parts.append((r[real], c[real], s[real]))
+        problem.kept_c, problem.kept_s = kept_c, kept_s
         report.update(solver="sparse", k=kk)
         cap_eff = np.minimum(np.maximum(left, 0), col_count)
         n_pairs = min(int(rows_on.sum()), int(cap_eff.sum()))
@@ -464,9 +563,9 @@ def _fair(problem: _Problem, rr: np.ndarray, cc: np.ndarray, ss_chosen: np.ndarr
     # maximum (as in the dense search), which shortens the search.
     row_best = np.full(problem.n, -np.inf)
     found = []
-    for r, _, s in problem.blocks(floor):
-        np.maximum.at(row_best, r, s)
-        found.append(np.unique(s))
+    for rows, block in problem.blocks(floor):
+        row_best[rows] = block.max(axis=1)
+        found.append(np.unique(block[block > -np.inf]))
     values = np.unique(np.concatenate(found))
     ceiling = np.sort(row_best)[problem.n - count]
     lo = int(np.searchsorted(values, floor))
@@ -474,7 +573,7 @@ def _fair(problem: _Problem, rr: np.ndarray, cc: np.ndarray, ss_chosen: np.ndarr
     sr, sc, ss = seed
 
     def ones(s: np.ndarray) -> np.ndarray:
-        return np.ones(len(s))
+        return np.where(s > -np.inf, 1.0, -np.inf)
 
     while lo < hi:
         mid = (lo + hi + 1) // 2
