@@ -1,6 +1,7 @@
 """The sparse exact path gives the dense optimum, and its proof step finds what it missed."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,13 @@ from toolkit.core.assignment import solve_assignment
 from toolkit.core.sparse_assignment import matrix_source, solve_sparse
 from toolkit.errors import SettingsError
 from toolkit.pairing.matching import MentorMatcher
+from toolkit.pairing.scoring import (
+    CHOICE_COMPONENTS,
+    COMPONENTS,
+    combine_scores,
+    pair_mask,
+    validate_weights,
+)
 
 OBJECTIVES = ["coverage", "fairness", "spread"]
 
@@ -227,3 +235,84 @@ def test_a_large_scheme_says_in_run_json_how_it_was_proved(sample_dir, tmp_path,
     assert "proof" not in dense["settings"] and dense["settings"]["solver"] != "sparse"
     assert sparse["totals"]["matched"] == dense["totals"]["matched"]
     assert sparse["totals"]["total_score"] == pytest.approx(dense["totals"]["total_score"])
+
+
+@st.composite
+def rich_signups(draw):
+    """Sign-ups using every field the score and the rules read (choices, kinds, managers)."""
+    people, rng = draw(signups())
+    n = len(people)
+    emails = people["email"].to_numpy()
+    people["meeting_mode"] = rng.choice(["in person", "online", "either", ""], n)
+    people["gender"] = rng.choice(["Woman", "Man", ""], n)
+    people["mentor_gender_preference"] = rng.choice(["woman", "man", ""], n, p=[.3, .2, .5])
+    people["mentor_kind"] = rng.choice(["coach", "sponsor; coach", ""], n)
+    people["mentor_kind_wanted"] = rng.choice(["coach", "sponsor; coach", "", ""], n)
+    people["mentors_wanted"] = [
+        "; ".join(rng.choice(emails, rng.integers(0, 3), replace=False)) for _ in range(n)]
+    people["not_paired_with"] = np.where(rng.random(n) < 0.2, rng.choice(emails, n), "")
+    people["line_manager_email"] = np.where(rng.random(n) < 0.3, rng.choice(emails, n), "")
+    return people, rng
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=rich_signups(), weights=st.fixed_dictionaries(
+    {name: st.sampled_from([0.0, 0.1, 0.3, 0.37, 1.0]) for name in COMPONENTS}))
+def test_the_block_scorer_gives_the_reference_scores_exactly(case, weights):
+    people, rng = case
+    if not any(weights[k] for k in COMPONENTS if k not in CHOICE_COMPONENTS):
+        weights["topics"] = 0.4
+    weights = validate_weights(weights)
+    matcher = MentorMatcher(people, rules={"same_department": bool(rng.random() < 0.3)})
+    e_mail, m_mail = matcher.mentees["email"], matcher.mentors["email"]
+    forbid = pd.DataFrame({"mentee_email": e_mail.sample(min(2, len(e_mail)), random_state=1),
+                           "mentor_email": m_mail.sample(min(2, len(e_mail)), replace=True,
+                                                         random_state=2).to_numpy()})
+    reference = np.where(
+        matcher.rules.with_rule("forbidden", pair_mask(e_mail, m_mail, forbid)).mask,
+        combine_scores(matcher.components, weights), -np.inf)
+    scorer = matcher.scorer(weights, forbid=forbid)
+    rows = rng.permutation(len(e_mail))  # any rows, in any order
+    # Exactly equal, not approximately: the same elementwise operations in the same order,
+    # so the sparse path's optimum and ties are the dense path's.
+    np.testing.assert_array_equal(scorer(rows), reference[rows])
+    r, c = np.nonzero(np.isfinite(reference))
+    comps, score = scorer.pair_components(r, c)
+    np.testing.assert_array_equal(score, reference[r, c])
+    for name in COMPONENTS:
+        np.testing.assert_array_equal(comps[name], matcher.components[name][r, c])
+    assert scorer.eligible_rows[rows].sum() == np.isfinite(reference).sum()
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=rich_signups())
+def test_a_scheme_matched_by_blocks_explains_itself_as_the_dense_match_does(case):
+    people, rng = case
+    matcher = MentorMatcher(people)
+    previous = pd.DataFrame({"mentee_email": matcher.mentees["email"].iloc[:1].to_numpy(),
+                             "mentor_email": matcher.mentors["email"].iloc[:1].to_numpy()})
+    dense = matcher.match(previous=previous, strategy="dense")
+    blocked = matcher.match(previous=previous, strategy="sparse")
+    assert blocked.score is None and blocked.scorer is not None  # no whole-scheme matrix
+    assert blocked.totals["eligible_pairs"] == dense.totals["eligible_pairs"]
+    assert blocked.totals["matched"] == dense.totals["matched"]
+    assert list(blocked.pairs.columns) == list(dense.pairs.columns)
+    # The same pairs read off the whole-scheme matrices: every figure and word the same.
+    same = replace(blocked, score=dense.score, allowed=dense.allowed, codes=dense.codes,
+                   scorer=None)
+    pd.testing.assert_frame_equal(blocked.eligible, same.eligible)
+    pd.testing.assert_frame_equal(blocked.runner_up(), same.runner_up())
+    for email in rng.choice(matcher.people["email"].to_numpy(), 3):
+        if email in set(matcher.mentees["email"]):
+            pd.testing.assert_frame_equal(blocked.candidates(email), same.candidates(email))
+        assert blocked.explain(email) == same.explain(email)
+    r, c = blocked.rows, blocked.cols
+    comps = dense.matcher.components
+    for k, name in enumerate(COMPONENTS):
+        want = comps[name][r, c]
+        if name in CHOICE_COMPONENTS:
+            want = np.where(comps.applies[k][r], want, np.nan)
+        np.testing.assert_array_equal(blocked.pairs[name].to_numpy(), want)
+    np.testing.assert_array_equal(blocked.pairs["score"].to_numpy(), dense.score[r, c])
+    pd.testing.assert_frame_equal(
+        blocked.unmatched, matcher._unmatched(r, c, dense.codes))

@@ -79,7 +79,7 @@ def matrix_source(score: np.ndarray, eligible: np.ndarray) -> PairSource:
 
 
 def _dense(got: object, rows: np.ndarray, m: int) -> np.ndarray:
-    """A source's answer as a block (rows x columns, ``-inf`` where a pair is not allowed)."""
+    """Return a source's answer as a block (rows x columns, ``-inf`` where not allowed)."""
     if isinstance(got, np.ndarray) and got.ndim == 2:
         return np.asarray(got, dtype=np.float64)
     r, c, s = got  # type: ignore[misc]
@@ -200,7 +200,7 @@ class _Columns:
     @staticmethod
     def reduced(w: np.ndarray, ur: np.ndarray, pa: np.ndarray | None, pb: np.ndarray,
                 big: float) -> np.ndarray:
-        """The largest reduced cost of each pair over its arcs (arrays broadcast together).
+        """Return the largest reduced cost of each pair over its arcs (arrays broadcast).
 
         ``w`` is the pairs' weights (``-inf`` for no pair), ``ur`` the rows' prices, ``pa``
         and ``pb`` the columns' prices from :meth:`prices`.
@@ -317,7 +317,6 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
     n, m = problem.n, problem.m
     cr, cc, cs = seed
     rounds = 0
-    spread = (columns.a >= 0).any()
     while True:
         rounds += 1
         tick(f"round {rounds}: {len(cr)} candidate pairs")
@@ -372,23 +371,31 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
                                       bonus_big)
             if red.size:
                 worst = max(worst, float(red.max()))
+            # Each row's few pairs with the largest reduced cost (found in one pass, without
+            # sorting every improving pair), those above the tolerance.
+            take = min(k, ADD, red.shape[1])
+            if take == 0:
+                continue
+            if red.shape[1] > take:
+                best = np.argpartition(-red, take - 1, axis=1)[:, :take]
+                red = np.take_along_axis(red, best, axis=1)
+            else:
+                best = np.broadcast_to(np.arange(red.shape[1]), red.shape)
             li, lj = np.nonzero(red > TOLERANCE)
             if not len(li):
                 continue
+            lj = best[li, lj]
             r = rows[li]
             c = (problem.kept_c[r, lj] if block is None else lj).astype(np.int64)
             s = scores[li, lj]
-            red = red[li, lj]
             key = r * m + c
             at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
             new = keys[at] != key if len(keys) else np.ones(len(key), dtype=bool)
-            r, c, s, red = r[new], c[new], s[new], red[new]
+            r, c, s = r[new], c[new], s[new]
             # Each new pair once (a re-scored row also has kept pairs).
             key, first = np.unique(r * m + c, return_index=True)
-            r, c, s, red = r[first], c[first], s[first], red[first]
             keys = np.sort(np.r_[keys, key])
-            pick = _top_per_row(r, red, min(k, ADD), c)
-            add.append((r[pick], c[pick], s[pick]))
+            add.append((r[first], c[first], s[first]))
         bound = float(u.sum() + columns.cap @ v + n * worst)
         report.setdefault("round_log", []).append({
             "candidates": len(cr), "rows_rescored": len(again),
@@ -410,8 +417,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
                  objective: str = "coverage",
                  locked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                  block: int = 1000, k: int | None = None, report: dict | None = None,
-                 progress: bool | None = None, keep: int | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 progress: bool | None = None, keep: int | None = None,
+                 log: Callable[[str], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Solve a one-column-per-row assignment exactly from a pair source, with a proof.
 
     Parameters
@@ -439,6 +446,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
     keep : int, optional
         Best pairs kept per row after the first pass, to price without scoring the row
         again (default :data:`KEEP`; at least ``k``).
+    log : callable, optional
+        Called with one line per stage (the first pass, each round), e.g. to print progress.
 
     Returns
     -------
@@ -470,6 +479,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
     with stages(names, "Sparse pairing", enabled=progress) as step:
         # Pass 0: the figures the weights need, and each row's best columns by score.
         step("pricing")
+        if log is not None:
+            log("Sparse pairing: scoring every mentee's pairs by blocks, keeping the best.")
         low, high = np.inf, -np.inf
         rows_on = np.zeros(n_rows, dtype=bool)
         col_count = np.zeros(m, dtype=np.int64)
@@ -521,8 +532,10 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
             cols = _Columns(cap_eff, bonus if spread else None)
             rounds = iter(names[1:])
 
-            def tick(_: str) -> None:
+            def tick(what: str) -> None:
                 step(next(rounds, names[-1]))
+                if log is not None:
+                    log(f"Sparse pairing, {what} ({time.perf_counter() - began:.0f} s).")
 
             def shifted(s: np.ndarray) -> np.ndarray:
                 return big + s - low

@@ -735,7 +735,7 @@ class ComponentStack(dict):
 
 
 def component_weights(weights: Mapping[str, float]) -> np.ndarray:
-    """The weights in the order of :data:`COMPONENTS`, 0 for a component switched off.
+    """Return the weights in the order of :data:`COMPONENTS`, 0 for one switched off.
 
     Examples
     --------
@@ -768,7 +768,7 @@ def _rows_of(keys_r: np.ndarray, n: int) -> np.ndarray:
 
 
 def _gather(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the given rows' pairs in a CSR list, and each one's block row."""
+    """Return the positions of these rows' pairs in a CSR list, and each one's row."""
     start, stop = ptr[rows], ptr[rows + 1]
     size = stop - start
     local = np.repeat(np.arange(len(rows)), size)
@@ -839,7 +839,7 @@ class BlockScorer:
         self.eligible_rows = np.full(n, -1, dtype=np.int64)
 
     def _people(self, mentees: pd.DataFrame, mentors: pd.DataFrame) -> None:
-        """The per-person arrays the scores are built from."""
+        """Build the per-person arrays the scores come from."""
         n, m = self.n, self.m
         empty = pd.Series([""] * n, index=mentees.index, dtype=object)
         e_topics = mentees["topics"] if "topics" in mentees else empty
@@ -931,7 +931,7 @@ class BlockScorer:
 
     def _rules(self, mentor_min_level: int | None,
                mentee_levels: tuple[int | None, int | None], same_department: bool) -> None:
-        """The rules that depend on one person, or on two people's grades and departments."""
+        """Prepare the rules on one person, or on two people's grades and departments."""
         if self.max_gap is not None and int(self.max_gap) < self.min_gap:
             raise SettingsError(f"The largest grade gap ({self.max_gap}) is below the smallest "
                                 f"({self.min_gap}): no pair could keep both.")
@@ -956,8 +956,11 @@ class BlockScorer:
         self.same_department = same_department
 
     def _listed(self, forbid: pd.DataFrame | None, previous: pd.DataFrame | None) -> None:
-        """The pairs ruled out one by one: line management, asked not to, forbidden, earlier,
-        and a person with themselves."""
+        """List the pairs ruled out one by one.
+
+        Line management, asked not to be paired, forbidden, earlier, and a person with
+        themselves.
+        """
         e_mail = pd.Index(self.mentees["email"].astype(str).to_numpy(dtype=object))
         m_mail = pd.Index(self.mentors["email"].astype(str).to_numpy(dtype=object))
         manager_of = self.manager_of
@@ -999,7 +1002,7 @@ class BlockScorer:
         self.out_ptr = _rows_of(self.out_r, self.n)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        """The combined scores of these mentees with every mentor (rules not applied)."""
+        """Return the combined scores of these mentees with every mentor (no rules applied)."""
         rows = np.asarray(rows, dtype=np.int64)
         full = self.full
         acc = np.empty((len(rows), self.m))
@@ -1029,7 +1032,7 @@ class BlockScorer:
         return np.clip(acc, 0.0, 1.0, out=acc)
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
-        """The combined scores of these mentees' allowed pairs; ``-inf`` where ruled out."""
+        """Return the combined scores of these mentees' allowed pairs, ``-inf`` if ruled out."""
         rows = np.asarray(rows, dtype=np.int64)
         acc = self.scores(rows)
         bad = self.grade_bad[self.e_grade[rows]]
