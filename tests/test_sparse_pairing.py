@@ -63,8 +63,9 @@ def check_rules(rows, cols, eligible, capacity, locked):
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @settings(max_examples=40, deadline=None)
-@given(problem=problems(), k=st.integers(1, 3), keep=st.integers(1, 6))
-def test_sparse_gives_the_dense_optimum(problem, objective, k, keep):
+@given(problem=problems(), k=st.integers(1, 3), keep=st.integers(1, 6),
+       by_column=st.integers(0, 2))
+def test_sparse_gives_the_dense_optimum(problem, objective, k, keep, by_column):
     score, eligible, capacity, locked = problem
     dense = solve_assignment(score, eligible, capacity, objective, locked=locked or None,
                              strategy="dense")
@@ -74,7 +75,8 @@ def test_sparse_gives_the_dense_optimum(problem, objective, k, keep):
     # in full) to do the work.
     sparse = solve_sparse(matrix_source(score, eligible), len(score), capacity, objective,
                           (fixed[:, 0], fixed[:, 1], score[fixed[:, 0], fixed[:, 1]]),
-                          block=7, k=k, report=info, progress=False, keep=keep)
+                          block=7, k=k, report=info, progress=False, keep=keep,
+                          by_column=by_column)
     check_rules(*sparse, eligible, capacity, locked)
     want, want_total = summary(score, *dense, objective)
     got, got_total = summary(score, *sparse, objective)
@@ -109,7 +111,7 @@ def test_the_proof_step_adds_a_planted_pair_the_candidates_missed():
     eligible = np.array([[True, True], [True, False]])
     info = {}
     rows, cols = solve_sparse(matrix_source(score, eligible), 2, np.array([1, 1]), k=1,
-                              report=info, progress=False, keep=1)
+                              report=info, progress=False, keep=1, by_column=0)
     assert (rows.tolist(), cols.tolist()) == ([0, 1], [1, 0])
     assert info["rounds"] >= 2
     assert info["candidate_pairs"] == 3
@@ -124,7 +126,7 @@ def test_a_better_total_hidden_from_the_candidates_is_found():
     eligible = np.ones((n, n), dtype=bool)
     info = {}
     sparse = solve_sparse(matrix_source(score, eligible), n, np.ones(n, dtype=np.int64), k=1,
-                          report=info, progress=False, keep=2)
+                          report=info, progress=False, keep=2, by_column=0)
     dense = solve_assignment(score, eligible, np.ones(n, dtype=np.int64), strategy="dense")
     assert len(sparse[0]) == n
     assert score[sparse].sum() == pytest.approx(score[dense].sum(), abs=1e-9)
@@ -276,6 +278,8 @@ def test_the_block_scorer_gives_the_reference_scores_exactly(case, weights):
     # Exactly equal, not approximately: the same elementwise operations in the same order,
     # so the sparse path's optimum and ties are the dense path's.
     np.testing.assert_array_equal(scorer(rows), reference[rows])
+    cols = np.sort(rng.choice(len(m_mail), max(1, len(m_mail) // 2), replace=False))
+    np.testing.assert_array_equal(scorer(rows, cols=cols), reference[rows][:, cols])
     r, c = np.nonzero(np.isfinite(reference))
     comps, score = scorer.pair_components(r, c)
     np.testing.assert_array_equal(score, reference[r, c])

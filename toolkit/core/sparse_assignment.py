@@ -35,8 +35,9 @@ weights (1 per pair), so there ``gap < 1`` proves the count exactly.
 
 from __future__ import annotations
 
-import os
+import inspect
 import time
+from itertools import chain
 from collections.abc import Callable
 
 import numpy as np
@@ -51,7 +52,9 @@ from toolkit.errors import RuleError
 
 __all__ = ["PairSource", "matrix_source", "solve_sparse"]
 
-#: ``source(rows) -> (rows, cols, scores)``: the eligible pairs of those rows (int array).
+#: ``source(rows)``: the scores of those rows' pairs as a block (rows x columns, ``-inf`` where
+#: a pair is not allowed), or as ``(rows, cols, scores)`` of the allowed pairs. A source that
+#: takes ``cols=`` too scores those columns only (to price a few rows cheaply).
 PairSource = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 #: A left-out pair is added when its reduced cost is above this (HiGHS is asked for 1e-10).
@@ -59,7 +62,9 @@ TOLERANCE = 1e-9
 #: The most best pairs kept per row after the first pass (to price without re-scoring).
 KEEP = 1024
 #: The most left-out pairs added per row and round (those with the largest reduced cost).
-ADD = int(os.environ.get("SPARSE_ADD", "8"))
+ADD = 8
+#: Each column's best rows also taken as first candidates.
+BY_COLUMN = 3
 #: The HiGHS options: tight feasibility so the priced check is meaningful.
 HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
@@ -73,8 +78,9 @@ def matrix_source(score: np.ndarray, eligible: np.ndarray) -> PairSource:
     >>> src(np.array([0])).tolist()
     [[0.5, -inf]]
     """
-    def source(rows: np.ndarray) -> np.ndarray:
-        return np.where(eligible[rows], score[rows], -np.inf)
+    def source(rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        block = np.where(eligible[rows], score[rows], -np.inf)
+        return block if cols is None else block[:, cols]
     return source
 
 
@@ -98,6 +104,11 @@ class _Problem:
         self.source, self.n, self.m = source, n, m
         self.row_ok, self.left, self.block = row_ok, left, block
         self.col_off = left <= 0
+        # Whether the source can score a few columns only (``source(rows, cols=...)``).
+        try:
+            self.by_columns = "cols" in inspect.signature(source).parameters
+        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+            self.by_columns = False
         self.pairs_considered = 0
         self.rows_rescored = 0
         # Each row's best pairs (kept after the first pass: columns and scores, -inf after
@@ -114,14 +125,27 @@ class _Problem:
         rows = np.flatnonzero(self.row_ok) if rows is None else rows
         for start in range(0, len(rows), self.block):
             part = rows[start:start + self.block]
+            yield part, self.score(part, None, floor)
+
+    def score(self, part: np.ndarray, cols: np.ndarray | None,
+              floor: float = -np.inf) -> np.ndarray:
+        """Score some rows with every column, or with these columns only."""
+        if cols is None:
             block = _dense(self.source(part), part, self.m)
-            block[~self.row_ok[part]] = -np.inf
-            if self.col_off.any():
-                block[:, self.col_off] = -np.inf
-            if floor > -np.inf:
-                block[block < floor] = -np.inf
-            self.pairs_considered += int(np.count_nonzero(block > -np.inf))
-            yield part, block
+            off = self.col_off
+        elif self.by_columns:
+            block = np.asarray(self.source(part, cols=cols), dtype=np.float64)
+            off = self.col_off[cols]
+        else:
+            block = _dense(self.source(part), part, self.m)[:, cols]
+            off = self.col_off[cols]
+        block[~self.row_ok[part]] = -np.inf
+        if off.any():
+            block[:, off] = -np.inf
+        if floor > -np.inf:
+            block[block < floor] = -np.inf
+        self.pairs_considered += int(np.count_nonzero(block > -np.inf))
+        return block
 
 
 def _ranked(r: np.ndarray, key: np.ndarray,
@@ -349,16 +373,41 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         if np.isfinite(lowest):
             limit[has] = weight(cut[has]) + lowest - u[has]
         again = np.flatnonzero(limit > TOLERANCE)
+        # How many columns are cheap enough for each such row (the only ones it could gain).
+        col_price_all = pb if pa is None else np.minimum(pb, pa - bonus_big)
+        col_price = np.sort(col_price_all[np.isfinite(col_price_all)])
+        slack = limit[again] - lowest
+        cheap = np.searchsorted(col_price, slack - TOLERANCE)
         worst = float(np.max(limit, where=limit <= TOLERANCE, initial=0.0))
+        # The columns a row skips are priced at least its slack: their reduced costs are at
+        # most slack - price (at most the tolerance), which the bound counts.
+        beyond = cheap < len(col_price)
+        if beyond.any():
+            worst = max(worst, float(np.max(slack[beyond] - col_price[cheap[beyond]])))
         problem.rows_rescored += len(again)
+        # Rows scored again are grouped by how many columns they could gain from (the
+        # cheapest first, so a group scores the first ``max(cheap)`` columns by price).
+        by_slack = np.argsort(cheap, kind="stable")
+        again, cheap = again[by_slack], cheap[by_slack]
+        order = np.argsort(np.where(np.isfinite(col_price_all), col_price_all, np.inf),
+                           kind="stable")
+
+        def rescored():
+            for start in range(0, len(again), problem.block):
+                part = again[start:start + problem.block]
+                width = int(cheap[start:start + problem.block].max())
+                if width == 0:
+                    continue
+                cols = np.sort(order[:width]) if width < m else None
+                yield part, problem.score(part, cols, floor), cols
         qs = problem.kept_s
         if floor > -np.inf:
             qs = np.where(qs >= floor, qs, -np.inf)
         kept_rows = np.flatnonzero(problem.row_ok)
         # The kept lists first (by slices of rows), then the rows scored again in full.
-        sweeps = [(kept_rows[i:i + 4 * problem.block], None)
+        sweeps = [(kept_rows[i:i + 4 * problem.block], None, None)
                   for i in range(0, len(kept_rows), 4 * problem.block)]
-        for rows, block in (*sweeps, *problem.blocks(floor, again)):
+        for rows, block, some in chain(sweeps, rescored()):
             if block is None:
                 cols = problem.kept_c[rows]
                 scores = qs[rows]
@@ -366,9 +415,9 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
                                       None if pa is None else pa[cols], pb[cols], bonus_big)
             else:
                 scores = block
-                red = columns.reduced(weight(block), u[rows, None],
-                                      None if pa is None else pa[None, :], pb[None, :],
-                                      bonus_big)
+                ca = None if pa is None else (pa if some is None else pa[some])[None, :]
+                cb = (pb if some is None else pb[some])[None, :]
+                red = columns.reduced(weight(block), u[rows, None], ca, cb, bonus_big)
             if red.size:
                 worst = max(worst, float(red.max()))
             # Each row's few pairs with the largest reduced cost (found in one pass, without
@@ -386,7 +435,10 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
                 continue
             lj = best[li, lj]
             r = rows[li]
-            c = (problem.kept_c[r, lj] if block is None else lj).astype(np.int64)
+            if block is None:
+                c = problem.kept_c[r, lj].astype(np.int64)
+            else:
+                c = (lj if some is None else some[lj]).astype(np.int64)
             s = scores[li, lj]
             key = r * m + c
             at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
@@ -400,6 +452,9 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         report.setdefault("round_log", []).append({
             "candidates": len(cr), "rows_rescored": len(again),
             "added": sum(len(a[0]) for a in add), "solve_s": round(t1 - t0, 2),
+            "cheap_cols": [int(np.percentile(cheap, q)) if len(cheap) else 0
+                           for q in (50, 90, 100)],
+            "cols": len(col_price),
             "price_s": round(time.perf_counter() - t1, 2)})
         if not add or sum(len(a[0]) for a in add) == 0:
             report["rounds"] = report.get("rounds", 0) + rounds
@@ -418,7 +473,8 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
                  locked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                  block: int = 1000, k: int | None = None, report: dict | None = None,
                  progress: bool | None = None, keep: int | None = None,
-                 log: Callable[[str], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 log: Callable[[str], None] | None = None, by_column: int = BY_COLUMN
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve a one-column-per-row assignment exactly from a pair source, with a proof.
 
     Parameters
@@ -448,6 +504,9 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         again (default :data:`KEEP`; at least ``k``).
     log : callable, optional
         Called with one line per stage (the first pass, each round), e.g. to print progress.
+    by_column : int
+        Each column's best rows also taken as first candidates (default :data:`BY_COLUMN`;
+        0 takes the rows' best columns only).
 
     Returns
     -------
@@ -491,7 +550,22 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         keep = min(max(KEEP if keep is None else int(keep), kk), m)
         kept_c = np.zeros((n_rows, keep), dtype=np.int32)
         kept_s = np.full((n_rows, keep), -np.inf)
+        # Each column's few best rows too, so that the first solve already sees a mentee
+        # for every mentor (fewer rounds where places are scarce).
+        per_col = max(int(by_column), 0)
+        col_rows = np.zeros((per_col, m), dtype=np.int64)
+        col_scores = np.full((per_col, m), -np.inf)
         for rows, block in problem.blocks():
+            if per_col and len(rows) > per_col:
+                top = np.argpartition(-block, per_col - 1, axis=0)[:per_col]
+            else:
+                top = np.broadcast_to(np.arange(len(rows))[:, None], block.shape)
+            if per_col:
+                both_s = np.r_[col_scores, np.take_along_axis(block, top, axis=0)]
+                both_r = np.r_[col_rows, rows[top]]
+                pick = np.argsort(-both_s, axis=0, kind="stable")[:per_col]
+                col_scores = np.take_along_axis(both_s, pick, axis=0)
+                col_rows = np.take_along_axis(both_r, pick, axis=0)
             on = block > -np.inf
             if on.any():
                 low = min(low, float(np.min(block, where=on, initial=np.inf)))
@@ -525,7 +599,13 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         if n_pairs == 0:
             rr, cc = np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
         else:
+            real = col_scores > -np.inf
+            parts.append((col_rows[real], np.broadcast_to(np.arange(m), real.shape)[real],
+                          col_scores[real]))
             seed = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+            # A pair on both lists is one candidate.
+            _, once = np.unique(seed[0] * m + seed[1], return_index=True)
+            seed = tuple(a[np.sort(once)] for a in seed)
             big = (high - low) * n_pairs + 1.0
             bonus = np.bincount(fixed_c, minlength=m) == 0
             spread = objective == "spread"

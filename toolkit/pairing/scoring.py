@@ -1001,29 +1001,47 @@ class BlockScorer:
         self.out_r, self.out_c = r[order], c[order]
         self.out_ptr = _rows_of(self.out_r, self.n)
 
-    def scores(self, rows: np.ndarray) -> np.ndarray:
-        """Return the combined scores of these mentees with every mentor (no rules applied)."""
+    def _in_block(self, ptr: np.ndarray, listed: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the listed pairs of these rows in the block: positions, block row, column."""
+        pos, local = _gather(ptr, rows)
+        c = listed[pos]
+        if cols is None:
+            return pos, local, c
+        where = np.full(self.m, -1, dtype=np.int64)
+        where[cols] = np.arange(len(cols))
+        keep = where[c] >= 0
+        return pos[keep], local[keep], where[c[keep]]
+
+    def scores(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Return the combined scores of these mentees with every mentor (no rules applied).
+
+        With ``cols``, with those mentors only (the same values).
+        """
         rows = np.asarray(rows, dtype=np.int64)
+        every = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        width = self.m if cols is None else len(every)
         full = self.full
-        acc = np.empty((len(rows), self.m))
+        acc = np.empty((len(rows), width))
         if full[0]:
-            np.divide(self.te[rows] @ self.tm_t, self.t_count[rows, None], out=acc)
+            np.divide(self.te[rows] @ self.tm_t[:, every], self.t_count[rows, None], out=acc)
             acc *= full[0]
         else:
             acc[...] = 0.0
         if full[1]:
-            acc += self.grade_seniority[self.e_grade[rows]]
+            acc += self.grade_seniority[:, every][self.e_grade[rows]]
         if full[2]:
-            acc += self.mode_rows[self.e_mode[rows]]
+            acc += self.mode_rows[:, every][self.e_mode[rows]]
         if full[3]:
-            acc += self.gender_rows[self.pref[rows]]
+            acc += self.gender_rows[:, every][self.pref[rows]]
         if full[4]:
-            pos, local = _gather(self.choice_ptr, rows)
-            acc[local, self.choice_c[pos]] += full[4] * self.choice_v[pos]
+            pos, local, c = self._in_block(self.choice_ptr, self.choice_c, rows, cols)
+            acc[local, c] += full[4] * self.choice_v[pos]
         if full[5]:
             some = np.flatnonzero(self.applies[5][rows])
             if len(some):
-                kinds = np.divide(self.ke[rows[some]] @ self.km_t, self.k_count[rows[some], None])
+                kinds = np.divide(self.ke[rows[some]] @ self.km_t[:, every],
+                                  self.k_count[rows[some], None])
                 kinds *= full[5]
                 acc[some] += kinds
         per_row = self.per_row[rows]
@@ -1031,18 +1049,23 @@ class BlockScorer:
         acc[per_row <= 0] = 0.0
         return np.clip(acc, 0.0, 1.0, out=acc)
 
-    def __call__(self, rows: np.ndarray) -> np.ndarray:
-        """Return the combined scores of these mentees' allowed pairs, ``-inf`` if ruled out."""
+    def __call__(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Return the combined scores of these mentees' allowed pairs, ``-inf`` if ruled out.
+
+        With ``cols``, with those mentors only.
+        """
         rows = np.asarray(rows, dtype=np.int64)
-        acc = self.scores(rows)
-        bad = self.grade_bad[self.e_grade[rows]]
+        acc = self.scores(rows, cols)
+        every = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        bad = self.grade_bad[:, every][self.e_grade[rows]]
         if not self.same_department:
-            bad |= self.e_dept[rows, None] == self.m_dept[None, :]
+            bad |= self.e_dept[rows, None] == self.m_dept[None, every]
         bad[~self.row_ok[rows]] = True
-        pos, local = _gather(self.out_ptr, rows)
-        bad[local, self.out_c[pos]] = True
+        _, local, c = self._in_block(self.out_ptr, self.out_c, rows, cols)
+        bad[local, c] = True
         np.putmask(acc, bad, -np.inf)
-        self.eligible_rows[rows] = self.m - np.count_nonzero(bad, axis=1)
+        if cols is None:
+            self.eligible_rows[rows] = self.m - np.count_nonzero(bad, axis=1)
         return acc
 
     def pair_components(self, r: np.ndarray, c: np.ndarray) -> tuple[dict[str, np.ndarray],
