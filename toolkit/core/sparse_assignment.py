@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import inspect
 import time
-from itertools import chain
 from collections.abc import Callable
+from itertools import chain
 
 import numpy as np
 from scipy.optimize import linprog
@@ -329,6 +329,21 @@ def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     return used, np.maximum(u, 0.0), v
 
 
+def _rescored(problem: _Problem, again: np.ndarray, cheap: np.ndarray, order: np.ndarray,
+              floor: float):
+    """Score rows again by blocks, each block with the first ``max(cheap)`` columns of ``order``.
+
+    Yields ``(rows, block, columns)``; ``columns`` is None for every column.
+    """
+    for start in range(0, len(again), problem.block):
+        part = again[start:start + problem.block]
+        width = int(cheap[start:start + problem.block].max())
+        if width == 0:
+            continue
+        cols = np.sort(order[:width]) if width < problem.m else None
+        yield part, problem.score(part, cols, floor), cols
+
+
 def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
               columns: _Columns, bonus_big: float, k: int, floor: float,
               seed: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -391,15 +406,6 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         again, cheap = again[by_slack], cheap[by_slack]
         order = np.argsort(np.where(np.isfinite(col_price_all), col_price_all, np.inf),
                            kind="stable")
-
-        def rescored():
-            for start in range(0, len(again), problem.block):
-                part = again[start:start + problem.block]
-                width = int(cheap[start:start + problem.block].max())
-                if width == 0:
-                    continue
-                cols = np.sort(order[:width]) if width < m else None
-                yield part, problem.score(part, cols, floor), cols
         qs = problem.kept_s
         if floor > -np.inf:
             qs = np.where(qs >= floor, qs, -np.inf)
@@ -407,7 +413,7 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         # The kept lists first (by slices of rows), then the rows scored again in full.
         sweeps = [(kept_rows[i:i + 4 * problem.block], None, None)
                   for i in range(0, len(kept_rows), 4 * problem.block)]
-        for rows, block, some in chain(sweeps, rescored()):
+        for rows, block, some in chain(sweeps, _rescored(problem, again, cheap, order, floor)):
             if block is None:
                 cols = problem.kept_c[rows]
                 scores = qs[rows]
