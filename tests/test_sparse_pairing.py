@@ -223,10 +223,14 @@ def test_several_mentors_per_mentee_keep_the_network_flow():
     assert (rows.tolist(), cols.tolist()) == ([0, 0], [0, 1])
 
 
-def test_a_large_scheme_says_in_run_json_how_it_was_proved(sample_dir, tmp_path, monkeypatch):
+def test_a_large_scheme_says_in_run_json_how_it_was_proved(sample_dir, tmp_path, monkeypatch,
+                                                            capsys):
     # The sample scheme, with the threshold lowered so that it counts as large.
     monkeypatch.setattr("toolkit.core.assignment.SPARSE_FROM", 1)
     assert main(["match", str(sample_dir / "signups.csv"), "--out", str(tmp_path / "s")]) == 0
+    err = capsys.readouterr().err
+    # A line per stage on stderr: block scoring, each round, the writing.
+    assert "block by block" in err and "round 1" in err and "Writing the pairs" in err
     monkeypatch.setattr("toolkit.core.assignment.SPARSE_FROM", 10 ** 12)
     assert main(["match", str(sample_dir / "signups.csv"), "--out", str(tmp_path / "d")]) == 0
     sparse = json.loads((tmp_path / "s" / "run.json").read_text())
@@ -237,6 +241,13 @@ def test_a_large_scheme_says_in_run_json_how_it_was_proved(sample_dir, tmp_path,
     assert "proof" not in dense["settings"] and dense["settings"]["solver"] != "sparse"
     assert sparse["totals"]["matched"] == dense["totals"]["matched"]
     assert sparse["totals"]["total_score"] == pytest.approx(dense["totals"]["total_score"])
+    assert sparse["totals"]["eligible_pairs"] == dense["totals"]["eligible_pairs"]
+    # The same files with the same columns, and every pair explained by its components.
+    for name in ("pairs.csv", "unmatched.csv"):
+        s_frame = pd.read_csv(tmp_path / "s" / name)
+        d_frame = pd.read_csv(tmp_path / "d" / name)
+        assert list(s_frame.columns) == list(d_frame.columns)
+        assert len(s_frame) == len(d_frame)
 
 
 @st.composite
