@@ -264,7 +264,7 @@ def bench_spread(repeats: int = 3) -> list[dict]:
     return out
 
 
-def national_worker(n_mentees: int, n_mentors: int, block: int = 500, k: int | None = None) -> dict:
+def national_worker(n_mentees: int, n_mentors: int, block: int = 1000, k: int | None = None) -> dict:
     """Pair a national-size scheme sparsely in this process; figures as a dict.
 
     The eligible pairs are built by blocks of ``block`` mentees with the toolkit's own rules
