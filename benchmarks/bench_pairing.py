@@ -264,12 +264,14 @@ def bench_spread(repeats: int = 3) -> list[dict]:
     return out
 
 
-def national_worker(n_mentees: int, n_mentors: int, block: int = 1000, k: int | None = None) -> dict:
+def national_worker(n_mentees: int, n_mentors: int, block: int = 1000,
+                    k: int | None = None) -> dict:
     """Pair a national-size scheme sparsely in this process; figures as a dict.
 
     The eligible pairs are built by blocks of ``block`` mentees with the toolkit's own rules
-    and scoring (:func:`eligibility`, :func:`score_components`, default weights), scored
-    again on each pricing pass, never all held at once.
+    and scoring (:class:`BlockScorer`, the same scores as :func:`score_components` and
+    :func:`combine_scores`; default weights), scored again where a pricing pass needs it,
+    never all held at once.
     """
     start = time.perf_counter()
     # Already canonical (lower-case e-mails, whole-number levels and capacities): sorted by

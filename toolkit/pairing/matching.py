@@ -419,6 +419,17 @@ class MentorMatcher:
         # scheme is matched block by block (:class:`BlockScorer`) and never needs them.
         self._rules: Eligibility | None = None
         self._components: ComponentStack | None = None
+        # The settings are checked now, as when the matrices were built at once.
+        max_gap = self.scheme_rules.max_gap
+        if self.min_gap < 0:
+            raise SettingsError(f"The minimum grade gap must be 0 or more levels (got "
+                                f"{self.min_gap}).")
+        if max_gap is not None and int(max_gap) < self.min_gap:
+            raise SettingsError(f"The largest grade gap ({max_gap}) is below the smallest "
+                                f"({self.min_gap}): no pair could keep both.")
+        if self.ideal_gap[0] > self.ideal_gap[1]:
+            raise SettingsError(f"The ideal grade gap must be (smallest, largest); got "
+                                f"{tuple(self.ideal_gap)}.")
         self._mentee_pos = pd.Index(self.mentees["email"])
         self._mentor_pos = pd.Index(self.mentors["email"])
         self.rule_labels = self._labels(levels)
