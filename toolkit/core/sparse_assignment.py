@@ -3,22 +3,26 @@
 :func:`solve_sparse` gives the same optimum as :func:`toolkit.core.assignment.solve_assignment`
 (most pairs, then for spread the most columns used, then the best total; fairness's lowest
 score) when every row takes at most one column, but never holds every pair at once. The
-pairs come from a *pair source*: a function ``source(rows) -> (rows, cols, scores)`` giving
-the eligible pairs of some rows (one block of mentees at a time).
+pairs come from a *pair source* (:data:`PairSource`): ``source(rows)`` gives the scores of
+some rows' pairs as a block (rows x columns, ``-inf`` where a pair is not allowed), one block
+of mentees at a time; a source that also takes ``cols=`` scores a few columns only.
 
 **How it works (column generation).** One pass over the blocks keeps, for each row, its
-``K`` best columns as candidates (``K`` adaptive: more when places are scarce) and a longer
-list of its best pairs with the best score left off that list (the row's *cut*). The problem
-on the candidates is solved exactly as a sparse assignment
+``K`` best columns as candidates (``K`` adaptive: more when places are scarce; each column's
+:data:`BY_COLUMN` best rows are added) and a longer list of its :data:`KEEP` best pairs, with
+the best score left off that list (the row's *cut*). The problem on the candidates is solved
+exactly as a sparse assignment
 (:func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`, each place repeated once
 per unit of capacity), and its dual prices ``u`` (rows) and ``v`` (places) are read off the
 residual graph of that optimum by shortest paths (see :func:`_match`; HiGHS's LP is the
 fallback). Every eligible pair left out is then *priced*: its reduced cost is
-``w - u[row] - v[col]``. A pair with a positive reduced cost could improve the objective: it
-is added to the candidates and the problem solved again, until no pair has one. The longer
-lists make pricing cheap and still complete: a pair off a row's list scores at most the cut,
-and ``v >= 0``, so its reduced cost is at most ``w(cut) - u[row]`` (plus the first-place
-bonus for spread); only rows where that bound is positive are scored again in full, block by
+``w - u[row] - v[col]``. A pair with a positive reduced cost could improve the objective:
+each row's :data:`ADD` best such pairs are added to the candidates and the problem solved
+again, until no pair has one. The kept lists make pricing cheap and still complete: a pair
+off a row's list scores at most the cut, and its column's price is at least the lowest price
+``p`` of any place, so its reduced cost is at most ``w(cut) - u[row] - p`` (with the
+first-place bonus for spread). Only rows where that bound is positive are scored again, and
+only against the columns priced below ``w(cut) - u[row]`` (the others cannot gain), block by
 block.
 
 **Why that proves optimality for the full problem.** Make the prices feasible for the dual
