@@ -163,7 +163,7 @@ def signups(draw):
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @settings(max_examples=20, deadline=None)
-@given(case=signups())
+@given(case=st.one_of(signups(), st.deferred(lambda: rich_signups())))
 def test_matching_a_scheme_sparsely_gives_the_same_optimum(case, objective):
     people, rng = case
     rules = {"same_department": bool(rng.random() < 0.3)}
