@@ -506,7 +506,9 @@ def solve_sparse(source: PairSource, n_rows: int, capacity: np.ndarray,
         Candidate columns kept per row at first (default: adaptive, from rows per place).
     report : dict, optional
         Filled with how the optimum was proved: ``solver``, ``rounds``,
-        ``pairs_considered``, ``candidate_pairs``, ``k``, ``gap``, ``proof``.
+        ``pairs_considered``, ``rows_rescored``, ``candidate_pairs``, ``k``, ``gap``,
+        ``proof``, and ``round_log`` (per round: candidates, rows scored again, pairs added,
+        how many columns those rows could gain from, seconds solving and pricing).
     progress : bool, optional
         Show the rounds on a bar (default: when in a terminal or notebook).
     keep : int, optional

@@ -657,7 +657,8 @@ class MentorMatcher:
                     "mentors block by block (exact, with a proof of optimality).")
             _, fixed_s = scorer.pair_components(fixed_r, fixed_c)
             rows, cols = solve_sparse(scorer, len(self.mentees), self.capacity, objective,
-                                      (fixed_r, fixed_c, fixed_s), report=proof, log=log)
+                                      (fixed_r, fixed_c, fixed_s), report=proof, log=log,
+                                      progress=False if log is not None else None)
             comps, pair_score = scorer.pair_components(rows, cols)
             applies = scorer.applies
             unscored = np.flatnonzero(scorer.eligible_rows < 0)
