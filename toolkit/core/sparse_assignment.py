@@ -256,11 +256,13 @@ def _lp(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
 
 
 def _distances(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, nodes: int,
-               root: int) -> np.ndarray | None:
+               root: int, eps: float = 0.0) -> np.ndarray | None:
     """Shortest distances from ``root`` (Bellman-Ford, vectorised, stopping when settled).
 
-    Returns None if the distances still change after ``nodes`` rounds (a negative cycle,
-    which float rounding alone could make).
+    A distance is lowered only by more than ``eps``, so cycles of cost ``-eps`` or more
+    (float rounding on the big weights of spread makes some) do not keep it going: at the
+    end every edge has ``d[dst] <= d[src] + cost + eps``. Returns None if the distances
+    still change after ``nodes`` rounds (a negative cycle).
     """
     order = np.argsort(dst, kind="stable")
     src, dst, cost = src[order], dst[order], cost[order]
@@ -270,7 +272,7 @@ def _distances(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, nodes: int,
     d[root] = 0.0
     for _ in range(nodes):
         best = np.minimum.reduceat(d[src] + cost, starts) if len(starts) else starts
-        better = best < d[heads]
+        better = best < d[heads] - eps
         if not better.any():
             return d
         d[heads[better]] = best[better]
@@ -288,8 +290,9 @@ def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     place with room -> root, 0; pair not made row -> place, ``-w``; pair made place -> row,
     ``+w``; matched row -> root and used place <- root, 0), which has no negative cycle
     because the pairs are optimal. Then ``u = d[row]`` and ``v = max(0, -d[place])`` meet
-    ``u + v >= w`` on every candidate, with equality on the pairs made (complementary
-    slackness). If float rounding ever shows a cycle, the HiGHS LP gives the prices instead.
+    ``u + v >= w - TOLERANCE`` on every candidate (distances are lowered only by more than
+    the tolerance; the proof counts it), with equality on the pairs made up to rounding
+    (complementary slackness). If a cycle is ever found, the HiGHS LP gives the prices.
     """
     nx = len(cap)
     capx = cap.astype(np.int64)
@@ -325,7 +328,7 @@ def _match(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     dst = np.r_[n + ax[~used], ar[used], rows_n[~matched], np.full(int(matched.sum()), z),
                 np.full(int((load < capx).sum()), z), places[load > 0]]
     cost = np.r_[-aw[~used], aw[used], np.zeros(len(src) - len(ar))]
-    d = _distances(src, dst, cost, z + 1, z)
+    d = _distances(src, dst, cost, z + 1, z, TOLERANCE)
     if d is None:  # pragma: no cover - float rounding only
         return _lp(n, ar, ax, aw, cap.astype(np.float64))
     u = np.where(np.isfinite(d[:n]), d[:n], 0.0)
@@ -397,7 +400,8 @@ def _generate(problem: _Problem, weight: Callable[[np.ndarray], np.ndarray],
         col_price = np.sort(col_price_all[np.isfinite(col_price_all)])
         slack = limit[again] - lowest
         cheap = np.searchsorted(col_price, slack - TOLERANCE)
-        worst = float(np.max(limit, where=limit <= TOLERANCE, initial=0.0))
+        # Candidates' reduced costs are at most the tolerance (see _match): counted here.
+        worst = float(np.max(limit, where=limit <= TOLERANCE, initial=TOLERANCE))
         # The columns a row skips are priced at least its slack: their reduced costs are at
         # most slack - price (at most the tolerance), which the bound counts.
         beyond = cheap < len(col_price)
