@@ -81,6 +81,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
                              "the pairs in the store).")
 
 
+def _progress(line: str) -> None:
+    """Show one stage of a long solve on stderr (the outputs stay on stdout)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
     _check_arguments(args)
     if args.signups is None:
@@ -110,7 +115,7 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         print(f"Kept {inputs.kept_from_store} pair(s) already running in the store.",
               file=sys.stderr)
     step("pairing")
-    result = inputs.match(args.objective)
+    result = inputs.match(args.objective, log=_progress)
     run_info = {
         "input": {"file": str(args.signups or args.store), "sha256": signups.sha256,
                   "rows_used": len(signups.people), "rows_skipped": skipped},
@@ -121,6 +126,8 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         "store": str(args.store) if args.store else None,
     }
     step("writing")
+    if result.scorer is not None:  # a large scheme: say what the last stage does
+        _progress("Writing the pairs, their explanations and the reasons.")
     print(run_summary(result))
     if out is not None:
         written = write_match_outputs(result, out, run_info, args.eligible)

@@ -20,14 +20,21 @@ from scipy.optimize import linear_sum_assignment, linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
+from toolkit.core.sparse_assignment import matrix_source, solve_sparse
 from toolkit.errors import RuleError, SettingsError
 
-__all__ = ["METHODS", "OBJECTIVES", "default_method", "solve_assignment"]
+__all__ = ["METHODS", "OBJECTIVES", "SPARSE_FROM", "STRATEGIES", "default_method",
+           "solve_assignment"]
 
 #: The objectives :func:`solve_assignment` knows.
 OBJECTIVES: tuple[str, ...] = ("coverage", "fairness", "spread")
 #: The exact solvers it can use; ``"auto"`` picks the fastest one installed.
 METHODS: tuple[str, ...] = ("auto", "lapjv", "scipy")
+#: Dense (the whole row x place matrix) or sparse (candidates, priced; see
+#: :mod:`toolkit.core.sparse_assignment`); ``"auto"`` goes sparse from :data:`SPARSE_FROM`.
+STRATEGIES: tuple[str, ...] = ("auto", "dense", "sparse")
+#: Rows x column places from which ``"auto"`` takes the sparse path (one column per row).
+SPARSE_FROM = 40_000_000
 
 
 def default_method() -> str:
@@ -236,6 +243,8 @@ def solve_assignment(
     locked: np.ndarray | Sequence[tuple[int, int]] | None = None,
     method: str = "auto",
     row_capacity: np.ndarray | Sequence[int] | None = None,
+    strategy: str = "auto",
+    report: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Assign rows to columns optimally, each pair at most once.
 
@@ -309,6 +318,15 @@ def solve_assignment(
         The exact solver for the total score (when every row takes at most one column).
     row_capacity : array of int, shape (n_rows,), optional
         How many columns each row may take (default 1 each).
+    strategy : {"auto", "dense", "sparse"}
+        ``"sparse"`` solves on each row's best candidates and proves the optimum by pricing
+        every pair left out (:func:`toolkit.core.sparse_assignment.solve_sparse`: the same
+        optimum, less memory); ``"auto"`` takes it when every row takes one column and rows
+        x column places reach :data:`SPARSE_FROM`. Rows taking several columns always use
+        the network flow.
+    report : dict, optional
+        Filled with the path taken (``solver``: ``"dense"`` or ``"sparse"``) and, for the
+        sparse path, how the optimum was proved (rounds, pairs priced, gap).
 
     Returns
     -------
@@ -346,6 +364,15 @@ def solve_assignment(
     >>> solve_assignment(score, eligible, [2, 2], objective="spread")[1].tolist()
     [0, 1]
 
+    The sparse path reaches the same optimum and says how it proved it:
+
+    >>> info = {}
+    >>> solve_assignment(score, eligible, [2, 2], objective="spread", strategy="sparse",
+    ...                  report=info)[1].tolist()
+    [0, 1]
+    >>> info["solver"], info["proof"]
+    ('sparse', 'no left-out pair has positive reduced cost')
+
     A row with room for two gets two different columns:
 
     >>> solve_assignment(score, eligible, [2, 2], row_capacity=[2, 0])
@@ -374,6 +401,10 @@ def solve_assignment(
         raise SettingsError(f"The method must be one of {', '.join(METHODS)} (got {method!r}).")
     if method == "auto":
         method = default_method()
+    if strategy not in STRATEGIES:
+        raise SettingsError(f"The strategy must be one of {', '.join(STRATEGIES)} "
+                            f"(got {strategy!r}).")
+    report = {} if report is None else report
     if not np.isfinite(score).all() and not np.isfinite(score[eligible]).all():
         raise SettingsError("Every eligible pair needs a finite score (found NaN or infinity).")
 
@@ -395,6 +426,14 @@ def solve_assignment(
     if (left < 0).any():
         raise RuleError(f"Column {int(np.flatnonzero(left < 0)[0])} is locked more times than "
                         "its capacity.")
+    if strategy == "auto":
+        big = int(row_left.clip(0).sum()) * int(left.clip(0).sum()) >= SPARSE_FROM
+        strategy = "sparse" if big else "dense"
+    if strategy == "sparse" and (row_cap <= 1).all():
+        source = matrix_source(score, eligible & (row_left > 0)[:, None])
+        return solve_sparse(source, n, capacity, objective,
+                            (fixed_r, fixed_c, score[fixed_r, fixed_c]), report=report)
+    report["solver"] = "dense"
     allowed = eligible & (row_left > 0)[:, None] & (left > 0)[None, :]
     allowed[fixed_r, fixed_c] = False
     # Spread: a column already used by a locked pair earns no bonus for its next row.

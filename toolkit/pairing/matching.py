@@ -14,15 +14,17 @@ from :mod:`toolkit.pairing.pair_files` and :mod:`toolkit.pairing.service`, its w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+import toolkit.core.assignment as assignment
 from toolkit.core.assignment import OBJECTIVES, default_method, solve_assignment
 from toolkit.core.ladder import DEFAULT_LADDER, Ladder
+from toolkit.core.sparse_assignment import solve_sparse
 from toolkit.core.text import normalise_emails
 from toolkit.errors import InputFileError, RuleError, SettingsError
 from toolkit.pairing.rules import SchemeRules, validate_rules
@@ -33,8 +35,11 @@ from toolkit.pairing.scoring import (
     DEFAULT_MIN_GAP,
     RULES,
     WEIGHT_SETTINGS,
+    BlockScorer,
+    ComponentStack,
     Eligibility,
     combine_scores,
+    component_weights,
     eligibility,
     named_pairs,
     not_paired_mask,
@@ -186,11 +191,29 @@ class MatchResult:
     settings: dict
     totals: dict
     matcher: MentorMatcher = field(repr=False)
-    score: np.ndarray = field(repr=False)
-    allowed: np.ndarray = field(repr=False)
-    codes: np.ndarray = field(repr=False)
+    #: The whole scheme's scores, allowed pairs and reason codes; None for a large scheme
+    #: matched block by block (then worked out for the mentees asked about).
+    score: np.ndarray | None = field(repr=False)
+    allowed: np.ndarray | None = field(repr=False)
+    codes: np.ndarray | None = field(repr=False)
     rows: np.ndarray = field(repr=False)
     cols: np.ndarray = field(repr=False)
+    scorer: BlockScorer | None = field(default=None, repr=False)
+    constraints: tuple = field(default=(None, None), repr=False)
+
+    def _scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return some mentees' scores with every mentor, and which pairs the rules allow."""
+        if self.score is not None and self.allowed is not None:
+            return self.score[rows], self.allowed[rows]
+        assert self.scorer is not None
+        block = self.scorer(np.asarray(rows, dtype=np.int64))
+        return self.scorer.scores(np.asarray(rows, dtype=np.int64)), block > -np.inf
+
+    def _codes(self, i: int) -> np.ndarray:
+        """One mentee's reason codes, one per mentor."""
+        if self.codes is not None:
+            return self.codes[i]
+        return self.matcher._reason_codes(np.array([i]), *self.constraints)[0]
 
     @property
     def outside(self) -> pd.DataFrame:
@@ -200,11 +223,20 @@ class MatchResult:
     @property
     def eligible(self) -> pd.DataFrame:
         """Every pair the rules allow: ``mentee_email, mentor_email, score`` (can be large)."""
-        r, c = np.nonzero(self.allowed)
+        parts = []
+        n = len(self.matcher.mentees)
+        step = n if self.score is not None else 500
+        for start in range(0, n, max(step, 1)):
+            rows = np.arange(start, min(n, start + step))
+            score, allowed = self._scores(rows)
+            r, c = np.nonzero(allowed)
+            parts.append((rows[r], c, score[r, c]))
+        r, c, score = (np.concatenate([p[k] for p in parts]) if parts else np.empty(0, int)
+                       for k in range(3))
         return pd.DataFrame({
             "mentee_email": self.matcher.mentees["email"].to_numpy(dtype=object)[r],
             "mentor_email": self.matcher.mentors["email"].to_numpy(dtype=object)[c],
-            "score": self.score[r, c],
+            "score": score.astype(np.float64),
         })
 
     @property
@@ -225,10 +257,17 @@ class MatchResult:
             empty text and NaN where no other mentor is allowed.
         """
         rows, cols = self.rows, self.cols
-        masked = np.where(self.allowed[rows], self.score[rows], -np.inf)
-        masked[np.arange(len(rows)), cols] = -np.inf
-        best = masked.argmax(axis=1) if masked.size else np.zeros(len(rows), dtype=int)
-        value = masked[np.arange(len(rows)), best] if masked.size else np.full(len(rows), -np.inf)
+        best = np.zeros(len(rows), dtype=np.int64)
+        value = np.full(len(rows), -np.inf)
+        step = 1000
+        for start in range(0, len(rows), step):
+            part = slice(start, start + step)
+            score, allowed = self._scores(rows[part])
+            masked = np.where(allowed, score, -np.inf)
+            masked[np.arange(len(masked)), cols[part]] = -np.inf
+            if masked.size:
+                best[part] = masked.argmax(axis=1)
+                value[part] = masked[np.arange(len(masked)), best[part]]
         found = np.isfinite(value)
         emails = self.matcher.mentors["email"].to_numpy(dtype=object)
         return pd.DataFrame({
@@ -248,7 +287,7 @@ class MatchResult:
         """
         i = self.matcher.mentee_index(email)
         load = np.bincount(self.cols, minlength=len(self.matcher.mentors))
-        codes = self.codes[i]
+        codes = self._codes(i)
         labels = np.array(["eligible", *self.matcher.rule_labels.values()], dtype=object)
         status = labels[np.maximum(codes, 0)].copy()
         full = load >= self.matcher.capacity
@@ -260,7 +299,7 @@ class MatchResult:
         frame = pd.DataFrame({
             "mentor_email": self.matcher.mentors["email"].to_numpy(dtype=object)[keep],
             "status": status[keep],
-            "score": self.score[i][keep],
+            "score": self._scores(np.array([i]))[0][0][keep],
             "mentees": load[keep],
             "capacity": self.matcher.capacity[keep],
         })
@@ -284,8 +323,13 @@ class MatchResult:
                     + (f": {', '.join(mine)}." if mine else "."))
         i = m.mentee_index(email)
         weights = self.settings["weights"]
-        shares = m.components.shares(weights)[:, i]
-        applies = m.components.applies[:, i]
+        if self.scorer is not None:
+            applies = self.scorer.applies[:, i]
+            part = component_weights(weights) * applies
+            shares = part / part.sum() if part.sum() > 0 else part
+        else:
+            shares = m.components.shares(weights)[:, i]
+            applies = m.components.applies[:, i]
         lines = []
         paired = self.pairs[self.pairs["mentee_email"] == email]
         cands = self.candidates(email)
@@ -369,19 +413,76 @@ class MentorMatcher:
         self.mentors = people[people["role"].isin(["mentor", "both"])].reset_index(drop=True)
         self.capacity = self.mentors["capacity"].to_numpy(dtype=np.int64)
         managers = people.get("line_manager_email", pd.Series([""] * len(people)))
-        manager_of = dict(zip(people["email"], normalise_emails(managers), strict=True))
-        self.rules: Eligibility = eligibility(
-            self.mentees, self.mentors, self.min_gap, manager_of,
-            max_gap=self.scheme_rules.max_gap, mentor_min_level=levels["mentor_min_grade"],
-            mentee_levels=(levels["mentee_min_grade"], levels["mentee_max_grade"]),
-            same_department=self.scheme_rules.same_department,
-            not_paired=not_paired_mask(self.mentees, self.mentors))
-        self.components = score_components(self.mentees, self.mentors, self.ideal_gap)
+        self.manager_of = dict(zip(people["email"], normalise_emails(managers), strict=True))
+        self.levels = levels
+        # The whole scheme's rule and score matrices are built when first needed: a large
+        # scheme is matched block by block (:class:`BlockScorer`) and never needs them.
+        self._rules: Eligibility | None = None
+        self._components: ComponentStack | None = None
+        # The settings are checked now, as when the matrices were built at once.
+        max_gap = self.scheme_rules.max_gap
+        if self.min_gap < 0:
+            raise SettingsError(f"The minimum grade gap must be 0 or more levels (got "
+                                f"{self.min_gap}).")
+        if max_gap is not None and int(max_gap) < self.min_gap:
+            raise SettingsError(f"The largest grade gap ({max_gap}) is below the smallest "
+                                f"({self.min_gap}): no pair could keep both.")
+        if self.ideal_gap[0] > self.ideal_gap[1]:
+            raise SettingsError(f"The ideal grade gap must be (smallest, largest); got "
+                                f"{tuple(self.ideal_gap)}.")
         self._mentee_pos = pd.Index(self.mentees["email"])
         self._mentor_pos = pd.Index(self.mentors["email"])
         self.rule_labels = self._labels(levels)
         self._own_reason, self.outside = self._outside(levels)
         self.notices = self._unknown_names()
+
+    @property
+    def rules(self) -> Eligibility:
+        """Which pairs each rule rules out (mentees x mentors), built on first use."""
+        if self._rules is None:
+            self._rules = self._eligibility(np.arange(len(self.mentees)))
+        return self._rules
+
+    @property
+    def components(self) -> ComponentStack:
+        """The score components (mentees x mentors), built on first use."""
+        if self._components is None:
+            self._components = score_components(self.mentees, self.mentors, self.ideal_gap)
+        return self._components
+
+    def _eligibility(self, rows: np.ndarray, forbid: pd.DataFrame | None = None,
+                     previous: pd.DataFrame | None = None) -> Eligibility:
+        """Apply the rules to some mentees only (all mentors), as :func:`eligibility` does."""
+        part = self.mentees.iloc[rows].reset_index(drop=True)
+        levels = self.levels
+        return eligibility(
+            part, self.mentors, self.min_gap, self.manager_of, forbid, previous,
+            max_gap=self.scheme_rules.max_gap, mentor_min_level=levels["mentor_min_grade"],
+            mentee_levels=(levels["mentee_min_grade"], levels["mentee_max_grade"]),
+            same_department=self.scheme_rules.same_department,
+            not_paired=not_paired_mask(part, self.mentors))
+
+    def _reason_codes(self, rows: np.ndarray, forbid: pd.DataFrame | None,
+                      previous: pd.DataFrame | None, block: int = 500) -> np.ndarray:
+        """Return the reason codes (:attr:`Eligibility.reason_codes`) of some mentees' rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros((len(rows), len(self.mentors)), dtype=np.int8)
+        for start in range(0, len(rows), block):
+            out[start:start + block] = self._eligibility(rows[start:start + block], forbid,
+                                                         previous).reason_codes
+        return out
+
+    def scorer(self, weights: Mapping[str, float], forbid: pd.DataFrame | None = None,
+               previous: pd.DataFrame | None = None) -> BlockScorer:
+        """Return a block scorer for these sign-ups: combined scores of allowed pairs."""
+        levels = self.levels
+        return BlockScorer(
+            self.mentees, self.mentors, weights, min_gap=self.min_gap,
+            ideal_gap=self.ideal_gap, manager_of=self.manager_of, forbid=forbid,
+            previous=previous, max_gap=self.scheme_rules.max_gap,
+            mentor_min_level=levels["mentor_min_grade"],
+            mentee_levels=(levels["mentee_min_grade"], levels["mentee_max_grade"]),
+            same_department=self.scheme_rules.same_department)
 
     def _labels(self, levels: Mapping[str, int | None]) -> dict[str, str]:
         """How each rule reads in reasons, with this scheme's grade and gap."""
@@ -447,11 +548,23 @@ class MentorMatcher:
                                 "these sign-ups: check the e-mail.")
         return int(pos)
 
-    def _fixed(self, pairs: pd.DataFrame, what: str, codes: np.ndarray,
-               ignore: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Locate locked/current pairs and check each against the rules (naming the rule)."""
+    def _fixed(self, pairs: pd.DataFrame, what: str, codes: np.ndarray | None,
+               ignore: tuple[str, ...], forbid: pd.DataFrame | None = None,
+               previous: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Locate locked/current pairs and check each against the rules (naming the rule).
+
+        ``codes`` are the whole scheme's reason codes; None works them out for the pairs'
+        mentees only (a large scheme), with these forbidden and earlier pairs.
+        """
         r = self._mentee_pos.get_indexer(pairs["mentee_email"])
         c = self._mentor_pos.get_indexer(pairs["mentor_email"])
+        if codes is None:
+            known = np.unique(r[r >= 0])
+            part = self._reason_codes(known, forbid, previous)
+            codes = np.zeros((len(self.mentees), 0), dtype=np.int8)
+            lookup = {int(i): part[k] for k, i in enumerate(known)}
+        else:
+            lookup = None
         mentees = pairs["mentee_email"].to_numpy(dtype=object)
         mentors = pairs["mentor_email"].to_numpy(dtype=object)
         for k in range(len(pairs)):
@@ -463,7 +576,7 @@ class MentorMatcher:
             if c[k] < 0:
                 raise RuleError(f"{where} cannot be kept: {mentor} is not among the sign-ups "
                                 "as a mentor (role mentor or both).")
-            code = int(codes[r[k], c[k]])
+            code = int(lookup[int(r[k])][c[k]] if lookup is not None else codes[r[k], c[k]])
             if code == -1:
                 raise RuleError(f"{where} pairs a person with themselves.")
             if code > 0:
@@ -483,8 +596,14 @@ class MentorMatcher:
         current: pd.DataFrame | None = None,
         previous: pd.DataFrame | None = None,
         method: str = "auto",
+        strategy: str = "auto",
+        log: Callable[[str], None] | None = None,
     ) -> MatchResult:
-        """Match with these weights and objective; see :func:`match_mentors`."""
+        """Match with these weights and objective; see :func:`match_mentors`.
+
+        ``log``, when given, is called with a line on each stage of a large scheme's
+        block-by-block solve (the ``match`` command prints them).
+        """
         weights = validate_weights(weights)
         if objective not in OBJECTIVES:
             raise SettingsError(f"The objective must be one of {', '.join(OBJECTIVES)} "
@@ -494,16 +613,21 @@ class MentorMatcher:
         current = normalise_pairs(current, "current pairs")
         previous = normalise_pairs(previous, "earlier pairs")
         e_mail, m_mail = self.mentees["email"], self.mentors["email"]
-        rules = self.rules.with_rule("forbidden", pair_mask(e_mail, m_mail, forbid))
-        rules = rules.with_rule("paired_before", pair_mask(e_mail, m_mail, previous))
-        codes = rules.reason_codes
-        allowed = codes == 0
+        per = self.mentors_per_mentee
+        blocked = self._blocked(strategy)
+        codes = allowed = None
+        if not blocked:
+            rules = self.rules.with_rule("forbidden", pair_mask(e_mail, m_mail, forbid))
+            rules = rules.with_rule("paired_before", pair_mask(e_mail, m_mail, previous))
+            codes = rules.reason_codes
+            allowed = codes == 0
         # Locks renew earlier pairs; running pairs are kept whatever came before.
-        cur_r, cur_c = self._fixed(current, "current", codes, ("paired_before",))
-        lock_r, lock_c = self._fixed(locks, "locked", codes, ("paired_before",))
+        cur_r, cur_c = self._fixed(current, "current", codes, ("paired_before",), forbid,
+                                   previous)
+        lock_r, lock_c = self._fixed(locks, "locked", codes, ("paired_before",), forbid,
+                                     previous)
         fixed_r = np.concatenate([cur_r, lock_r])
         fixed_c = np.concatenate([cur_c, lock_c])
-        per = self.mentors_per_mentee
         if per > 1:  # a pair both running and locked is one pair
             _, first = np.unique(fixed_r * max(len(self.mentors), 1) + fixed_c,
                                  return_index=True)
@@ -524,35 +648,61 @@ class MentorMatcher:
             raise RuleError(f"{m_mail.to_numpy()[j]} has {int(load[j])} locked or current "
                             f"mentees but a capacity of {int(self.capacity[j])}: the capacity "
                             "rule is broken; unlock a pair or raise the capacity in the sign-ups.")
-        allowed_fixed = allowed.copy()
-        allowed_fixed[fixed_r, fixed_c] = True
-        score = combine_scores(self.components, weights)
-        row_capacity = (np.full(len(self.mentees), per, dtype=np.int64) if per > 1 else None)
-        rows, cols = solve_assignment(score, allowed_fixed, self.capacity, objective,
-                                      np.column_stack([fixed_r, fixed_c]), method, row_capacity)
+        proof: dict = {}
+        scorer = None
+        if blocked:
+            scorer = self.scorer(weights, forbid, previous)
+            if log is not None:
+                log(f"Pairing {len(self.mentees):,} mentees with {len(self.mentors):,} "
+                    "mentors block by block (exact, with a proof of optimality).")
+            _, fixed_s = scorer.pair_components(fixed_r, fixed_c)
+            rows, cols = solve_sparse(scorer, len(self.mentees), self.capacity, objective,
+                                      (fixed_r, fixed_c, fixed_s), report=proof, log=log,
+                                      progress=False if log is not None else None)
+            comps, pair_score = scorer.pair_components(rows, cols)
+            applies = scorer.applies
+            unscored = np.flatnonzero(scorer.eligible_rows < 0)
+            for start in range(0, len(unscored), 500):
+                scorer(unscored[start:start + 500])
+            eligible_pairs = int(scorer.eligible_rows.sum())
+            score = None
+        else:
+            allowed_fixed = allowed.copy()
+            allowed_fixed[fixed_r, fixed_c] = True
+            score = combine_scores(self.components, weights)
+            row_capacity = (np.full(len(self.mentees), per, dtype=np.int64) if per > 1
+                            else None)
+            rows, cols = solve_assignment(score, allowed_fixed, self.capacity, objective,
+                                          np.column_stack([fixed_r, fixed_c]), method,
+                                          row_capacity, strategy, proof)
+            comps = {name: self.components[name][rows, cols] for name in COMPONENTS}
+            pair_score = score[rows, cols]
+            applies = self.components.applies
+            eligible_pairs = int(allowed.sum())
         origin = np.full(len(rows), "new", dtype=object)
         width = max(len(self.mentors), 1)
         keys = rows * width + cols
         origin[np.isin(keys, lock_r * width + lock_c)] = "locked"
         origin[np.isin(keys, cur_r * width + cur_c)] = "current"
-        applies = self.components.applies
         pairs = pd.DataFrame({
             "mentee_email": e_mail.to_numpy(dtype=object)[rows],
             "mentor_email": m_mail.to_numpy(dtype=object)[cols],
-            "score": score[rows, cols],
-            **{name: np.where(applies[k][rows], self.components[name][rows, cols], np.nan)
-               if name in CHOICE_COMPONENTS else self.components[name][rows, cols]
+            "score": pair_score,
+            **{name: np.where(applies[k][rows], comps[name], np.nan)
+               if name in CHOICE_COMPONENTS else comps[name]
                for k, name in enumerate(COMPONENTS)},
             "origin": origin,
         })
-        unmatched = self._unmatched(rows, cols, codes)
+        if log is not None and blocked:
+            log("Giving each mentee left without a mentor a reason.")
+        unmatched = self._unmatched(rows, cols, codes, forbid, previous)
         used = method if method != "auto" else default_method()
         settings = {
             "weights": weights,
             "objective": objective,
             "min_gap": self.min_gap,
             "ideal_gap": list(self.ideal_gap),
-            "solver": used,
+            "solver": "sparse" if proof.get("solver") == "sparse" else used,
             "locked_pairs": len(locks),
             "forbidden_pairs": len(forbid),
             "current_pairs": len(current),
@@ -560,12 +710,16 @@ class MentorMatcher:
             "rules": self.scheme_rules.to_dict(),
             "mentors_per_mentee": per,
         }
+        if proof.get("solver") == "sparse":
+            settings["proof"] = {key: proof[key] for key in (
+                "rounds", "pairs_considered", "rows_rescored", "candidate_pairs", "k", "gap",
+                "proof")}
         scores = pairs["score"].to_numpy()
         totals = {
             "mentees": len(self.mentees),
             "mentors": len(self.mentors),
             "places": int(self.capacity.sum()),
-            "eligible_pairs": int(allowed.sum()),
+            "eligible_pairs": eligible_pairs,
             "matched": int(pairs["mentee_email"].nunique()),
             "pairs": len(pairs),
             "unmatched": len(unmatched),
@@ -580,14 +734,34 @@ class MentorMatcher:
         }
         return MatchResult(pairs=pairs, unmatched=unmatched, settings=settings, totals=totals,
                            matcher=self, score=score, allowed=allowed, codes=codes, rows=rows,
-                           cols=cols)
+                           cols=cols, scorer=scorer, constraints=(forbid, previous))
 
-    def _unmatched(self, rows: np.ndarray, cols: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
-        """Give every mentee without a mentor a reason: what ruled out each candidate."""
+    def _blocked(self, strategy: str) -> bool:
+        """Say whether to match block by block, never holding the whole score matrix.
+
+        Yes for a large scheme (see :data:`toolkit.core.assignment.SPARSE_FROM`) or
+        ``strategy="sparse"``, with one mentor per mentee.
+        """
+        if strategy not in assignment.STRATEGIES:
+            raise SettingsError(f"The strategy must be one of "
+                                f"{', '.join(assignment.STRATEGIES)} (got {strategy!r}).")
+        if self.mentors_per_mentee > 1 or strategy == "dense":
+            return False
+        if strategy == "sparse":
+            return True
+        return len(self.mentees) * int(self.capacity.clip(0).sum()) >= assignment.SPARSE_FROM
+
+    def _unmatched(self, rows: np.ndarray, cols: np.ndarray, codes: np.ndarray | None,
+                   forbid: pd.DataFrame | None = None,
+                   previous: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Give every mentee without a mentor a reason: what ruled out each candidate.
+
+        Without the whole scheme's ``codes``, the rules are worked out for those mentees only.
+        """
         left = np.setdiff1d(np.arange(len(self.mentees)), rows)
         load = np.bincount(cols, minlength=len(self.mentors))
         full = load >= self.capacity
-        sub = codes[left]
+        sub = codes[left] if codes is not None else self._reason_codes(left, forbid, previous)
         k = len(RULES)
         counts = np.stack([(sub == code).sum(axis=1) for code in range(1, k + 1)], axis=1) \
             if len(left) else np.zeros((0, k), dtype=int)
@@ -630,6 +804,7 @@ def match_mentors(
     method: str = "auto",
     rules: SchemeRules | Mapping[str, object] | None = None,
     ladder: Ladder | None = None,
+    strategy: str = "auto",
 ) -> MatchResult:
     """Pair mentees with mentors: every rule kept, the best pairs for the scheme as a whole.
 
@@ -684,6 +859,11 @@ def match_mentors(
     ladder : Ladder, optional
         The ladder the rules' grade names are read onto (default: the sign-ups' own, else
         the UK higher-education ladder).
+    strategy : {"auto", "dense", "sparse"}
+        How the exact solve is run (the same optimum either way): ``"sparse"`` keeps each
+        mentee's best mentors, solves, then prices every pair left out until none could
+        improve the result, and says so in ``settings["proof"]``; ``"auto"`` takes it for
+        large schemes (see :func:`toolkit.core.assignment.solve_assignment`).
 
     Returns
     -------
@@ -719,7 +899,7 @@ def match_mentors(
     gap = min_gap if min_gap is not None else settings.get("min_gap", DEFAULT_MIN_GAP)
     ideal = ideal_gap if ideal_gap is not None else settings.get("ideal_gap", DEFAULT_IDEAL_GAP)
     matcher = MentorMatcher(signups, gap, ideal, rules=rules, ladder=ladder)
-    return matcher.match(weights, objective, locks, forbid, current, previous, method)
+    return matcher.match(weights, objective, locks, forbid, current, previous, method, strategy)
 
 
 def run_summary(result: MatchResult) -> str:

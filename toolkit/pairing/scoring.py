@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.core.answers import split_multi
-from toolkit.core.management import chain_mask
+from toolkit.core.management import ancestors, chain_mask
 from toolkit.core.text import fold, normalise_emails
 from toolkit.errors import SettingsError
 
@@ -31,9 +31,11 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "RULES",
     "WEIGHT_SETTINGS",
+    "BlockScorer",
     "ComponentStack",
     "Eligibility",
     "combine_scores",
+    "component_weights",
     "eligibility",
     "named_pairs",
     "not_paired_mask",
@@ -41,6 +43,7 @@ __all__ = [
     "score_components",
     "validate_weight_settings",
     "validate_weights",
+    "weight_totals",
 ]
 
 #: The score components, in the order of the output columns.
@@ -400,7 +403,7 @@ def _kinds(mentees: pd.DataFrame, mentors: pd.DataFrame) -> tuple[np.ndarray, np
     te = _topic_matrix(wanted, vocabulary)
     tm = _topic_matrix(have, vocabulary)
     counts = te.sum(axis=1, keepdims=True)
-    return (te / np.maximum(counts, 1.0)) @ tm.T, counts[:, 0] > 0
+    return (te @ tm.T) / np.maximum(counts, 1.0), counts[:, 0] > 0
 
 
 def _topics(topics: pd.Series) -> pd.Series:
@@ -506,7 +509,10 @@ def score_components(
     # Every component is written straight into one stacked array: no per-pair Python, and
     # no full-size temporaries beyond the one being filled.
     stack = np.empty((len(COMPONENTS), n, m), dtype=np.float64)
-    np.matmul(te / np.maximum(counts, 1.0), tm.T, out=stack[0])
+    # Shared topics are counted exactly (sums of 0/1), then divided once: the same bits as
+    # the block scorer (:class:`BlockScorer`), whatever order the matrix product adds in.
+    np.matmul(te, tm.T, out=stack[0])
+    stack[0] /= np.maximum(counts, 1.0)
 
     e_level = mentees["level"].to_numpy(dtype=np.int64)
     m_level = mentors["level"].to_numpy(dtype=np.int64)
@@ -679,11 +685,17 @@ def combine_scores(components: Mapping[str, np.ndarray], weights: Mapping[str, f
         return np.zeros(first.shape, dtype=np.float64)
     stack = getattr(components, "stack", None)
     if stack is not None and list(components) == list(COMPONENTS):
-        # One matrix-vector product over the stacked components (BLAS), no temporaries;
-        # then each mentee's row divided by the weights that apply to them.
-        full = np.array([weights.get(k, 0.0) if k in names else 0.0 for k in COMPONENTS])
-        out = np.tensordot(full, stack, axes=1)
-        per_row = full @ components.applies
+        # The weighted components added one at a time in the order of COMPONENTS, then each
+        # mentee's row divided by the weights that apply to them: elementwise operations
+        # only, so the block scorer (:class:`BlockScorer`) reproduces every score exactly.
+        full = component_weights(weights)
+        out = full[0] * stack[0]
+        part = np.empty_like(out)
+        for k in range(1, len(COMPONENTS)):
+            if full[k]:
+                np.multiply(stack[k], full[k], out=part)
+                out += part
+        per_row = weight_totals(full, components.applies)
         np.divide(out, per_row[:, None], out=out, where=per_row[:, None] > 0)
         out[per_row <= 0] = 0.0
     else:
@@ -720,3 +732,375 @@ class ComponentStack(dict):
         part = full[:, None] * self.applies
         total = part.sum(axis=0, keepdims=True)
         return np.divide(part, total, out=np.zeros_like(part), where=total > 0)
+
+
+def component_weights(weights: Mapping[str, float]) -> np.ndarray:
+    """Return the weights in the order of :data:`COMPONENTS`, 0 for one switched off.
+
+    Examples
+    --------
+    >>> component_weights({"topics": 2, "seniority": -1}).tolist()
+    [2.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    return np.array([float(weights.get(k, 0.0)) if float(weights.get(k, 0.0)) > 0 else 0.0
+                     for k in COMPONENTS])
+
+
+def weight_totals(full: np.ndarray, applies: np.ndarray) -> np.ndarray:
+    """Each mentee's total weight over the components that apply to them (added in order).
+
+    Examples
+    --------
+    >>> weight_totals(np.array([0.5, 0.25, 0, 0, 1, 0]),
+    ...               np.array([[1, 1], [1, 1], [1, 1], [1, 1], [1, 0], [1, 1]], bool)).tolist()
+    [1.75, 0.75]
+    """
+    out = np.zeros(applies.shape[1])
+    for k in range(len(full)):
+        if full[k]:
+            out = out + full[k] * applies[k]
+    return out
+
+
+def _rows_of(keys_r: np.ndarray, n: int) -> np.ndarray:
+    """Row pointers of pairs sorted by row (a CSR index): row i's pairs are ptr[i]:ptr[i+1]."""
+    return np.searchsorted(keys_r, np.arange(n + 1))
+
+
+def _gather(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of these rows' pairs in a CSR list, and each one's row."""
+    start, stop = ptr[rows], ptr[rows + 1]
+    size = stop - start
+    local = np.repeat(np.arange(len(rows)), size)
+    pos = np.repeat(start - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    return pos, local
+
+
+class BlockScorer:
+    """Score a large scheme block by block: the combined score of the pairs the rules allow.
+
+    A pair source for :func:`toolkit.core.sparse_assignment.solve_sparse`: calling it with
+    some mentees' rows gives a rows x mentors block of combined scores, ``-inf`` where a rule
+    rules the pair out. It gives exactly (bit for bit) what :func:`eligibility`,
+    :func:`score_components` and :func:`combine_scores` give for those pairs, with the same
+    elementwise operations in the same order, but holds only per-person arrays and the few
+    pairs named in lists (line management, choices, forbidden, earlier), never a matrix of
+    the whole scheme.
+
+    Parameters
+    ----------
+    mentees, mentors : pandas.DataFrame
+        As for :func:`eligibility` and :func:`score_components` (e-mails unique).
+    weights : mapping of str to float
+        Validated weights (:func:`validate_weights`).
+    min_gap, ideal_gap, max_gap, mentor_min_level, mentee_levels, same_department
+        The rules, as for :func:`eligibility` and :func:`score_components`.
+    manager_of : mapping of str to str
+        Each person's line manager.
+    forbid, previous : pandas.DataFrame, optional
+        Pairs never to make (``mentee_email, mentor_email``).
+
+    Examples
+    --------
+    >>> mentees = pd.DataFrame({"email": ["a"], "department": ["X"], "level": [0],
+    ...                         "topics": ["Grants"]})
+    >>> mentors = pd.DataFrame({"email": ["b", "c"], "department": ["Y", "X"],
+    ...                         "level": [2, 2], "topics": ["Grants", ""]})
+    >>> scorer = BlockScorer(mentees, mentors, validate_weights({"topics": 1}))
+    >>> scorer(np.array([0])).tolist()
+    [[1.0, -inf]]
+    """
+
+    def __init__(self, mentees: pd.DataFrame, mentors: pd.DataFrame,
+                 weights: Mapping[str, float], *, min_gap: int = DEFAULT_MIN_GAP,
+                 ideal_gap: tuple[int, int] = DEFAULT_IDEAL_GAP,
+                 manager_of: Mapping[str, str] | None = None,
+                 forbid: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+                 max_gap: int | None = None, mentor_min_level: int | None = None,
+                 mentee_levels: tuple[int | None, int | None] = (None, None),
+                 same_department: bool = False) -> None:
+        self.mentees, self.mentors = mentees, mentors
+        n, m = len(mentees), len(mentors)
+        self.n, self.m = n, m
+        self.full = component_weights(weights)
+        self.min_gap, self.max_gap = int(min_gap), max_gap
+        lo, hi = int(ideal_gap[0]), int(ideal_gap[1])
+        if lo > hi:
+            raise SettingsError(f"The ideal grade gap must be (smallest, largest); got "
+                                f"{ideal_gap}.")
+        self.ideal_gap = (lo, hi)
+        self.manager_of = dict(manager_of or {})
+        self.rule_args = {"max_gap": max_gap, "mentor_min_level": mentor_min_level,
+                          "mentee_levels": mentee_levels, "same_department": same_department,
+                          "forbid": forbid, "previous": previous}
+        self._people(mentees, mentors)
+        self._rules(mentor_min_level, mentee_levels, same_department)
+        self._listed(forbid, previous)
+        self.eligible_rows = np.full(n, -1, dtype=np.int64)
+
+    def _people(self, mentees: pd.DataFrame, mentors: pd.DataFrame) -> None:
+        """Build the per-person arrays the scores come from."""
+        n, m = self.n, self.m
+        empty = pd.Series([""] * n, index=mentees.index, dtype=object)
+        e_topics = mentees["topics"] if "topics" in mentees else empty
+        m_topics = mentors["topics"] if "topics" in mentors else pd.Series([""] * m,
+                                                                              dtype=object)
+        vocabulary = pd.Index(sorted(set(_topics(pd.concat([e_topics, m_topics],
+                                                           ignore_index=True)))))
+        te = _topic_matrix(e_topics.reset_index(drop=True), vocabulary)
+        # 0/1 in float32: the shared counts are whole numbers, exact in float32.
+        self.te = te.astype(np.float32)
+        self.tm_t = np.ascontiguousarray(_topic_matrix(m_topics.reset_index(drop=True),
+                                                       vocabulary).T.astype(np.float32))
+        self.t_count = np.maximum(te.sum(axis=1), 1.0)
+        self.e_level = mentees["level"].to_numpy(dtype=np.int64)
+        self.m_level = mentors["level"].to_numpy(dtype=np.int64)
+        lo, hi = self.ideal_gap
+        self.gap_low = int(self.m_level.min(initial=0) - self.e_level.max(initial=0))
+        gaps = np.arange(self.gap_low, int(self.m_level.max(initial=0)
+                                           - self.e_level.min(initial=0)) + 1)
+        seniority = 1.0 / (1.0 + np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0))
+        self.seniority = seniority
+        # Few distinct mentee grades: one row of weighted seniority per grade, gathered whole.
+        self.e_grades, self.e_grade = np.unique(self.e_level, return_inverse=True)
+        self.grade_seniority = self.full[1] * seniority[self.m_level[None, :]
+                                                        - self.e_grades[:, None]
+                                                        - self.gap_low]
+
+        def modes(frame: pd.DataFrame, count: int) -> np.ndarray:
+            if "meeting_mode" not in frame:
+                return np.full(count, "either", dtype=object)
+            folded = _folded(frame["meeting_mode"])
+            folded[folded == ""] = "either"
+            return folded
+
+        e_mode, m_mode, either = _codes(modes(mentees, n), modes(mentors, m),
+                                        np.array(["either"], dtype=object))
+        k = int(max(e_mode.max(initial=0), m_mode.max(initial=0), either[0])) + 1
+        ways = np.arange(k)
+        self.fits = ((ways[:, None] == ways[None, :]) | (ways[:, None] == either[0])
+                     | (ways[None, :] == either[0])).astype(np.float64)
+        self.e_mode, self.m_mode = e_mode, m_mode
+        self.pref = (_gender_code(mentees["mentor_gender_preference"])
+                     if "mentor_gender_preference" in mentees else np.zeros(n, dtype=np.int8))
+        self.gender = (_gender_code(mentors["gender"]) if "gender" in mentors
+                       else np.zeros(m, np.int8))
+        self.wants = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+        # One row per kind of mentee (way of meeting, gender wanted), gathered whole.
+        self.mode_rows = self.full[2] * self.fits[:, m_mode]
+        self.gender_rows = self.full[3] * self.wants[:, self.gender]
+        # Named mentors: few pairs, kept as a list sorted by mentee (the same values as
+        # score_components, whose ranks are counted within each mentee's own answer).
+        applies = np.ones((len(COMPONENTS), n), dtype=bool)
+        chosen = pd.DataFrame({"row": np.empty(0, np.int64), "col": np.empty(0, np.int64),
+                               "value": np.empty(0)})
+        if "mentors_wanted" in mentees and m:
+            named = named_pairs(mentees["mentors_wanted"], mentors)
+            named = named[named["col"] >= 0].sort_values(["row", "rank"], kind="stable")
+            place = named.groupby("row")["rank"].rank(method="dense").to_numpy() - 1
+            count = named.groupby("row")["rank"].transform("nunique").to_numpy()
+            chosen = pd.DataFrame({"row": named["row"].to_numpy(np.int64),
+                                   "col": named["col"].to_numpy(np.int64),
+                                   "value": 1.0 - place / np.maximum(count, 1)})
+            chosen = chosen.groupby(["row", "col"], as_index=False)["value"].max()
+        applies[4] = False
+        applies[4][chosen["row"].to_numpy()] = True
+        self.choice_r = chosen["row"].to_numpy(np.int64)
+        self.choice_c = chosen["col"].to_numpy(np.int64)
+        self.choice_v = chosen["value"].to_numpy(np.float64)
+        self.choice_ptr = _rows_of(self.choice_r, n)
+        # Kinds of mentor wanted, as the topics.
+        self.ke = np.zeros((n, 0), dtype=np.float32)
+        self.km_t = np.zeros((0, m), dtype=np.float32)
+        self.k_count = np.ones(n)
+        applies[5] = False
+        if "mentor_kind_wanted" in mentees:
+            wanted = mentees["mentor_kind_wanted"].fillna("").astype(str).reset_index(drop=True)
+            have = (mentors["mentor_kind"] if "mentor_kind" in mentors
+                    else pd.Series([""] * m, dtype=object)).fillna("").astype(str
+                                                                      ).reset_index(drop=True)
+            vocab = pd.Index(sorted(set(_topics(pd.concat([wanted, have], ignore_index=True)))))
+            ke = _topic_matrix(wanted, vocab)
+            self.ke = ke.astype(np.float32)
+            self.km_t = np.ascontiguousarray(_topic_matrix(have, vocab).T.astype(np.float32))
+            counts = ke.sum(axis=1)
+            self.k_count = np.maximum(counts, 1.0)
+            applies[5] = counts > 0
+        self.applies = applies
+        self.per_row = weight_totals(self.full, applies)
+
+    def _rules(self, mentor_min_level: int | None,
+               mentee_levels: tuple[int | None, int | None], same_department: bool) -> None:
+        """Prepare the rules on one person, or on two people's grades and departments."""
+        if self.max_gap is not None and int(self.max_gap) < self.min_gap:
+            raise SettingsError(f"The largest grade gap ({self.max_gap}) is below the smallest "
+                                f"({self.min_gap}): no pair could keep both.")
+        capacity = (self.mentors["capacity"].to_numpy(dtype=np.int64)
+                    if "capacity" in self.mentors else np.ones(self.m, dtype=np.int64))
+        self.col_ok = capacity > 0
+        if mentor_min_level is not None:
+            self.col_ok &= self.m_level >= int(mentor_min_level)
+        low, high = mentee_levels
+        self.row_ok = np.ones(self.n, dtype=bool)
+        if low is not None:
+            self.row_ok &= self.e_level >= int(low)
+        if high is not None:
+            self.row_ok &= self.e_level <= int(high)
+        # The grade rules and the mentor's own rules, one row per mentee grade.
+        gap = self.m_level[None, :] - self.e_grades[:, None]
+        self.grade_bad = (gap < self.min_gap) | ~self.col_ok[None, :]
+        if self.max_gap is not None:
+            self.grade_bad |= gap > int(self.max_gap)
+        self.e_dept, self.m_dept = _codes(_folded(self.mentees["department"]),
+                                          _folded(self.mentors["department"]))
+        self.same_department = same_department
+
+    def _listed(self, forbid: pd.DataFrame | None, previous: pd.DataFrame | None) -> None:
+        """List the pairs ruled out one by one.
+
+        Line management, asked not to be paired, forbidden, earlier, and a person with
+        themselves.
+        """
+        e_mail = pd.Index(self.mentees["email"].astype(str).to_numpy(dtype=object))
+        m_mail = pd.Index(self.mentors["email"].astype(str).to_numpy(dtype=object))
+        manager_of = self.manager_of
+        if not manager_of:
+            for frame in (self.mentors, self.mentees):
+                if "line_manager_email" in frame:
+                    manager_of.update(zip(frame["email"].astype(str),
+                                          frame["line_manager_email"].fillna("").astype(str),
+                                          strict=True))
+        rs, cs = [], []
+        chain = ancestors(manager_of)
+        for lower, upper in (("person", "manager"), ("manager", "person")):
+            r = e_mail.get_indexer(chain[lower].to_numpy(dtype=object))
+            c = m_mail.get_indexer(chain[upper].to_numpy(dtype=object))
+            rs.append(r[(r >= 0) & (c >= 0)])
+            cs.append(c[(r >= 0) & (c >= 0)])
+        for frame, flip in ((self.mentees, False), (self.mentors, True)):
+            if "not_paired_with" in frame and self.n and self.m:
+                named = named_pairs(frame["not_paired_with"],
+                                    self.mentors if not flip else self.mentees)
+                named = named[named["col"] >= 0]
+                a, b = named["row"].to_numpy(np.int64), named["col"].to_numpy(np.int64)
+                rs.append(b if flip else a)
+                cs.append(a if flip else b)
+        for pairs in (forbid, previous):
+            if pairs is not None and len(pairs):
+                r = e_mail.get_indexer(normalise_emails(pairs["mentee_email"]))
+                c = m_mail.get_indexer(normalise_emails(pairs["mentor_email"]))
+                rs.append(r[(r >= 0) & (c >= 0)])
+                cs.append(c[(r >= 0) & (c >= 0)])
+        e_key, m_key = _codes(e_mail.to_numpy(dtype=object), m_mail.to_numpy(dtype=object))
+        c = pd.Index(m_key).get_indexer(e_key)
+        rs.append(np.flatnonzero(c >= 0))
+        cs.append(c[c >= 0])
+        r = np.concatenate(rs).astype(np.int64)
+        c = np.concatenate(cs).astype(np.int64)
+        order = np.lexsort((c, r))
+        self.out_r, self.out_c = r[order], c[order]
+        self.out_ptr = _rows_of(self.out_r, self.n)
+
+    def _in_block(self, ptr: np.ndarray, listed: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the listed pairs of these rows in the block: positions, block row, column."""
+        pos, local = _gather(ptr, rows)
+        c = listed[pos]
+        if cols is None:
+            return pos, local, c
+        where = np.full(self.m, -1, dtype=np.int64)
+        where[cols] = np.arange(len(cols))
+        keep = where[c] >= 0
+        return pos[keep], local[keep], where[c[keep]]
+
+    def scores(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Return the combined scores of these mentees with every mentor (no rules applied).
+
+        With ``cols``, with those mentors only (the same values).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        every = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        width = self.m if cols is None else len(every)
+        full = self.full
+        acc = np.empty((len(rows), width))
+        if full[0]:
+            np.divide(self.te[rows] @ self.tm_t[:, every], self.t_count[rows, None], out=acc)
+            acc *= full[0]
+        else:
+            acc[...] = 0.0
+        if full[1]:
+            acc += self.grade_seniority[:, every][self.e_grade[rows]]
+        if full[2]:
+            acc += self.mode_rows[:, every][self.e_mode[rows]]
+        if full[3]:
+            acc += self.gender_rows[:, every][self.pref[rows]]
+        if full[4]:
+            pos, local, c = self._in_block(self.choice_ptr, self.choice_c, rows, cols)
+            acc[local, c] += full[4] * self.choice_v[pos]
+        if full[5]:
+            some = np.flatnonzero(self.applies[5][rows])
+            if len(some):
+                kinds = np.divide(self.ke[rows[some]] @ self.km_t[:, every],
+                                  self.k_count[rows[some], None])
+                kinds *= full[5]
+                acc[some] += kinds
+        per_row = self.per_row[rows]
+        np.divide(acc, per_row[:, None], out=acc, where=per_row[:, None] > 0)
+        acc[per_row <= 0] = 0.0
+        return np.clip(acc, 0.0, 1.0, out=acc)
+
+    def __call__(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Return the combined scores of these mentees' allowed pairs, ``-inf`` if ruled out.
+
+        With ``cols``, with those mentors only.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        acc = self.scores(rows, cols)
+        every = slice(None) if cols is None else np.asarray(cols, dtype=np.int64)
+        bad = self.grade_bad[:, every][self.e_grade[rows]]
+        if not self.same_department:
+            bad |= self.e_dept[rows, None] == self.m_dept[None, every]
+        bad[~self.row_ok[rows]] = True
+        _, local, c = self._in_block(self.out_ptr, self.out_c, rows, cols)
+        bad[local, c] = True
+        np.putmask(acc, bad, -np.inf)
+        if cols is None:
+            self.eligible_rows[rows] = self.m - np.count_nonzero(bad, axis=1)
+        return acc
+
+    def pair_components(self, r: np.ndarray, c: np.ndarray) -> tuple[dict[str, np.ndarray],
+                                                                       np.ndarray]:
+        """Each component and the combined score of the given pairs only (for explanations).
+
+        The same values as :func:`score_components` and :func:`combine_scores` at those pairs.
+        """
+        r = np.asarray(r, dtype=np.int64)
+        c = np.asarray(c, dtype=np.int64)
+        comps = {}
+        comps["topics"] = ((self.te[r].astype(np.float64) * self.tm_t.T[c]).sum(axis=1)
+                           / self.t_count[r])
+        comps["seniority"] = self.seniority[self.m_level[c] - self.e_level[r] - self.gap_low]
+        comps["meeting_mode"] = self.fits[self.e_mode[r], self.m_mode[c]]
+        comps["gender_preference"] = self.wants[self.pref[r], self.gender[c]]
+        choice = np.zeros(len(r))
+        if len(self.choice_r):
+            keys = self.choice_r * max(self.m, 1) + self.choice_c
+            want = r * max(self.m, 1) + c
+            at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+            hit = keys[at] == want
+            choice[hit] = self.choice_v[at[hit]]
+        comps["mentor_choice"] = choice
+        kinds = np.zeros(len(r))
+        if self.ke.shape[1]:
+            kinds = ((self.ke[r].astype(np.float64) * self.km_t.T[c]).sum(axis=1)
+                     / self.k_count[r])
+        comps["mentor_kind"] = kinds
+        full = self.full
+        acc = full[0] * comps["topics"]
+        for k, name in enumerate(COMPONENTS[1:], start=1):
+            if full[k]:
+                acc = acc + full[k] * comps[name]
+        per_row = self.per_row[r]
+        acc = np.divide(acc, per_row, out=acc, where=per_row > 0)
+        acc[per_row <= 0] = 0.0
+        return comps, np.clip(acc, 0.0, 1.0)

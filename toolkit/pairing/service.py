@@ -8,7 +8,7 @@ every input by construction (a store that does not exist is refused by both).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -216,16 +216,18 @@ class MatchInputs:
 
     def match(self, objective: str = "coverage", weights: Mapping[str, float] | None = None,
               locks: pd.DataFrame | None = None, forbid: pd.DataFrame | None = None,
-              method: str = "auto") -> MatchResult:
+              method: str = "auto", log: Callable[[str], None] | None = None) -> MatchResult:
         """Match with these inputs; ``weights``, ``locks`` and ``forbid`` replace the starting ones.
 
         Running and finished pairs always come from the inputs, so no setting can give a
-        mentee a second mentor or repeat a finished pair.
+        mentee a second mentor or repeat a finished pair. ``log`` receives a line per stage
+        of a large scheme's block-by-block solve.
         """
         return self.matcher.match(self.weights if weights is None else weights, objective,
                                   locks=self.locks if locks is None else locks,
                                   forbid=self.forbid if forbid is None else forbid,
-                                  current=self.current, previous=self.previous, method=method)
+                                  current=self.current, previous=self.previous, method=method,
+                                  log=log)
 
 
 def _pairs(value: pd.DataFrame | str | Path | None, what: str) -> pd.DataFrame:
