@@ -655,7 +655,7 @@ def _breakdown_pinned(values: np.ndarray, published: np.ndarray, part: np.ndarra
 
 
 def _stack(tables: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of several breakdowns and their shared total row, as one array."""
+    """Stack the rows of several breakdowns and their shared total row into one array."""
     columns = tables[0].columns
     for t in tables[1:]:
         if list(t.columns) != list(columns):

@@ -25,6 +25,8 @@ __all__ = [
     "MENTEES",
     "OUTCOME_MEASURES",
     "RATE_BASES",
+    "given_gender",
+    "is_woman",
     "mentees_of",
     "outcome_bases",
     "outcome_counts",
@@ -243,13 +245,29 @@ def outcome_bases(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return num, base
 
 
-def _is_woman(gender: pd.Series) -> pd.Series:
+def is_woman(gender: pd.Series) -> pd.Series:
+    """Whether each answer to the gender question means a woman.
+
+    Examples
+    --------
+    >>> is_woman(pd.Series(["Woman", " female", "Man", ""])).tolist()
+    [True, True, False, False]
+    """
     return gender.fillna("").astype(str).str.strip().str.casefold().isin(_WOMEN)
 
 
-def _given(gender: pd.Series) -> pd.Series:
-    text = gender.fillna("").astype(str).str.strip()
-    return (text != "") & (text.str.casefold() != "prefer not to say")
+def given_gender(gender: pd.Series) -> pd.Series:
+    """Whether each answer to the gender question gives a gender (the base of a share).
+
+    A blank, "Prefer not to say" and the tables' own "Not given" do not.
+
+    Examples
+    --------
+    >>> given_gender(pd.Series(["Woman", "", "Prefer not to say", "Not given"])).tolist()
+    [True, False, False, False]
+    """
+    text = gender.fillna("").astype(str).str.strip().str.casefold()
+    return (text != "") & ~text.isin(["prefer not to say", _NOT_GIVEN.casefold()])
 
 
 def senior_women(extract: pd.DataFrame, people: pd.DataFrame, senior_level: int
@@ -291,8 +309,8 @@ def senior_women(extract: pd.DataFrame, people: pd.DataFrame, senior_level: int
         "Mentees who moved up to the senior grades": (up_senior["gender"], up_senior["gender"]),
     }
     return pd.DataFrame({
-        "women": [int((_is_woman(g) & _given(g)).sum()) for g, _ in rows.values()],
-        "people": [int(_given(g).sum()) for _, g in rows.values()],
+        "women": [int((is_woman(g) & given_gender(g)).sum()) for g, _ in rows.values()],
+        "people": [int(given_gender(g).sum()) for _, g in rows.values()],
     }, index=list(rows))
 
 
