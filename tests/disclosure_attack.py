@@ -4,7 +4,9 @@ Independent of :mod:`toolkit.core.disclosure`'s own checks: every published numb
 the range of true counts it stands for, the tables' sums and the outcomes' own order
 (nobody is promoted without applying) become linear constraints, and a linear programme
 finds the least and greatest true value of every cell. A cell is given away when those meet
-(to within a whole person) though what is shown for it stands for more than one count.
+(to within a whole person) though what is shown for it, with the other numbers of its own
+row, stands for more than one count (promotions in a row whose applications are shown as
+exactly 0 are 0 for anyone: that is the 0 shown, not a count given away).
 """
 
 from __future__ import annotations
@@ -14,21 +16,9 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from toolkit.core.disclosure import DisclosureRule, count_ranges
+from toolkit.evaluation.outcomes import OUTCOME_ORDER
 
-__all__ = ["OUTCOME_ORDER", "Attack"]
-
-#: Within one row of an outcome table: (smaller, larger) columns.
-OUTCOME_ORDER = [
-    ("Applied for promotion", "People"),
-    ("Promoted", "Applied for promotion"),
-    ("Moved up a grade", "Grade known a year earlier"),
-    ("Grade known a year earlier", "People"),
-    ("Still employed", "People"),
-    ("Back from a career break", "People"),
-    ("Back from a break and still employed", "Back from a career break"),
-    ("Back from a break and still employed", "Still employed"),
-]
-
+__all__ = ["Attack"]
 
 class Attack:
     """Collect published cells and what ties them, then look for cells given away."""
@@ -65,14 +55,26 @@ class Attack:
             row_key = total if (total is not None and r == len(rows) - 1) else (name, label)
             for column in published.columns:
                 self.shown((row_key, column), published.iloc[r][column])
-            for small, large in OUTCOME_ORDER:
-                if small in published.columns and large in published.columns:
-                    self.less.append((self.var((row_key, small)), self.var((row_key, large))))
+            pairs = [(self.var((row_key, a)), self.var((row_key, b))) for a, b in OUTCOME_ORDER
+                     if a in published.columns and b in published.columns]
+            self.less.extend(pairs)
+            self._row_exact(pairs)
         if total is not None:
             for column in published.columns:
                 terms = {self.var(((name, label), column)): 1.0 for label in rows[:-1]}
                 terms[self.var((total, column))] = -1.0
                 self.equal.append(terms)
+
+    def _row_exact(self, pairs: list[tuple[int, int]]) -> None:
+        """Mark the cells a row's own numbers fix, with its order alone."""
+        low = {k: self.low[k] for pair in pairs for k in pair}
+        high = {k: self.high[k] for pair in pairs for k in pair}
+        for _ in range(len(pairs) + 1):
+            for small, large in pairs:
+                high[small] = min(high[small], high[large])
+                low[large] = max(low[large], low[small])
+        for k in low:
+            self.exact[k] = self.exact[k] or low[k] == high[k]
 
     def given_away(self) -> list[object]:
         """The keys of cells whose true value everything published fixes."""
@@ -87,9 +89,27 @@ class Attack:
         bounds = [(lo, None if np.isinf(hi) else hi)
                   for lo, hi in zip(self.low, self.high, strict=True)]
         keys = {k: key for key, k in self.index.items()}
+        # Feasible tables first (hidden cells capped): a cell that differs by a whole person
+        # between two of them is not fixed; only the others need their own programmes.
+        cap = 2.0 * (max([h for h in self.high if np.isfinite(h)], default=0.0) + 10.0)
+        capped = [(lo, cap if hi is None else hi) for lo, hi in bounds]
+        rng = np.random.default_rng(0)
+        found = []
+        for _ in range(8):
+            res = linprog(rng.normal(size=n), A_ub=a_ub if len(a_ub) else None,
+                          b_ub=np.zeros(len(a_ub)) if len(a_ub) else None,
+                          A_eq=a_eq if len(a_eq) else None,
+                          b_eq=np.zeros(len(a_eq)) if len(a_eq) else None,
+                          bounds=capped, method="highs")
+            if res.status == 0:  # the cap can cut every table off: then no shortcut
+                found.append(res.x)
+        moves = np.zeros(n, dtype=bool)
+        if found:
+            moves = np.ceil(np.min(found, axis=0) - 1e-7) < np.floor(np.max(found, axis=0)
+                                                                     + 1e-7)
         out = []
         for k in range(n):
-            if self.exact[k]:
+            if self.exact[k] or moves[k]:
                 continue
             ends = []
             for sign in (1.0, -1.0):

@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from toolkit.errors import SettingsError
 
@@ -605,19 +606,24 @@ def _breakdown_edges(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _close_bridges(hidden: np.ndarray, tail: np.ndarray, head: np.ndarray,
-                   cost: np.ndarray) -> np.ndarray:
-    """Hide the cheapest further arcs until no hidden arc is a bridge (one column)."""
+                   cost: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Hide the cheapest further arcs until no hidden arc is a bridge (one column).
+
+    A ``known`` cell is worked out from its row anyway (hidden or not): it protects nothing
+    and is never hidden to protect another.
+    """
     hidden = hidden.copy()
     full = nx.MultiGraph()
     for r, (u, v) in enumerate(zip(tail, head, strict=True)):
-        full.add_edge(int(u), int(v), key=r)
+        if not known[r]:
+            full.add_edge(int(u), int(v), key=r)
 
     def weight(u, v, keys):
         return min(0.0 if hidden[k] else cost[k] for k in keys)
 
     while True:
         graph = nx.MultiGraph()
-        for r in np.nonzero(hidden)[0]:
+        for r in np.nonzero(hidden & ~known)[0]:
             graph.add_edge(int(tail[r]), int(head[r]), key=int(r))
         bridges = sorted(k for u, v in nx.bridges(graph) for k in graph[u][v])
         if not bridges:
@@ -638,19 +644,97 @@ def _close_bridges(hidden: np.ndarray, tail: np.ndarray, head: np.ndarray,
             hidden[keys[0]] = True
 
 
-def _breakdown_pinned(values: np.ndarray, published: np.ndarray, part: np.ndarray,
-                      rule: DisclosureRule) -> np.ndarray:
-    """:func:`pinned_breakdowns` on stacked rows (``part``: breakdown of each row, -1 total)."""
-    tail, head = _breakdown_edges(part)
+def _ordered_ranges(published: np.ndarray, rule: DisclosureRule,
+                    order: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Give the ranges of :func:`count_ranges`, narrowed by the order of each row.s columns.
+
+    ``order`` lists ``(smaller, larger)`` column positions: in every row the first count is
+    at most the second (nobody is promoted who did not apply). Returns the low and high ends
+    and the cells whose own number or row fixes them (low equals high).
+    """
     lo, hi = count_ranges(published, rule)
+    exact = ~np.isnan(published) & (lo == hi)
+    for _ in range(len(order) + 1):
+        before = (lo.copy(), hi.copy())
+        for small, large in order:
+            hi[:, small] = np.minimum(hi[:, small], hi[:, large])
+            lo[:, large] = np.maximum(lo[:, large], lo[:, small])
+        if np.array_equal(before[0], lo) and np.array_equal(before[1], hi):
+            break
+    return lo, hi, exact | (lo == hi)
+
+
+def _breakdown_pinned(values: np.ndarray, published: np.ndarray, part: np.ndarray,
+                      rule: DisclosureRule, order: list[tuple[int, int]] | None = None
+                      ) -> np.ndarray:
+    """:func:`pinned_breakdowns` on stacked rows (``part``: breakdown of each row, -1 total).
+
+    A cell its own number or its row already fixes is not reported (nothing hides it).
+    """
+    tail, head = _breakdown_edges(part)
+    lo, hi, known = _ordered_ranges(published, rule, order or [])
+    if order:  # the order ties the columns together: one linear programme over them all
+        return _lp_pinned(part, lo, hi, known, order)
     out = np.zeros(values.shape, dtype=bool)
     size = int(part.max()) + 2
     for j in range(values.shape[1]):
         edges = [(int(tail[r]), int(head[r]), values[r, j], lo[r, j], hi[r, j], r)
                  for r in range(len(values))]
         for r, fixed in enumerate(_fixed_edges(edges, size)):
-            exact = not np.isnan(published[r, j]) and lo[r, j] == hi[r, j]
-            out[r, j] = fixed and not exact
+            out[r, j] = fixed and not known[r, j]
+    return out
+
+
+def _lp_pinned(part: np.ndarray, lo: np.ndarray, hi: np.ndarray, known: np.ndarray,
+               order: list[tuple[int, int]]) -> np.ndarray:
+    """Cells that the sums of linked breakdowns and the order of each row's columns fix.
+
+    Each cell's least and greatest value over every table consistent with what is shown
+    (a linear programme: the sums, the order within each row, each cell in its range); a
+    cell is fixed when the two meet to within a whole person. ``known`` cells (fixed by
+    their own number or row) are not reported.
+    """
+    n, m = lo.shape
+    index = np.arange(n * m).reshape(n, m)
+    a_eq = []
+    for t in range(int(part.max()) + 1):
+        rows = np.nonzero(part == t)[0]
+        for j in range(m):
+            line = np.zeros(n * m)
+            line[index[rows, j]] = 1.0
+            line[index[-1, j]] = -1.0
+            a_eq.append(line)
+    a_ub = np.zeros((n * len(order), n * m))
+    for k, (r, (small, large)) in enumerate(itertools.product(range(n), order)):
+        a_ub[k, index[r, small]], a_ub[k, index[r, large]] = 1.0, -1.0
+    bounds = [(a, None if np.isinf(b) else b) for a, b in zip(lo.ravel(), hi.ravel(),
+                                                               strict=True)]
+    def solve(c: np.ndarray, limits=bounds):
+        return linprog(c, A_ub=a_ub if len(a_ub) else None,
+                       b_ub=np.zeros(len(a_ub)) if len(a_ub) else None,
+                       A_eq=np.array(a_eq), b_eq=np.zeros(len(a_eq)), bounds=limits,
+                       method="highs")
+
+    # A few corners of the feasible tables first (hidden cells capped, so every direction
+    # has one): a cell that differs by a whole person between two of them is not fixed,
+    # and needs no programme of its own.
+    cap = 2.0 * (np.max(hi[np.isfinite(hi)], initial=0.0) + 10.0)
+    capped = [(a, cap if b is None else b) for a, b in bounds]
+    rng = np.random.default_rng(0)
+    corners = [res.x for res in (solve(rng.normal(size=n * m), capped) for _ in range(6))
+               if res.status == 0]
+    seen_low = np.min(corners, axis=0) if corners else np.full(n * m, np.inf)
+    seen_high = np.max(corners, axis=0) if corners else np.full(n * m, -np.inf)
+    moves = np.ceil(seen_low - 1e-7) < np.floor(seen_high + 1e-7)
+    out = np.zeros((n, m), dtype=bool)
+    for k in np.nonzero(~known.ravel() & ~moves)[0]:
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n * m)
+            c[k] = sign
+            res = solve(c)
+            ends.append(sign * res.fun if res.status == 0 else np.inf)
+        out.flat[k] = np.ceil(ends[0] - 1e-7) >= np.floor(ends[1] + 1e-7)
     return out
 
 
@@ -717,7 +801,8 @@ def pinned_breakdowns(values: list[pd.DataFrame], published: list[pd.DataFrame],
 
 
 def protect_breakdowns(tables: list[pd.DataFrame], rule: DisclosureRule = HESA_RULE,
-                       total_labels: str | list[str] = "Total") -> list[pd.DataFrame]:
+                       total_labels: str | list[str] = "Total",
+                       order: list[tuple[str, str]] | None = None) -> list[pd.DataFrame]:
     """Publish several breakdowns of the same people together, with the total row they share.
 
     Tables that break the same people down in different ways (outcomes by gender and by
@@ -737,6 +822,11 @@ def protect_breakdowns(tables: list[pd.DataFrame], rule: DisclosureRule = HESA_R
         The rule (default HESA).
     total_labels : str or list of str
         The label of each table's total row.
+    order : list of (str, str), optional
+        Pairs of columns ``(smaller, larger)``: in every row the first count is at most the
+        second (those promoted are among those who applied). A reader can use that too: a
+        count its row already fixes (promotions under applications shown as exactly 0)
+        protects nothing, so it is never the cell hidden to protect another.
 
     Returns
     -------
@@ -763,7 +853,9 @@ def protect_breakdowns(tables: list[pd.DataFrame], rule: DisclosureRule = HESA_R
     labels = [total_labels] * len(tables) if isinstance(total_labels, str) \
         else list(total_labels)
     values, part = _stack(tables)
-    published = _publish_breakdowns(values, part, rule)
+    columns = list(tables[0].columns)
+    positions = [(columns.index(a), columns.index(b)) for a, b in (order or [])]
+    published = _publish_breakdowns(values, part, rule, positions)
     out = []
     for t, (table, label) in enumerate(zip(tables, labels, strict=True)):
         rows = np.vstack([published[part == t], published[-1:]])
@@ -771,8 +863,8 @@ def protect_breakdowns(tables: list[pd.DataFrame], rule: DisclosureRule = HESA_R
     return out
 
 
-def _publish_breakdowns(values: np.ndarray, part: np.ndarray, rule: DisclosureRule
-                        ) -> np.ndarray:
+def _publish_breakdowns(values: np.ndarray, part: np.ndarray, rule: DisclosureRule,
+                        order: list[tuple[int, int]]) -> np.ndarray:
     """Round and hide the stacked rows of linked breakdowns (see :func:`protect_breakdowns`)."""
     hidden = (values > 0) & (values < rule.suppress_counts_below)
     rounded = round_counts(values, rule).astype(float)
@@ -783,23 +875,28 @@ def _publish_breakdowns(values: np.ndarray, part: np.ndarray, rule: DisclosureRu
     # As in secondary_suppression: fewest cells first, then small ones, the total last.
     cost = 1_000.0 + np.abs(values) + np.where(is_total, 1_000_000.0, 0.0)
     while True:
+        # Which cells their rows fix depends on what is hidden: look again each round.
+        known = _ordered_ranges(np.where(hidden, np.nan, rounded), rule, order)[2]
         for j in range(values.shape[1]):
-            hidden[:, j] = _close_bridges(hidden[:, j], tail, head, cost[:, j])
+            hidden[:, j] = _close_bridges(hidden[:, j], tail, head, cost[:, j], known[:, j])
         published = np.where(hidden, np.nan, rounded)
-        pinned = _breakdown_pinned(values, published, part, rule)
+        pinned = _breakdown_pinned(values, published, part, rule, order)
         if not pinned.any():
             return published
         for j in np.nonzero(pinned.any(axis=0))[0]:
             # Hide the total first; if it is hidden already, the cheapest fixed cell (the
             # next round of secondary suppression then protects that one in turn).
+            # A hidden cell fixed by the other columns: hide more of its own column.
             if not hidden[-1, j]:
                 hidden[-1, j] = True
-            else:
-                fixed = np.nonzero(pinned[:, j] & ~hidden[:, j])[0]
-                if not len(fixed):  # pragma: no cover - a hidden cell pinned: hide all
-                    hidden[:, j] = True
-                else:
-                    hidden[fixed[np.argmin(cost[fixed, j])], j] = True
+                continue
+            fixed = np.nonzero(pinned[:, j] & ~hidden[:, j])[0]
+            if not len(fixed):
+                fixed = np.nonzero(~hidden[:, j])[0]
+            if len(fixed):
+                hidden[fixed[np.argmin(cost[fixed, j])], j] = True
+            else:  # pragma: no cover - the whole column hidden, yet a cell fixed
+                return np.where(pinned | hidden, np.nan, rounded)
 
 
 def percentages(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,

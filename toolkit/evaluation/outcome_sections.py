@@ -33,6 +33,7 @@ from toolkit.evaluation.measures import journeys
 from toolkit.evaluation.outcomes import (
     COMPARISON,
     MENTEES,
+    OUTCOME_ORDER,
     RATE_BASES,
     given_gender,
     is_woman,
@@ -202,7 +203,7 @@ def published_outcome_counts(inputs: OutcomeInputs, rule: DisclosureRule | str |
             if group == MENTEES:
                 breakdowns.append(outcome_counts(part, "cohort"))
                 labels.append("All mentees")
-            published = protect_breakdowns(breakdowns, rule, labels)
+            published = protect_breakdowns(breakdowns, rule, labels, OUTCOME_ORDER)
             out[f"gender-{slug}"] = published[0]
             if group == MENTEES:
                 out["cohort"] = published[1]

@@ -24,6 +24,7 @@ __all__ = [
     "COMPARISON",
     "MENTEES",
     "OUTCOME_MEASURES",
+    "OUTCOME_ORDER",
     "RATE_BASES",
     "given_gender",
     "is_woman",
@@ -48,6 +49,20 @@ OUTCOME_MEASURES: list[tuple[str, str]] = [
     ("retained", "Still employed"),
     ("returned", "Back from a career break"),
     ("returned_retained", "Back from a break and still employed"),
+]
+
+#: How the outcome counts of one group are ordered: (smaller, larger) column labels. Those
+#: promoted applied; those who moved up have a known earlier grade; and so on. A reader
+#: knows it, so disclosure control uses it (:func:`toolkit.core.disclosure.protect_breakdowns`).
+OUTCOME_ORDER: list[tuple[str, str]] = [
+    ("Applied for promotion", "People"),
+    ("Promoted", "Applied for promotion"),
+    ("Moved up a grade", "Grade known a year earlier"),
+    ("Grade known a year earlier", "People"),
+    ("Still employed", "People"),
+    ("Back from a career break", "People"),
+    ("Back from a break and still employed", "Back from a career break"),
+    ("Back from a break and still employed", "Still employed"),
 ]
 
 #: Each rate of the outcome section: (label, numerator column label, base column label).
