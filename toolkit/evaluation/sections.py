@@ -23,6 +23,7 @@ from toolkit.core.disclosure import (
     describe_count,
     get_rule,
     percentages,
+    protect_breakdowns,
     protect_counts,
     publish_count,
     publish_mean,
@@ -31,6 +32,7 @@ from toolkit.core.disclosure import (
 )
 from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
+    FUNNEL_ORDER,
     equality_characteristics,
     equality_table,
     free_text_reason,
@@ -70,6 +72,7 @@ __all__ = [
     "ReportFigure",
     "ReportTable",
     "Section",
+    "published_funnels",
     "section_coaching",
     "section_equality",
     "section_feedback",
@@ -190,9 +193,72 @@ def _rates_note(rule: DisclosureRule) -> str:
             f"{rule.min_percentage_base:g} people.")
 
 
+def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
+                      rule: DisclosureRule | str | None = None,
+                      monitoring: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+    """Publish every breakdown of one cohort's funnel together, as the report shows them.
+
+    The funnel by department, by grade, by role, by gender and by each declared monitoring
+    question all break the same people down, and each shows the same "All" row (which is
+    also the overall funnel, and the cohort's row when cohorts are compared): they are
+    protected together (:func:`toolkit.core.disclosure.protect_breakdowns`, with the order
+    of the stages), so a number one table hides is hidden in all and cannot be worked out
+    from another.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups (for the monitoring questions and the grade order).
+    journey : pandas.DataFrame
+        From :func:`toolkit.evaluation.measures.journeys`.
+    rule : DisclosureRule or str, optional
+        The disclosure rule.
+    monitoring : iterable of str
+        The declared monitoring questions.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Published counts (``NaN`` where hidden), each with its "All" row last: keys
+        ``department``, ``grade``, ``role`` and one per published characteristic (its
+        column name, e.g. ``gender``), whose tables count the grouped answers of
+        :func:`toolkit.evaluation.measures.equality_table`.
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"email": list("abcdefgh") * 5, "signed_up": True,
+    ...     "matched": [True] * 30 + [False] * 10, "first_meeting": [True] * 20 + [False] * 20,
+    ...     "three_meetings": False, "renewed": False, "role": "mentee",
+    ...     "department": ["Physics", "Chemistry"] * 20, "grade": "Grade 7",
+    ...     "gender": ["Woman", "Man"] * 20})
+    >>> tables = published_funnels(j, j)
+    >>> tables["department"].loc["All"].tolist()
+    [40.0, 30.0, 20.0, 0.0, 0.0]
+    """
+    rule = get_rule(rule)
+    order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
+             if "level" in people and "grade" in people else None)
+    tables = {"department": funnel(journey, by="department"),
+              "grade": funnel(journey, by="grade", order=order),
+              "role": funnel(journey, by="role")}
+    smallest = _smallest_named_group(rule)
+    for characteristic in equality_characteristics(people, monitoring):
+        tables[characteristic] = equality_table(journey, characteristic,
+                                                smallest_group=smallest, renewed=True)
+    published = protect_breakdowns(list(tables.values()), rule, "All", FUNNEL_ORDER)
+    return dict(zip(tables, published, strict=True))
+
+
+def _describe(value: float, rule: DisclosureRule) -> str:
+    """Describe a published headcount in words, as the tables show it."""
+    if pd.isna(value):
+        return f"a number too small to show ({rule.symbol})"
+    return describe_count(value, rule)
+
+
 # -- participation -----------------------------------------------------------------------------
-def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None
-                          ) -> Section:
+def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None,
+                          monitoring: Iterable[str] = ()) -> Section:
     """Build the participation section: the funnel overall, by department and by grade.
 
     Also the mentor load and the distribution of pair scores.
@@ -203,6 +269,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         From :func:`toolkit.evaluation.data.load_scheme`.
     rule : DisclosureRule or str, optional
         The disclosure rule (default HESA).
+    monitoring : iterable of str
+        The declared monitoring questions: the equality section breaks the same funnel down
+        by them, so its tables are protected with these (:func:`published_funnels`).
 
     Returns
     -------
@@ -226,15 +295,16 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     people = data.people
     cohort_pairs = data.cohort_pairs
     journey = journeys(people, cohort_pairs, data.meetings)
-    roles = people["role"].value_counts()
+    funnels = published_funnels(people, journey, rule, monitoring)
+    roles = funnels["role"]["Signed up"]
     sec.paragraphs.append(
-        f"{describe_count(len(people), rule).capitalize()} people signed up for cohort "
-        f"{data.cohort}: {describe_count(roles.get('mentee', 0), rule)} as mentees, "
-        f"{describe_count(roles.get('mentor', 0), rule)} as mentors and "
-        f"{describe_count(roles.get('both', 0), rule)} as both.")
-    overall = funnel(journey)
-    published = protect_counts(overall.T.rename(columns={"All": "People"}), rule,
-                               total_row=False, total_column=False)
+        f"{_describe(roles.iloc[-1], rule).capitalize()} people signed up for cohort "
+        f"{data.cohort}: {_describe(roles.get('mentee', 0), rule)} as mentees, "
+        f"{_describe(roles.get('mentor', 0), rule)} as mentors and "
+        f"{_describe(roles.get('both', 0), rule)} as both.")
+    # The overall funnel is the "All" row every breakdown shows, published with them.
+    published = funnels["department"].iloc[[-1]].T
+    published.columns = ["People"]
     rates = percentages(published, pd.Series(published.loc["Signed up", "People"],
                                              index=published.index), rule)
     table = _published_table(published, rule, "Stage")
@@ -247,13 +317,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     sec.add_figure("funnel", "How far participants got",
                    plot_funnel(published["People"], rule=rule))
     sec.add_table("funnel", "People at each stage", table)
-    ladder_order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
-                    if "level" in people else None)
-    for by, label, order in (("department", "department", None),
-                             ("grade", "grade", ladder_order)):
-        counts = funnel(journey, by=by, order=order)
-        counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
-                                    total_label="All")
+    for by, label in (("department", "department"), ("grade", "grade")):
+        counts_pub = funnels[by]
         rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"by-{by}", f"How far participants got, by {label}",
                        plot_heatmap(rates, f"How far participants got, by {label} "
@@ -571,12 +636,11 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         sec.paragraphs.append(
             f"The answers to the gender question look like free text "
             f"({free_text_reason(data.people['gender'])}), so they are not published.")
-    smallest = _smallest_named_group(rule)
+    # Published with the participation section's breakdowns (:func:`published_funnels`).
+    funnels = published_funnels(data.people, journey, rule, monitoring)
     for k, characteristic in enumerate(characteristics, start=1):
         label = characteristic.replace("_", " ")
-        counts = equality_table(journey, characteristic, smallest_group=smallest)
-        counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
-                                    total_label="All")
+        counts_pub = funnels[characteristic].drop(columns="Renewed")
         rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"{k}-{_slug(label)}", f"Matching and meeting by {label}",
                        plot_group_rates(rates, f"Matching and meeting by {label}", rule=rule))
