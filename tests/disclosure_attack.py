@@ -21,10 +21,15 @@ from toolkit.evaluation.outcomes import OUTCOME_ORDER
 __all__ = ["Attack"]
 
 class Attack:
-    """Collect published cells and what ties them, then look for cells given away."""
+    """Collect published cells and what ties them, then look for cells given away.
 
-    def __init__(self, rule: DisclosureRule) -> None:
+    ``order`` lists the (smaller, larger) columns of every row (default: the outcomes').
+    """
+
+    def __init__(self, rule: DisclosureRule,
+                 order: list[tuple[str, str]] = OUTCOME_ORDER) -> None:
         self.rule = rule
+        self.order = order
         self.index: dict[object, int] = {}
         self.low: list[float] = []
         self.high: list[float] = []
@@ -55,7 +60,7 @@ class Attack:
             row_key = total if (total is not None and r == len(rows) - 1) else (name, label)
             for column in published.columns:
                 self.shown((row_key, column), published.iloc[r][column])
-            pairs = [(self.var((row_key, a)), self.var((row_key, b))) for a, b in OUTCOME_ORDER
+            pairs = [(self.var((row_key, a)), self.var((row_key, b))) for a, b in self.order
                      if a in published.columns and b in published.columns]
             self.less.extend(pairs)
             self._row_exact(pairs)

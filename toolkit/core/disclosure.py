@@ -868,7 +868,7 @@ def _publish_breakdowns(values: np.ndarray, part: np.ndarray, rule: DisclosureRu
     """Round and hide the stacked rows of linked breakdowns (see :func:`protect_breakdowns`)."""
     hidden = (values > 0) & (values < rule.suppress_counts_below)
     rounded = round_counts(values, rule).astype(float)
-    if not rule.secondary:
+    if not rule.secondary or not (part >= 0).any():  # no rows: the total is 0, shown
         return np.where(hidden, np.nan, rounded)
     tail, head = _breakdown_edges(part)
     is_total = (part < 0)[:, None]

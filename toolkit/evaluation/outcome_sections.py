@@ -9,6 +9,7 @@ cohort in the store side by side. Every number goes through disclosure control
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,11 @@ from toolkit.core.disclosure import (
     publish_count,
 )
 from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 from toolkit.evaluation.data import CohortHistory
 from toolkit.evaluation.extract import read_hr_extract
-from toolkit.evaluation.measures import journeys
+from toolkit.evaluation.measures import journeys, optional_questions
 from toolkit.evaluation.outcomes import (
     COMPARISON,
     MENTEES,
@@ -44,7 +46,7 @@ from toolkit.evaluation.outcomes import (
     senior_women,
     wilson_interval,
 )
-from toolkit.evaluation.sections import Section
+from toolkit.evaluation.sections import Section, published_funnels
 from toolkit.plots.evaluation import plot_group_rates, plot_share_interval
 
 __all__ = [
@@ -451,6 +453,21 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     return sec
 
 
+def _cohort_funnel(history: CohortHistory, cohort: str, rule: DisclosureRule,
+                   monitoring: Iterable[str]) -> pd.Series:
+    """One cohort's funnel as its participation section publishes it, and its mentees."""
+    people = history.people[history.people["cohort"] == cohort]
+    pairs = history.pairs[history.pairs["cohort"] == cohort]
+    asked = {fold(q) for q in optional_questions(people)} | {"gender"}
+    funnels = published_funnels(people, journeys(people, pairs, history.meetings), rule,
+                                [q for q in monitoring if fold(q) in asked])
+    roles = funnels["role"]["Signed up"]
+    mentees = roles.reindex(["mentee", "both"]).fillna(0.0)  # a role nobody had: 0
+    row = funnels["role"].iloc[-1].copy()
+    row["Mentees"] = np.nan if mentees.isna().any() else float(mentees.sum())
+    return row
+
+
 # -- across years ------------------------------------------------------------------------------
 def satisfied(feedback) -> tuple[int, int]:
     """Count respondents above the middle of the scale of a question about satisfaction.
@@ -544,11 +561,16 @@ def cohort_table(history: CohortHistory, outcomes: OutcomeInputs | None = None
 
 
 def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = None,
-                    outcomes: OutcomeInputs | None = None) -> Section:
+                    outcomes: OutcomeInputs | None = None,
+                    monitoring: Iterable[str] = ()) -> Section:
     """Build the comparison of cohorts: every cohort in the store, side by side.
 
     Each cohort is published on its own row (no totals across cohorts, since one person can
-    be in two), headcounts rounded and percentages of small groups hidden.
+    be in two), headcounts rounded and percentages of small groups hidden. A cohort's
+    sign-ups, matches and meetings are its funnel's "All" row as the participation section
+    publishes it with every breakdown (:func:`toolkit.evaluation.sections.published_funnels`,
+    with the declared ``monitoring`` questions the cohort's form asked), and its mentees
+    the published mentees and "both" added up: nothing here gives away what those hide.
 
     Examples
     --------
@@ -574,6 +596,13 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
            if outcomes is not None else ""))
     published = protect_counts(counts, rule, total_row=False, total_column=False)
     rates = protect_rates(num, base, rule)
+    stages = ["Signed up", "Matched", "Met three or more times"]
+    for cohort in history.cohorts:
+        row = _cohort_funnel(history, cohort, rule, monitoring)
+        published.loc[cohort, stages] = row[stages].to_numpy()
+        published.loc[cohort, "Mentees"] = row["Mentees"]
+    rates[["Matched", "Met three or more times"]] = percentages(
+        published[["Matched", "Met three or more times"]], published["Signed up"], rule)
     if outcomes is not None:
         # The outcome section publishes these counts in its table by cohort (with its
         # "All mentees" row, linked to the tables by gender): the percentages here are

@@ -220,7 +220,8 @@ def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
     -------
     dict of str to pandas.DataFrame
         Published counts (``NaN`` where hidden), each with its "All" row last: keys
-        ``department``, ``grade``, ``role`` and one per published characteristic (its
+        ``role``, ``department`` and ``grade`` (when the sign-ups have them) and one per
+        published characteristic (its
         column name, e.g. ``gender``), whose tables count the grouped answers of
         :func:`toolkit.evaluation.measures.equality_table`.
 
@@ -238,9 +239,11 @@ def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
     rule = get_rule(rule)
     order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
              if "level" in people and "grade" in people else None)
-    tables = {"department": funnel(journey, by="department"),
-              "grade": funnel(journey, by="grade", order=order),
-              "role": funnel(journey, by="role")}
+    tables = {"role": funnel(journey, by="role")}
+    if "department" in journey:
+        tables["department"] = funnel(journey, by="department")
+    if "grade" in journey:
+        tables["grade"] = funnel(journey, by="grade", order=order)
     smallest = _smallest_named_group(rule)
     for characteristic in equality_characteristics(people, monitoring):
         tables[characteristic] = equality_table(journey, characteristic,
@@ -303,7 +306,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         f"{_describe(roles.get('mentor', 0), rule)} as mentors and "
         f"{_describe(roles.get('both', 0), rule)} as both.")
     # The overall funnel is the "All" row every breakdown shows, published with them.
-    published = funnels["department"].iloc[[-1]].T
+    published = funnels["role"].iloc[[-1]].T
     published.columns = ["People"]
     rates = percentages(published, pd.Series(published.loc["Signed up", "People"],
                                              index=published.index), rule)
