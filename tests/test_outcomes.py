@@ -369,6 +369,14 @@ def test_report_outcomes_writes_the_named_tables(two_cohort_store, sample_dir, t
     assert "This year and earlier years" in page
     cohorts = pd.read_csv(out / "tables" / "cohorts-counts.csv", dtype=str)
     assert cohorts["Cohort"].tolist() == ["2025", "2026"]
+    # This year's row is the funnel the participation section publishes (with every
+    # breakdown of it), so neither shows what the other hides.
+    funnel = pd.read_csv(out / "tables" / "participation-funnel.csv", dtype=str)
+    this_year = cohorts.set_index("Cohort").loc["2026"]
+    for stage in ("Signed up", "Matched", "Met three or more times"):
+        assert this_year[stage] == funnel.set_index("Stage").loc[stage, "People"], stage
+    by_grade = pd.read_csv(out / "tables" / "participation-by-grade-counts.csv", dtype=str)
+    assert by_grade.iloc[-1, 1:].tolist() == funnel["People"].tolist()
     # No one in the extract is named anywhere in the report.
     emails = pd.read_csv(sample_dir / "hr_extract.csv")["E-mail"]
     text = "".join(p.read_text(encoding="utf-8", errors="ignore")
