@@ -657,6 +657,12 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         share = senior_share(journey, senior_level)
         share_pub = protect_counts(share[["senior", "women"]], rule, total_row=False,
                                    total_column=False)
+        if "grade" in funnels:
+            # The people at the senior grades are a sum of rows of the table by grade: add
+            # up those rows as published (hidden if any is), or the sum, rounded on its own,
+            # could pin them down (four grades shown as 0 and a sum shown as 10 hold 2 each).
+            share_pub["senior"] = _senior_rows(funnels["grade"], journey, senior_level,
+                                               list(share.index))
         shares = percentages(share_pub[["women"]], share_pub["senior"], rule)["women"]
         text = as_text(shares.to_frame(), rule, suffix="%").iloc[0, 0]
         if text == rule.symbol:
@@ -680,6 +686,17 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                           "Aim": f"{aim:g}%",
                       }))
     return sec
+
+
+def _senior_rows(by_grade: pd.DataFrame, journey: pd.DataFrame, senior_level: int,
+                 stages: list[str]) -> pd.Series:
+    """Add up the published rows of the table by grade at ``senior_level`` and above."""
+    grade = journey["grade"].astype(str).str.strip()
+    level = pd.to_numeric(journey["level"], errors="coerce")
+    senior = set(grade[level >= senior_level])
+    rows = by_grade.iloc[:-1]
+    cells = rows.loc[[g in senior for g in rows.index], stages]
+    return cells.sum().where(~cells.isna().any(), np.nan)
 
 
 def _smallest_named_group(rule: DisclosureRule) -> int:
