@@ -33,6 +33,7 @@ from toolkit.evaluation.outcomes import (
     senior_women,
     wilson_interval,
 )
+from toolkit.evaluation.survey import SurveyImport
 from toolkit.store.connection import Store
 
 HEADER = ("E-mail,Grade now,Grade a year ago,Gender,Still employed,Promotion applied for,"
@@ -415,3 +416,31 @@ def test_the_demo_report_compares_two_cohorts_with_outcomes(demo_run):
     assert "95% interval" in page
     with Store(demo_run.folder / "out" / "scheme.sqlite") as store:
         assert load_history(store).cohorts == ["2025", "2026"]
+
+
+def test_cohort_satisfaction_is_added_up_from_the_published_answers():
+    """Four answers of 2 above the middle (two per role) are each published as 0: a count of
+    satisfied people rounded on its own (8 -> 10, so 8 to 12) would say each is exactly 2.
+    The comparison of cohorts adds up the published answers instead."""
+    labels = "a; b; c; d; e"
+    levels = {"mentee": [0] * 10 + [1] * 10 + [3, 3, 4, 4], "mentor": [1] * 20 + [3, 3, 4, 4]}
+    responses = pd.DataFrame([
+        {"question": "How satisfied are you?", "kind": "likert", "level": level,
+         "respondent": f"{role}{k}", "role": role, "answer": ""}
+        for role, answers in levels.items() for k, level in enumerate(answers)])
+    questions = pd.DataFrame({"question": ["How satisfied are you?"], "kind": ["likert"],
+                              "scale": ["satisfaction"], "labels": [labels]})
+    people = pd.DataFrame({"email": [f"p{i}" for i in range(60)], "role": "mentee",
+                           "cohort": ["2025"] * 30 + ["2026"] * 30})
+    history = CohortHistory(
+        ["2025", "2026"], people,
+        pd.DataFrame(columns=["id", "mentee_email", "mentor_email", "status", "renewals",
+                              "cohort"]),
+        pd.DataFrame(columns=["pair_id", "status"]),
+        {"2026": SurveyImport(responses, questions)})
+    tables = {t.slug: t.table.set_index("Cohort") for t in section_cohorts(history).tables}
+    row = tables["cohorts-counts"].loc["2026"]
+    # Each role's row: 24 respondents (published 25), answers above the middle 2 + 2 (0 + 0).
+    assert row["Answered the satisfaction question"] == "50"
+    assert row["Satisfied"] == "0"
+    assert tables["cohorts-rates"].loc["2026", "Satisfied"] == "0%"

@@ -31,7 +31,7 @@ from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 from toolkit.evaluation.data import CohortHistory
 from toolkit.evaluation.extract import read_hr_extract
-from toolkit.evaluation.measures import journeys, optional_questions
+from toolkit.evaluation.measures import journeys, likert_counts, optional_questions
 from toolkit.evaluation.outcomes import (
     COMPARISON,
     MENTEES,
@@ -469,6 +469,45 @@ def _cohort_funnel(history: CohortHistory, cohort: str, rule: DisclosureRule,
 
 
 # -- across years ------------------------------------------------------------------------------
+def _satisfaction_question(feedback) -> pd.Series | None:
+    """Find the first Likert question whose text mentions satisfaction (None: there is none)."""
+    questions = feedback.questions
+    if questions.empty:
+        return None
+    wanted = questions[(questions["kind"] == "likert")
+                       & questions["question"].str.contains("satisf", case=False)]
+    return None if wanted.empty else wanted.iloc[0]
+
+
+def _published_satisfaction(feedback, rule: DisclosureRule) -> tuple[float, float]:
+    """Satisfied and answered, added up from each role's answers as the report publishes them.
+
+    The feedback section publishes each role's answers to each question on its own row, with
+    the respondents as its total (:func:`toolkit.core.disclosure.protect_counts`; the rows
+    of a table without a total row are protected independently). The sums here are of those
+    published rows (one more row for roles that section does not show), hidden (``NaN``)
+    when a cell they need is hidden: the sums, rounded on their own, could pin those rows'
+    cells down (four answers shown as 0 and a sum shown as 10 hold 2 each).
+    """
+    question = _satisfaction_question(feedback)
+    if question is None:
+        return 0.0, 0.0
+    points = len(str(question["labels"]).split("; "))
+    counts = likert_counts(feedback.responses, feedback.questions, by_role=True)
+    part = counts[counts["question"] == question["question"]]
+    happy = answered = 0.0
+    for _role, rows in part.groupby("role"):
+        row = rows.groupby("level")["n"].sum().reindex(range(points), fill_value=0)
+        pub = protect_counts(row.to_frame().T, rule, total_row=False, total_column=True,
+                             total_label="Respondents").iloc[0]
+        above = pub.iloc[:-1][np.arange(points) > (points - 1) / 2]
+        if above.isna().any() or pd.isna(pub.iloc[-1]):
+            return np.nan, np.nan
+        happy += float(above.sum())
+        answered += float(pub.iloc[-1])
+    return happy, answered
+
+
 def satisfied(feedback) -> tuple[int, int]:
     """Count respondents above the middle of the scale of a question about satisfaction.
 
@@ -493,14 +532,9 @@ def satisfied(feedback) -> tuple[int, int]:
     >>> satisfied(SurveyImport(r, q))
     (2, 3)
     """
-    questions = feedback.questions
-    if questions.empty:
+    question = _satisfaction_question(feedback)
+    if question is None:
         return 0, 0
-    wanted = questions[(questions["kind"] == "likert")
-                       & questions["question"].str.contains("satisf", case=False)]
-    if wanted.empty:
-        return 0, 0
-    question = wanted.iloc[0]
     points = len(str(question["labels"]).split("; "))
     answers = feedback.responses[feedback.responses["question"] == question["question"]]
     levels = pd.to_numeric(answers["level"], errors="coerce").dropna()
@@ -601,8 +635,14 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
         row = _cohort_funnel(history, cohort, rule, monitoring)
         published.loc[cohort, stages] = row[stages].to_numpy()
         published.loc[cohort, "Mentees"] = row["Mentees"]
+        if cohort in history.feedback:
+            happy, answered = _published_satisfaction(history.feedback[cohort], rule)
+            published.loc[cohort, "Satisfied"] = happy
+            published.loc[cohort, "Answered the satisfaction question"] = answered
     rates[["Matched", "Met three or more times"]] = percentages(
         published[["Matched", "Met three or more times"]], published["Signed up"], rule)
+    rates[["Satisfied"]] = percentages(published[["Satisfied"]],
+                                       published["Answered the satisfaction question"], rule)
     if outcomes is not None:
         # The outcome section publishes these counts in its table by cohort (with its
         # "All mentees" row, linked to the tables by gender): the percentages here are
@@ -619,7 +659,11 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
                    plot_group_rates(rates, "Cohorts side by side", rule=rule,
                                     ylabel="% (see the tables for the base)"))
     sec.add_table("counts", "Cohorts side by side: people", _text_table(published, rule,
-                                                                         "Cohort"))
+                                                                         "Cohort"),
+                  "Each cohort's sign-ups, matches and meetings are as its participation "
+                  "tables publish them; mentees, satisfied and answered are added up from "
+                  "the rounded counts published for each role, so they can differ from the "
+                  "true numbers by a little more than rounding alone.")
     sec.add_table("rates", "Cohorts side by side: percentages", _text_table(rates, rule,
                                                                             "Cohort", "%"),
                   "Matched and met three times: of those who signed up; satisfied: of those "
