@@ -11,6 +11,8 @@ exactly 0 are 0 for anyone: that is the 0 shown, not a count given away).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
@@ -18,7 +20,17 @@ from scipy.optimize import linprog
 from toolkit.core.disclosure import DisclosureRule, count_ranges
 from toolkit.evaluation.outcomes import OUTCOME_ORDER
 
-__all__ = ["Attack"]
+__all__ = ["Attack", "examples"]
+
+def examples(ci: int) -> int:
+    """How many examples a disclosure property runs: ``ci`` (quick), more when exploring.
+
+    Under ``HYPOTHESIS_PROFILE=explore`` it is ``HYPOTHESIS_EXPLORE_EXAMPLES`` (default 200).
+    """
+    if os.environ.get("HYPOTHESIS_PROFILE") == "explore":
+        return int(os.environ.get("HYPOTHESIS_EXPLORE_EXAMPLES", "200"))
+    return ci
+
 
 class Attack:
     """Collect published cells and what ties them, then look for cells given away.

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tests.disclosure_attack import Attack
+from tests.disclosure_attack import Attack, examples
 from toolkit.core.disclosure import (
     HESA_RULE,
     RULES,
@@ -314,7 +314,8 @@ def _journeys(seed: int) -> pd.DataFrame:
         "gender": rng.choice(["Woman", "Man", ""], n)})
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), rule=st.sampled_from(["hesa", "hesa-strict"]))
 # Protected one table at a time, the table by grade hid a total ("Renewed"; "Signed up")
 # that the tables by department and by gender showed: found by exploring.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.disclosure_attack import Attack
+from tests.disclosure_attack import Attack, examples
 from toolkit.cli.main import main
 from toolkit.core.disclosure import (
     DisclosureRule,
@@ -213,7 +213,7 @@ def _given_away(tables: dict[str, pd.DataFrame], rule: DisclosureRule) -> list:
     return attack.given_away()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(15, 160), share=st.floats(0.1, 0.6),
        rule=st.sampled_from(["hesa", "hesa-strict", STRICT]))
 @example(seed=1, n=105, share=0.5, rule="hesa")  # a lone hidden rate beside an "All" row
@@ -300,7 +300,7 @@ def test_outcome_tables_show_no_small_count_and_hide_nothing_recoverable(seed, n
         assert (shown_base >= rule.min_percentage_base).all(), slug
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(20, 150), share=st.floats(0.1, 0.6))
 def test_cohort_comparison_hides_what_the_outcome_section_hides(seed, n, share):
     inputs = _random_inputs(seed, n, share)
