@@ -337,7 +337,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
                                   total_column=False)
         full = int((load["mentees"] >= load["capacity"]).sum())
         sec.add_text(
-            f"Mentor load: {describe_count(len(load), rule)} people offered to mentor; "
+            # The number of mentors is the table's total, as the table publishes it.
+            f"Mentor load: {_describe(dist_pub['Mentors'].iloc[-1], rule)} people offered "
+            "to mentor; "
             f"{describe_count(full, rule)} of them took as many mentees as they offered "
             "to take.")
         sec.add_figure("mentor-load", "Mentees per mentor",
@@ -351,7 +353,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         pub = protect_counts(scores.set_index("label")[["n"]].rename(columns={"n": "Pairs"}),
                              rule, total_row=True, total_column=False)
         sec.add_text(
-            f"The matching scored {describe_count(len(raw), rule)} pairs; the median score "
+            f"The matching scored {_describe(pub['Pairs'].iloc[-1], rule)} pairs; the "
+            "median score "
             f"is {publish_mean(float(raw.median()), len(raw), rule, decimals=2)} (higher "
             "means a closer fit under the weights used).")
         sec.add_figure("scores", "Distribution of pair scores",
