@@ -74,7 +74,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
 
 
 # Property tests explore the same examples on every run, so CI is reproducible; a failure
-# found by exploring further (HYPOTHESIS_PROFILE=explore) is pinned as an @example.
+# found by exploring further (HYPOTHESIS_PROFILE=explore) is pinned as an @example. The
+# disclosure properties then run HYPOTHESIS_EXPLORE_EXAMPLES examples (default 200; see
+# tests/disclosure_attack.py); vary --hypothesis-seed to explore elsewhere.
 settings.register_profile("ci", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from toolkit.errors import SettingsError
 
@@ -57,7 +58,9 @@ __all__ = [
     "describe_count",
     "get_rule",
     "percentages",
+    "pinned_breakdowns",
     "pinned_cells",
+    "protect_breakdowns",
     "protect_counts",
     "protect_means",
     "protect_rates",
@@ -467,23 +470,34 @@ def pinned_cells(values: np.ndarray, published: np.ndarray, rule: DisclosureRule
     grand = (n - 1, m - 1) if total_row and total_column else None
     edges.append((1, 0, values[:rows, :cols].sum(),
                   *((lo[grand], hi[grand]) if grand else (0, np.inf)), grand))
-    size = 2 + rows + cols
-    residual = np.zeros((size, size), dtype=bool)
-    for u, v, flow, low, high, _ in edges:
-        if flow < high:
-            residual[u, v] = True
-        if flow > low:
-            residual[v, u] = True
+    fixed = _fixed_edges(edges, 2 + rows + cols)
     out = np.zeros((n, m), dtype=bool)
-    for u, v, flow, low, high, cell in edges:
+    for (_u, _v, _flow, low, high, cell), pinned in zip(edges, fixed, strict=True):
         if cell is None or (not np.isnan(published[cell]) and low == high):
             continue
-        others = residual.copy()
-        others[u, v] = others[v, u] = False
-        up = flow < high and _reaches(others, v, u)
-        down = flow > low and _reaches(others, u, v)
-        out[cell] = not (up or down)
+        out[cell] = pinned
     return out
+
+
+def _fixed_edges(edges: list, size: int) -> list[bool]:
+    """Which arcs of a feasible circulation no cycle of its residual network can move.
+
+    ``edges`` are ``(tail, head, flow, low, high, key)`` over nodes ``0 .. size - 1``;
+    parallel arcs are allowed (the residual network counts its arcs between two nodes).
+    """
+    residual = np.zeros((size, size), dtype=int)
+    for u, v, flow, low, high, _ in edges:
+        residual[u, v] += flow < high
+        residual[v, u] += flow > low
+    fixed = []
+    for u, v, flow, low, high, _ in edges:
+        others = residual.copy()
+        others[u, v] -= flow < high
+        others[v, u] -= flow > low
+        up = flow < high and _reaches(others > 0, v, u)
+        down = flow > low and _reaches(others > 0, u, v)
+        fixed.append(not (up or down))
+    return fixed
 
 
 def _reaches(adjacency: np.ndarray, start: int, goal: int) -> bool:
@@ -576,6 +590,313 @@ def protect_counts(table: pd.DataFrame, rule: DisclosureRule = HESA_RULE,
         full.loc[total_label] = full.sum(axis=0)
     published = _publish(full.to_numpy(dtype=float), rule, total_row, total_column)
     return pd.DataFrame(published, index=full.index, columns=full.columns)
+
+
+def _breakdown_edges(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tail and head of each row's arc in the network of linked breakdowns.
+
+    Breakdown ``t``'s cells run from node ``t`` to node ``t + 1`` and the shared total (part
+    ``-1``) from the last node back to node 0, so each node says "breakdown ``t`` adds up to
+    the same as breakdown ``t + 1``" and the total closes the circle.
+    """
+    k = int(part.max()) + 1
+    tail = np.where(part >= 0, part, k)
+    head = np.where(part >= 0, part + 1, 0)
+    return tail, head
+
+
+def _close_bridges(hidden: np.ndarray, tail: np.ndarray, head: np.ndarray,
+                   cost: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Hide the cheapest further arcs until no hidden arc is a bridge (one column).
+
+    A ``known`` cell is worked out from its row anyway (hidden or not): it protects nothing
+    and is never hidden to protect another.
+    """
+    hidden = hidden.copy()
+    full = nx.MultiGraph()
+    for r, (u, v) in enumerate(zip(tail, head, strict=True)):
+        if not known[r]:
+            full.add_edge(int(u), int(v), key=r)
+
+    def weight(u, v, keys):
+        return min(0.0 if hidden[k] else cost[k] for k in keys)
+
+    while True:
+        graph = nx.MultiGraph()
+        for r in np.nonzero(hidden & ~known)[0]:
+            graph.add_edge(int(tail[r]), int(head[r]), key=int(r))
+        bridges = sorted(k for u, v in nx.bridges(graph) for k in graph[u][v])
+        if not bridges:
+            return hidden
+        r = bridges[0]
+        u, v = int(tail[r]), int(head[r])
+        full.remove_edge(u, v, key=r)
+        try:
+            path = nx.dijkstra_path(full, u, v, weight=weight)
+        except nx.NetworkXNoPath:  # pragma: no cover - the total always closes a cycle
+            hidden[:] = True
+            return hidden
+        finally:
+            full.add_edge(u, v, key=r)
+        for a, b in itertools.pairwise(path):
+            keys = sorted((k for k in full[a][b] if k != r),
+                          key=lambda k: (0.0 if hidden[k] else cost[k], k))
+            hidden[keys[0]] = True
+
+
+def _ordered_ranges(published: np.ndarray, rule: DisclosureRule,
+                    order: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Give the ranges of :func:`count_ranges`, narrowed by the order of each row.s columns.
+
+    ``order`` lists ``(smaller, larger)`` column positions: in every row the first count is
+    at most the second (nobody is promoted who did not apply). Returns the low and high ends
+    and the cells whose own number or row fixes them (low equals high).
+    """
+    lo, hi = count_ranges(published, rule)
+    exact = ~np.isnan(published) & (lo == hi)
+    for _ in range(len(order) + 1):
+        before = (lo.copy(), hi.copy())
+        for small, large in order:
+            hi[:, small] = np.minimum(hi[:, small], hi[:, large])
+            lo[:, large] = np.maximum(lo[:, large], lo[:, small])
+        if np.array_equal(before[0], lo) and np.array_equal(before[1], hi):
+            break
+    return lo, hi, exact | (lo == hi)
+
+
+def _breakdown_pinned(values: np.ndarray, published: np.ndarray, part: np.ndarray,
+                      rule: DisclosureRule, order: list[tuple[int, int]] | None = None
+                      ) -> np.ndarray:
+    """:func:`pinned_breakdowns` on stacked rows (``part``: breakdown of each row, -1 total).
+
+    A cell its own number or its row already fixes is not reported (nothing hides it).
+    """
+    tail, head = _breakdown_edges(part)
+    lo, hi, known = _ordered_ranges(published, rule, order or [])
+    if order:  # the order ties the columns together: one linear programme over them all
+        return _lp_pinned(part, lo, hi, known, order)
+    out = np.zeros(values.shape, dtype=bool)
+    size = int(part.max()) + 2
+    for j in range(values.shape[1]):
+        edges = [(int(tail[r]), int(head[r]), values[r, j], lo[r, j], hi[r, j], r)
+                 for r in range(len(values))]
+        for r, fixed in enumerate(_fixed_edges(edges, size)):
+            out[r, j] = fixed and not known[r, j]
+    return out
+
+
+def _lp_pinned(part: np.ndarray, lo: np.ndarray, hi: np.ndarray, known: np.ndarray,
+               order: list[tuple[int, int]]) -> np.ndarray:
+    """Cells that the sums of linked breakdowns and the order of each row's columns fix.
+
+    Each cell's least and greatest value over every table consistent with what is shown
+    (a linear programme: the sums, the order within each row, each cell in its range); a
+    cell is fixed when the two meet to within a whole person. ``known`` cells (fixed by
+    their own number or row) are not reported.
+    """
+    n, m = lo.shape
+    index = np.arange(n * m).reshape(n, m)
+    a_eq = []
+    for t in range(int(part.max()) + 1):
+        rows = np.nonzero(part == t)[0]
+        for j in range(m):
+            line = np.zeros(n * m)
+            line[index[rows, j]] = 1.0
+            line[index[-1, j]] = -1.0
+            a_eq.append(line)
+    a_ub = np.zeros((n * len(order), n * m))
+    for k, (r, (small, large)) in enumerate(itertools.product(range(n), order)):
+        a_ub[k, index[r, small]], a_ub[k, index[r, large]] = 1.0, -1.0
+    bounds = [(a, None if np.isinf(b) else b) for a, b in zip(lo.ravel(), hi.ravel(),
+                                                               strict=True)]
+    def solve(c: np.ndarray, limits=bounds):
+        return linprog(c, A_ub=a_ub if len(a_ub) else None,
+                       b_ub=np.zeros(len(a_ub)) if len(a_ub) else None,
+                       A_eq=np.array(a_eq), b_eq=np.zeros(len(a_eq)), bounds=limits,
+                       method="highs")
+
+    # A few corners of the feasible tables first (hidden cells capped, so every direction
+    # has one): a cell that differs by a whole person between two of them is not fixed,
+    # and needs no programme of its own.
+    cap = 2.0 * (np.max(hi[np.isfinite(hi)], initial=0.0) + 10.0)
+    capped = [(a, cap if b is None else b) for a, b in bounds]
+    rng = np.random.default_rng(0)
+    corners = [res.x for res in (solve(rng.normal(size=n * m), capped) for _ in range(6))
+               if res.status == 0]
+    seen_low = np.min(corners, axis=0) if corners else np.full(n * m, np.inf)
+    seen_high = np.max(corners, axis=0) if corners else np.full(n * m, -np.inf)
+    moves = np.ceil(seen_low - 1e-7) < np.floor(seen_high + 1e-7)
+    out = np.zeros((n, m), dtype=bool)
+    for k in np.nonzero(~known.ravel() & ~moves)[0]:
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n * m)
+            c[k] = sign
+            res = solve(c)
+            ends.append(sign * res.fun if res.status == 0 else np.inf)
+        out.flat[k] = np.ceil(ends[0] - 1e-7) >= np.floor(ends[1] + 1e-7)
+    return out
+
+
+def _stack(tables: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Stack the rows of several breakdowns and their shared total row into one array."""
+    columns = tables[0].columns
+    for t in tables[1:]:
+        if list(t.columns) != list(columns):
+            raise ValueError("Linked breakdowns must have the same columns, in the same order.")
+    raws = [t.apply(pd.to_numeric).fillna(0).to_numpy(dtype=float) for t in tables]
+    total = raws[0].sum(axis=0)
+    for raw in raws[1:]:
+        if not np.allclose(raw.sum(axis=0), total):
+            raise ValueError("Linked breakdowns must add up to the same totals: they break "
+                             "down the same people.")
+    values = np.vstack([*raws, total[None, :]])
+    part = np.concatenate([np.full(len(r), t) for t, r in enumerate(raws)] + [[-1]])
+    return values, part.astype(int)
+
+
+def pinned_breakdowns(values: list[pd.DataFrame], published: list[pd.DataFrame],
+                      rule: DisclosureRule = HESA_RULE) -> list[np.ndarray]:
+    """Find cells that breakdowns published together fix exactly (hidden or rounded).
+
+    The attack of :func:`pinned_cells` on several tables that break the same people down
+    in different ways (by gender, by cohort): each shows the same total row, so each
+    column's cells in one table and in another must add up to the same number.
+
+    Parameters
+    ----------
+    values : list of pandas.DataFrame
+        The true counts of each breakdown, without its total row.
+    published : list of pandas.DataFrame
+        What is shown for each, with the shared total row last (``NaN`` where hidden);
+        every table's total row must be published alike.
+    rule : DisclosureRule
+        The rule (for the ranges each shown number stands for).
+
+    Returns
+    -------
+    list of numpy.ndarray of bool
+        For each published table (total row included), True where a reader of all of them
+        could work out the cell's exact count.
+
+    Examples
+    --------
+    Alone, each table is safe: four counts of 2, each shown as 0, beside a hidden total,
+    and cohorts of 8 and 0 shown as 10 and 0. Together they say the total is at least 8 and
+    at most 8, and so give every count away.
+
+    >>> by_gender = pd.DataFrame({"n": [2, 2, 2, 2]}, index=["W", "M", "N", "X"])
+    >>> by_cohort = pd.DataFrame({"n": [8, 0]}, index=["2025", "2026"])
+    >>> gender = pd.DataFrame({"n": [0.0, 0.0, 0.0, 0.0, np.nan]})
+    >>> cohort = pd.DataFrame({"n": [10.0, 0.0, np.nan]})
+    >>> [p.ravel().tolist() for p in pinned_breakdowns([by_gender, by_cohort],
+    ...                                                [gender, cohort])]
+    [[True, True, True, True, True], [True, True, True]]
+    """
+    stacked, part = _stack(list(values))
+    totals = [np.asarray(p, dtype=float)[-1] for p in published]
+    shown = np.vstack([np.asarray(p, dtype=float)[:-1] for p in published] + [totals[0][None]])
+    pinned = _breakdown_pinned(stacked, shown, part, rule)
+    return [np.vstack([pinned[part == t], pinned[-1:]]) for t in range(len(published))]
+
+
+def protect_breakdowns(tables: list[pd.DataFrame], rule: DisclosureRule = HESA_RULE,
+                       total_labels: str | list[str] = "Total",
+                       order: list[tuple[str, str]] | None = None) -> list[pd.DataFrame]:
+    """Publish several breakdowns of the same people together, with the total row they share.
+
+    Tables that break the same people down in different ways (outcomes by gender and by
+    cohort) show the same total row, so each can be worked out from the others: published
+    one by one, a count or total that one table hides can be recovered from another. Here
+    they are protected as one set of equations: the total row is published once, the same in
+    every table, and secondary suppression and the test of rounded totals
+    (:func:`pinned_breakdowns`) look at all the tables at once. The columns are independent
+    measures (nothing adds them up).
+
+    Parameters
+    ----------
+    tables : list of pandas.DataFrame
+        Unrounded non-negative headcounts, the same columns in each, adding up to the same
+        totals.
+    rule : DisclosureRule
+        The rule (default HESA).
+    total_labels : str or list of str
+        The label of each table's total row.
+    order : list of (str, str), optional
+        Pairs of columns ``(smaller, larger)``: in every row the first count is at most the
+        second (those promoted are among those who applied). A reader can use that too: a
+        count its row already fixes (promotions under applications shown as exactly 0)
+        protects nothing, so it is never the cell hidden to protect another.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        Each table published (rounded, ``NaN`` where hidden) with its total row last.
+
+    Raises
+    ------
+    ValueError
+        If the tables have different columns or different totals.
+
+    Examples
+    --------
+    The tables of :func:`pinned_breakdowns`: a hidden total no longer gives the counts
+    away, because one cohort and one gender are hidden too.
+
+    >>> by_gender = pd.DataFrame({"n": [2, 2, 2, 2]}, index=["W", "M", "N", "X"])
+    >>> by_cohort = pd.DataFrame({"n": [8, 0]}, index=["2025", "2026"])
+    >>> gender, cohort = protect_breakdowns([by_gender, by_cohort])
+    >>> gender["n"].tolist(), cohort["n"].tolist()
+    ([nan, 0.0, 0.0, 0.0, nan], [10.0, nan, nan])
+    """
+    tables = list(tables)
+    labels = [total_labels] * len(tables) if isinstance(total_labels, str) \
+        else list(total_labels)
+    values, part = _stack(tables)
+    columns = list(tables[0].columns)
+    positions = [(columns.index(a), columns.index(b)) for a, b in (order or [])]
+    published = _publish_breakdowns(values, part, rule, positions)
+    out = []
+    for t, (table, label) in enumerate(zip(tables, labels, strict=True)):
+        rows = np.vstack([published[part == t], published[-1:]])
+        out.append(pd.DataFrame(rows, index=[*table.index, label], columns=table.columns))
+    return out
+
+
+def _publish_breakdowns(values: np.ndarray, part: np.ndarray, rule: DisclosureRule,
+                        order: list[tuple[int, int]]) -> np.ndarray:
+    """Round and hide the stacked rows of linked breakdowns (see :func:`protect_breakdowns`)."""
+    hidden = (values > 0) & (values < rule.suppress_counts_below)
+    rounded = round_counts(values, rule).astype(float)
+    if not rule.secondary or not (part >= 0).any():  # no rows: the total is 0, shown
+        return np.where(hidden, np.nan, rounded)
+    tail, head = _breakdown_edges(part)
+    is_total = (part < 0)[:, None]
+    # As in secondary_suppression: fewest cells first, then small ones, the total last.
+    cost = 1_000.0 + np.abs(values) + np.where(is_total, 1_000_000.0, 0.0)
+    while True:
+        # Which cells their rows fix depends on what is hidden: look again each round.
+        known = _ordered_ranges(np.where(hidden, np.nan, rounded), rule, order)[2]
+        for j in range(values.shape[1]):
+            hidden[:, j] = _close_bridges(hidden[:, j], tail, head, cost[:, j], known[:, j])
+        published = np.where(hidden, np.nan, rounded)
+        pinned = _breakdown_pinned(values, published, part, rule, order)
+        if not pinned.any():
+            return published
+        for j in np.nonzero(pinned.any(axis=0))[0]:
+            # Hide the total first; if it is hidden already, the cheapest fixed cell (the
+            # next round of secondary suppression then protects that one in turn).
+            # A hidden cell fixed by the other columns: hide more of its own column.
+            if not hidden[-1, j]:
+                hidden[-1, j] = True
+                continue
+            fixed = np.nonzero(pinned[:, j] & ~hidden[:, j])[0]
+            if not len(fixed):
+                fixed = np.nonzero(~hidden[:, j])[0]
+            if len(fixed):
+                hidden[fixed[np.argmin(cost[fixed, j])], j] = True
+            else:  # pragma: no cover - the whole column hidden, yet a cell fixed
+                return np.where(pinned | hidden, np.nan, rounded)
 
 
 def percentages(numerators: pd.DataFrame, bases: pd.DataFrame | pd.Series,

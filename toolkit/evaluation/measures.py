@@ -21,6 +21,7 @@ from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 
 __all__ = [
+    "FUNNEL_ORDER",
     "FUNNEL_STAGES",
     "MAX_CATEGORIES",
     "MAX_CATEGORY_LENGTH",
@@ -57,6 +58,15 @@ FUNNEL_STAGES: list[tuple[str, str]] = [
     ("first_meeting", "Met at least once"),
     ("three_meetings", "Met three or more times"),
     ("renewed", "Renewed"),
+]
+
+#: How the stages nest, as (smaller, larger) labels: everyone who met was matched, and so
+#: on. A reader knows it, so disclosure control uses it too.
+FUNNEL_ORDER: list[tuple[str, str]] = [
+    ("Matched", "Signed up"),
+    ("Met at least once", "Matched"),
+    ("Met three or more times", "Met at least once"),
+    ("Renewed", "Matched"),
 ]
 
 #: The groups of :func:`mentees_per_mentor`: no mentee, one, two, three or more.
@@ -399,7 +409,7 @@ def equality_characteristics(people: pd.DataFrame,
 
 
 def equality_table(journey: pd.DataFrame, characteristic: str = "gender",
-                   smallest_group: int = 1) -> pd.DataFrame:
+                   smallest_group: int = 1, renewed: bool = False) -> pd.DataFrame:
     """Participation, matching and meeting by one characteristic (unrounded counts).
 
     Answers given by fewer than ``smallest_group`` people are put together as
@@ -409,7 +419,8 @@ def equality_table(journey: pd.DataFrame, characteristic: str = "gender",
     -------
     pandas.DataFrame
         Rows are categories ("Not given" for blanks), columns ``Signed up, Matched, Met at
-        least once, Met three or more times``.
+        least once, Met three or more times`` (and ``Renewed`` when ``renewed``: the
+        columns of the other breakdowns of the funnel, to protect them together).
 
     Examples
     --------
@@ -426,7 +437,8 @@ def equality_table(journey: pd.DataFrame, characteristic: str = "gender",
     sizes = key[key != ""].value_counts()
     small = sizes.index[sizes < smallest_group]
     grouped = journey.assign(**{characteristic: key.where(~key.isin(small), SMALL_GROUPS)})
-    return funnel(grouped, by=characteristic).drop(columns="Renewed")
+    table = funnel(grouped, by=characteristic)
+    return table if renewed else table.drop(columns="Renewed")
 
 
 def senior_share(journey: pd.DataFrame, senior_level: int, characteristic: str = "gender",

@@ -9,6 +9,7 @@ cohort in the store side by side. Every number goes through disclosure control
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +21,24 @@ from toolkit.core.disclosure import (
     describe_count,
     get_rule,
     percentages,
+    protect_breakdowns,
     protect_counts,
     protect_rates,
     publish_count,
-    publish_percent,
 )
 from toolkit.core.ladder import Ladder, resolve_ladder
+from toolkit.core.text import fold
 from toolkit.errors import SettingsError
 from toolkit.evaluation.data import CohortHistory
 from toolkit.evaluation.extract import read_hr_extract
-from toolkit.evaluation.measures import journeys
+from toolkit.evaluation.measures import journeys, likert_counts, optional_questions
 from toolkit.evaluation.outcomes import (
     COMPARISON,
     MENTEES,
+    OUTCOME_ORDER,
     RATE_BASES,
+    given_gender,
+    is_woman,
     mentees_of,
     outcome_bases,
     outcome_counts,
@@ -41,13 +46,14 @@ from toolkit.evaluation.outcomes import (
     senior_women,
     wilson_interval,
 )
-from toolkit.evaluation.sections import Section
+from toolkit.evaluation.sections import Section, published_funnels
 from toolkit.plots.evaluation import plot_group_rates, plot_share_interval
 
 __all__ = [
     "OutcomeInputs",
     "cohort_table",
     "outcome_inputs",
+    "published_outcome_counts",
     "satisfied",
     "section_cohorts",
     "section_outcomes",
@@ -152,10 +158,72 @@ def _text_table(published: pd.DataFrame, rule: DisclosureRule, first: str,
     return text.reset_index(drop=True)
 
 
-def _publish(counts: pd.DataFrame, rule: DisclosureRule, total: str | None) -> pd.DataFrame:
-    """Publish outcome counts after disclosure control (with a total row when ``total``)."""
-    return protect_counts(counts, rule, total_row=total is not None, total_column=False,
-                          total_label=total or "Total")
+def published_outcome_counts(inputs: OutcomeInputs, rule: DisclosureRule | str | None = None
+                             ) -> dict[str, pd.DataFrame]:
+    """Publish every table of outcome headcounts together, as the report shows them.
+
+    The mentees' outcomes are broken down by gender and by cohort, the comparison group's by
+    gender, and the table of groups shows each group's total row again: the tables share
+    their totals, so they are protected together (:func:`protect_breakdowns`), and a number
+    hidden in one is hidden in all and cannot be worked out from the others. Every other
+    number the report gives about these people (percentages, the cohorts side by side, the
+    share of women among mentees who moved up) is worked out from these published tables.
+
+    Parameters
+    ----------
+    inputs : OutcomeInputs
+        From :func:`outcome_inputs`.
+    rule : DisclosureRule or str, optional
+        The disclosure rule (default HESA).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Published counts (``NaN`` where hidden): ``groups`` (mentees and comparison group),
+        and, for a group with anyone in the extract, ``gender-mentees`` and ``cohort``
+        (mentees) and ``gender-comparison``, each with its total row last.
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"email": [f"p{i}" for i in range(40)], "level": 3,
+    ...     "level_before": 3.0, "employed": True, "applied": [True] * 12 + [False] * 28,
+    ...     "promoted": False, "returned": False, "gender": ["Woman", "Man"] * 20})
+    >>> signups = records.head(30).assign(role="mentee", cohort=["2025", "2026"] * 15)
+    >>> tables = published_outcome_counts(outcome_inputs(records, signups))
+    >>> tables["groups"]["People"].tolist(), tables["cohort"]["People"].tolist()
+    ([30.0, 10.0], [15.0, 15.0, 30.0])
+    """
+    rule = get_rule(rule)
+    people = inputs.people
+    out: dict[str, pd.DataFrame] = {}
+    rows = []
+    for group, slug in ((MENTEES, "mentees"), (COMPARISON, "comparison")):
+        part = people[people["group"] == group]
+        if part["people"].any():
+            breakdowns = [outcome_counts(part, "gender")]
+            labels = [f"All ({group.lower()})"]
+            if group == MENTEES:
+                breakdowns.append(outcome_counts(part, "cohort"))
+                labels.append("All mentees")
+            published = protect_breakdowns(breakdowns, rule, labels, OUTCOME_ORDER)
+            out[f"gender-{slug}"] = published[0]
+            if group == MENTEES:
+                out["cohort"] = published[1]
+            rows.append(published[0].iloc[-1].rename(group))
+        else:  # nobody: a row of zeros, which gives nothing away
+            zeros = outcome_counts(part, "group", order=[group])
+            rows.append(protect_counts(zeros, rule, total_row=False,
+                                       total_column=False).iloc[0])
+    out["groups"] = pd.DataFrame(rows)
+    out["groups"].index.name = "group"
+    return {"groups": out.pop("groups"), **out}
+
+
+def _describe(published: float, rule: DisclosureRule) -> str:
+    """Describe a published headcount in words, as the tables show it."""
+    if pd.isna(published):
+        return f"a number too small to show ({rule.symbol})"
+    return describe_count(published, rule)
 
 
 def _with_rates(counts: pd.DataFrame, rule: DisclosureRule
@@ -190,12 +258,34 @@ def _add_published(sec: Section, slug: str, title: str,
                   _RATES_NOTE.format(base=rule.min_percentage_base, symbol=rule.symbol))
 
 
-def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureRule) -> str:
-    if n < rule.min_percentage_base or n == 0:
+def _published_count(n: float, rule: DisclosureRule) -> float:
+    """One headcount as published on its own (``NaN`` where the rule hides it)."""
+    text = publish_count(n, rule)
+    return np.nan if text == rule.symbol else float(text)
+
+
+def _sum_published(table: pd.DataFrame | None, which) -> float:
+    """Add up the published "Moved up a grade" counts of the genders ``which`` picks.
+
+    Hidden (``NaN``) when any of them is hidden: the sum would tell what that cell hides.
+    """
+    if table is None:
+        return 0.0
+    rows = table.iloc[:-1]
+    cells = rows.loc[which(pd.Series(rows.index, index=rows.index)), "Moved up a grade"]
+    return np.nan if cells.isna().any() else float(cells.sum())
+
+
+def _shown_text(value: float, rule: DisclosureRule, suffix: str = "") -> str:
+    return rule.symbol if pd.isna(value) else f"{value:.0f}{suffix}"
+
+
+def _share_sentence(what: str, shown: pd.Series, share: float, low: float, high: float,
+                    aim: float, rule: DisclosureRule) -> str:
+    """Say the share of women among ``what``, from the published counts ``shown``."""
+    if pd.isna(share):
         return (f"Among {what}, too few gave a gender in the extract to publish the share "
-                f"who are women ({describe_count(n, rule)}).")
-    low, high = (float(v) for v in wilson_interval(women, n))
-    share = 100.0 * women / n
+                f"who are women ({_describe(shown['people'], rule)}).")
     if high < aim:
         verdict = f"the whole range is below the aim of {aim:g}%"
     elif low > aim:
@@ -203,7 +293,7 @@ def _share_sentence(what: str, women: int, n: int, aim: float, rule: DisclosureR
     else:
         verdict = (f"the aim of {aim:g}% is inside the range, so these numbers cannot tell "
                    "the share apart from the aim")
-    return (f"Among {what} ({describe_count(n, rule)} people who gave a gender), "
+    return (f"Among {what} ({_describe(shown['people'], rule)} people who gave a gender), "
             f"{share:.0f}% are women. Allowing for chance, the true share is likely (95%) "
             f"between {low:.0f}% and {high:.0f}%: {verdict}.")
 
@@ -258,13 +348,16 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     sec = Section("outcomes", "Outcomes: promotion, grade moves and retention")
     people = inputs.people
     mentees = people[people["group"] == MENTEES]
-    found = int(mentees["in_extract"].sum())
     missing = int((~mentees["in_extract"].astype(bool)).sum())
-    comparison = int((people["group"] == COMPARISON).sum())
+    # Every headcount below comes from these tables, published together (a number hidden in
+    # one is hidden in all); percentages are worked out from them afterwards.
+    counted = published_outcome_counts(inputs, rule)
+    groups = counted.pop("groups")
     sec.paragraphs.append(
-        f"From the HR extract '{inputs.source}': {describe_count(found, rule)} mentees (of "
-        f"every cohort in the store; someone who was a mentee twice counts once for each "
-        f"cohort) and a comparison group of {describe_count(comparison, rule)} colleagues who "
+        f"From the HR extract '{inputs.source}': {_describe(groups.loc[MENTEES, 'People'], rule)}"
+        " mentees (of every cohort in the store; someone who was a mentee twice counts once "
+        "for each cohort) and a comparison group of "
+        f"{_describe(groups.loc[COMPARISON, 'People'], rule)} colleagues who "
         "never signed up for the scheme and were at the same grades as mentees when they "
         "started. The comparison shows whether mentees did differently; it cannot prove the "
         "scheme was the reason, since people chose to join, and the two groups' mix of "
@@ -273,9 +366,9 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
         "alike.")
     notes = []
     if missing:
-        notes.append(f"{describe_count(missing, rule).capitalize()} mentees are not in the "
-                     "extract (they left the institution's records, or have another e-mail) "
-                     "and are not counted.")
+        # No number: with the cohorts' sign-ups and the tables it would be one more sum.
+        notes.append("Some mentees are not in the extract (they left the institution's "
+                     "records, or have another e-mail) and are not counted.")
     if inputs.set_aside:
         notes.append(f"{inputs.set_aside} row(s) of the extract had problems and were left "
                      "out (the import listed them).")
@@ -284,41 +377,23 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
                      "matched on today's grade and its grade moves are not measured.")
     if notes:
         sec.paragraphs.append(" ".join(notes))
-    # Each group's totals appear in three tables (overall, by gender, by cohort): they are
-    # published alike, a cell hidden in one hidden in all, so none reveals what another hides.
-    # The percentages are worked out afterwards from these published counts.
-    counted: dict[str, tuple[str, str, str, pd.DataFrame]] = {}
-    totals: dict[str, list[pd.DataFrame]] = {MENTEES: [], COMPARISON: []}
-    for group, slug in ((MENTEES, "mentees"), (COMPARISON, "comparison")):
-        part = people[people["group"] == group]
-        if part["people"].any():
-            pub = _publish(outcome_counts(part, "gender"), rule, f"All ({group.lower()})")
-            counted[f"gender-{slug}"] = (f"{group}, by gender", "Gender", group, pub)
-            totals[group].append(pub)
-    if mentees["people"].any():
-        pub = _publish(outcome_counts(mentees, "cohort"), rule, "All mentees")
-        counted["cohort"] = ("Mentees, by cohort", "Cohort", MENTEES, pub)
-        totals[MENTEES].append(pub)
-    overall_counts = _publish(outcome_counts(people, "group", order=[MENTEES, COMPARISON]),
-                              rule, None)
-    for group, pubs in totals.items():
-        rows = [p.iloc[-1] for p in pubs] + [overall_counts.loc[group]]
-        hidden = np.logical_or.reduce([r.isna().to_numpy() for r in rows])
-        for p in pubs:
-            p.iloc[-1, hidden] = np.nan
-        overall_counts.loc[group, hidden] = np.nan
-    overall = _with_rates(overall_counts, rule)
-    parts = {slug: (title, first, group, _with_rates(pub, rule))
-             for slug, (title, first, group, pub) in counted.items()}
+    titles = {"gender-mentees": (f"{MENTEES}, by gender", "Gender"),
+              "gender-comparison": (f"{COMPARISON}, by gender", "Gender"),
+              "cohort": (f"{MENTEES}, by cohort", "Cohort")}
+    overall = _with_rates(groups, rule)
+    parts = {slug: (*titles[slug], _with_rates(pub, rule)) for slug, pub in counted.items()}
     _add_published(sec, "groups", "Outcomes, mentees and comparison group", overall, rule,
                    "Group")
     sec.add_figure("groups", "Outcomes: mentees and the comparison group",
                    plot_group_rates(overall[1], "Outcomes: mentees and the comparison group",
                                     rule=rule, ylabel="% (see the tables for the base)"))
-    for slug, (title, first, _group, pub) in parts.items():
-        _add_published(sec, slug, title, pub, rule, first)
-    by_gender = {group: pub[1] for slug, (_t, _f, group, pub) in parts.items()
-                 if slug.startswith("gender-")}
+    for slug in ("gender-mentees", "gender-comparison", "cohort"):
+        if slug in parts:
+            title, first, pub = parts[slug]
+            _add_published(sec, slug, title, pub, rule, first)
+    by_gender = {group: parts[slug][2][1] for slug, group in
+                 (("gender-mentees", MENTEES), ("gender-comparison", COMPARISON))
+                 if slug in parts}
     if by_gender:
         joined = pd.concat({g: r.iloc[:-1] for g, r in by_gender.items()})
         joined.index = [f"{g}: {k}" for g, k in joined.index]
@@ -332,29 +407,45 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
                  "grade. Who joined the scheme is not a measure of it.")
     if inputs.has_gender:
         counts = senior_women(inputs.extract, people, senior_level)
-        counts = counts.loc[["Staff at the senior grades", "Mentees who moved up"]]
-        counts.index = [f"Staff at {senior_grade} and above", "Mentees who moved up a grade"]
-        rows, shares = [], []
-        for label, (women, n) in counts[["women", "people"]].iterrows():
-            sec.add_text(_share_sentence(label[0].lower() + label[1:], int(women), int(n),
-                                         aim, rule))
-            low, high = (float(v) for v in wilson_interval(women, n))
-            shown = n >= rule.min_percentage_base and n > 0
-            rows.append({"Group": label, "People (gender given)": publish_count(n, rule),
-                         "Women": publish_count(women, rule),
-                         "Share of women": publish_percent(women, n, rule),
-                         "95% interval": f"{low:.0f}% to {high:.0f}%" if shown else rule.symbol,
+        staff = counts.loc["Staff at the senior grades"]
+        labels = [f"Staff at {senior_grade} and above", "Mentees who moved up a grade"]
+        # Staff: counted from the whole extract and published here alone. Mentees who moved
+        # up: added up from the table of mentees by gender as published, so this row shows
+        # nothing that table hides.
+        shown = pd.DataFrame({
+            "women": [_published_count(staff["women"], rule),
+                      _sum_published(counted.get("gender-mentees"), is_woman)],
+            "people": [_published_count(staff["people"], rule),
+                       _sum_published(counted.get("gender-mentees"), given_gender)],
+        }, index=labels)
+        shares = percentages(shown[["women"]], shown["people"], rule)["women"]
+        low, high = wilson_interval(shown["women"].fillna(0), shown["people"].fillna(0))
+        low = np.where(shares.notna(), low, np.nan)
+        high = np.where(shares.notna(), high, np.nan)
+        rows = []
+        for k, label in enumerate(labels):
+            sec.add_text(_share_sentence(label[0].lower() + label[1:], shown.iloc[k],
+                                         shares.iloc[k], low[k], high[k], aim, rule))
+            rows.append({"Group": label,
+                         "People (gender given)": _shown_text(shown["people"].iloc[k], rule),
+                         "Women": _shown_text(shown["women"].iloc[k], rule),
+                         "Share of women": _shown_text(shares.iloc[k], rule, "%"),
+                         "95% interval": (rule.symbol if np.isnan(low[k])
+                                          else f"{low[k]:.0f}% to {high[k]:.0f}%"),
                          "Aim": f"{aim:g}%"})
-            shares.append({"share": 100.0 * women / n if shown else np.nan,
-                           "low": low if shown else np.nan, "high": high if shown else np.nan})
         sec.add_figure("senior-women", f"Women at {senior_grade} and above, with the aim",
-                       plot_share_interval(pd.DataFrame(shares, index=counts.index), aim,
+                       plot_share_interval(pd.DataFrame({"share": shares.to_numpy(),
+                                                         "low": low, "high": high},
+                                                        index=labels), aim,
                                            f"Women: staff at {senior_grade}+ and mentees who "
                                            "moved up", rule=rule))
         sec.add_table("senior-women", f"Women at {senior_grade} and above, and among mentees "
                       "who moved up", pd.DataFrame(rows),
-                      "The interval is a 95% Wilson interval: the range the true share is "
-                      "likely to be in, allowing for chance. Shares and intervals of fewer than "
+                      "Shares and intervals are worked out from the published (rounded) "
+                      "headcounts, like every percentage in this report; the mentees who moved "
+                      "up are added up from the table of mentees by gender. The interval is a "
+                      "95% Wilson interval: the range the true share is likely to be in, "
+                      f"allowing for chance. Shares and intervals of fewer than "
                       f"{rule.min_percentage_base:g} people are not shown.")
     else:
         sec.add_text("The extract has no gender column, so the share of women cannot be "
@@ -362,7 +453,61 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
     return sec
 
 
+def _cohort_funnel(history: CohortHistory, cohort: str, rule: DisclosureRule,
+                   monitoring: Iterable[str]) -> pd.Series:
+    """One cohort's funnel as its participation section publishes it, and its mentees."""
+    people = history.people[history.people["cohort"] == cohort]
+    pairs = history.pairs[history.pairs["cohort"] == cohort]
+    asked = {fold(q) for q in optional_questions(people)} | {"gender"}
+    funnels = published_funnels(people, journeys(people, pairs, history.meetings), rule,
+                                [q for q in monitoring if fold(q) in asked])
+    roles = funnels["role"]["Signed up"]
+    mentees = roles.reindex(["mentee", "both"]).fillna(0.0)  # a role nobody had: 0
+    row = funnels["role"].iloc[-1].copy()
+    row["Mentees"] = np.nan if mentees.isna().any() else float(mentees.sum())
+    return row
+
+
 # -- across years ------------------------------------------------------------------------------
+def _satisfaction_question(feedback) -> pd.Series | None:
+    """Find the first Likert question whose text mentions satisfaction (None: there is none)."""
+    questions = feedback.questions
+    if questions.empty:
+        return None
+    wanted = questions[(questions["kind"] == "likert")
+                       & questions["question"].str.contains("satisf", case=False)]
+    return None if wanted.empty else wanted.iloc[0]
+
+
+def _published_satisfaction(feedback, rule: DisclosureRule) -> tuple[float, float]:
+    """Satisfied and answered, added up from each role's answers as the report publishes them.
+
+    The feedback section publishes each role's answers to each question on its own row, with
+    the respondents as its total (:func:`toolkit.core.disclosure.protect_counts`; the rows
+    of a table without a total row are protected independently). The sums here are of those
+    published rows (one more row for roles that section does not show), hidden (``NaN``)
+    when a cell they need is hidden: the sums, rounded on their own, could pin those rows'
+    cells down (four answers shown as 0 and a sum shown as 10 hold 2 each).
+    """
+    question = _satisfaction_question(feedback)
+    if question is None:
+        return 0.0, 0.0
+    points = len(str(question["labels"]).split("; "))
+    counts = likert_counts(feedback.responses, feedback.questions, by_role=True)
+    part = counts[counts["question"] == question["question"]]
+    happy = answered = 0.0
+    for _role, rows in part.groupby("role"):
+        row = rows.groupby("level")["n"].sum().reindex(range(points), fill_value=0)
+        pub = protect_counts(row.to_frame().T, rule, total_row=False, total_column=True,
+                             total_label="Respondents").iloc[0]
+        above = pub.iloc[:-1][np.arange(points) > (points - 1) / 2]
+        if above.isna().any() or pd.isna(pub.iloc[-1]):
+            return np.nan, np.nan
+        happy += float(above.sum())
+        answered += float(pub.iloc[-1])
+    return happy, answered
+
+
 def satisfied(feedback) -> tuple[int, int]:
     """Count respondents above the middle of the scale of a question about satisfaction.
 
@@ -387,14 +532,9 @@ def satisfied(feedback) -> tuple[int, int]:
     >>> satisfied(SurveyImport(r, q))
     (2, 3)
     """
-    questions = feedback.questions
-    if questions.empty:
+    question = _satisfaction_question(feedback)
+    if question is None:
         return 0, 0
-    wanted = questions[(questions["kind"] == "likert")
-                       & questions["question"].str.contains("satisf", case=False)]
-    if wanted.empty:
-        return 0, 0
-    question = wanted.iloc[0]
     points = len(str(question["labels"]).split("; "))
     answers = feedback.responses[feedback.responses["question"] == question["question"]]
     levels = pd.to_numeric(answers["level"], errors="coerce").dropna()
@@ -455,11 +595,16 @@ def cohort_table(history: CohortHistory, outcomes: OutcomeInputs | None = None
 
 
 def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = None,
-                    outcomes: OutcomeInputs | None = None) -> Section:
+                    outcomes: OutcomeInputs | None = None,
+                    monitoring: Iterable[str] = ()) -> Section:
     """Build the comparison of cohorts: every cohort in the store, side by side.
 
     Each cohort is published on its own row (no totals across cohorts, since one person can
-    be in two), headcounts rounded and percentages of small groups hidden.
+    be in two), headcounts rounded and percentages of small groups hidden. A cohort's
+    sign-ups, matches and meetings are its funnel's "All" row as the participation section
+    publishes it with every breakdown (:func:`toolkit.evaluation.sections.published_funnels`,
+    with the declared ``monitoring`` questions the cohort's form asked), and its mentees
+    the published mentees and "both" added up: nothing here gives away what those hide.
 
     Examples
     --------
@@ -485,19 +630,40 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
            if outcomes is not None else ""))
     published = protect_counts(counts, rule, total_row=False, total_column=False)
     rates = protect_rates(num, base, rule)
-    mentee_cols = [c for c in num.columns if c.startswith("Mentees: ")]
-    if mentee_cols:
-        # The outcome section publishes these with an "All mentees" row: hide the same cells
-        # here, or a rate hidden there could be worked out from this table and that row.
-        n_all, b_all = num[mentee_cols].copy(), base[mentee_cols].copy()
-        n_all.loc["All"], b_all.loc["All"] = n_all.sum(), b_all.sum()
-        rates[mentee_cols] = protect_rates(n_all, b_all, rule,
-                                           total_row=len(num) > 1).drop(index="All")
+    stages = ["Signed up", "Matched", "Met three or more times"]
+    for cohort in history.cohorts:
+        row = _cohort_funnel(history, cohort, rule, monitoring)
+        published.loc[cohort, stages] = row[stages].to_numpy()
+        published.loc[cohort, "Mentees"] = row["Mentees"]
+        if cohort in history.feedback:
+            happy, answered = _published_satisfaction(history.feedback[cohort], rule)
+            published.loc[cohort, "Satisfied"] = happy
+            published.loc[cohort, "Answered the satisfaction question"] = answered
+    rates[["Matched", "Met three or more times"]] = percentages(
+        published[["Matched", "Met three or more times"]], published["Signed up"], rule)
+    rates[["Satisfied"]] = percentages(published[["Satisfied"]],
+                                       published["Answered the satisfaction question"], rule)
+    if outcomes is not None:
+        # The outcome section publishes these counts in its table by cohort (with its
+        # "All mentees" row, linked to the tables by gender): the percentages here are
+        # worked out from that table as published, so they match it and hide what it hides.
+        by_cohort = published_outcome_counts(outcomes, rule).get("cohort")
+        mentee_cols = [f"Mentees: {label.lower()}" for label, _, _ in RATE_BASES]
+        if by_cohort is None:
+            rates[mentee_cols] = np.nan
+        else:
+            n_pub, b_pub = outcome_bases(by_cohort.iloc[:-1])
+            pct = percentages(n_pub, b_pub, rule).reindex(rates.index)
+            rates[mentee_cols] = pct.to_numpy()
     sec.add_figure("rates", "Cohorts side by side",
                    plot_group_rates(rates, "Cohorts side by side", rule=rule,
                                     ylabel="% (see the tables for the base)"))
     sec.add_table("counts", "Cohorts side by side: people", _text_table(published, rule,
-                                                                         "Cohort"))
+                                                                         "Cohort"),
+                  "Each cohort's sign-ups, matches and meetings are as its participation "
+                  "tables publish them; mentees, satisfied and answered are added up from "
+                  "the rounded counts published for each role, so they can differ from the "
+                  "true numbers by a little more than rounding alone.")
     sec.add_table("rates", "Cohorts side by side: percentages", _text_table(rates, rule,
                                                                             "Cohort", "%"),
                   "Matched and met three times: of those who signed up; satisfied: of those "

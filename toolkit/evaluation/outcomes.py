@@ -24,7 +24,10 @@ __all__ = [
     "COMPARISON",
     "MENTEES",
     "OUTCOME_MEASURES",
+    "OUTCOME_ORDER",
     "RATE_BASES",
+    "given_gender",
+    "is_woman",
     "mentees_of",
     "outcome_bases",
     "outcome_counts",
@@ -46,6 +49,20 @@ OUTCOME_MEASURES: list[tuple[str, str]] = [
     ("retained", "Still employed"),
     ("returned", "Back from a career break"),
     ("returned_retained", "Back from a break and still employed"),
+]
+
+#: How the outcome counts of one group are ordered: (smaller, larger) column labels. Those
+#: promoted applied; those who moved up have a known earlier grade; and so on. A reader
+#: knows it, so disclosure control uses it (:func:`toolkit.core.disclosure.protect_breakdowns`).
+OUTCOME_ORDER: list[tuple[str, str]] = [
+    ("Applied for promotion", "People"),
+    ("Promoted", "Applied for promotion"),
+    ("Moved up a grade", "Grade known a year earlier"),
+    ("Grade known a year earlier", "People"),
+    ("Still employed", "People"),
+    ("Back from a career break", "People"),
+    ("Back from a break and still employed", "Back from a career break"),
+    ("Back from a break and still employed", "Still employed"),
 ]
 
 #: Each rate of the outcome section: (label, numerator column label, base column label).
@@ -243,13 +260,29 @@ def outcome_bases(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return num, base
 
 
-def _is_woman(gender: pd.Series) -> pd.Series:
+def is_woman(gender: pd.Series) -> pd.Series:
+    """Whether each answer to the gender question means a woman.
+
+    Examples
+    --------
+    >>> is_woman(pd.Series(["Woman", " female", "Man", ""])).tolist()
+    [True, True, False, False]
+    """
     return gender.fillna("").astype(str).str.strip().str.casefold().isin(_WOMEN)
 
 
-def _given(gender: pd.Series) -> pd.Series:
-    text = gender.fillna("").astype(str).str.strip()
-    return (text != "") & (text.str.casefold() != "prefer not to say")
+def given_gender(gender: pd.Series) -> pd.Series:
+    """Whether each answer to the gender question gives a gender (the base of a share).
+
+    A blank, "Prefer not to say" and the tables' own "Not given" do not.
+
+    Examples
+    --------
+    >>> given_gender(pd.Series(["Woman", "", "Prefer not to say", "Not given"])).tolist()
+    [True, False, False, False]
+    """
+    text = gender.fillna("").astype(str).str.strip().str.casefold()
+    return (text != "") & ~text.isin(["prefer not to say", _NOT_GIVEN.casefold()])
 
 
 def senior_women(extract: pd.DataFrame, people: pd.DataFrame, senior_level: int
@@ -291,8 +324,8 @@ def senior_women(extract: pd.DataFrame, people: pd.DataFrame, senior_level: int
         "Mentees who moved up to the senior grades": (up_senior["gender"], up_senior["gender"]),
     }
     return pd.DataFrame({
-        "women": [int((_is_woman(g) & _given(g)).sum()) for g, _ in rows.values()],
-        "people": [int(_given(g).sum()) for _, g in rows.values()],
+        "women": [int((is_woman(g) & given_gender(g)).sum()) for g, _ in rows.values()],
+        "people": [int(given_gender(g).sum()) for _, g in rows.values()],
     }, index=list(rows))
 
 

@@ -23,6 +23,7 @@ from toolkit.core.disclosure import (
     describe_count,
     get_rule,
     percentages,
+    protect_breakdowns,
     protect_counts,
     publish_count,
     publish_mean,
@@ -31,6 +32,7 @@ from toolkit.core.disclosure import (
 )
 from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
+    FUNNEL_ORDER,
     equality_characteristics,
     equality_table,
     free_text_reason,
@@ -70,6 +72,7 @@ __all__ = [
     "ReportFigure",
     "ReportTable",
     "Section",
+    "published_funnels",
     "section_coaching",
     "section_equality",
     "section_feedback",
@@ -190,9 +193,75 @@ def _rates_note(rule: DisclosureRule) -> str:
             f"{rule.min_percentage_base:g} people.")
 
 
+def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
+                      rule: DisclosureRule | str | None = None,
+                      monitoring: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+    """Publish every breakdown of one cohort's funnel together, as the report shows them.
+
+    The funnel by department, by grade, by role, by gender and by each declared monitoring
+    question all break the same people down, and each shows the same "All" row (which is
+    also the overall funnel, and the cohort's row when cohorts are compared): they are
+    protected together (:func:`toolkit.core.disclosure.protect_breakdowns`, with the order
+    of the stages), so a number one table hides is hidden in all and cannot be worked out
+    from another.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The cohort's sign-ups (for the monitoring questions and the grade order).
+    journey : pandas.DataFrame
+        From :func:`toolkit.evaluation.measures.journeys`.
+    rule : DisclosureRule or str, optional
+        The disclosure rule.
+    monitoring : iterable of str
+        The declared monitoring questions.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Published counts (``NaN`` where hidden), each with its "All" row last: keys
+        ``role``, ``department`` and ``grade`` (when the sign-ups have them) and one per
+        published characteristic (its
+        column name, e.g. ``gender``), whose tables count the grouped answers of
+        :func:`toolkit.evaluation.measures.equality_table`.
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"email": list("abcdefgh") * 5, "signed_up": True,
+    ...     "matched": [True] * 30 + [False] * 10, "first_meeting": [True] * 20 + [False] * 20,
+    ...     "three_meetings": False, "renewed": False, "role": "mentee",
+    ...     "department": ["Physics", "Chemistry"] * 20, "grade": "Grade 7",
+    ...     "gender": ["Woman", "Man"] * 20})
+    >>> tables = published_funnels(j, j)
+    >>> tables["department"].loc["All"].tolist()
+    [40.0, 30.0, 20.0, 0.0, 0.0]
+    """
+    rule = get_rule(rule)
+    order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
+             if "level" in people and "grade" in people else None)
+    tables = {"role": funnel(journey, by="role")}
+    if "department" in journey:
+        tables["department"] = funnel(journey, by="department")
+    if "grade" in journey:
+        tables["grade"] = funnel(journey, by="grade", order=order)
+    smallest = _smallest_named_group(rule)
+    for characteristic in equality_characteristics(people, monitoring):
+        tables[characteristic] = equality_table(journey, characteristic,
+                                                smallest_group=smallest, renewed=True)
+    published = protect_breakdowns(list(tables.values()), rule, "All", FUNNEL_ORDER)
+    return dict(zip(tables, published, strict=True))
+
+
+def _describe(value: float, rule: DisclosureRule) -> str:
+    """Describe a published headcount in words, as the tables show it."""
+    if pd.isna(value):
+        return f"a number too small to show ({rule.symbol})"
+    return describe_count(value, rule)
+
+
 # -- participation -----------------------------------------------------------------------------
-def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None
-                          ) -> Section:
+def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None,
+                          monitoring: Iterable[str] = ()) -> Section:
     """Build the participation section: the funnel overall, by department and by grade.
 
     Also the mentor load and the distribution of pair scores.
@@ -203,6 +272,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         From :func:`toolkit.evaluation.data.load_scheme`.
     rule : DisclosureRule or str, optional
         The disclosure rule (default HESA).
+    monitoring : iterable of str
+        The declared monitoring questions: the equality section breaks the same funnel down
+        by them, so its tables are protected with these (:func:`published_funnels`).
 
     Returns
     -------
@@ -226,15 +298,16 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     people = data.people
     cohort_pairs = data.cohort_pairs
     journey = journeys(people, cohort_pairs, data.meetings)
-    roles = people["role"].value_counts()
+    funnels = published_funnels(people, journey, rule, monitoring)
+    roles = funnels["role"]["Signed up"]
     sec.paragraphs.append(
-        f"{describe_count(len(people), rule).capitalize()} people signed up for cohort "
-        f"{data.cohort}: {describe_count(roles.get('mentee', 0), rule)} as mentees, "
-        f"{describe_count(roles.get('mentor', 0), rule)} as mentors and "
-        f"{describe_count(roles.get('both', 0), rule)} as both.")
-    overall = funnel(journey)
-    published = protect_counts(overall.T.rename(columns={"All": "People"}), rule,
-                               total_row=False, total_column=False)
+        f"{_describe(roles.iloc[-1], rule).capitalize()} people signed up for cohort "
+        f"{data.cohort}: {_describe(roles.get('mentee', 0), rule)} as mentees, "
+        f"{_describe(roles.get('mentor', 0), rule)} as mentors and "
+        f"{_describe(roles.get('both', 0), rule)} as both.")
+    # The overall funnel is the "All" row every breakdown shows, published with them.
+    published = funnels["role"].iloc[[-1]].T
+    published.columns = ["People"]
     rates = percentages(published, pd.Series(published.loc["Signed up", "People"],
                                              index=published.index), rule)
     table = _published_table(published, rule, "Stage")
@@ -247,13 +320,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     sec.add_figure("funnel", "How far participants got",
                    plot_funnel(published["People"], rule=rule))
     sec.add_table("funnel", "People at each stage", table)
-    ladder_order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
-                    if "level" in people else None)
-    for by, label, order in (("department", "department", None),
-                             ("grade", "grade", ladder_order)):
-        counts = funnel(journey, by=by, order=order)
-        counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
-                                    total_label="All")
+    for by, label in (("department", "department"), ("grade", "grade")):
+        counts_pub = funnels[by]
         rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"by-{by}", f"How far participants got, by {label}",
                        plot_heatmap(rates, f"How far participants got, by {label} "
@@ -269,7 +337,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
                                   total_column=False)
         full = int((load["mentees"] >= load["capacity"]).sum())
         sec.add_text(
-            f"Mentor load: {describe_count(len(load), rule)} people offered to mentor; "
+            # The number of mentors is the table's total, as the table publishes it.
+            f"Mentor load: {_describe(dist_pub['Mentors'].iloc[-1], rule)} people offered "
+            "to mentor; "
             f"{describe_count(full, rule)} of them took as many mentees as they offered "
             "to take.")
         sec.add_figure("mentor-load", "Mentees per mentor",
@@ -283,7 +353,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         pub = protect_counts(scores.set_index("label")[["n"]].rename(columns={"n": "Pairs"}),
                              rule, total_row=True, total_column=False)
         sec.add_text(
-            f"The matching scored {describe_count(len(raw), rule)} pairs; the median score "
+            f"The matching scored {_describe(pub['Pairs'].iloc[-1], rule)} pairs; the "
+            "median score "
             f"is {publish_mean(float(raw.median()), len(raw), rule, decimals=2)} (higher "
             "means a closer fit under the weights used).")
         sec.add_figure("scores", "Distribution of pair scores",
@@ -571,12 +642,11 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         sec.paragraphs.append(
             f"The answers to the gender question look like free text "
             f"({free_text_reason(data.people['gender'])}), so they are not published.")
-    smallest = _smallest_named_group(rule)
+    # Published with the participation section's breakdowns (:func:`published_funnels`).
+    funnels = published_funnels(data.people, journey, rule, monitoring)
     for k, characteristic in enumerate(characteristics, start=1):
         label = characteristic.replace("_", " ")
-        counts = equality_table(journey, characteristic, smallest_group=smallest)
-        counts_pub = protect_counts(counts, rule, total_row=True, total_column=False,
-                                    total_label="All")
+        counts_pub = funnels[characteristic].drop(columns="Renewed")
         rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"{k}-{_slug(label)}", f"Matching and meeting by {label}",
                        plot_group_rates(rates, f"Matching and meeting by {label}", rule=rule))
@@ -590,6 +660,12 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         share = senior_share(journey, senior_level)
         share_pub = protect_counts(share[["senior", "women"]], rule, total_row=False,
                                    total_column=False)
+        if "grade" in funnels:
+            # The people at the senior grades are a sum of rows of the table by grade: add
+            # up those rows as published (hidden if any is), or the sum, rounded on its own,
+            # could pin them down (four grades shown as 0 and a sum shown as 10 hold 2 each).
+            share_pub["senior"] = _senior_rows(funnels["grade"], journey, senior_level,
+                                               list(share.index))
         shares = percentages(share_pub[["women"]], share_pub["senior"], rule)["women"]
         text = as_text(shares.to_frame(), rule, suffix="%").iloc[0, 0]
         if text == rule.symbol:
@@ -613,6 +689,17 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                           "Aim": f"{aim:g}%",
                       }))
     return sec
+
+
+def _senior_rows(by_grade: pd.DataFrame, journey: pd.DataFrame, senior_level: int,
+                 stages: list[str]) -> pd.Series:
+    """Add up the published rows of the table by grade at ``senior_level`` and above."""
+    grade = journey["grade"].astype(str).str.strip()
+    level = pd.to_numeric(journey["level"], errors="coerce")
+    senior = set(grade[level >= senior_level])
+    rows = by_grade.iloc[:-1]
+    cells = rows.loc[[g in senior for g in rows.index], stages]
+    return cells.sum().where(~cells.isna().any(), np.nan)
 
 
 def _smallest_named_group(rule: DisclosureRule) -> int:
