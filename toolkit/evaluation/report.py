@@ -268,7 +268,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                 # A wrong monitoring question stops here, before any work.
                 characteristics = equality_characteristics(data.people, monitoring)
             elif step == "Participation":
-                sections.append(section_participation(data, rule))
+                sections.append(section_participation(data, rule, lad))
             elif step == "Feedback":
                 sections.append(section_feedback(data, rule))
             elif step == "Coaching" and has_objective_scores(data.objectives):

@@ -29,6 +29,7 @@ from toolkit.core.disclosure import (
     publish_percent,
     round_counts,
 )
+from toolkit.core.ladder import Ladder
 from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
     equality_characteristics,
@@ -37,6 +38,7 @@ from toolkit.evaluation.measures import (
     funnel,
     has_objective_scores,
     journeys,
+    ladder_grades,
     likert_counts,
     mentees_per_mentor,
     mentor_load,
@@ -191,8 +193,8 @@ def _rates_note(rule: DisclosureRule) -> str:
 
 
 # -- participation -----------------------------------------------------------------------------
-def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None
-                          ) -> Section:
+def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None,
+                          ladder: Ladder | str | Path | None = None) -> Section:
     """Build the participation section: the funnel overall, by department and by grade.
 
     Also the mentor load and the distribution of pair scores.
@@ -203,6 +205,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
         From :func:`toolkit.evaluation.data.load_scheme`.
     rule : DisclosureRule or str, optional
         The disclosure rule (default HESA).
+    ladder : Ladder, str or Path, optional
+        The scheme's grade ladder (default UK HE): grades are grouped under its names, one
+        group per level however the form wrote them.
 
     Returns
     -------
@@ -247,8 +252,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     sec.add_figure("funnel", "How far participants got",
                    plot_funnel(published["People"], rule=rule))
     sec.add_table("funnel", "People at each stage", table)
-    ladder_order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
-                    if "level" in people else None)
+    grades, ladder_order = ladder_grades(people, ladder)
+    journey["grade"] = grades.to_numpy()
     for by, label, order in (("department", "department", None),
                              ("grade", "grade", ladder_order)):
         counts = funnel(journey, by=by, order=order)
