@@ -47,7 +47,7 @@ def test_status_and_warnings_panels(store):
     warnings = WarningsPanel(store, TODAY)
     assert set(warnings.result["rule"]) == {"no_first_meeting", "term_ending"}
     warnings.rule.value = "term_ending"
-    assert "Subject: Your mentoring term ends on 2027-10-01" in warnings.draft.value
+    assert "Subject: Your mentoring term ends on 1 Oct 2027" in warnings.draft.value
     warnings.draft.value = "edited"  # the lead edits the draft freely
     assert warnings.draft.value == "edited"
     # The panel shows what the status command prints: both call the same service.
@@ -128,7 +128,7 @@ def test_renewal_panel_renews_when_both_agree(store):
     panel.mentor.value = "yes"
     panel.button.click()
     assert panel.result["status"] == "renewed"
-    assert panel.last_message[1].startswith("Pair 1 is renewed until 2028-10-01")
+    assert panel.last_message[1].startswith("Pair 1 is renewed until 1 Oct 2028")
 
 
 def test_everything_copes_with_a_store_without_pairs(tmp_path):

@@ -106,7 +106,7 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
             label.set_color(_BEHIND)
     ax.set_ylim(-0.8, n - 0.2)
     ax.set_xlim(-0.3, max(max(m for m, _ in rules.pace), float(elapsed.max())) + 0.5)
-    ax.set_xlabel(f"Months into the current term (grey: so far, to {today_d.isoformat()})")
+    ax.set_xlabel(f"Months into the current term (grey: so far, to {dates.readable_date(today_d)})")
     ax.tick_params(axis="y", labelsize=7 if n > 30 else 9)
     ax.legend(handles=[
         Line2D([], [], marker="o", linestyle="", color=_HELD, label="held"),

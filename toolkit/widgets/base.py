@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ __all__ = [
     "DateBox",
     "Panel",
     "button",
+    "how_to_use",
+    "in_app_mode",
     "message_html",
     "note",
     "readable",
@@ -64,6 +67,47 @@ def note(text: str, kind: str = "info") -> HTML:
     True
     """
     return HTML(message_html(text, kind))
+
+
+#: Set in the kernel of a page the app (Voila, ``make app``) runs, and never in JupyterLab.
+_APP_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_REQUEST_URL")
+
+#: How to use a page, in the app and in JupyterLab.
+APP_HOW_TO = ("This is the app view: each page has already run. Read the short explanation "
+              "above each step and use the buttons, drop-downs and upload buttons of its "
+              "panels; nothing is written until you press a button.")
+LAB_HOW_TO = ("This is JupyterLab: run one cell at a time with Shift+Enter (or Run > Run All "
+              "Cells), read the short explanation above each step, and change only the first "
+              "cell (the parameters) when you want other settings. Then use the panels' "
+              "buttons; nothing is written until you press one.")
+
+
+def in_app_mode(environ: dict[str, str] | None = None) -> bool:
+    """Tell whether this page runs in the app (Voila), where a lead sees no code and no cells.
+
+    Examples
+    --------
+    >>> in_app_mode({"VOILA_KERNEL_ID": "1"}), in_app_mode({})
+    (True, False)
+    """
+    environ = os.environ if environ is None else environ
+    return any(environ.get(name) for name in _APP_VARIABLES)
+
+
+def how_to_use(version: str | None = None, environ: dict[str, str] | None = None) -> HTML:
+    """Return a note saying how to use the pages here: buttons in the app, Shift+Enter in Lab.
+
+    Examples
+    --------
+    >>> "buttons" in how_to_use(environ={"VOILA_KERNEL_ID": "1"}).data
+    True
+    >>> "Shift+Enter" in how_to_use(environ={}).data
+    True
+    """
+    text = APP_HOW_TO if in_app_mode(environ) else LAB_HOW_TO
+    if version:
+        text = f"Mentoring Scheme Toolkit {version} is ready. {text}"
+    return note(text, "ok")
 
 
 def button(description: str, **kwargs: Any) -> widgets.Button:
