@@ -183,10 +183,13 @@ def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
     >>> html_text = styled(pd.DataFrame({"score": [0.123456, None]})).to_html()
     >>> "0.12" in html_text and "nan" not in html_text
     True
+    >>> who = pd.DataFrame({"who": ["Ada <ada@example.org>"]})
+    >>> "&lt;ada@example.org&gt;" in styled(who).to_html()
+    True
     """
     if empty is not None and frame.empty:
         return note(empty)
-    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="")
+    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="", escape="html")
             .set_table_styles([{"selector": "td, th",
                                 "props": "white-space: normal; text-align: left; "
                                          "max-width: 36em; vertical-align: top"}]))
