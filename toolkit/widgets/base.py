@@ -22,12 +22,13 @@ from IPython import get_ipython
 from IPython.display import HTML, display
 
 from toolkit.core.dates import parse_dates
-from toolkit.errors import RowProblemsError, SettingsError, ToolkitError
+from toolkit.errors import NotReadyError, RowProblemsError, SettingsError, ToolkitError
 
 __all__ = [
     "DateBox",
     "Panel",
     "button",
+    "error_html",
     "how_to_use",
     "in_app_mode",
     "message_html",
@@ -312,9 +313,20 @@ def safely(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def error_html(error: BaseException) -> str:
+    """Show a toolkit error as a page does: a note for a step not done yet, else an error.
+
+    Examples
+    --------
+    >>> "#fff4e5" in error_html(NotReadyError("Save the sign-ups first."))
+    True
+    """
+    return message_html(str(error), "warning" if isinstance(error, NotReadyError) else "error")
+
+
 def _show_toolkit_error(shell: Any, etype: type, value: BaseException, tb: Any,
                         tb_offset: int | None = None) -> None:
-    display(HTML(message_html(str(value), "error")))
+    display(HTML(error_html(value)))
 
 
 def show_errors_plainly() -> bool:
