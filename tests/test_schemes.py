@@ -17,6 +17,7 @@ from toolkit.schemes import (
 )
 from toolkit.store.connection import Store
 from toolkit.widgets.base import error_html
+from toolkit.widgets.pairing import scheme_pairing_panel
 from toolkit.widgets.scheme import SchemePanel, scheme_session
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,3 +114,10 @@ def test_a_page_on_a_new_scheme_says_which_pages_and_buttons_come_first(tmp_path
     Store(scheme.store).close()
     with session.open_store() as store:
         assert store.path == scheme.store
+
+
+def test_the_pairing_page_on_a_new_scheme_says_to_save_the_sign_ups_first(tmp_path):
+    scheme = create_scheme("staff-2026", tmp_path)
+    with pytest.raises(NotReadyError, match=r"page 01 .*'Save the sign-ups'"):
+        scheme_pairing_panel(str(scheme.path), root=tmp_path)
+    assert not scheme.store.exists()

@@ -21,7 +21,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from toolkit.demo.sample import seed_sample_signups
-from toolkit.errors import StoreError
+from toolkit.errors import NotReadyError, StoreError
 from toolkit.intake.service import load_saved_signups
 from toolkit.intake.signups import read_signups
 from toolkit.pairing.introductions import (
@@ -42,8 +42,8 @@ from toolkit.store.connection import open_existing
 from toolkit.widgets.base import Panel, button, note, safely, show_table, styled
 from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["NO_STORE", "TOTAL_LABELS", "PairingPanel", "figure_png", "pairs_table",
-           "scheme_pairing_panel", "totals_table"]
+__all__ = ["NO_SIGNUPS_YET", "NO_STORE", "TOTAL_LABELS", "PairingPanel", "figure_png",
+           "pairs_table", "scheme_pairing_panel", "totals_table"]
 
 _OBJECTIVES = [
     ("Most mentees matched, then the best total score", "coverage"),
@@ -52,6 +52,11 @@ _OBJECTIVES = [
 ]
 _WIDE = {"style": {"description_width": "130px"}, "layout": widgets.Layout(width="420px")}
 _HIGHLIGHT = "background-color:#fff4e5"
+
+#: What the pairing page says on a new scheme whose sign-ups are not saved yet.
+NO_SIGNUPS_YET = ("The scheme '{name}' has no sign-ups to pair yet: first, on page 01 (Import "
+                  "the sign-ups), upload your form export and press 'Save the sign-ups'. Then "
+                  "open this page again.")
 
 #: The message when Save is pressed in a panel that was given no store.
 NO_STORE = "No store was given: pass store='...sqlite' to the panel."
@@ -554,10 +559,18 @@ def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = 
         Where Export writes.
     **options
         Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current).
+
+    Raises
+    ------
+    NotReadyError
+        If a lead's scheme has no store yet: the message says to save the sign-ups on page
+        01 first (the page shows it as a note).
     """
     scheme = scheme if isinstance(scheme, Scheme) else resolve_scheme(scheme, root)
     if scheme.is_sample:
         seed_sample_signups(scheme.store, Path(root) / "sample_data", cohort)
+    elif not scheme.store.is_file():
+        raise NotReadyError(NO_SIGNUPS_YET.format(name=scheme.name))
     people = load_saved_signups(scheme.store, cohort)
     saved_rules = scheme.path / "rules.json"  # where Save rules puts them, beside the store
     if options.get("rules") is None and saved_rules.is_file():
