@@ -39,7 +39,15 @@ from toolkit.pairing.settings import RULES_FILE, write_rules
 from toolkit.plots.pairing import load_histogram, score_histogram
 from toolkit.schemes.folder import Scheme, resolve_scheme
 from toolkit.store.connection import open_existing
-from toolkit.widgets.base import Panel, button, note, safely, show_table, styled
+from toolkit.widgets.base import (
+    Panel,
+    button,
+    message_html,
+    note,
+    safely,
+    show_table,
+    styled,
+)
 from toolkit.widgets.scheme import scheme_banner
 
 __all__ = ["NO_SIGNUPS_YET", "NO_STORE", "TOTAL_LABELS", "PairingPanel", "figure_png",
@@ -446,8 +454,13 @@ class PairingPanel(Panel):
         table = pairs_table(result, self.people,
                             self.changes if before is not None else None)
         self.pairs_view.children = (_styled(table),)
-        self.unmatched_view.children = (show_table(result.unmatched),)
-        self.outside_view.children = (show_table(result.outside),)
+        self.unmatched_view.children = (
+            show_table(result.unmatched) if len(result.unmatched)
+            else widgets.HTML(message_html("Every mentee has a mentor.", "ok")),)
+        self.outside_view.children = (
+            show_table(result.outside) if len(result.outside)
+            else widgets.HTML(message_html("Everyone who signed up is within the scheme's "
+                                           "rules.", "ok")),)
         self.score_plot.value = figure_png(score_histogram(result))
         self.load_plot.value = figure_png(load_histogram(result))
         self.constraints_view.value = html.escape(
