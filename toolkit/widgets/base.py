@@ -122,11 +122,16 @@ def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     shown = readable(frame.head(max_rows))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
     return widgets.HTML(
-        '<div style="max-height:420px;overflow:auto">'
-        + shown.to_html(index=False, na_rep="", escape=True, border=0,
-                      float_format=lambda v: f"{v:.2f}")
+        f'<div style="max-height:420px;overflow:auto"><style>{_TABLE_CSS}</style>'
+        + shown.to_html(index=False, na_rep="", escape=True, border=0, classes="tk-table",
+                        float_format=lambda v: f"{v:.2f}")
         + more + "</div>"
     )
+
+
+#: Room between the columns of a panel's table, so that neighbouring dates do not run together.
+_TABLE_CSS = (".tk-table td, .tk-table th {padding: 3px 14px 3px 4px; vertical-align: top; "
+              "text-align: left}")
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -151,6 +156,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     ...                                "since": ["2026-07-20", None], "on_time": [True, False]}))
     >>> shown.to_dict("list")
     {'on': ['3 Feb 2026', ''], 'since': ['20 Jul 2026', ''], 'on_time': ['yes', 'no']}
+    >>> readable(pd.DataFrame({"since": ["2026-10-05", ""]}))["since"].tolist()
+    ['5 Oct 2026', '']
     """
     out = frame.copy()
     for column in out.columns:
@@ -164,9 +171,11 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(values):
             shown = values.map(_day_first)
         else:
-            text = values[present].astype(str)
+            text = values[present].astype(str).str.strip()
+            text = text[text != ""]  # a blank cell does not stop a column of dates
             if len(text) and text.str.fullmatch(_ISO_DATE).all():
-                shown = values.map(lambda v: _day_first(pd.Timestamp(v)) if pd.notna(v) else v)
+                shown = values.map(lambda v: _day_first(pd.Timestamp(v))
+                                   if pd.notna(v) and str(v).strip() else v)
             else:
                 shown = values.map(lambda v: {True: "yes", False: "no"}.get(v, v)
                                    if isinstance(v, bool) else _day_first(v))
