@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -143,3 +144,17 @@ def test_everything_copes_with_a_store_without_pairs(tmp_path):
                                       "There is no running pair to record a meeting for.")
         for cls in (WithdrawalPanel, RenewalPanel):
             assert cls(empty, TODAY).pair.value is None
+
+
+def test_the_warnings_table_reads_as_a_lead_reads_it(store):
+    # A mentor-wide warning has no pair and no date: blank cells, never <NA>, and the
+    # other dates of the column still day first.
+    warnings = WarningsPanel(store, TODAY)
+    extra = warnings.result.iloc[:1].assign(rule="mentor_all_withdrew", pair_id=pd.NA, since="")
+    warnings.result = pd.concat([warnings.result, extra], ignore_index=True).astype(
+        {"pair_id": "Int64"})
+    warnings._filter()
+    shown = warnings.table.children[0].value
+    assert "NA&gt;" not in shown and "nan" not in shown
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
+    assert "1 Oct 2027" in shown or "20 Oct 2026" in shown

@@ -113,7 +113,8 @@ def how_to_use(version: str | None = None, environ: dict[str, str] | None = None
 
 def button(description: str, **kwargs: Any) -> widgets.Button:
     """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
-    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
+    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px",
+                                               align_self="flex-start"))  # not page-wide
     return widgets.Button(description=description, **kwargs)
 
 
@@ -158,12 +159,17 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     {'on': ['3 Feb 2026', ''], 'since': ['20 Jul 2026', ''], 'on_time': ['yes', 'no']}
     >>> readable(pd.DataFrame({"since": ["2026-10-05", ""]}))["since"].tolist()
     ['5 Oct 2026', '']
+    >>> readable(pd.DataFrame({"pair": pd.array([7, None], dtype="Int64")}))["pair"].tolist()
+    [7, '']
     """
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if pd.api.types.is_bool_dtype(values):
             out[column] = values.map({True: "yes", False: "no"}).astype(object)
+            continue
+        if pd.api.types.is_integer_dtype(values) and values.isna().any():  # <NA> shows raw
+            out[column] = values.astype(object).where(values.notna(), "")
             continue
         if pd.api.types.is_numeric_dtype(values):
             continue
