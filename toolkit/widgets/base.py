@@ -12,6 +12,7 @@ import contextlib
 import functools
 import html
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -122,12 +123,16 @@ def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
     shown = readable(frame.head(max_rows))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
+    body = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="tk-table",
+                         float_format=lambda v: f"{v:.2f}")
+    body = _SHOWN_DATE.sub(lambda m: "&nbsp;".join(m.groups()), body)  # 5 Oct 2026 on one line
     return widgets.HTML(
         f'<div style="max-height:420px;overflow:auto"><style>{_TABLE_CSS}</style>'
-        + shown.to_html(index=False, na_rep="", escape=True, border=0, classes="tk-table",
-                        float_format=lambda v: f"{v:.2f}")
-        + more + "</div>"
+        + body + more + "</div>"
     )
+
+
+_SHOWN_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\b")
 
 
 #: Room between the columns of a panel's table, so that neighbouring dates do not run together.
