@@ -158,3 +158,4 @@ def test_the_warnings_table_reads_as_a_lead_reads_it(store):
     assert "NA&gt;" not in shown and "nan" not in shown
     assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
     assert "1 Oct 2027" in shown.replace("&nbsp;", " ")
+    assert "<th>pair id</th>" in shown and "pair_id" not in shown  # headers as words

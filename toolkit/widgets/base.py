@@ -121,7 +121,7 @@ def button(description: str, **kwargs: Any) -> widgets.Button:
 
 def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
-    shown = readable(frame.head(max_rows))
+    shown = _plain_headers(readable(frame.head(max_rows)))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
     body = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="tk-table",
                          float_format=lambda v: f"{v:.2f}")
@@ -138,6 +138,13 @@ _SHOWN_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\b")
 #: Room between the columns of a panel's table, so that neighbouring dates do not run together.
 _TABLE_CSS = (".tk-table td, .tk-table th {padding: 3px 14px 3px 4px; vertical-align: top; "
               "text-align: left}")
+
+
+def _plain_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write column names as words (``pair_id`` as ``pair id``) for a table a lead reads."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        return frame
+    return frame.set_axis([str(c).replace("_", " ") for c in frame.columns], axis=1)
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -210,7 +217,8 @@ def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
     """
     if empty is not None and frame.empty:
         return note(empty)
-    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="", escape="html")
+    return (_plain_headers(readable(frame)).style.hide(axis="index")
+            .format(precision=2, na_rep="", escape="html")
             .set_table_styles([{"selector": "td, th",
                                 "props": "white-space: normal; text-align: left; "
                                          "max-width: 36em; vertical-align: top"}]))
