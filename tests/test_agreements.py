@@ -30,8 +30,8 @@ def test_each_running_pair_gets_a_word_and_a_markdown_agreement(tmp_path):
         written = write_agreements(store, tmp_path / "agreements")
     assert written["pair_id"].tolist() == [1, 2]
     first = text_of(written.loc[0, "docx"])
-    for expected in ("Ada One, Physics", "Ed Mentor, Mathematics", "Start date: 2026-10-01",
-                     "End of the term: 2027-10-01 (it can be renewed for 12 more months at a "
+    for expected in ("Ada One, Physics", "Ed Mentor, Mathematics", "Start date: 1 Oct 2026",
+                     "End of the term: 1 Oct 2027 (it can be renewed for 12 more months at a "
                      "time, as often as you both wish)",
                      "Confidentiality", "Boundaries", "Our next meeting", "Signatures"):
         assert expected in first
@@ -55,9 +55,9 @@ def test_the_renewal_sentence_follows_the_lifecycle(tmp_path):
         never = write_agreements(store, tmp_path / "b", pair_ids=[2], formats=("md",),
                                  lifecycle=Lifecycle(max_renewals=0))
     texts = [Path(p).read_text(encoding="utf-8") for p in [*once["md"], *never["md"]]]
-    assert "2028-10-01 (it cannot be renewed again)" in texts[0]
-    assert "2027-10-01 (it can be renewed once, for 12 more months" in texts[1]
-    assert "2027-10-01 (it cannot be renewed)" in texts[2]
+    assert "1 Oct 2028 (it cannot be renewed again)" in texts[0]
+    assert "1 Oct 2027 (it can be renewed once, for 12 more months" in texts[1]
+    assert "1 Oct 2027 (it cannot be renewed)" in texts[2]
 
 
 def test_chosen_pairs_formats_and_the_leads_own_template(tmp_path):

@@ -139,13 +139,13 @@ def test_cancellations_in_a_row(statuses, n, expected):
 
 @pytest.mark.parametrize(("today", "row", "expected_detail"), [
     ("2027-08-31", {}, None),
-    ("2027-09-01", {}, "The term ends on 2027-10-01 (in 30 days). Ask both whether they want "
+    ("2027-09-01", {}, "The term ends on 1 Oct 2027 (in 30 days). Ask both whether they want "
                        "to renew."),
-    ("2027-10-11", {}, "The term ended on 2027-10-01, 10 days ago, with no decision recorded. "
+    ("2027-10-11", {}, "The term ended on 1 Oct 2027, 10 days ago, with no decision recorded. "
                        "Ask both whether they want to renew."),
     ("2028-09-15", {"status": "renewed", "renewals": 1, "term_start": "2027-10-01",
                     "term_end": "2028-10-01"},
-     "The term ends on 2028-10-01 (in 16 days). Ask both whether they want to renew."),
+     "The term ends on 1 Oct 2028 (in 16 days). Ask both whether they want to renew."),
     # (renewals have no cap by default; with a cap, see test_year.py)
     ("2027-09-15", {"status": "proposed"}, None),
 ])
@@ -367,7 +367,7 @@ def test_status_table_and_the_status_command(tmp_path, capsys):
     assert "Dear Ada and Ed," in out
     assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today",
                  "2026-10-02"]) == 0
-    assert "No warnings on 2026-10-02" in capsys.readouterr().out
+    assert "No warnings on 2 Oct 2026" in capsys.readouterr().out
     assert main(["status", "--store", str(tmp_path / "scheme.sqlite"), "--today", "soon"]) == 2
     assert "'today' must be a date" in capsys.readouterr().err
 
@@ -399,3 +399,13 @@ def test_settings_from_a_file_drive_the_status_command(tmp_path, capsys):
     with pytest.raises(SettingsError, match=re.escape(bad_pace_message())):
         read_relationship_settings({"pace": [4, 1]})
     assert read_relationship_settings(None) == (AlertRules(), Lifecycle())
+
+
+def test_warnings_read_day_first_while_their_date_column_stays_iso():
+    # The lead reads "1 Oct 2026"; the CSV's `since` column keeps ISO dates for scripts.
+    found = check_pairs(pairs({}, {"term_end": "2026-11-20"}), NONE, "2026-11-30")
+    assert set(found["rule"]) == {"no_first_meeting", "term_ending"}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) for s in found["since"])
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", d) for d in found["detail"])
+    assert "Paired on 1 Oct 2026" in " ".join(found["detail"])
+    assert "The term ended on 20 Nov 2026" in " ".join(found["detail"])

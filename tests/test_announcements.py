@@ -170,6 +170,8 @@ def test_calendar_names_with_quotes_and_accents_survive():
     ("2026-10-11", date(2026, 10, 5)),
     ("2026-W41", date(2026, 10, 5)),
     ("2026w41", date(2026, 10, 5)),
+    ("11 Oct 2026", date(2026, 10, 5)),  # day first, as the draw page shows it
+    ("07/10/2026", date(2026, 10, 5)),
     (date(2026, 10, 5), date(2026, 10, 5)),
 ])
 def test_parse_week(value, monday):

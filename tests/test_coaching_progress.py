@@ -95,7 +95,7 @@ def test_not_started_pair_is_quiet_from_its_start_date():
     status = session_status(pd.DataFrame([pair()]), log(CHEM).iloc[0:0], "2026-04-20")
     assert status.register.loc[0, "status"] == "not started"
     assert status.warnings["message"].tolist() == [
-        "No session yet, 49 days after the start date 2026-03-02: check that the pair has met."]
+        "No session yet, 49 days after the start date 2 Mar 2026: check that the pair has met."]
 
 
 @pytest.mark.parametrize(("today", "expected"), [

@@ -192,7 +192,7 @@ def test_supervision_interval_is_a_setting():
     assert coach_warnings(frame, "2026-09-01", CoachRules(supervision_months=2)).empty
     lapsed = coach_warnings(frame, "2026-09-02", CoachRules(supervision_months=2))
     assert lapsed[["kind", "due"]].to_numpy().tolist() == [["supervision lapsed", "2026-09-01"]]
-    assert "2026-07-01" in lapsed["message"].iloc[0] and "every 2 month" in lapsed[
+    assert "1 Jul 2026" in lapsed["message"].iloc[0] and "every 2 month" in lapsed[
         "message"].iloc[0]
     assert coach_warnings(frame, "2026-09-02", CoachRules(supervision_months=6)).empty
 

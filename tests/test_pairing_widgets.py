@@ -205,3 +205,25 @@ def test_the_panel_and_the_command_make_the_same_pairs_from_a_store(
     pairs = set(zip(made["mentee_email"], made["mentor_email"], strict=True))
     assert set(zip(running["mentee_email"], running["mentor_email"], strict=True)) <= pairs
     assert not set(zip(finished["mentee_email"], finished["mentor_email"], strict=True)) & pairs
+
+
+def test_the_views_below_the_panel_follow_every_change(panel):
+    # Notebook 02's steps 3 to 6 are views that follow the panel, never stale tables.
+    views = {"pairs": panel.live_pairs(), "unmatched": panel.live_unmatched(),
+             "explanation": panel.live_explanation(), "totals": panel.live_totals()}
+    first = views["pairs"].shown.to_html()
+    panel.sliders["topics"].value = 0.0
+    panel.objective.value = "fairness"
+    shown = views["pairs"].shown.to_html()
+    assert shown != first
+    for rec in panel.result.pairs.head(5).to_dict("records"):
+        assert html.escape(f"<{rec['mentee_email']}>") in shown  # names keep their e-mails
+        assert f"{rec['score']:.2f}" in shown
+    assert not re.search(r"\d\.\d{3,}", re.sub(r"<style.*?</style>", "", shown, flags=re.S))
+    totals = re.sub(r"<style.*?</style>", "", views["totals"].shown.to_html(), flags=re.S)
+    assert f">{panel.result.totals['matched']}<" in totals and "{" not in totals
+    mentee = panel.result.pairs["mentee_email"].iloc[-1]
+    panel.mentee_picker.value = mentee
+    assert html.escape(panel.result.explain(mentee)) in views["explanation"].shown.data
+    unmatched = views["unmatched"].shown
+    assert (unmatched.data if panel.result.unmatched.empty else unmatched.to_html())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -47,7 +48,7 @@ def test_status_and_warnings_panels(store):
     warnings = WarningsPanel(store, TODAY)
     assert set(warnings.result["rule"]) == {"no_first_meeting", "term_ending"}
     warnings.rule.value = "term_ending"
-    assert "Subject: Your mentoring term ends on 2027-10-01" in warnings.draft.value
+    assert "Subject: Your mentoring term ends on 1 Oct 2027" in warnings.draft.value
     warnings.draft.value = "edited"  # the lead edits the draft freely
     assert warnings.draft.value == "edited"
     # The panel shows what the status command prints: both call the same service.
@@ -128,7 +129,7 @@ def test_renewal_panel_renews_when_both_agree(store):
     panel.mentor.value = "yes"
     panel.button.click()
     assert panel.result["status"] == "renewed"
-    assert panel.last_message[1].startswith("Pair 1 is renewed until 2028-10-01")
+    assert panel.last_message[1].startswith("Pair 1 is renewed until 1 Oct 2028")
 
 
 def test_everything_copes_with_a_store_without_pairs(tmp_path):
@@ -143,3 +144,18 @@ def test_everything_copes_with_a_store_without_pairs(tmp_path):
                                       "There is no running pair to record a meeting for.")
         for cls in (WithdrawalPanel, RenewalPanel):
             assert cls(empty, TODAY).pair.value is None
+
+
+def test_the_warnings_table_reads_as_a_lead_reads_it(store):
+    # A mentor-wide warning has no pair and no date: blank cells, never <NA>, and the
+    # other dates of the column still day first.
+    warnings = WarningsPanel(store, TODAY)
+    extra = warnings.result.iloc[:1].assign(rule="mentor_all_withdrew", pair_id=pd.NA, since="")
+    warnings.result = pd.concat([warnings.result, extra], ignore_index=True).astype(
+        {"pair_id": "Int64"})
+    warnings._filter()
+    shown = warnings.table.children[0].value
+    assert "NA&gt;" not in shown and "nan" not in shown
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
+    assert "1 Oct 2027" in shown.replace("&nbsp;", " ")
+    assert "<th>pair id</th>" in shown and "pair_id" not in shown  # headers as words

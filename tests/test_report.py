@@ -239,3 +239,43 @@ def test_numbers_are_right_aligned_and_words_left():
     shown = section.to_html()
     assert ('<tr><td>Physics</td><td class="num">20</td><td class="num">35%</td></tr>'
             '<tr><td>All</td><td class="num">..</td><td class="num">1 of 3</td></tr>') in shown
+
+
+def test_grades_written_many_ways_are_one_ladder_grade_in_the_report(tmp_path, sample_people):
+    # A form export writes job titles as people typed them; the report groups by the
+    # ladder's names, so the by-grade views look exactly as with tidy grades.
+    spellings = {2: ["Research Fellow", "research fellow", "Postdoc"],
+                 3: ["Lecturer", "lecturer "], 4: ["Associate Professor", "Associate professor",
+                                                    "associate  professor", "Senior Lecturer"],
+                 5: ["Professor", "PROFESSOR"]}
+    typed = sample_people.copy()
+    for level, names in spellings.items():
+        at = typed.index[typed["level"] == level]
+        typed.loc[at, "grade"] = [names[k % len(names)] for k in range(len(at))]
+    assert typed["grade"].nunique() > 10
+    tables = {}
+    for name, people in (("tidy", sample_people), ("typed", typed)):
+        with Store(tmp_path / f"{name}.sqlite") as store:
+            save_signups(store, people, COHORT)
+        build_report(tmp_path / f"{name}.sqlite", tmp_path / name, progress=False)
+        tables[name] = {kind: pd.read_csv(tmp_path / name / "tables" /
+                                          f"participation-by-grade-{kind}.csv", dtype=str)
+                        for kind in ("counts", "rates")}
+    counts = tables["typed"]["counts"]
+    assert counts["Grade"].tolist() == [*resolve_ladder(None).levels, "All"]
+    assert counts.iloc[:-1, 1:].ne("..").all().all()  # every grade large enough to publish
+    for kind in ("counts", "rates"):
+        pd.testing.assert_frame_equal(tables["typed"][kind], tables["tidy"][kind])
+
+
+def test_the_report_names_grades_by_the_ladder_it_is_given(tmp_path, sample_people):
+    ladder = resolve_ladder("lecturer")
+    people = sample_people[sample_people["level"].between(2, 5)].copy()
+    people["level"] -= 2
+    people["grade"] = people["level"].map(dict(enumerate(["lecturer", "Senior lecturer",
+                                                          "READER", "professor"])))
+    with Store(tmp_path / "s.sqlite") as store:
+        save_signups(store, people, COHORT)
+        section = section_participation(load_scheme(store), ladder=ladder)
+    table = next(t.table for t in section.tables if t.slug == "participation-by-grade-counts")
+    assert table["Grade"].tolist() == [*ladder.levels, "All"]

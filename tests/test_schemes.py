@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.errors import InputFileError
+from toolkit.errors import InputFileError, NotReadyError, StoreError
 from toolkit.schemes import (
     SAMPLE_SCHEME,
     create_scheme,
@@ -15,7 +15,10 @@ from toolkit.schemes import (
     resolve_scheme,
     set_current_scheme,
 )
-from toolkit.widgets.scheme import SchemePanel
+from toolkit.store.connection import Store
+from toolkit.widgets.base import error_html
+from toolkit.widgets.pairing import scheme_pairing_panel
+from toolkit.widgets.scheme import SchemePanel, scheme_session
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -92,3 +95,29 @@ def test_schemes_can_live_in_another_folder(tmp_path, monkeypatch):
     assert scheme.path == elsewhere / "ours"
     set_current_scheme(scheme, tmp_path / "project")
     assert current_scheme(tmp_path / "other-project") == scheme
+
+
+def test_a_page_on_a_new_scheme_says_which_pages_and_buttons_come_first(tmp_path):
+    # Pages 04 and 06 on a scheme with no store yet: a note with the next steps, no traceback.
+    scheme = create_scheme("staff-2026", tmp_path)
+    session = scheme_session(str(scheme.path), tmp_path)
+    with pytest.raises(NotReadyError) as caught:
+        session.open_store("to report on")
+    text = str(caught.value)
+    assert "'staff-2026' has nothing to report on yet" in text
+    for step in ("page 01", "'Save the sign-ups'", "page 02", "'Save pairs to the store'"):
+        assert step in text
+    assert "demo_output" not in text and str(scheme.store) not in text
+    assert not scheme.store.exists()  # opening the page made nothing
+    assert "#fff4e5" in error_html(caught.value)  # shown like the pages' notes
+    assert "#fdecea" in error_html(StoreError("The store is locked."))  # a real error stays red
+    Store(scheme.store).close()
+    with session.open_store() as store:
+        assert store.path == scheme.store
+
+
+def test_the_pairing_page_on_a_new_scheme_says_to_save_the_sign_ups_first(tmp_path):
+    scheme = create_scheme("staff-2026", tmp_path)
+    with pytest.raises(NotReadyError, match=r"page 01 .*'Save the sign-ups'"):
+        scheme_pairing_panel(str(scheme.path), root=tmp_path)
+    assert not scheme.store.exists()

@@ -201,7 +201,7 @@ def test_recording_the_review_in_the_store_ends_the_prompt(tmp_path):
         assert check_store(store, "2027-04-15", review)["pair_id"].tolist() == [1]
         message = warnings_with_messages(store, "2027-04-15", review)["message"].iloc[0]
         assert message.startswith("Subject: Half way through")
-        assert "started on 2026-10-01" in message and "{" not in message
+        assert "started on 1 Oct 2026" in message and "{" not in message
         record_mid_term_review(store, 1, "2027-04-20")
         assert check_store(store, "2027-04-21", review).empty
         before = snapshot(store)
@@ -325,7 +325,7 @@ def test_a_concern_that_cannot_be_right_is_refused_and_nothing_recorded(tmp_path
 def test_a_closed_concern_cannot_be_closed_again_or_moved(tmp_path):
     with make_store(tmp_path) as store:
         cid = add_concern(store, 1, "other", on_date="2027-05-01", today=TODAY)
-        with pytest.raises(SettingsError, match="cannot be closed on 2027-04-30"):
+        with pytest.raises(SettingsError, match="cannot be closed on 30 Apr 2027"):
             close_concern(store, cid, "2027-04-30")
         close_concern(store, cid, "2027-05-02")
         with pytest.raises(SettingsError, match="already closed on 2027-05-02"):
@@ -389,7 +389,7 @@ def test_the_concern_command(tmp_path, capsys):
     assert main(["status", *base, "--today", TODAY]) == 0
     assert "Concern to follow up (1)" in capsys.readouterr().out
     assert main(["concern", "close", *base, "--id", "1", "--follow-up", "2027-07-01"]) == 0
-    assert "follow it up on 2027-07-01" in capsys.readouterr().out
+    assert "follow it up on 1 Jul 2027" in capsys.readouterr().out
     assert main(["concern", "close", *base, "--id", "1", "--date", "2027-06-01"]) == 0
     assert main(["concern", "close", *base, "--id", "1"]) == 2
     assert "already closed" in capsys.readouterr().err

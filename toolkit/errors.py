@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 __all__ = [
     "InputFileError",
     "LifecycleError",
+    "NotReadyError",
     "RowProblemsError",
     "RuleError",
     "SettingsError",
@@ -76,3 +77,10 @@ class StoreError(ToolkitError):
     """The scheme store cannot be opened or written; the store is left as it was."""
 
     exit_code = 2
+
+
+class NotReadyError(StoreError):
+    """An earlier step has not been done yet, such as a new scheme that has no store.
+
+    The message says which page and which button come first; pages show it as a note.
+    """

@@ -38,6 +38,8 @@ def test_a_first_time_lead_goes_from_a_form_export_to_introductions(
 
     # 00: create the scheme
     open_app("00_start_here.ipynb")
+    page.wait_for_selector("text=This is the app view", timeout=60_000)
+    assert "Shift+Enter" not in page.inner_text("body")  # no cells to run in the app
     page.get_by_placeholder("e.g. staff-mentoring-2026").fill("walk-2026")
     page.locator(".widget-button", has_text="Create and open").click()
     page.wait_for_selector("text=Created and opened 'walk-2026'", timeout=60_000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from toolkit.core.dates import readable_date
 from toolkit.core.dates import today as as_date_or_today
 from toolkit.relationships.agreements import (
     MOST_MEETINGS_A_YEAR,
@@ -48,7 +49,8 @@ def _pace(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     with open_existing(args.store) as store:
         pair = record_mid_term_review(store, args.pair, as_date_or_today(args.date))
-    print(f"Recorded the mid-term review of pair {args.pair} on {pair['last_review']}.")
+    print(f"Recorded the mid-term review of pair {args.pair} on "
+          f"{readable_date(pair['last_review'])}.")
     return 0
 
 

@@ -18,6 +18,7 @@ from toolkit.coaching.requests import CoachingImport, read_requests
 from toolkit.coaching.round import check_round, run_round, save_round, write_check, write_round
 from toolkit.coaching.supervision import CoachRules
 from toolkit.coaching.triage import TriageRules, triage
+from toolkit.core.dates import readable_date
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.problems import format_problems
 from toolkit.store.connection import Store
@@ -133,7 +134,7 @@ def _status(args: argparse.Namespace) -> int:
     bad = _print_problems([check.sessions, check.scores, check.requests,
                            *check.registers.imports()])
     reg = check.status.register["status"].value_counts()
-    print(f"On {args.today}: {len(pairs)} coaching pair(s): "
+    print(f"On {readable_date(check.status.today)}: {len(pairs)} coaching pair(s): "
           + ", ".join(f"{n} {k}" for k, n in reg.items()) + ".")
     for rec in check.status.warnings.to_dict("records"):
         print(f"  {rec['kind']}: {rec['coachee_email']}: {rec['message']}")

@@ -10,6 +10,7 @@ import argparse
 
 import pandas as pd
 
+from toolkit.core.dates import readable_date
 from toolkit.relationships.concerns import (
     CONCERN_CATEGORIES,
     add_concern,
@@ -27,7 +28,7 @@ def _add(args: argparse.Namespace) -> int:
     with open_existing(args.store) as store:
         number = add_concern(store, args.pair, args.category, args.note or "", args.date,
                              args.follow_up, today=args.today)
-    due = f"; follow it up on {args.follow_up}" if args.follow_up else ""
+    due = f"; follow it up on {readable_date(args.follow_up)}" if args.follow_up else ""
     print(f"Recorded concern {number} for pair {args.pair} ({args.category}){due}. "
           "The note stays private to you.")
     return 0
@@ -59,10 +60,10 @@ def _close(args: argparse.Namespace) -> int:
     with open_existing(args.store) as store:
         if args.follow_up:
             due = move_follow_up(store, args.id, args.follow_up)
-            print(f"Concern {args.id} stays open; follow it up on {due}.")
+            print(f"Concern {args.id} stays open; follow it up on {readable_date(due)}.")
         else:
             day = close_concern(store, args.id, args.date)
-            print(f"Closed concern {args.id} on {day}.")
+            print(f"Closed concern {args.id} on {readable_date(day)}.")
     return 0
 
 

@@ -16,6 +16,7 @@ from toolkit.coaching.progress import (
     SessionLimits,
     SessionStatus,
 )
+from toolkit.core.dates import readable_date
 from toolkit.io.outputs import atomic_write, write_xlsx_atomic
 
 __all__ = [
@@ -271,7 +272,7 @@ def write_objectives_form(path: str | Path, coachee: str, coach: str, route: str
         doc = docx.Document()
         doc.add_heading("Coaching objectives", level=1)
         doc.add_paragraph(f"Coachee: {coachee}\nCoach: {coach}\nCoaching: {route}"
-                          + (f", starting {start_date}" if start_date else ""))
+                          + (f", starting {readable_date(start_date)}" if start_date else ""))
         doc.add_paragraph(
             "Score each objective from 1 (not at all where I want to be) to 10 (fully there): "
             "once at the first session and again at the last. Return the form to the "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit.core.dates import parse_dates
+from toolkit.core.dates import parse_dates, readable_date
 from toolkit.errors import SettingsError
 
 __all__ = [
@@ -304,17 +304,17 @@ def session_status(pairs: pd.DataFrame, sessions: pd.DataFrame, today: str | pd.
                         sub["sessions_held"], sub["chemistry_held"], sub["route"],
                         sub["sessions_allowed"], chem_allowed[mask], own[mask], strict=True)]
         elif kind == "session after the end date":
-            text = [f"{n} session(s) held after the end date {e:%Y-%m-%d}." for n, e in zip(
+            text = [f"{n} session(s) held after the end date {readable_date(e)}." for n, e in zip(
                 sub["after_end"], sub["end_date"], strict=True)]
         elif kind == "past the end date":
-            text = [f"The coaching passed its end date {e:%Y-%m-%d} with {left} of {a} "
+            text = [f"The coaching passed its end date {readable_date(e)} with {left} of {a} "
                     "session(s) unused: close it (and collect the end scores) or agree an "
                     "extension." for e, left, a in zip(sub["end_date"], sub["sessions_left"],
                                                        sub["sessions_allowed"], strict=True)]
         else:
-            text = [(f"No session since {d:%Y-%m-%d} ({n} days): check in with the pair."
+            text = [(f"No session since {readable_date(d)} ({n} days): check in with the pair."
                      if had else f"No session yet, {n} days after the start date "
-                     f"{d:%Y-%m-%d}: check that the pair has met.")
+                     f"{readable_date(d)}: check that the pair has met.")
                     for d, n, had in zip(sub["last"].fillna(sub["start"]), sub["days_since"],
                                          sub["last"].notna(), strict=True)]
         found.append(pd.DataFrame({"coachee_email": sub["coachee_email"].to_numpy(),

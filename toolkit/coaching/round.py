@@ -43,6 +43,7 @@ from toolkit.coaching.registers import (
 from toolkit.coaching.requests import CoachingImport, read_coaches, read_requests
 from toolkit.coaching.supervision import CoachRules, coach_warnings
 from toolkit.coaching.triage import ON_HOLD, TriageRules, triage
+from toolkit.core.dates import readable_date
 from toolkit.core.dates import today as real_today
 from toolkit.core.ladder import Ladder
 from toolkit.errors import InputFileError
@@ -251,7 +252,8 @@ class CoachingRound:
         ]
         if self.status is not None:
             kinds = self.status.warnings["kind"].value_counts(sort=False)
-            lines.append(f"On {self.status.today.date()}: {len(self.status.warnings)} warning(s)"
+            lines.append(f"On {readable_date(self.status.today)}: "
+                         f"{len(self.status.warnings)} warning(s)"
                          + ("" if kinds.empty else " (" + ", ".join(
                              f"{n} {k}" for k, n in kinds.items()) + ")") + ".")
         if self.progress is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.core.dates import add_months
+from toolkit.core.dates import add_months, readable_dates
 from toolkit.errors import SettingsError
 
 __all__ = ["COACH_WARNING_KINDS", "CoachRules", "coach_warnings"]
@@ -90,8 +90,11 @@ def coach_warnings(approved: pd.DataFrame, today: str | pd.Timestamp,
     agreement = frame["agreement"].fillna(False).astype(bool)
     soon = today + pd.Timedelta(days=rules.notice_days)
 
-    def day(values: pd.Series) -> pd.Series:
+    def iso(values: pd.Series) -> pd.Series:
         return values.dt.strftime("%Y-%m-%d").fillna("")
+
+    def day(values: pd.Series) -> pd.Series:  # for the messages a lead reads
+        return readable_dates(iso(values))
 
     checks = {
         "accreditation lapsed": (expires < today,
@@ -115,8 +118,8 @@ def coach_warnings(approved: pd.DataFrame, today: str | pd.Timestamp,
                                            "boundaries) is on file: get it signed before "
                                            "coaching starts.", index=frame.index)),
     }
-    due_of = {"accreditation lapsed": day(expires), "accreditation expiring": day(expires),
-              "supervision lapsed": day(due)}
+    due_of = {"accreditation lapsed": iso(expires), "accreditation expiring": iso(expires),
+              "supervision lapsed": iso(due)}
     parts = []
     for kind, (mask, message) in checks.items():
         mask = mask.to_numpy(dtype=bool)

@@ -10,6 +10,7 @@ dates with the month's name (3 February 2026, Feb 3, 2026) are read either way.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import numpy as np
@@ -17,7 +18,8 @@ import pandas as pd
 
 from toolkit.errors import SettingsError
 
-__all__ = ["add_months", "as_date", "iso_dates", "parse_dates", "today"]
+__all__ = ["add_months", "as_date", "iso_dates", "parse_dates", "readable_date",
+           "readable_dates", "today"]
 
 _DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M",
               "%d/%m/%Y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S", "%d.%m.%Y %H:%M",
@@ -86,6 +88,51 @@ def iso_dates(values: pd.Series, month_first: bool = False) -> pd.Series:
     found = parse_dates(values, month_first=month_first)
     return pd.Series(np.where(found.notna(), found.dt.strftime("%Y-%m-%d"), None),
                      index=found.index, dtype=object)
+
+
+_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+
+
+def readable_date(value: date | datetime | str | None) -> str:
+    """Write a date as a lead reads it, day first: ``2026-03-01`` becomes ``1 Mar 2026``.
+
+    For text meant for people (reasons, warnings, notes, drafted messages); files keep ISO
+    dates. Accepts a date, a timestamp or ISO text (a time after the date is dropped); blank
+    for a missing value, and any other text is returned as it is.
+
+    Examples
+    --------
+    >>> readable_date("2026-03-01"), readable_date(date(2027, 10, 12)), readable_date(None)
+    ('1 Mar 2026', '12 Oct 2027', '')
+    >>> readable_date("2026-03-01 14:05"), readable_date("next week")
+    ('1 Mar 2026', 'next week')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(_ISO_DAY, text[:10]):
+            return value
+        try:
+            value = date.fromisoformat(text[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%b %Y}"
+
+
+def readable_dates(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`readable_date` for a column of ISO dates (text kept where not one).
+
+    Examples
+    --------
+    >>> readable_dates(pd.Series(["2026-03-01", None, "2027-12-25"])).tolist()
+    ['1 Mar 2026', '', '25 Dec 2027']
+    """
+    text = values.astype("string").str.strip()
+    stamps = pd.to_datetime(text.str.slice(0, 10).where(text.str.fullmatch(
+        _ISO_DAY + r"(?:[ T].*)?")), format="%Y-%m-%d", errors="coerce")
+    shown = stamps.dt.day.astype("Int64").astype("string") + stamps.dt.strftime(" %b %Y")
+    return shown.fillna(text).fillna("").astype(object)
 
 
 def as_date(value: date | datetime | str | None, what: str = "date") -> date:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from toolkit.core.disclosure import HESA_RULE, DisclosureRule, describe_count, publish_mean
+from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.statuses import MATCHED
 from toolkit.core.text import fold
 from toolkit.errors import SettingsError
@@ -40,6 +42,7 @@ __all__ = [
     "funnel",
     "has_objective_scores",
     "journeys",
+    "ladder_grades",
     "likert_counts",
     "mentees_per_mentor",
     "mentor_load",
@@ -196,6 +199,59 @@ def funnel(journey: pd.DataFrame, by: str | None = None,
     counts = counts.astype(int).rename(columns=labels)
     counts.index.name = by or ""
     return counts
+
+
+def ladder_grades(people: pd.DataFrame, ladder: Ladder | str | Path | None = None
+                  ) -> tuple[pd.Series, list[str]]:
+    """Name each person's grade as the ladder does, so that one grade is one group.
+
+    A form export writes the same grade many ways ("Associate Professor", "associate
+    professor "); the import read each onto a ladder level, and this gives every person the
+    ladder's name for their level. A person whose level is not known (an older record) is
+    read onto the ladder by their grade as written, and failing that grouped with those who
+    wrote the grade the same way up to case and spacing; a blank grade is "Not given".
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        Sign-ups with ``grade`` and, when known, ``level`` (the ladder index).
+    ladder : Ladder, str or Path, optional
+        The scheme's ladder (default UK HE).
+
+    Returns
+    -------
+    names : pandas.Series
+        The grade name of each person, aligned with ``people``.
+    order : list of str
+        The names present, most junior first (grades not on the ladder after them).
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"grade": ["Associate Professor", "associate  professor",
+    ...                                  "Grade 7", "Visiting Fellow", "visiting fellow", ""],
+    ...                        "level": [4, 4, 2, None, None, None]})
+    >>> names, order = ladder_grades(people)
+    >>> names.tolist()
+    ['Grade 9', 'Grade 9', 'Grade 7', 'Visiting Fellow', 'Visiting Fellow', 'Not given']
+    >>> order
+    ['Grade 7', 'Grade 9', 'Visiting Fellow', 'Not given']
+    """
+    lad = resolve_ladder(ladder)
+    grade = (people["grade"] if "grade" in people else pd.Series("", index=people.index))
+    grade = grade.fillna("").astype(str).str.strip()
+    level = (pd.to_numeric(people["level"], errors="coerce") if "level" in people
+             else pd.Series(np.nan, index=people.index)).astype(float)
+    level = level.where(level.between(0, len(lad.levels) - 1))
+    level = level.fillna(lad.levels_of(grade).astype(float))
+    names = pd.Series(np.array(lad.levels, dtype=object)[level.fillna(0).to_numpy(dtype=int)],
+                      index=people.index, dtype=object).where(level.notna())
+    key = fold(grade)
+    spelling = grade.groupby(key.to_numpy()).transform("first")
+    names = names.fillna(spelling.where(grade != "", NOT_GIVEN))
+    on_ladder = [lad.levels[i] for i in sorted(level.dropna().astype(int).unique())]
+    others = sorted(set(names) - set(on_ladder) - {NOT_GIVEN})
+    order = on_ladder + others + ([NOT_GIVEN] if NOT_GIVEN in set(names) else [])
+    return names, order
 
 
 def mentor_load(people: pd.DataFrame, pairs: pd.DataFrame,

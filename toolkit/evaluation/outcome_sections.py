@@ -454,13 +454,14 @@ def section_outcomes(inputs: OutcomeInputs, rule: DisclosureRule | str | None = 
 
 
 def _cohort_funnel(history: CohortHistory, cohort: str, rule: DisclosureRule,
-                   monitoring: Iterable[str]) -> pd.Series:
+                   monitoring: Iterable[str],
+                   ladder: Ladder | str | Path | None = None) -> pd.Series:
     """One cohort's funnel as its participation section publishes it, and its mentees."""
     people = history.people[history.people["cohort"] == cohort]
     pairs = history.pairs[history.pairs["cohort"] == cohort]
     asked = {fold(q) for q in optional_questions(people)} | {"gender"}
     funnels = published_funnels(people, journeys(people, pairs, history.meetings), rule,
-                                [q for q in monitoring if fold(q) in asked])
+                                [q for q in monitoring if fold(q) in asked], ladder)
     roles = funnels["role"]["Signed up"]
     mentees = roles.reindex(["mentee", "both"]).fillna(0.0)  # a role nobody had: 0
     row = funnels["role"].iloc[-1].copy()
@@ -596,7 +597,8 @@ def cohort_table(history: CohortHistory, outcomes: OutcomeInputs | None = None
 
 def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = None,
                     outcomes: OutcomeInputs | None = None,
-                    monitoring: Iterable[str] = ()) -> Section:
+                    monitoring: Iterable[str] = (),
+                    ladder: Ladder | str | Path | None = None) -> Section:
     """Build the comparison of cohorts: every cohort in the store, side by side.
 
     Each cohort is published on its own row (no totals across cohorts, since one person can
@@ -632,7 +634,7 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
     rates = protect_rates(num, base, rule)
     stages = ["Signed up", "Matched", "Met three or more times"]
     for cohort in history.cohorts:
-        row = _cohort_funnel(history, cohort, rule, monitoring)
+        row = _cohort_funnel(history, cohort, rule, monitoring, ladder)
         published.loc[cohort, stages] = row[stages].to_numpy()
         published.loc[cohort, "Mentees"] = row["Mentees"]
         if cohort in history.feedback:

@@ -268,7 +268,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                 # A wrong monitoring question stops here, before any work.
                 characteristics = equality_characteristics(data.people, monitoring)
             elif step == "Participation":
-                sections.append(section_participation(data, rule, monitoring))
+                sections.append(section_participation(data, rule, monitoring, lad))
             elif step == "Feedback":
                 sections.append(section_feedback(data, rule))
             elif step == "Coaching" and has_objective_scores(data.objectives):
@@ -277,12 +277,12 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
                 sections.append(section_network(data, rule))
             elif step == "Equality":
                 sections.append(section_equality(data, rule, senior_level, senior_grade, aim,
-                                                 monitoring))
+                                                 monitoring, lad))
             elif step == "Outcomes" and inputs is not None:
                 sections.append(section_outcomes(inputs, rule, senior_level, senior_grade,
                                                  aim))
             elif step == "Cohorts" and len(history.cohorts) > 1:
-                sections.append(section_cohorts(history, rule, inputs, monitoring))
+                sections.append(section_cohorts(history, rule, inputs, monitoring, lad))
             elif step == "Writing files":
                 result = _write(sections, out, data.cohort, rule)
         bar.close()

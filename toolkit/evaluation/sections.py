@@ -30,6 +30,7 @@ from toolkit.core.disclosure import (
     publish_percent,
     round_counts,
 )
+from toolkit.core.ladder import Ladder
 from toolkit.evaluation.data import SchemeData
 from toolkit.evaluation.measures import (
     FUNNEL_ORDER,
@@ -39,6 +40,7 @@ from toolkit.evaluation.measures import (
     funnel,
     has_objective_scores,
     journeys,
+    ladder_grades,
     likert_counts,
     mentees_per_mentor,
     mentor_load,
@@ -195,7 +197,8 @@ def _rates_note(rule: DisclosureRule) -> str:
 
 def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
                       rule: DisclosureRule | str | None = None,
-                      monitoring: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+                      monitoring: Iterable[str] = (),
+                      ladder: Ladder | str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Publish every breakdown of one cohort's funnel together, as the report shows them.
 
     The funnel by department, by grade, by role, by gender and by each declared monitoring
@@ -215,6 +218,9 @@ def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
         The disclosure rule.
     monitoring : iterable of str
         The declared monitoring questions.
+    ladder : Ladder, str or Path, optional
+        The scheme's grade ladder (default UK HE): the table by grade groups grades under
+        its names, most junior first (:func:`toolkit.evaluation.measures.ladder_grades`).
 
     Returns
     -------
@@ -237,19 +243,24 @@ def published_funnels(people: pd.DataFrame, journey: pd.DataFrame,
     [40.0, 30.0, 20.0, 0.0, 0.0]
     """
     rule = get_rule(rule)
-    order = (people.sort_values(["level", "grade"])["grade"].drop_duplicates().tolist()
-             if "level" in people and "grade" in people else None)
     tables = {"role": funnel(journey, by="role")}
     if "department" in journey:
         tables["department"] = funnel(journey, by="department")
     if "grade" in journey:
-        tables["grade"] = funnel(journey, by="grade", order=order)
+        tables["grade"] = funnel(_ladder_journey(people, journey, ladder), by="grade",
+                                 order=ladder_grades(people, ladder)[1])
     smallest = _smallest_named_group(rule)
     for characteristic in equality_characteristics(people, monitoring):
         tables[characteristic] = equality_table(journey, characteristic,
                                                 smallest_group=smallest, renewed=True)
     published = protect_breakdowns(list(tables.values()), rule, "All", FUNNEL_ORDER)
     return dict(zip(tables, published, strict=True))
+
+
+def _ladder_journey(people: pd.DataFrame, journey: pd.DataFrame,
+                    ladder: Ladder | str | Path | None) -> pd.DataFrame:
+    """Give each journey (one row per sign-up, in order) its grade as the ladder names it."""
+    return journey.assign(grade=ladder_grades(people, ladder)[0].to_numpy())
 
 
 def _describe(value: float, rule: DisclosureRule) -> str:
@@ -261,7 +272,8 @@ def _describe(value: float, rule: DisclosureRule) -> str:
 
 # -- participation -----------------------------------------------------------------------------
 def section_participation(data: SchemeData, rule: DisclosureRule | str | None = None,
-                          monitoring: Iterable[str] = ()) -> Section:
+                          monitoring: Iterable[str] = (),
+                          ladder: Ladder | str | Path | None = None) -> Section:
     """Build the participation section: the funnel overall, by department and by grade.
 
     Also the mentor load and the distribution of pair scores.
@@ -275,6 +287,9 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     monitoring : iterable of str
         The declared monitoring questions: the equality section breaks the same funnel down
         by them, so its tables are protected with these (:func:`published_funnels`).
+    ladder : Ladder, str or Path, optional
+        The scheme's grade ladder (default UK HE): grades are grouped under its names, one
+        group per level however the form wrote them.
 
     Returns
     -------
@@ -298,7 +313,7 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
     people = data.people
     cohort_pairs = data.cohort_pairs
     journey = journeys(people, cohort_pairs, data.meetings)
-    funnels = published_funnels(people, journey, rule, monitoring)
+    funnels = published_funnels(people, journey, rule, monitoring, ladder)
     roles = funnels["role"]["Signed up"]
     sec.paragraphs.append(
         f"{_describe(roles.iloc[-1], rule).capitalize()} people signed up for cohort "
@@ -321,6 +336,8 @@ def section_participation(data: SchemeData, rule: DisclosureRule | str | None = 
                    plot_funnel(published["People"], rule=rule))
     sec.add_table("funnel", "People at each stage", table)
     for by, label in (("department", "department"), ("grade", "grade")):
+        if by not in funnels:
+            continue
         counts_pub = funnels[by]
         rates = _stage_rates(counts_pub, rule)
         sec.add_figure(f"by-{by}", f"How far participants got, by {label}",
@@ -585,7 +602,8 @@ def section_network(data: SchemeData, rule: DisclosureRule | str | None = None) 
 # -- equality ----------------------------------------------------------------------------------
 def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
                      senior_level: int = 4, senior_grade: str = "Grade 9",
-                     aim: float = 50.0, monitoring: Iterable[str] = ()) -> Section:
+                     aim: float = 50.0, monitoring: Iterable[str] = (),
+                     ladder: Ladder | str | Path | None = None) -> Section:
     """Build the equality section: rates by gender and the monitoring questions; senior women.
 
     Only gender and the questions the lead declared in ``monitoring`` are published (see
@@ -606,6 +624,8 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
         The scheme's aim for the share of women at that level and above (percent).
     monitoring : iterable of str
         The optional sign-up questions declared as monitoring questions.
+    ladder : Ladder, str or Path, optional
+        The scheme's grade ladder (default UK HE), as the participation section groups grades.
 
     Raises
     ------
@@ -643,7 +663,7 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
             f"The answers to the gender question look like free text "
             f"({free_text_reason(data.people['gender'])}), so they are not published.")
     # Published with the participation section's breakdowns (:func:`published_funnels`).
-    funnels = published_funnels(data.people, journey, rule, monitoring)
+    funnels = published_funnels(data.people, journey, rule, monitoring, ladder)
     for k, characteristic in enumerate(characteristics, start=1):
         label = characteristic.replace("_", " ")
         counts_pub = funnels[characteristic].drop(columns="Renewed")
@@ -664,7 +684,9 @@ def section_equality(data: SchemeData, rule: DisclosureRule | str | None = None,
             # The people at the senior grades are a sum of rows of the table by grade: add
             # up those rows as published (hidden if any is), or the sum, rounded on its own,
             # could pin them down (four grades shown as 0 and a sum shown as 10 hold 2 each).
-            share_pub["senior"] = _senior_rows(funnels["grade"], journey, senior_level,
+            share_pub["senior"] = _senior_rows(funnels["grade"],
+                                               _ladder_journey(data.people, journey, ladder),
+                                               senior_level,
                                                list(share.index))
         shares = percentages(share_pub[["women"]], share_pub["senior"], rule)["women"]
         text = as_text(shares.to_frame(), rule, suffix="%").iloc[0, 0]

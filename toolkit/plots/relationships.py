@@ -106,14 +106,14 @@ def plot_meeting_timeline(pairs: pd.DataFrame, meets: pd.DataFrame, today: date 
             label.set_color(_BEHIND)
     ax.set_ylim(-0.8, n - 0.2)
     ax.set_xlim(-0.3, max(max(m for m, _ in rules.pace), float(elapsed.max())) + 0.5)
-    ax.set_xlabel(f"Months into the current term (grey: so far, to {today_d.isoformat()})")
+    ax.set_xlabel(f"Months into the current term (grey: so far, to {dates.readable_date(today_d)})")
     ax.tick_params(axis="y", labelsize=7 if n > 30 else 9)
-    ax.legend(handles=[
+    fig.legend(handles=[  # below the chart, never over a pair's meetings
         Line2D([], [], marker="o", linestyle="", color=_HELD, label="held"),
         Line2D([], [], marker="x", linestyle="", color=_CANCELLED, label="cancelled"),
         Line2D([], [], linestyle="", label="orange label: behind its pace (the number it "
                "agreed, or the dotted lines)", color=_BEHIND),
-    ], loc="lower right", fontsize=8, framealpha=0.9)
+    ], loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     ax.set_title(f"Meetings of {n} running pair(s)", loc="left", pad=16)
     return fig
 

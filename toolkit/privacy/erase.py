@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.core.dates import add_months
+from toolkit.core.dates import add_months, readable_date
 from toolkit.core.dates import today as as_today
 from toolkit.core.text import is_email, normalise_emails
 from toolkit.errors import InputFileError, SettingsError, StoreError
@@ -207,11 +207,11 @@ class PurgeSummary(ErasureSummary):
     def lines(self) -> list[str]:
         """Say how many were erased (or would be), and how many were kept and why."""
         if not self.found:
-            lines = [f"Nobody's cohorts ended before {self.cutoff}: nothing was old enough to "
-                     "purge, nothing was changed."]
+            lines = [f"Nobody's cohorts ended before {readable_date(self.cutoff)}: nothing "
+                     "was old enough to purge, nothing was changed."]
         elif self.dry_run:
             lines = [f"A purge would erase {self.people} person(s) whose cohorts all ended "
-                     f"before {self.cutoff} (dry run: nothing was changed)."]
+                     f"before {readable_date(self.cutoff)} (dry run: nothing was changed)."]
         else:
             lines = super().lines()
         lines += [f"Kept {n} person(s): {KEPT_REASONS[r]}." for r, n in self.kept.items()]

@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pandas as pd
 
+from toolkit.core.dates import readable_dates
 from toolkit.core.statuses import RUNNING
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write
@@ -146,8 +147,8 @@ def agreement_fields(pairs: pd.DataFrame, lifecycle: Lifecycle | None = None,
     out = pairs[cols].copy()
     for side in ("mentee", "mentor"):
         out[f"{side}_first_name"] = pairs[f"{side}_name"].fillna("").str.split().str[0]
-    out["start"] = out["start"].fillna("to be agreed")
-    out["term_end"] = out["term_end"].fillna("to be agreed")
+    out["start"] = readable_dates(out["start"]).replace("", "to be agreed")
+    out["term_end"] = readable_dates(out["term_end"]).replace("", "to be agreed")
     out["term_months"] = str(lifecycle.term_months)
     agreed = (pd.to_numeric(pairs["meetings_per_year"], errors="coerce")
               if "meetings_per_year" in pairs else pd.Series(float("nan"), index=pairs.index))

@@ -358,7 +358,7 @@ def no_first_meeting(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str
     ...     "start": ["2026-10-01"], "term_start": ["2026-10-01"]})
     >>> meets = pd.DataFrame(columns=["pair_id", "on_date", "status"])
     >>> no_first_meeting(pairs, meets, "2026-12-01")["detail"].tolist()
-    ['Paired on 2026-10-01; no meeting held in 8 weeks.']
+    ['Paired on 1 Oct 2026; no meeting held in 8 weeks.']
     """
     rules = rules or AlertRules()
     now = pd.Timestamp(dates.today(today))
@@ -368,8 +368,8 @@ def no_first_meeting(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str
                    & (started + pd.Timedelta(weeks=rules.first_meeting_weeks) <= now)]
     weeks = (now - pd.to_datetime(late["start"])).dt.days // 7
     return _warnings(late, "no_first_meeting", late["start"],
-                     "Paired on " + late["start"] + "; no meeting held in " + weeks.astype(str)
-                     + " weeks.", "mentee and mentor")
+                     "Paired on " + dates.readable_dates(late["start"])
+                     + "; no meeting held in " + weeks.astype(str) + " weeks.", "mentee and mentor")
 
 
 def behind_pace(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
@@ -416,7 +416,7 @@ def cancellations(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     >>> meets = pd.DataFrame({"pair_id": [1, 1], "on_date": ["2026-11-01", "2026-12-01"],
     ...                       "status": ["cancelled", "cancelled"]})
     >>> cancellations(pairs, meets, "2027-01-01")["detail"].tolist()
-    ['The last 2 meetings were cancelled (2026-11-01 to 2026-12-01).']
+    ['The last 2 meetings were cancelled (1 Nov 2026 to 1 Dec 2026).']
     """
     rules = rules or AlertRules()
     n = rules.cancellations_in_a_row
@@ -433,8 +433,9 @@ def cancellations(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     if found.empty:
         return _warnings(found, "cancellations", "", "", "mentee and mentor")
     info = hit.reindex(found["pair_id"])
-    detail = (f"The last {n} meetings were cancelled (" + info["since"] + " to " + info["last"]
-              + ").")
+    detail = (f"The last {n} meetings were cancelled ("
+              + dates.readable_dates(info["since"]) + " to "
+              + dates.readable_dates(info["last"]) + ").")
     return _warnings(found, "cancellations", info["since"], detail, "mentee and mentor")
 
 
@@ -452,7 +453,7 @@ def term_ending(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     ...     "term_end": ["2027-10-01"], "renewals": [0]})
     >>> meets = pd.DataFrame(columns=["pair_id", "on_date", "status"])
     >>> term_ending(pairs, meets, "2027-09-21")["detail"].tolist()
-    ['The term ends on 2027-10-01 (in 10 days). Ask both whether they want to renew.']
+    ['The term ends on 1 Oct 2027 (in 10 days). Ask both whether they want to renew.']
     """
     rules, lifecycle = rules or AlertRules(), lifecycle or Lifecycle()
     day = dates.today(today)
@@ -461,8 +462,9 @@ def term_ending(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     ending = running[running["status"].isin(RENEWING) & running["term_end"].notna()
                      & (running["term_end"].fillna("9") <= limit)]
     days = (pd.to_datetime(ending["term_end"]) - pd.Timestamp(day)).dt.days
-    detail = [(f"The term ends on {end} (in {d} days)." if d >= 0 else
-               f"The term ended on {end}, {-d} days ago, with no decision recorded.")
+    detail = [(f"The term ends on {dates.readable_date(end)} (in {d} days)." if d >= 0 else
+               f"The term ended on {dates.readable_date(end)}, {-d} days ago, with no "
+               "decision recorded.")
               + (" Ask both whether they want to renew." if lifecycle.can_renew(r) else
                  " It cannot be renewed again: plan a good ending.")
               for end, d, r in zip(ending["term_end"], days, ending["renewals"], strict=True)]
@@ -523,7 +525,7 @@ def one_side_cancels(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str
     ...     "status": ["cancelled", "cancelled", "held", "cancelled"],
     ...     "cancelled_by": ["mentor", "mentor", "", "mentor"]})
     >>> one_side_cancels(pairs, meets, "2027-03-01")[["recipients", "detail"]].values.tolist()
-    [['mentor', "The mentor cancelled 3 of this term's meetings (the first on 2026-11-01)."]]
+    [['mentor', "The mentor cancelled 3 of this term's meetings (the first on 1 Nov 2026)."]]
     """
     rules = rules or AlertRules()
     running = running_pairs(pairs, today)
@@ -538,7 +540,8 @@ def one_side_cancels(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str
     tally = tally[tally["n"] >= rules.one_side_cancellations]
     found = running.merge(tally, on="pair_id")
     detail = ("The " + found["cancelled_by"] + " cancelled " + found["n"].astype(str)
-              + " of this term's meetings (the first on " + found["first"] + ").")
+              + " of this term's meetings (the first on "
+              + dates.readable_dates(found["first"]) + ").")
     return _warnings(found, "one_side_cancels", found["first"], detail, found["cancelled_by"])
 
 
@@ -560,7 +563,7 @@ def mid_term_review(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     ...     "term_end": ["2027-10-01"] * 2, "last_review": [None, "2027-04-02"]})
     >>> mid_term_review(pairs, pd.DataFrame(), "2027-04-15")[["pair_id", "detail"]
     ...     ].values.tolist()
-    [[1, 'The term reached month 6 on 2027-04-01: time for a mid-term review.']]
+    [[1, 'The term reached month 6 on 1 Apr 2027: time for a mid-term review.']]
     """
     rules = rules or AlertRules()
     day = dates.today(today).isoformat()
@@ -576,7 +579,7 @@ def mid_term_review(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | str,
     due = (mid.notna() & (mid.fillna("9") <= day) & (mid.fillna("9") < end.fillna("9"))
            & (end.fillna("9") > day) & ~window_over & ~reviewed)
     found, since = running[due], mid[due]
-    detail = (f"The term reached month {rules.mid_term_months} on " + since
+    detail = (f"The term reached month {rules.mid_term_months} on " + dates.readable_dates(since)
               + ": time for a mid-term review.")
     return _warnings(found, "mid_term_review", since, detail, "mentee and mentor")
 
@@ -620,14 +623,14 @@ def concern_follow_up(pairs: pd.DataFrame, meets: pd.DataFrame, today: date | st
     ...     "mentor_email": ["b@example.org"], "mentor_name": ["Bo"],
     ...     "start": ["2026-10-01"], "open_concerns": [1], "next_follow_up": ["2027-02-01"]})
     >>> concern_follow_up(pairs, pd.DataFrame(), "2027-02-01")["detail"].tolist()
-    ['A follow-up was due on 2027-02-01 (1 open concern(s) for this pair in your log).']
+    ['A follow-up was due on 1 Feb 2027 (1 open concern(s) for this pair in your log).']
     """
     if "next_follow_up" not in pairs:
         return _warnings(pairs.iloc[0:0], "concern_follow_up", "", "", "lead")
     day = dates.today(today).isoformat()
     found = pairs[pairs["next_follow_up"].notna()
                   & (pairs["next_follow_up"].fillna("9") <= day)]
-    detail = ("A follow-up was due on " + found["next_follow_up"] + " ("
+    detail = ("A follow-up was due on " + dates.readable_dates(found["next_follow_up"]) + " ("
               + found["open_concerns"].astype(str) + " open concern(s) for this pair in your "
               "log).")
     return _warnings(found, "concern_follow_up", found["next_follow_up"], detail, "lead")
@@ -754,14 +757,16 @@ def message_values(warnings: pd.DataFrame, pairs: pd.DataFrame | None = None,
             agreed = pair.get("meetings_per_year")
             if agreed is not None and not pd.isna(agreed):
                 values["target"] = str(int(agreed))
-            values.update(start=str(pair["start"]), term_end=str(pair["term_end"]))
+            values.update(start=dates.readable_date(pair["start"]),
+                          term_end=dates.readable_date(pair["term_end"]))
             values["renewal_sentence"] = (
                 f"If you would both like to carry on, the pair can be renewed for another "
                 f"{lifecycle.renewal_months} months: please tell me whether you would like to."
                 if lifecycle.can_renew(int(pair["renewals"])) else
                 "The pair has already been renewed, so this will be its natural end.")
-        values.setdefault("start", values.get("since", ""))
-        values.setdefault("term_end", values.get("since", ""))
+        values["since"] = dates.readable_date(values.get("since", ""))
+        values.setdefault("start", values["since"])
+        values.setdefault("term_end", values["since"])
         values.setdefault("renewal_sentence",
                           "Please tell me whether you would like to renew for another term.")
         out.append(values)
@@ -775,9 +780,9 @@ def format_warnings(warnings: pd.DataFrame, today: date | str,
     Examples
     --------
     >>> print(format_warnings(pd.DataFrame(columns=WARNING_COLUMNS), "2027-01-01"))
-    No warnings on 2027-01-01: every pair is on track.
+    No warnings on 1 Jan 2027: every pair is on track.
     """
-    day = dates.today(today).isoformat()
+    day = dates.readable_date(dates.today(today))
     if warnings.empty:
         return f"No warnings on {day}: every pair is on track."
     lines = [f"{len(warnings)} warning(s) on {day}:"]

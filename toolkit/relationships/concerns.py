@@ -113,12 +113,14 @@ def add_concern(store: Store, pair_id: int, category: str, note: str = "",
     now = dates.today(today)
     day = now if on_date is None else dates.as_date(on_date, "concern date")
     if day > now:
-        raise SettingsError(f"The concern date {day} is after today ({now}): check the date. "
+        raise SettingsError(f"The concern date {dates.readable_date(day)} is after today "
+                            f"({dates.readable_date(now)}): check the date. "
                             "Nothing was recorded.")
     due = None if follow_up is None else dates.as_date(follow_up, "follow-up date")
     if due is not None and due < day:
-        raise SettingsError(f"The follow-up date {due} comes before the concern ({day}): check "
-                            "the date. Nothing was recorded.")
+        raise SettingsError(f"The follow-up date {dates.readable_date(due)} comes before the "
+                            f"concern ({dates.readable_date(day)}): check the date. Nothing was "
+                            "recorded.")
     return save_concern(store, int(pair_id), day.isoformat(), category, note,
                         None if due is None else due.isoformat())
 
@@ -158,8 +160,9 @@ def close_concern(store: Store, concern_id: int, on_date: date | str | None = No
     row = _open_concern(store, concern_id)
     day = dates.today(on_date).isoformat()
     if day < str(row["on_date"]):
-        raise SettingsError(f"Concern {int(concern_id)} was raised on {row['on_date']}; it "
-                            f"cannot be closed on {day}. Nothing was changed.")
+        raise SettingsError(f"Concern {int(concern_id)} was raised on "
+                            f"{dates.readable_date(row['on_date'])}; it cannot be closed on "
+                            f"{dates.readable_date(day)}. Nothing was changed.")
     save_concern_closed(store, int(concern_id), day)
     return day
 
@@ -175,8 +178,9 @@ def move_follow_up(store: Store, concern_id: int, follow_up: date | str | None) 
     row = _open_concern(store, concern_id)
     due = None if follow_up is None else dates.as_date(follow_up, "follow-up date").isoformat()
     if due is not None and due < str(row["on_date"]):
-        raise SettingsError(f"The follow-up date {due} comes before the concern "
-                            f"({row['on_date']}): check the date. Nothing was changed.")
+        raise SettingsError(f"The follow-up date {dates.readable_date(due)} comes before the "
+                            f"concern ({dates.readable_date(row['on_date'])}): check the date. "
+                            "Nothing was changed.")
     save_concern_follow_up(store, int(concern_id), due)
     return due
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.core.dates import add_months
+from toolkit.core.dates import add_months, readable_date
 from toolkit.core.statuses import STATUSES, TRANSITIONS
 from toolkit.errors import LifecycleError, SettingsError
 
@@ -90,9 +90,10 @@ def before_start_message(pair_id: int, start: str, day: str) -> str:
     Examples
     --------
     >>> before_start_message(1, "2026-10-01", "2026-09-30")
-    'Pair 1 started on 2026-10-01; a change dated 2026-09-30 would come before it. Check the date.'
+    'Pair 1 started on 1 Oct 2026; a change dated 30 Sep 2026 would come before it. Check the date.'
     """
-    return (f"Pair {pair_id} started on {start}; a change dated {day} would come before it. "
+    return (f"Pair {pair_id} started on {readable_date(start)}; a change dated "
+            f"{readable_date(day)} would come before it. "
             "Check the date.")
 
 

@@ -106,10 +106,10 @@ def future_date_message(today: str) -> str:
     Examples
     --------
     >>> future_date_message("2027-03-01")
-    'The date is in the future (today is 2027-03-01): record a meeting once it has taken place.'
+    'The date is in the future (today is 1 Mar 2027): record a meeting once it has taken place.'
     """
-    return (f"The date is in the future (today is {today}): record a meeting once it has "
-            "taken place.")
+    return (f"The date is in the future (today is {dates.readable_date(today)}): record a "
+            "meeting once it has taken place.")
 
 
 def before_start_message(start: pd.Series) -> pd.Series:
@@ -118,9 +118,9 @@ def before_start_message(start: pd.Series) -> pd.Series:
     Examples
     --------
     >>> before_start_message(pd.Series(["2026-10-01"])).tolist()
-    ['The date is before the pair started on 2026-10-01: check the date and the pair.']
+    ['The date is before the pair started on 1 Oct 2026: check the date and the pair.']
     """
-    return ("The date is before the pair started on " + start.fillna("")
+    return ("The date is before the pair started on " + dates.readable_dates(start)
             + ": check the date and the pair.")
 
 
@@ -130,9 +130,9 @@ def after_end_message(finish: pd.Series) -> pd.Series:
     Examples
     --------
     >>> after_end_message(pd.Series(["2026-12-01"])).tolist()[0].split(":")[0]
-    'The date is after the pair ended or was withdrawn on 2026-12-01'
+    'The date is after the pair ended or was withdrawn on 1 Dec 2026'
     """
-    return ("The date is after the pair ended or was withdrawn on " + finish.fillna("")
+    return ("The date is after the pair ended or was withdrawn on " + dates.readable_dates(finish)
             + ": check the date and the pair.")
 
 
@@ -432,7 +432,7 @@ def record_meeting(store: Store, pair_id: int, on_date: date | str, status: str 
     >>> record_meeting(store, pid, "2026-09-02", today="2027-01-01")
     Traceback (most recent call last):
     ...
-    toolkit.errors.RowProblemsError: The date is before the pair started on 2026-10-05: ...
+    toolkit.errors.RowProblemsError: The date is before the pair started on 5 Oct 2026: ...
     """
     day = on_date.isoformat() if isinstance(on_date, date) else str(on_date)
     headers = ["pair_id", "date", "status", "cancelled_by", "note"]

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 from icalendar import Calendar, Event, vCalAddress
 
+from toolkit.core.dates import parse_dates
 from toolkit.core.text import normalise_emails
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import atomic_write, write_csv_atomic
@@ -73,10 +74,12 @@ def _one_line(text: object) -> str:
 def parse_week(value: str | date | None) -> date | None:
     """Return the Monday of the week a date (``2026-10-07``) or ISO week (``2026-W41``) is in.
 
+    A date may also be written day first, as the pages show it (``7 Oct 2026``, ``07/10/2026``).
+
     Examples
     --------
-    >>> parse_week("2026-10-07"), parse_week("2026-W41")
-    (datetime.date(2026, 10, 5), datetime.date(2026, 10, 5))
+    >>> parse_week("2026-10-07"), parse_week("2026-W41"), parse_week("7 Oct 2026")
+    (datetime.date(2026, 10, 5), datetime.date(2026, 10, 5), datetime.date(2026, 10, 5))
     >>> parse_week(None) is None
     True
     """
@@ -91,10 +94,13 @@ def parse_week(value: str | date | None) -> date | None:
             day = (date.fromisocalendar(int(week[1]), int(week[2]), 1) if week
                    else date.fromisoformat(text))
         except ValueError:
-            raise SettingsError(
-                f"The week '{text}' is not a date or a week: write a day in that week as "
-                "YYYY-MM-DD (e.g. 2026-10-05) or the ISO week as YYYY-Www (e.g. 2026-W41)."
-            ) from None
+            found = None if week else parse_dates(pd.Series([text]))[0]
+            if found is None or pd.isna(found):
+                raise SettingsError(
+                    f"The week '{text}' is not a date or a week: write a day in that week "
+                    "(e.g. 5 Oct 2026 or 2026-10-05) or the ISO week as YYYY-Www (e.g. "
+                    "2026-W41).") from None
+            day = found.date()
     return day - timedelta(days=day.weekday())
 
 

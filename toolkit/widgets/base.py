@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -21,12 +23,15 @@ from IPython import get_ipython
 from IPython.display import HTML, display
 
 from toolkit.core.dates import parse_dates
-from toolkit.errors import RowProblemsError, SettingsError, ToolkitError
+from toolkit.errors import NotReadyError, RowProblemsError, SettingsError, ToolkitError
 
 __all__ = [
     "DateBox",
     "Panel",
     "button",
+    "error_html",
+    "how_to_use",
+    "in_app_mode",
     "message_html",
     "note",
     "readable",
@@ -66,22 +71,80 @@ def note(text: str, kind: str = "info") -> HTML:
     return HTML(message_html(text, kind))
 
 
+#: Set in the kernel of a page the app (Voila, ``make app``) runs, and never in JupyterLab.
+_APP_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_REQUEST_URL")
+
+#: How to use a page, in the app and in JupyterLab.
+APP_HOW_TO = ("This is the app view: each page has already run. Read the short explanation "
+              "above each step and use the buttons, drop-downs and upload buttons of its "
+              "panels; nothing is written until you press a button.")
+LAB_HOW_TO = ("This is JupyterLab: run one cell at a time with Shift+Enter (or Run > Run All "
+              "Cells), read the short explanation above each step, and change only the first "
+              "cell (the parameters) when you want other settings. Then use the panels' "
+              "buttons; nothing is written until you press one.")
+
+
+def in_app_mode(environ: dict[str, str] | None = None) -> bool:
+    """Tell whether this page runs in the app (Voila), where a lead sees no code and no cells.
+
+    Examples
+    --------
+    >>> in_app_mode({"VOILA_KERNEL_ID": "1"}), in_app_mode({})
+    (True, False)
+    """
+    environ = os.environ if environ is None else environ
+    return any(environ.get(name) for name in _APP_VARIABLES)
+
+
+def how_to_use(version: str | None = None, environ: dict[str, str] | None = None) -> HTML:
+    """Return a note saying how to use the pages here: buttons in the app, Shift+Enter in Lab.
+
+    Examples
+    --------
+    >>> "buttons" in how_to_use(environ={"VOILA_KERNEL_ID": "1"}).data
+    True
+    >>> "Shift+Enter" in how_to_use(environ={}).data
+    True
+    """
+    text = APP_HOW_TO if in_app_mode(environ) else LAB_HOW_TO
+    if version:
+        text = f"Mentoring Scheme Toolkit {version} is ready. {text}"
+    return note(text, "ok")
+
+
 def button(description: str, **kwargs: Any) -> widgets.Button:
     """Return a button as wide as its label (ipywidgets' fixed width cuts long labels short)."""
-    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px"))
+    kwargs.setdefault("layout", widgets.Layout(width="auto", min_width="148px",
+                                               align_self="flex-start"))  # not page-wide
     return widgets.Button(description=description, **kwargs)
 
 
 def show_table(frame: pd.DataFrame, max_rows: int = 200) -> widgets.HTML:
     """Render a DataFrame as a scrollable HTML widget (for use inside panels)."""
-    shown = readable(frame.head(max_rows))
+    shown = _plain_headers(readable(frame.head(max_rows)))
     more = "" if len(frame) <= max_rows else f"<p>… and {len(frame) - max_rows} more rows.</p>"
+    body = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="tk-table",
+                         float_format=lambda v: f"{v:.2f}")
+    body = _SHOWN_DATE.sub(lambda m: "&nbsp;".join(m.groups()), body)  # 5 Oct 2026 on one line
     return widgets.HTML(
-        '<div style="max-height:420px;overflow:auto">'
-        + shown.to_html(index=False, na_rep="", escape=True, border=0,
-                      float_format=lambda v: f"{v:.2f}")
-        + more + "</div>"
+        f'<div style="max-height:420px;overflow:auto"><style>{_TABLE_CSS}</style>'
+        + body + more + "</div>"
     )
+
+
+_SHOWN_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\b")
+
+
+#: Room between the columns of a panel's table, so that neighbouring dates do not run together.
+_TABLE_CSS = (".tk-table td, .tk-table th {padding: 3px 14px 3px 4px; vertical-align: top; "
+              "text-align: left}")
+
+
+def _plain_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write column names as words (``pair_id`` as ``pair id``) for a table a lead reads."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        return frame
+    return frame.set_axis([str(c).replace("_", " ") for c in frame.columns], axis=1)
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -106,6 +169,10 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     ...                                "since": ["2026-07-20", None], "on_time": [True, False]}))
     >>> shown.to_dict("list")
     {'on': ['3 Feb 2026', ''], 'since': ['20 Jul 2026', ''], 'on_time': ['yes', 'no']}
+    >>> readable(pd.DataFrame({"since": ["2026-10-05", ""]}))["since"].tolist()
+    ['5 Oct 2026', '']
+    >>> readable(pd.DataFrame({"pair": pd.array([7, None], dtype="Int64")}))["pair"].tolist()
+    [7, '']
     """
     out = frame.copy()
     for column in out.columns:
@@ -113,15 +180,20 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(values):
             out[column] = values.map({True: "yes", False: "no"}).astype(object)
             continue
+        if pd.api.types.is_integer_dtype(values) and values.isna().any():  # <NA> shows raw
+            out[column] = values.astype(object).where(values.notna(), "")
+            continue
         if pd.api.types.is_numeric_dtype(values):
             continue
         present = values.notna()
         if pd.api.types.is_datetime64_any_dtype(values):
             shown = values.map(_day_first)
         else:
-            text = values[present].astype(str)
+            text = values[present].astype(str).str.strip()
+            text = text[text != ""]  # a blank cell does not stop a column of dates
             if len(text) and text.str.fullmatch(_ISO_DATE).all():
-                shown = values.map(lambda v: _day_first(pd.Timestamp(v)) if pd.notna(v) else v)
+                shown = values.map(lambda v: _day_first(pd.Timestamp(v))
+                                   if pd.notna(v) and str(v).strip() else v)
             else:
                 shown = values.map(lambda v: {True: "yes", False: "no"}.get(v, v)
                                    if isinstance(v, bool) else _day_first(v))
@@ -139,10 +211,14 @@ def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
     >>> html_text = styled(pd.DataFrame({"score": [0.123456, None]})).to_html()
     >>> "0.12" in html_text and "nan" not in html_text
     True
+    >>> who = pd.DataFrame({"who": ["Ada <ada@example.org>"]})
+    >>> "&lt;ada@example.org&gt;" in styled(who).to_html()
+    True
     """
     if empty is not None and frame.empty:
         return note(empty)
-    return (readable(frame).style.hide(axis="index").format(precision=2, na_rep="")
+    return (_plain_headers(readable(frame)).style.hide(axis="index")
+            .format(precision=2, na_rep="", escape="html")
             .set_table_styles([{"selector": "td, th",
                                 "props": "white-space: normal; text-align: left; "
                                          "max-width: 36em; vertical-align: top"}]))
@@ -265,9 +341,20 @@ def safely(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def error_html(error: BaseException) -> str:
+    """Show a toolkit error as a page does: a note for a step not done yet, else an error.
+
+    Examples
+    --------
+    >>> "#fff4e5" in error_html(NotReadyError("Save the sign-ups first."))
+    True
+    """
+    return message_html(str(error), "warning" if isinstance(error, NotReadyError) else "error")
+
+
 def _show_toolkit_error(shell: Any, etype: type, value: BaseException, tb: Any,
                         tb_offset: int | None = None) -> None:
-    display(HTML(message_html(str(value), "error")))
+    display(HTML(error_html(value)))
 
 
 def show_errors_plainly() -> bool:

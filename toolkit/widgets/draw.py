@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from toolkit.core.dates import readable_date
 from toolkit.errors import SettingsError
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.templates import Template
@@ -121,7 +122,9 @@ class DrawPanel(Panel):
         layout = {"style": {"description_width": "120px"},
                   "layout": widgets.Layout(width="360px")}
         self.round_label = widgets.Text(value=str(round_label), description="Round", **layout)
-        self.week = widgets.Text(value=week or "", description="Week (date)", **layout)
+        self.week = widgets.Text(value=readable_date(week) if week else "",
+                                 description="Week (date)", placeholder="e.g. 5 Oct 2026",
+                                 **layout)
         self.seed = widgets.IntText(
             value=default_seed(round_label) if seed is None else int(seed),
             description="Seed", **layout)
@@ -273,7 +276,9 @@ class DrawPanel(Panel):
     def _show(self, history: pd.DataFrame) -> None:
         table = preview_table(self.result, self.participants, self.locks)
         self.preview.children = (show_table(table, max_rows=1000),)
-        self.stats_view.children = (show_table(self.statistics),)
+        self.stats_view.children = (show_table(self.statistics.assign(value=[
+            f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
+            for v in self.statistics["value"]])),)
         options = []
         for group, rows in table.groupby("group", sort=True):
             who = " + ".join(f"{n} ({d})" for n, d in zip(rows["name"], rows["department"],

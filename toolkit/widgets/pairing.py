@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from toolkit.demo.sample import seed_sample_signups
-from toolkit.errors import StoreError
+from toolkit.errors import NotReadyError, StoreError
 from toolkit.intake.service import load_saved_signups
 from toolkit.intake.signups import read_signups
 from toolkit.pairing.introductions import (
@@ -37,10 +39,19 @@ from toolkit.pairing.settings import RULES_FILE, write_rules
 from toolkit.plots.pairing import load_histogram, score_histogram
 from toolkit.schemes.folder import Scheme, resolve_scheme
 from toolkit.store.connection import open_existing
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.base import (
+    Panel,
+    button,
+    message_html,
+    note,
+    safely,
+    show_table,
+    styled,
+)
 from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["NO_STORE", "PairingPanel", "figure_png", "pairs_table", "scheme_pairing_panel"]
+__all__ = ["NO_SIGNUPS_YET", "NO_STORE", "TOTAL_LABELS", "PairingPanel", "figure_png",
+           "pairs_table", "scheme_pairing_panel", "totals_table"]
 
 _OBJECTIVES = [
     ("Most mentees matched, then the best total score", "coverage"),
@@ -50,8 +61,21 @@ _OBJECTIVES = [
 _WIDE = {"style": {"description_width": "130px"}, "layout": widgets.Layout(width="420px")}
 _HIGHLIGHT = "background-color:#fff4e5"
 
+#: What the pairing page says on a new scheme whose sign-ups are not saved yet.
+NO_SIGNUPS_YET = ("The scheme '{name}' has no sign-ups to pair yet: first, on page 01 (Import "
+                  "the sign-ups), upload your form export and press 'Save the sign-ups'. Then "
+                  "open this page again.")
+
 #: The message when Save is pressed in a panel that was given no store.
 NO_STORE = "No store was given: pass store='...sqlite' to the panel."
+
+
+def _explanation_html(result: MatchResult, mentee: str | None) -> str:
+    """Explain one mentee's outcome as wrapped text (empty when there is no mentee)."""
+    if not mentee:
+        return ""
+    return ('<pre style="white-space:pre-wrap;font-family:inherit">'
+            + html.escape(result.explain(mentee)) + "</pre>")
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -94,12 +118,42 @@ def pairs_table(result: MatchResult, people: pd.DataFrame | None = None,
     return frame
 
 
+#: The counts of a pairing run as a lead reads them: (key of ``MatchResult.totals``, label).
+TOTAL_LABELS: tuple[tuple[str, str], ...] = (
+    ("mentees", "Mentees"), ("mentors", "Mentors"), ("places", "Mentoring places offered"),
+    ("eligible_pairs", "Pairs the rules allow"), ("matched", "Mentees paired"),
+    ("pairs", "Pairs"), ("unmatched", "Mentees without a mentor"),
+    ("mentors_used", "Mentors with a mentee"), ("outside_rules", "Outside the scheme's rules"),
+    ("new", "New pairs"), ("locked", "Locked pairs"), ("current", "Pairs already running"),
+    ("lowest_score", "Lowest score"), ("mean_score", "Mean score"),
+)
+
+
+def totals_table(result: MatchResult) -> pd.DataFrame:
+    """List the counts of a pairing run as a two-column table (no names): what, how many.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.pairing.matching import match_mentors
+    >>> people = pd.DataFrame({"email": ["a", "b"], "department": ["X", "Y"],
+    ...                        "level": [0, 2], "role": ["mentee", "mentor"]})
+    >>> totals_table(match_mentors(people)).head(2).values.tolist()
+    [['Mentees', '1'], ['Mentors', '1']]
+    """
+    t = result.totals
+    rows = [(label, "" if t.get(key) is None else
+             f"{t[key]:.2f}" if isinstance(t[key], float) else str(t[key]))
+            for key, label in TOTAL_LABELS if key in t]
+    return pd.DataFrame(rows, columns=["", "Count"])
+
+
 def _styled(frame: pd.DataFrame) -> widgets.HTML:
     """Show a table with the changed rows highlighted."""
     if "changed" not in frame or not (frame["changed"] != "").any():
         return show_table(frame, max_rows=500)
     marked = (frame["changed"] != "").to_numpy()
-    styler = frame.style.hide(axis="index").apply(
+    styler = frame.style.hide(axis="index").format(precision=2, na_rep="", escape="html").apply(
         lambda col: np.where(marked, _HIGHLIGHT, ""), axis=0)
     return widgets.HTML('<div style="max-height:420px;overflow:auto">' + styler.to_html()
                         + "</div>")
@@ -182,6 +236,7 @@ class PairingPanel(Panel):
         self.current = self.inputs.current
         self.changes: pd.DataFrame | None = None
         self.result: MatchResult | None = None
+        self.followers: list[tuple[widgets.Output, Callable[[PairingPanel], Any]]] = []
 
         self.sliders = {
             name: widgets.FloatSlider(
@@ -348,8 +403,46 @@ class PairingPanel(Panel):
                                      "mentor_email"]
         if len(mine):
             self.mentor_picker.value = mine.iloc[0]
-        self.explain_view.value = ('<pre style="white-space:pre-wrap">'
-                                   + html.escape(self.result.explain(mentee)) + "</pre>")
+        self.explain_view.value = _explanation_html(self.result, mentee)
+        for area, render in self.followers:
+            self._draw(area, render)
+
+    # -- views that follow the panel ------------------------------------------------------------
+    def _draw(self, area: widgets.Output, render: Callable[[PairingPanel], Any]) -> None:
+        area.shown = render(self)  # what the area shows now (tests read it without a kernel)
+        with area:
+            area.clear_output(wait=True)
+            display(area.shown)
+
+    def follow(self, render: Callable[[PairingPanel], Any]) -> widgets.Output:
+        """Return an area showing ``render(panel)``, drawn again after every change.
+
+        A notebook cell below the panel shows a view this way, so that moving a slider,
+        changing a rule, locking a pair or picking a mentee updates it at once.
+        """
+        area = widgets.Output()
+        self.followers.append((area, render))
+        if self.result is not None:
+            self._draw(area, render)
+        return area
+
+    def live_pairs(self) -> widgets.Output:
+        """Show the pairs, score by component, following the panel (names with e-mails)."""
+        return self.follow(lambda p: styled(pairs_table(p.result, p.people)))
+
+    def live_unmatched(self) -> widgets.Output:
+        """Show the mentees without a mentor and why, following the panel."""
+        return self.follow(lambda p: styled(p.result.unmatched,
+                                            empty="Every mentee has a mentor."))
+
+    def live_explanation(self) -> widgets.Output:
+        """Show why the mentee picked in the panel has their mentor, and who came next."""
+        return self.follow(lambda p: HTML(_explanation_html(p.result, p.mentee_picker.value))
+                           if p.mentee_picker.value else note("There is no mentee to explain."))
+
+    def live_totals(self) -> widgets.Output:
+        """Show the counts of the current pairs (no names), following the panel."""
+        return self.follow(lambda p: styled(totals_table(p.result)))
 
     def _show(self, result: MatchResult) -> None:
         before = self.result
@@ -361,8 +454,13 @@ class PairingPanel(Panel):
         table = pairs_table(result, self.people,
                             self.changes if before is not None else None)
         self.pairs_view.children = (_styled(table),)
-        self.unmatched_view.children = (show_table(result.unmatched),)
-        self.outside_view.children = (show_table(result.outside),)
+        self.unmatched_view.children = (
+            show_table(result.unmatched) if len(result.unmatched)
+            else widgets.HTML(message_html("Every mentee has a mentor.", "ok")),)
+        self.outside_view.children = (
+            show_table(result.outside) if len(result.outside)
+            else widgets.HTML(message_html("Everyone who signed up is within the scheme's "
+                                           "rules.", "ok")),)
         self.score_plot.value = figure_png(score_histogram(result))
         self.load_plot.value = figure_png(load_histogram(result))
         self.constraints_view.value = html.escape(
@@ -474,10 +572,18 @@ def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = 
         Where Export writes.
     **options
         Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current).
+
+    Raises
+    ------
+    NotReadyError
+        If a lead's scheme has no store yet: the message says to save the sign-ups on page
+        01 first (the page shows it as a note).
     """
     scheme = scheme if isinstance(scheme, Scheme) else resolve_scheme(scheme, root)
     if scheme.is_sample:
         seed_sample_signups(scheme.store, Path(root) / "sample_data", cohort)
+    elif not scheme.store.is_file():
+        raise NotReadyError(NO_SIGNUPS_YET.format(name=scheme.name))
     people = load_saved_signups(scheme.store, cohort)
     saved_rules = scheme.path / "rules.json"  # where Save rules puts them, beside the store
     if options.get("rules") is None and saved_rules.is_file():

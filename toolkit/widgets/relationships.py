@@ -386,7 +386,7 @@ class ReviewPanel(Panel):
             return None
         self.result = record_mid_term_review(self.store, self.pair.value, self.date.value)
         self.ok(f"Recorded the mid-term review of pair {self.pair.value} on "
-                f"{self.result['last_review']}.")
+                f"{dates.readable_date(self.result['last_review'])}.")
         return self.result
 
 
@@ -475,7 +475,7 @@ class ConcernPanel(Panel):
             self.info("There is no open concern.")
             return None
         day = close_concern(self.store, self.concern.value, self.today)
-        self.ok(f"Closed concern {self.concern.value} on {day}.")
+        self.ok(f"Closed concern {self.concern.value} on {dates.readable_date(day)}.")
         return self.refresh()
 
 
@@ -758,7 +758,8 @@ class RenewalPanel(Panel):
                                                 self.date.value, self.lifecycle)
         status = self.result["status"]
         if status == "renewed":
-            self.ok(f"Pair {pair_id} is renewed until {self.result['term_end']}.")
+            self.ok(f"Pair {pair_id} is renewed until "
+                    f"{dates.readable_date(self.result['term_end'])}.")
         elif status == "ended":
             self.ok(f"Pair {pair_id} has ended; both may join the next matching round (they "
                     "will not be paired together again).")

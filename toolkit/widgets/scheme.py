@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from toolkit.demo.sample import sample_store
-from toolkit.errors import InputFileError
+from toolkit.errors import InputFileError, NotReadyError
 from toolkit.schemes.folder import (
     Scheme,
     create_scheme,
@@ -21,7 +21,26 @@ from toolkit.schemes.folder import (
 from toolkit.store.connection import Store, open_existing
 from toolkit.widgets.base import Panel, button, message_html, safely
 
-__all__ = ["SchemePanel", "SchemeSession", "scheme_banner", "scheme_session"]
+__all__ = ["NO_STORE_YET", "SchemePanel", "SchemeSession", "no_store_yet_message",
+           "scheme_banner", "scheme_session"]
+
+#: What a page says on a new scheme that has no store yet: which pages and buttons come first.
+NO_STORE_YET = ("The scheme '{name}' has nothing {purpose} yet: its store is made when its "
+                "sign-ups are saved. First, on page 01 (Import the sign-ups), upload your form "
+                "export and press 'Save the sign-ups'; then, on page 02 (Pairing), press "
+                "'Save pairs to the store'. Then open this page again.")
+
+
+def no_store_yet_message(scheme: Scheme, purpose: str = "to show") -> str:
+    """Say what to do first on a page that needs the store of a scheme that has none yet.
+
+    Examples
+    --------
+    >>> from toolkit.schemes.folder import Scheme
+    >>> print(no_store_yet_message(Scheme("staff", Path("schemes/staff")), "to report on")[:58])
+    The scheme 'staff' has nothing to report on yet: its store
+    """
+    return NO_STORE_YET.format(name=scheme.name, purpose=purpose)
 
 
 def scheme_banner(scheme: Scheme) -> widgets.HTML:
@@ -145,16 +164,25 @@ class SchemeSession:
         """Return the output folder the lead gave, else ``exports/<name>`` of the scheme."""
         return Path(given) if given else self.scheme.exports / name
 
-    def open_store(self) -> Store:
+    def open_store(self, purpose: str = "to show") -> Store:
         """Open the scheme's store; the sample scheme's is filled with the sample year first.
+
+        Parameters
+        ----------
+        purpose : str
+            What the page does with the store, for the note on a new scheme ("to follow",
+            "to report on").
 
         Raises
         ------
-        StoreError
-            If a lead's scheme has no store yet (save the sign-ups in notebook 01 first).
+        NotReadyError
+            If a lead's scheme has no store yet: the message says to save the sign-ups on
+            page 01 and the pairs on page 02 first (pages show it as a note).
         """
         if self.scheme.is_sample:
             return sample_store(self.scheme.store, self.root / "sample_data")
+        if not self.scheme.store.is_file():
+            raise NotReadyError(no_store_yet_message(self.scheme, purpose))
         return open_existing(self.scheme.store)
 
     def _ipython_display_(self) -> None:  # pragma: no cover - display only

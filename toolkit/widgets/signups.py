@@ -72,7 +72,7 @@ class ColumnMappingPanel(Panel):
             dropdown = widgets.Dropdown(
                 options=[none, *self.table.headers], value=start.get(name, none),
                 description=label, style={"description_width": "190px"},
-                layout=widgets.Layout(width="640px"),
+                layout=widgets.Layout(width="960px", max_width="100%"),
             )
             dropdown.observe(self._changed, names="value")
             self.dropdowns[name] = dropdown
