@@ -9,9 +9,9 @@ characters, odd Unicode, huge values), writes the file as CSV or XLSX, and then
 - accepts no record that carries a control or direction character, nor an address with an
   invisible character (a look-alike of someone else's);
 - runs the commands that read such a file (``validate``, ``match``, ``draw``, ``coaching``,
-  ``meetings``) in-process, and checks every CSV and XLSX file they wrote: it reads back
-  with the same rows (no row split by a line break or carriage return), every address in it
-  came from the input, and no cell is a live formula.
+  ``meetings``, ``report --survey``) in-process, and checks every CSV and XLSX file they
+  wrote: it reads back with the same rows (no row split by a line break or carriage return),
+  every address in it came from the input, and no cell is a live formula.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from toolkit.coaching.requests import read_coaches, read_requests
 from toolkit.core.text import normalise_emails
 from toolkit.demo.sample import sample_store
 from toolkit.errors import ToolkitError
+from toolkit.evaluation.data import load_cohort, load_feedback
 from toolkit.evaluation.survey import read_survey
 from toolkit.intake.signups import read_signups
 from toolkit.io.columns import read_mapping
@@ -298,11 +299,28 @@ def test_coaching_sessions_and_scores(folders, edits, score_edits, kind):
 @given(edits=_edits(12, 6), kind=kinds)
 def test_survey(folders, edits, kind):
     folder = folders()
-    path, _ = _hostile_file(folder, "survey", "survey.csv", edits, kind)
+    path, rows = _hostile_file(folder, "survey", "survey.csv", edits, kind)
     result = _import(read_survey, path)
     if result is not None:
-        _check_accepted(result.responses, ("email",), free_text=tuple(
-            c for c in result.responses.columns if c not in ("email", "role")))
+        _check_problems(result.problems, len(rows))
+        # The free-text answers too: line breaks may stay, no other control character.
+        _check_accepted(result.responses, ("respondent",))
+        assert not result.responses.empty
+
+
+@settings(CAMPAIGN, max_examples=6)
+@given(edits=_edits(12, 6), kind=kinds)
+def test_survey_through_the_report_command(folders, scheme, edits, kind):
+    folder = folders()
+    path, rows = _hostile_file(folder, "survey", "survey.csv", edits, kind)
+    store_path = shutil.copy(scheme, folder / "scheme.sqlite")
+    code, _ = _run(["report", "--store", str(store_path), "--out", str(folder / "out"),
+                       "--survey", str(path), "--quiet"])
+    if code == 0:
+        with Store(store_path, read_only=True) as store:
+            kept = load_feedback(store, load_cohort(store)).responses
+        _check_accepted(kept, ("respondent",))
+    _check_outputs(folder / "out", _known_addresses(rows))
 
 
 @pytest.fixture(scope="module")
