@@ -197,3 +197,20 @@ def test_two_panels_on_one_store_never_both_save_blind(roster, tmp_path):
     assert load_rounds(store_path)["round"].tolist() == ["2026-10"]
     assert second.drawn_from == ["2026-10"]
     assert second.save() == "2026-11"
+
+
+def test_a_round_previewed_before_another_session_replaced_a_round_is_not_saved(roster,
+                                                                                  tmp_path):
+    # The labels are the same before and after; only the history's digest tells.
+    history = tmp_path / "history.csv"
+    first = DrawPanel(roster, history=history, round_label="2026-10", seed=1)
+    assert first.save() == "2026-10"
+    panel = DrawPanel(roster, history=history, round_label="2026-11", seed=2)
+    first.seed.value = 7  # another notebook re-draws 2026-10 on purpose
+    first.replace.value = True
+    assert first.save() == "2026-10"
+    said = _record(panel)
+    assert panel.save() is None
+    assert any("changed since round '2026-11' was drawn" in m for m in said)
+    assert read_rounds_log(history)[["round", "seed"]].to_numpy().tolist() == [["2026-10", "7"]]
+    assert panel.save() == "2026-11"  # drawn again from the history as it is now

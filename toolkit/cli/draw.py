@@ -74,9 +74,10 @@ def run(args: argparse.Namespace) -> int:
         # a second draw of the same file waits, and never draws without knowing this round.
         with rounds_lock(args.history, args.store):
             step("reading the history")
-            # Taken first: a change after it (another session's round, an erasure, a
-            # withdrawal) makes the save refuse this round rather than save it against it.
-            state = rounds_state(args.history, args.store)
+            # Taken first: a change to the store after it (another session's round, an
+            # erasure, a withdrawal) makes the save refuse this round rather than save it
+            # against it. A history file needs none: its lock is held until the save.
+            state = rounds_state(store=args.store) if args.store else None
             history = load_history(args.history, args.store)
             exclusions = None
             if args.store and not args.no_exclusions:
