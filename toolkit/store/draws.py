@@ -18,10 +18,9 @@ SAVED, EXISTS, CHANGED = "saved", "exists", "changed"
 #: Everything a draw from the store is made from, besides the sign-up list: the rounds and
 #: who met in them, who manages whom, the pairs (never drawn together), and the erasures.
 _STATE_QUERIES = (
-    "SELECT d.round, d.grp, d.email FROM draws d JOIN draw_rounds r ON r.round = d.round "
-    "ORDER BY r.rowid, d.grp, d.email",
-    "SELECT round, seed, week, settings FROM draw_rounds ORDER BY rowid",
-    "SELECT email, line_manager_email FROM people ORDER BY email",
+    "SELECT rowid, round, grp, email FROM draws ORDER BY rowid",
+    "SELECT rowid, round, seed, week, settings FROM draw_rounds ORDER BY rowid",
+    "SELECT rowid, email, line_manager_email FROM people ORDER BY rowid",
     "SELECT id, scheme, mentee_email, mentor_email, status FROM pairs ORDER BY id",
     "SELECT id FROM erasures ORDER BY id",
 )
@@ -85,12 +84,11 @@ def draw_inputs_state(store: Store) -> str:
     (False, 64)
     """
     digest = hashlib.sha256()
-    for sql in _STATE_QUERIES:
-        frame = query(store, sql)
-        digest.update(f"{sql}\n{len(frame)}\n".encode())
-        if len(frame):
-            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False)
-                          .to_numpy().tobytes())
+    for sql in _STATE_QUERIES:  # streamed in table order: no sort, no frame in memory
+        digest.update(f"{sql}\n".encode())
+        cursor = store.conn.execute(sql)
+        while rows := cursor.fetchmany(50_000):
+            digest.update(repr(rows).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
