@@ -35,8 +35,10 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_OK)
 
+# Kernels talk over local socket files (ipc), not TCP ports: a port picked free can be taken by
+# another kernel starting at the same moment, which kills the new kernel at birth.
 app: install
-	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --KernelManager.transport=ipc
 
 # Debian's Chromium for the real-browser tests; installed when missing and we may (root).
 browser:

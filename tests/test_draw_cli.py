@@ -19,9 +19,12 @@ import pytest
 
 from toolkit.cli.main import main
 from toolkit.io.readers import read_table
-from toolkit.unmentoring.draw import default_seed, round_labels
+from toolkit.privacy.erase import erase_person
+from toolkit.store.connection import Store
+from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
 from toolkit.unmentoring.history import read_history, read_rounds_log, rounds_log_path
-from toolkit.unmentoring.service import load_history, load_rounds
+from toolkit.unmentoring.participants import read_participants
+from toolkit.unmentoring.service import load_history, load_rounds, save_round
 
 
 @pytest.fixture
@@ -326,3 +329,48 @@ def test_hostile_names_reach_every_file_harmlessly(tmp_path, capsys):
             assert match, line
             attendees.append(match[2])
     assert sorted(attendees) == sorted(merge["email"])
+
+
+def _meanwhile(monkeypatch, change):
+    """Run ``change`` (another session's work) right after the command draws its round."""
+    real = draw_round
+
+    def drawing_then_change(*args, **kwargs):
+        drawn = real(*args, **kwargs)
+        change()
+        return drawn
+
+    monkeypatch.setattr("toolkit.cli.draw.draw_round", drawing_then_change)
+
+
+def test_a_store_round_drawn_while_another_session_saved_one_is_refused(
+        roster, tmp_path, capsys, monkeypatch):
+    store_path, out = tmp_path / "scheme.sqlite", tmp_path / "draw.csv"
+    assert _draw(roster, "--round", "2026-10", "--store", store_path, "--out", out) == 0
+    other = draw_round(read_participants(roster), load_history(store=store_path), seed=3,
+                       round_label="2026-11")
+    _meanwhile(monkeypatch, lambda: save_round(other, 3, store=store_path))
+    assert _draw(roster, "--round", "2026-12", "--store", store_path, "--out", out) == 1
+    said = capsys.readouterr().err
+    assert "changed since round '2026-12' was drawn" in said and "Draw the round again" in said
+    # Only the other session's round was saved: 2026-12 never met knowing who met in 2026-11.
+    assert load_rounds(store_path)["round"].tolist() == ["2026-10", "2026-11"]
+    monkeypatch.undo()
+    assert _draw(roster, "--round", "2026-12", "--store", store_path, "--out", out) == 0
+
+
+def test_a_store_round_drawn_while_someone_was_erased_never_brings_the_address_back(
+        roster, tmp_path, capsys, monkeypatch):
+    store_path, out = tmp_path / "scheme.sqlite", tmp_path / "draw.csv"
+    assert _draw(roster, "--round", "2026-10", "--store", store_path, "--out", out) == 0
+    gone = load_history(store=store_path)["email"].iloc[0]
+
+    def erase():
+        with Store(store_path) as store:
+            erase_person(store, gone)
+
+    _meanwhile(monkeypatch, erase)
+    assert _draw(roster, "--round", "2026-11", "--store", store_path, "--out", out) == 1
+    assert "changed since round '2026-11' was drawn" in capsys.readouterr().err
+    assert load_rounds(store_path)["round"].tolist() == ["2026-10"]
+    assert gone.encode() not in store_path.read_bytes()

@@ -7,7 +7,11 @@ import json
 import pandas as pd
 import pytest
 
+from toolkit.demo.sample import sample_store
 from toolkit.errors import SettingsError
+from toolkit.relationships.changes import withdraw_pair
+from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs
 from toolkit.unmentoring.history import read_history, read_rounds_log
 from toolkit.unmentoring.service import ONE_PLACE, load_rounds
 from toolkit.widgets.draw import DrawPanel
@@ -16,6 +20,20 @@ from toolkit.widgets.draw import DrawPanel
 @pytest.fixture
 def roster(sample_dir):
     return sample_dir / "unmentoring.csv"
+
+
+def _record(panel: DrawPanel) -> list[str]:
+    """Keep every message the panel says from now on, wherever it shows it."""
+    said: list[str] = []
+    for name in ("_say", "say_beside"):
+        original = getattr(panel, name)
+
+        def spy(*args, _original=original, **kwargs):
+            said.extend(a for a in args if isinstance(a, str))
+            return _original(*args, **kwargs)
+
+        setattr(panel, name, spy)
+    return said
 
 
 def _groups(draw: pd.DataFrame) -> list[list[str]]:
@@ -138,9 +156,61 @@ def test_a_round_drawn_before_another_was_saved_is_not_saved(roster, tmp_path):
     first = DrawPanel(roster, history=history, round_label="2026-10", seed=1)
     second = DrawPanel(roster, history=history, round_label="2026-11", seed=2)
     assert first.save() == "2026-10"
+    said = _record(second)
     assert second.save() is None  # drawn without knowing who met in 2026-10
-    assert "changed since this round was drawn" in second.last_message[1]
+    assert any("changed since this round was drawn" in m for m in said)
     assert read_history(history)["round"].unique().tolist() == ["2026-10"]
-    second.draw()
+    # The panel drew the round again from the history as it is now, ready to be saved.
+    assert "drawn again" in second.last_message[1]
+    assert second.drawn_from == ["2026-10"]
     assert second.save() == "2026-11"
     assert read_rounds_log(history)["round"].tolist() == ["2026-10", "2026-11"]
+
+
+def test_a_store_round_previewed_before_a_withdrawal_is_drawn_again_not_saved(
+        roster, tmp_path, sample_dir):
+    store_path = tmp_path / "scheme.sqlite"
+    sample_store(store_path, sample_dir).close()
+    panel = DrawPanel(roster, store=store_path, round_label="2027-01", seed=4)
+    before = load_rounds(store_path)["round"].tolist()
+    with Store(store_path) as store:  # meanwhile, in another notebook
+        pair = int(load_pairs(store)["id"].iloc[0])
+        withdraw_pair(store, pair, "2026-12-01", by="mentee")
+    said = _record(panel)
+    assert panel.save() is None
+    assert any("changed since round '2027-01' was drawn" in m for m in said)
+    assert load_rounds(store_path)["round"].tolist() == before
+    assert "drawn again" in panel.last_message[1]
+    assert panel.save() == "2027-01"  # the new preview saves
+    assert load_rounds(store_path)["round"].tolist() == [*before, "2027-01"]
+    # Saving it again on purpose is not someone else's change.
+    panel.replace.value = True
+    assert panel.save() == "2027-01"
+
+
+def test_two_panels_on_one_store_never_both_save_blind(roster, tmp_path):
+    store_path = tmp_path / "scheme.sqlite"
+    first = DrawPanel(roster, store=store_path, round_label="2026-10", seed=1)
+    second = DrawPanel(roster, store=store_path, round_label="2026-11", seed=2)
+    assert first.save() == "2026-10"
+    assert second.save() is None
+    assert load_rounds(store_path)["round"].tolist() == ["2026-10"]
+    assert second.drawn_from == ["2026-10"]
+    assert second.save() == "2026-11"
+
+
+def test_a_round_previewed_before_another_session_replaced_a_round_is_not_saved(roster,
+                                                                                  tmp_path):
+    # The labels are the same before and after; only the history's digest tells.
+    history = tmp_path / "history.csv"
+    first = DrawPanel(roster, history=history, round_label="2026-10", seed=1)
+    assert first.save() == "2026-10"
+    panel = DrawPanel(roster, history=history, round_label="2026-11", seed=2)
+    first.seed.value = 7  # another notebook re-draws 2026-10 on purpose
+    first.replace.value = True
+    assert first.save() == "2026-10"
+    said = _record(panel)
+    assert panel.save() is None
+    assert any("changed since round '2026-11' was drawn" in m for m in said)
+    assert read_rounds_log(history)[["round", "seed"]].to_numpy().tolist() == [["2026-10", "7"]]
+    assert panel.save() == "2026-11"  # drawn again from the history as it is now

@@ -9,9 +9,9 @@ characters, odd Unicode, huge values), writes the file as CSV or XLSX, and then
 - accepts no record that carries a control or direction character, nor an address with an
   invisible character (a look-alike of someone else's);
 - runs the commands that read such a file (``validate``, ``match``, ``draw``, ``coaching``,
-  ``meetings``) in-process, and checks every CSV and XLSX file they wrote: it reads back
-  with the same rows (no row split by a line break or carriage return), every address in it
-  came from the input, and no cell is a live formula.
+  ``meetings``, ``withdrawals``, ``report --survey``) in-process, and checks every CSV and
+  XLSX file they wrote: it reads back with the same rows (no row split by a line break or
+  carriage return), every address in it came from the input, and no cell is a live formula.
 """
 
 from __future__ import annotations
@@ -37,14 +37,18 @@ from toolkit.coaching.requests import read_coaches, read_requests
 from toolkit.core.text import normalise_emails
 from toolkit.demo.sample import sample_store
 from toolkit.errors import ToolkitError
+from toolkit.evaluation.data import load_cohort, load_feedback
 from toolkit.evaluation.survey import read_survey
 from toolkit.intake.signups import read_signups
 from toolkit.io.columns import read_mapping
 from toolkit.io.outputs import FORMULA_PREFIXES, write_csv_atomic, write_xlsx_atomic
 from toolkit.io.problems import PROBLEM_COLUMNS
 from toolkit.io.readers import read_table
+from toolkit.relationships.changes import pair_events
 from toolkit.relationships.meetings import read_meetings
+from toolkit.relationships.withdrawals import read_withdrawals
 from toolkit.store.connection import Store
+from toolkit.store.pairs import load_pairs
 from toolkit.unmentoring.participants import read_participants
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -103,9 +107,9 @@ def _write(path: Path, header: list[str], rows: list[list[str]], kind: str) -> P
     return path
 
 
-def _hostile_file(folder: Path, name: str, base: str, edits, kind: str,
-                  count: int = 6) -> tuple[Path, list[list[str]]]:
-    header, rows = _rows(base, count)
+def _hostile_file(folder: Path, name: str, base: str | tuple[list[str], list[list[str]]],
+                  edits, kind: str, count: int = 6) -> tuple[Path, list[list[str]]]:
+    header, rows = _rows(base, count) if isinstance(base, str) else base
     rows = [list(r) for r in rows]
     for r, c, text in edits:
         # A workbook cannot hold what XML cannot: such characters never reach a real one.
@@ -298,11 +302,28 @@ def test_coaching_sessions_and_scores(folders, edits, score_edits, kind):
 @given(edits=_edits(12, 6), kind=kinds)
 def test_survey(folders, edits, kind):
     folder = folders()
-    path, _ = _hostile_file(folder, "survey", "survey.csv", edits, kind)
+    path, rows = _hostile_file(folder, "survey", "survey.csv", edits, kind)
     result = _import(read_survey, path)
     if result is not None:
-        _check_accepted(result.responses, ("email",), free_text=tuple(
-            c for c in result.responses.columns if c not in ("email", "role")))
+        _check_problems(result.problems, len(rows))
+        # The free-text answers too: line breaks may stay, no other control character.
+        _check_accepted(result.responses, ("respondent",))
+        assert not result.responses.empty
+
+
+@settings(CAMPAIGN, max_examples=6)
+@given(edits=_edits(12, 6), kind=kinds)
+def test_survey_through_the_report_command(folders, scheme, edits, kind):
+    folder = folders()
+    path, rows = _hostile_file(folder, "survey", "survey.csv", edits, kind)
+    store_path = shutil.copy(scheme, folder / "scheme.sqlite")
+    code, _ = _run(["report", "--store", str(store_path), "--out", str(folder / "out"),
+                       "--survey", str(path), "--quiet"])
+    if code == 0:
+        with Store(store_path, read_only=True) as store:
+            kept = load_feedback(store, load_cohort(store)).responses
+        _check_accepted(kept, ("respondent",))
+    _check_outputs(folder / "out", _known_addresses(rows))
 
 
 @pytest.fixture(scope="module")
@@ -327,6 +348,35 @@ def test_meetings(folders, scheme, edits, kind):
     out = folder / "out"
     _run(["meetings", "import", str(path), "--store", str(store_path), "--today", "2027-06-30",
           "--dry-run", "--problems-out", str(out / "problems.csv")])
+    _check_outputs(out, _known_addresses(rows))
+
+
+@CAMPAIGN
+@given(edits=_edits(3, 6), kind=kinds)
+def test_withdrawals(folders, scheme, edits, kind):
+    folder = folders()
+    with Store(scheme, read_only=True) as store:
+        people = load_pairs(store)["mentee_email"].drop_duplicates().iloc[:6].tolist()
+    reasons = ["", "workload or time", "moved to another campus", "", "Other", "x"]
+    base = (["E-mail", "Date withdrawn", "Reason"],
+            [[p, "05/12/2026", r] for p, r in zip(people, reasons, strict=True)])
+    path, rows = _hostile_file(folder, "withdrawals", base, edits, kind)
+    store_path = shutil.copy(scheme, folder / "scheme.sqlite")
+    with Store(store_path, read_only=True) as store:
+        result = _import(read_withdrawals, path, store, today="2027-06-30")
+    if result is not None:
+        _check_problems(result.problems, len(rows))
+        # The reason may keep line breaks as a private note; no other control character.
+        _check_accepted(result.withdrawals, ("email",))
+        assert set(result.withdrawals["row"]).isdisjoint(result.problems["row"])
+    out = folder / "out"
+    code, _ = _run(["withdrawals", "import", str(path), "--store", str(store_path),
+                    "--today", "2027-06-30", "--problems-out", str(out / "problems.csv")])
+    if code == 0:
+        with Store(store_path, read_only=True) as store:
+            notes = pair_events(store)["note"]
+        assert not notes.str.contains(_CONTROL).any()
+        assert not notes.str.contains(_DIRECTION).any()
     _check_outputs(out, _known_addresses(rows))
 
 

@@ -13,7 +13,7 @@ from toolkit.store.pairs import load_pairs
 from toolkit.widgets.base import styled
 from toolkit.widgets.coaching import CoachingPanel
 from toolkit.widgets.draw import DrawPanel
-from toolkit.widgets.relationships import MeetingImportPanel
+from toolkit.widgets.relationships import MeetingImportPanel, WithdrawalImportPanel
 from toolkit.widgets.report import ReportPanel, SurveyPanel
 from toolkit.widgets.upload import UploadBox
 
@@ -116,6 +116,24 @@ def test_meetings_page_records_an_upload_only_when_the_button_is_pressed(tmp_pat
         assert panel.saved == 1 and len(load_meetings(store)) == 1
         assert panel.last_message[0] == "warning"  # the bad row is still to be corrected
 
+
+
+def test_withdrawals_list_is_checked_on_upload_and_recorded_on_the_button(tmp_path):
+    scheme = create_scheme("ours", tmp_path)
+    with make_store(tmp_path, status="active") as store:
+        panel = WithdrawalImportPanel(store, None, "2027-09-15", scheme=scheme)
+        assert panel.result is None and panel.button.disabled
+        panel.uploader.receive("left.csv", b"Email,Date,Reason\n"
+                               b"mentor.one@example.org,01/12/2026,Left the institution\n"
+                               b"stranger@example.org,01/12/2026,\n")
+        assert (scheme.imports / "left.csv").exists()
+        assert panel.result.problems["row"].tolist() == [3]
+        assert (load_pairs(store)["status"] == "active").all()  # checked, not recorded
+        panel.button.click()
+        status = load_pairs(store).set_index("mentor_email")["status"]
+        assert status["mentor.one@example.org"].tolist() == ["withdrawn", "withdrawn"]
+        assert status["mentor.two@example.org"] == "active"
+        assert panel.last_message[0] == "warning"  # the bad row is still to be corrected
 
 def test_survey_is_read_on_upload_and_imported_on_the_button(sample_dir, tmp_path):
     scheme = create_scheme("ours", tmp_path)

@@ -3,9 +3,10 @@ import re
 import pandas as pd
 import pytest
 
-from toolkit.demo.sample import SURVEY_QUESTIONS
-from toolkit.errors import InputFileError, SettingsError
-from toolkit.evaluation.data import load_feedback
+from toolkit.cli.main import main
+from toolkit.demo.sample import SURVEY_QUESTIONS, sample_store
+from toolkit.errors import InputFileError, RowProblemsError, SettingsError
+from toolkit.evaluation.data import load_cohort, load_feedback
 from toolkit.evaluation.measures import likert_counts
 from toolkit.evaluation.survey import (
     classify_answers,
@@ -138,3 +139,54 @@ def test_a_column_of_email_addresses_is_never_kept(tmp_path):
     assert survey.questions["question"].tolist() == ["The scheme was useful"]
     assert not survey.responses["answer"].astype(str).str.contains("@").any()
     assert any("e-mail addresses" in n for n in survey.notices)
+
+
+def test_control_and_direction_characters_in_free_text_are_row_problems(tmp_path):
+    # The same row checks as the sign-up import: any cell, the free-text answers included.
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "Email,Role,The scheme was useful,Anything else?\n"
+        "a@example.org,Mentee,Agree,\"Two lines\nare fine\"\n"
+        "b@example.org,Mentor,Agree,Hidden\x01byte\n"
+        "c@example.org,Mentee,Disagree,abc\u202edcba\n"
+        "d\u200b@example.org,Mentor,Agree,Fine\n"
+        "e@example.org,Mentor,Agree\x1b,Fine\n", encoding="utf-8")
+    survey = read_survey(path)
+    assert survey.problems[["row", "field"]].to_numpy().tolist() == [
+        [3, "Anything else?"], [4, "Anything else?"], [5, "email"],
+        [6, "The scheme was useful"]]
+    problems = dict(zip(survey.problems["row"], survey.problems["problem"], strict=True))
+    assert "control character (U+0001" in problems[3] and "retype" in problems[3]
+    assert "reverses" in problems[4]
+    assert "invisible character" in problems[5]
+    assert "control character (U+001B" in problems[6]
+    # The rows with problems are left out, the others read, and the lead is told.
+    assert set(survey.responses["respondent"]) == {"a@example.org"}
+    assert survey.responses["answer"].tolist() == ["Agree", "Two lines\nare fine"]
+    assert any("4 row(s)" in n and "left out" in n for n in survey.notices)
+    assert not survey.ok
+
+
+def test_a_survey_whose_every_row_has_a_problem_is_refused_with_the_list(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("Role,Useful,Comments\nMentee,Agree,a\x02b\n", encoding="utf-8")
+    with pytest.raises(RowProblemsError, match=r"'survey.csv' has 1 problem\(s\) on 1 row") as err:
+        read_survey(path)
+    assert err.value.problems[["row", "field"]].to_numpy().tolist() == [[2, "Comments"]]
+
+
+def test_the_report_command_lists_the_survey_rows_left_out(tmp_path, capsys, sample_dir):
+    sample_store(tmp_path / "s.sqlite", sample_dir).close()
+    path = tmp_path / "survey.csv"
+    text = (sample_dir / "survey.csv").read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("It helped", "It\x07 helped")
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    code = main(["report", "--store", str(tmp_path / "s.sqlite"), "--out",
+                 str(tmp_path / "report"), "--survey", str(path), "--quiet"])
+    said = capsys.readouterr().out
+    assert code == 0
+    assert "1 row(s) of 'survey.csv' have problems" in said
+    assert re.search(r"^\s+3\s+Is there anything else", said, re.M)
+    with Store(tmp_path / "s.sqlite", read_only=True) as store:
+        kept = load_feedback(store, load_cohort(store)).responses
+    assert "\x07" not in "".join(kept["answer"].astype(str))

@@ -57,7 +57,15 @@ class VoilaServer:
         self._log_file = self.log.open("w")
         self.proc = subprocess.Popen(
             [voila, notebook, "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
-             "--show_tracebacks=True"],
+             "--show_tracebacks=True",
+             # As `make app`: the kernel's channels are local socket files, not TCP ports,
+             # so kernels starting at the same moment (other tests, nbval) never take the
+             # same port, which kills one of them before it runs anything.
+             "--KernelManager.transport=ipc",
+             # A reply that arrives while the server's asynchronous ZMQ poll misses its
+             # wake-up is picked up when the poll's timer fires; with no per-cell timeout
+             # that timer never fires and the page waits for ever.
+             "--VoilaExecutor.timeout=90"],
             cwd=REPO / "notebooks", stdout=self._log_file, stderr=subprocess.STDOUT,
             env={"TOOLKIT_SCHEMES": str(SHOTS.parent / "schemes"),  # never a lead's schemes
                  **{k: v for k, v in os.environ.items() if k != "MPLBACKEND"}},
@@ -107,9 +115,13 @@ def open_app(voila, page):
     """Serve a notebook with Voila and load it in the page, trying a fresh server once more.
 
     Now and then a kernel that Voila starts never begins running the notebook (seen on a
-    loaded two-core machine: "Kernel started", then nothing for minutes). A new server then
-    loads at once, so one more attempt tells that apart from a notebook that really hangs,
-    which still fails.
+    loaded two-core machine: "Kernel started", then nothing for minutes). Two causes were
+    found by running notebook 03 six at a time (see the server options above): a TCP port
+    taken by another kernel between being picked and bound (the kernel dies at birth), and
+    a reply the server's asynchronous ZMQ poll misses until its timer fires (a run then
+    waits exactly its per-cell timeout). Both are outside the toolkit; the options above
+    avoid the first and bound the second. A new server still loads at once, so one more
+    attempt tells a rare stall apart from a notebook that really hangs, which still fails.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 

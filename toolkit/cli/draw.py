@@ -24,6 +24,7 @@ from toolkit.unmentoring.service import (
     load_history,
     rounds_lock,
     rounds_place,
+    rounds_state,
     save_round,
 )
 from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
@@ -38,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     round is refused, before anything is drawn or written. The draw is written to ``--out``,
     then the round is added to the history in one step (see
     :mod:`toolkit.unmentoring.history`; with a history file its lock is held from reading
-    to saving), or in one store transaction, then the announcements are written.
+    to saving), or in one store transaction, then the announcements are written. A round is
+    refused (exit 1, nothing saved) if the history file or the store changed while it was
+    drawn (see :func:`toolkit.unmentoring.service.rounds_state`).
     """
     label = str(args.round_label).strip()
     if not label:
@@ -71,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         # a second draw of the same file waits, and never draws without knowing this round.
         with rounds_lock(args.history, args.store):
             step("reading the history")
+            # Taken first: a change to the store after it (another session's round, an
+            # erasure, a withdrawal) makes the save refuse this round rather than save it
+            # against it. A history file needs none: its lock is held until the save.
+            state = rounds_state(store=args.store) if args.store else None
             history = load_history(args.history, args.store)
             exclusions = None
             if args.store and not args.no_exclusions:
@@ -90,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                         "exclusions": 0 if exclusions is None else len(exclusions)}
             save_round(draw, seed, history=args.history, store=args.store, week=week,
                        settings=settings, redraw=args.redraw,
-                       known_rounds=round_labels(history))
+                       known_rounds=round_labels(history), state=state)
     _report(draw, participants, history, label, seed, out, where, exists)
     if args.announcements:
         written = write_announcements(draw, participants, args.announcements, week=week,

@@ -28,6 +28,7 @@ from toolkit.cli import (
     sample,
     status,
     validate,
+    withdrawals,
 )
 from toolkit.core.version import __version__
 from toolkit.errors import RowProblemsError, ToolkitError
@@ -38,8 +39,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 Handler = Callable[[argparse.Namespace], int]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, importing, sample, demo, match, status, meetings, agreement, concern,
-            coaching, draw, report, erase, purge)
+COMMANDS = (validate, importing, sample, demo, match, status, meetings, withdrawals, agreement,
+            concern, coaching, draw, report, erase, purge)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,7 +49,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                    "(also hides headcounts under 5)")
     p.add_argument("--survey", metavar="FILE",
                    help="the end-of-year survey export (CSV/XLSX): saved in the store as the "
-                   "cohort's feedback first")
+                   "cohort's feedback first; rows with problems (a control character or a "
+                   "hidden direction character in any cell, an address that is not one) are "
+                   "listed and left out")
     p.add_argument("--objectives", metavar="FILE",
                    help="coaching objective scores (CSV/XLSX: coachee, objective, score "
                    "before, score after) instead of those saved in the store")
@@ -105,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Saved {saved} answers from '{survey.source}' as the feedback of cohort {cohort}.")
         for notice in survey.notices:
             print(f"Note: {notice}")
+        if not survey.ok:
+            print(format_problems(survey.problems))
     result = build_report(args.store, args.out, cohort=args.cohort, rule=args.rule,
                           ladder=args.ladder, senior_grade=args.senior_grade, aim=args.aim,
                           objectives=args.objectives, participants=args.participants,

@@ -1,7 +1,12 @@
 """Feedback survey import: Likert answers read onto ordered scales, free text kept apart.
 
-:func:`read_survey` reads a form tool's export; :func:`save_survey` keeps its answers in the
-store (through :mod:`toolkit.store.feedback`) as the cohort's feedback.
+:func:`read_survey` reads a form tool's export, checking every row with the importers' one
+row-problem collector (:class:`~toolkit.io.problems.RowChecker`): a cell holding a control
+character (NUL...) or a character that reverses the direction of text, in any column free
+text included, or a respondent's address that is not one (or carries an invisible
+character), is a row problem naming the row and the column; such rows are listed and left
+out. :func:`save_survey` keeps the answers in the store (through
+:mod:`toolkit.store.feedback`) as the cohort's feedback.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from toolkit.core.answers import ROLE_VALUES
 from toolkit.core.text import EMAIL_PATTERN, fold, fold_key
 from toolkit.errors import InputFileError, SettingsError
 from toolkit.intake.signups import HEADER_VARIANTS
-from toolkit.io.columns import find_columns, read_mapping
+from toolkit.io.problems import PROBLEM_COLUMNS, ProblemReport, RowChecker
 from toolkit.io.readers import read_table
 from toolkit.store.connection import Store
 from toolkit.store.feedback import save_feedback_answers
@@ -111,7 +116,7 @@ def unknown_answers_message(question: str, unknown: list[str], labels: tuple[str
 
 
 @dataclass
-class SurveyImport:
+class SurveyImport(ProblemReport):
     """What importing a feedback survey produced.
 
     Attributes
@@ -127,6 +132,9 @@ class SurveyImport:
         The file and its fingerprint.
     notices : list of str
         Notes for the lead.
+    problems : pandas.DataFrame
+        The rows left out, one problem each (``row, field, value, problem``: the spreadsheet
+        row, the field or question, what was found, how to fix it); empty when none.
     """
 
     responses: pd.DataFrame
@@ -134,6 +142,10 @@ class SurveyImport:
     source: str = ""
     sha256: str = ""
     notices: list[str] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+    fix_hint = ("correct those rows in the export and import it again (the other rows' "
+                "answers are read as they are).")
 
 
 def classify_answers(responses: pd.DataFrame,
@@ -213,7 +225,11 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     """Read an end-of-year feedback survey export (CSV or XLSX from any form tool).
 
     Every column other than the respondent's e-mail, role, name and the form's own
-    bookkeeping (ID, times) is a question. Names are never read into the toolkit.
+    bookkeeping (ID, times) is a question. Names are never read into the toolkit. Every row
+    is checked first (:class:`~toolkit.io.problems.RowChecker`): a control character or a
+    direction override in any cell (line breaks are allowed in answers), or a respondent's
+    address that is not one, is a problem; such rows are left out and listed in
+    ``problems`` with their spreadsheet row, column and how to fix them.
 
     Parameters
     ----------
@@ -235,6 +251,8 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     ------
     InputFileError
         If the file has no role column or no question.
+    RowProblemsError
+        If every row has a problem (its ``problems`` list them all).
 
     Examples
     --------
@@ -247,23 +265,32 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
     [['The scheme was useful', 'likert'], ['Comments', 'text']]
     """
     table = read_table(path, sheet=sheet)
-    if isinstance(mapping, (str, Path)):
-        mapping = read_mapping(mapping)
-    columns = find_columns(table.headers, mapping=mapping, source=f"'{table.source}'",
-                           fields=SURVEY_FIELDS, required=("role",), variants=SURVEY_VARIANTS)
-    data = table.data
+    check = RowChecker(table, SURVEY_FIELDS, required=("role",), mapping=mapping,
+                       kind="survey answers", variants=SURVEY_VARIANTS)
+    columns = check.columns
+    mail = (check.emails("email", unique=False, optional=True) if "email" in columns
+            else pd.Series("", index=check.canon.index))
+    problems = check.problems()
+    good = ~check.bad
+    if not good.any():  # every row has a problem: nothing to read
+        SurveyImport(pd.DataFrame(), pd.DataFrame(), table.source,
+                     problems=problems).raise_for_problems()
+    data = table.data.reset_index(drop=True)[good].reset_index(drop=True)
     used = set(columns.values())
     questions = [h for h in table.headers
                  if h not in used and fold_key(h) not in _SKIP]
     role_raw = data[columns["role"]].astype(str)
     role = fold_key(role_raw).map(_ROLE_KEYS).fillna("").astype(str)
     notices = list(table.notices)
+    if not problems.empty:
+        notices.append(f"{problems['row'].nunique()} row(s) of '{table.source}' have problems "
+                       "(listed with their row and column) and were left out: correct them "
+                       "and import the survey again.")
     odd = sorted(set(role_raw[(role == "") & (role_raw.str.strip() != "")]))
     if odd:
         notices.append(f"Role answers {odd} are not mentee, mentor or both: those respondents "
                        "count only in the overall figures.")
-    email = (data[columns["email"]].astype(str).str.strip().str.lower()
-             if "email" in columns else pd.Series("", index=data.index))
+    email = mail[good].reset_index(drop=True)
     # A column of e-mail addresses identifies people: never keep it as answers.
     for q in list(questions):
         given = data[q].astype(str).str.strip()
@@ -290,7 +317,7 @@ def read_survey(path: str | Path, mapping: dict[str, str] | str | Path | None = 
                            "on a scale the toolkit knows, so it is treated as free text: give "
                            "its labels in `scales` to chart it.")
     return SurveyImport(responses=responses, questions=table_q, source=table.source,
-                        sha256=table.sha256, notices=notices)
+                        sha256=table.sha256, notices=notices, problems=problems)
 
 
 def save_survey(store: Store, survey: SurveyImport, cohort: str) -> int:

@@ -9,6 +9,8 @@ The modules, by role:
 - :mod:`~toolkit.relationships.rematch` (service): a new partner after a withdrawal.
 - :mod:`~toolkit.relationships.status` (service): the status table and the warnings of a store.
 - :mod:`~toolkit.relationships.meetings` (importer): meetings from a form export, or one by one.
+- :mod:`~toolkit.relationships.withdrawals` (importer): a list of people who withdrew; their
+  running pairs end as withdrawn.
 - :mod:`~toolkit.relationships.settings` (importer): the lead's rule and term settings file.
 - :mod:`~toolkit.relationships.messages` (importer): drafted messages from the templates.
 - :mod:`~toolkit.relationships.agreements` (importer and writer): agreements per pair, and
@@ -54,6 +56,11 @@ from toolkit.relationships.messages import draft_messages, read_alert_templates
 from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
 from toolkit.relationships.settings import read_relationship_settings
 from toolkit.relationships.status import check_store, status_table, warnings_with_messages
+from toolkit.relationships.withdrawals import (
+    WithdrawalImport,
+    read_withdrawals,
+    save_withdrawals,
+)
 
 __all__ = [
     "CONCERN_CATEGORIES",
@@ -64,6 +71,7 @@ __all__ = [
     "Lifecycle",
     "MeetingImport",
     "Rematch",
+    "WithdrawalImport",
     "accept_rematch",
     "add_concern",
     "change_status",
@@ -84,6 +92,7 @@ __all__ = [
     "read_alert_templates",
     "read_meetings",
     "read_relationship_settings",
+    "read_withdrawals",
     "record_meeting",
     "record_meetings_per_year",
     "record_mid_term_review",
@@ -92,6 +101,7 @@ __all__ = [
     "renew_pair",
     "renewal_answers",
     "save_meetings",
+    "save_withdrawals",
     "status_table",
     "warnings_with_messages",
     "withdraw_pair",

@@ -23,8 +23,10 @@ from toolkit.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",
+    "BUSY_SECONDS",
     "MISSING_STORE",
     "NOT_A_STORE",
+    "STORE_BUSY",
     "Store",
     "now_utc",
     "open_existing",
@@ -44,6 +46,16 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 #: The message when a command that needs an existing scheme is given a path with no store.
 MISSING_STORE = ("The scheme store '{path}' does not exist: check the path (it is the .sqlite "
                  "file of your scheme, such as demo_output/scheme.sqlite).")
+
+#: The most seconds opening or writing a store waits, in all, while another session holds it
+#: (another notebook saving, a database browser): then it stops with a message, never hangs.
+BUSY_SECONDS = 15.0
+
+#: The message when another session holds the store for longer than :data:`BUSY_SECONDS`.
+STORE_BUSY = ("The store '{path}' is held by another session (a notebook or command saving to "
+              "it, or a database browser) for over {seconds:g} s; nothing was changed. Close "
+              "the other program or let it finish, then try again.")
+
 
 def now_utc() -> str:
     """Return the current UTC time as an ISO timestamp (seconds), as the store records it."""
@@ -91,7 +103,7 @@ class Store:
                 _create_store(self.path)
             if read_only:
                 self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                            isolation_level=None, timeout=15)
+                                            isolation_level=None, timeout=BUSY_SECONDS)
                 if self._version_on_file() < SCHEMA_VERSION:
                     memory = sqlite3.connect(":memory:", isolation_level=None)
                     self.conn.backup(memory)
@@ -100,7 +112,7 @@ class Store:
                     self._migrate()
                 self._refuse_newer()
             else:
-                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=15)
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
                 self.conn.execute("PRAGMA foreign_keys = ON")
                 self._use_rollback_journal()
                 self._migrate()
@@ -167,16 +179,26 @@ class Store:
 
         A store in one file can be opened read-only without creating anything beside it; a
         store left in write-ahead mode by an earlier version is switched back. The switch
-        waits while another session holds the file.
+        waits while another session holds the file, :data:`BUSY_SECONDS` in all, then stops
+        with a message (:class:`~toolkit.errors.StoreError`).
         """
-        for attempt in range(100):
+        deadline = time.monotonic() + BUSY_SECONDS
+        self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+        while True:
             try:
                 self.conn.execute("PRAGMA journal_mode = DELETE")
+                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
                 return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or attempt == 99:
+                if "locked" not in str(exc):
                     raise
-                time.sleep(0.1)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreError(STORE_BUSY.format(path=self.path,
+                                                       seconds=BUSY_SECONDS)) from None
+                # Each try waits no longer than the time left (SQLite's own busy wait).
+                self.conn.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
+                time.sleep(min(0.1, left))
 
     def _version_on_file(self) -> int:
         has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "

@@ -70,12 +70,14 @@ __all__ = [
     "ROUNDS_LOG_COLUMNS",
     "append_history",
     "history_lock",
+    "history_state",
     "history_summary",
     "lock_path",
     "read_history",
     "read_rounds_log",
     "replace_in_history",
     "round_exists_message",
+    "rounds_changed_message",
     "rounds_log_path",
     "settings_text",
     "single_round",
@@ -107,6 +109,20 @@ def round_exists_message(label: str, where: str) -> str:
         "round its own label (e.g. the next month), or re-draw that round on purpose "
         "with --redraw (the notebook: tick 'replace this round')."
     )
+
+
+def rounds_changed_message(label: str, where: str) -> str:
+    """Return the message for a round refused because its history changed since the draw.
+
+    Examples
+    --------
+    >>> rounds_changed_message("2026-11", "the store 's.sqlite'")[:49]
+    "The store 's.sqlite' changed since round '2026-11"
+    """
+    return (f"{where[:1].upper()}{where[1:]} changed since round '{label}' was drawn (another "
+            "round was saved or replaced, or someone was erased, withdrew or signed up); "
+            "nothing was saved. Draw the round again from it as it is now, look through it, "
+            "then save.")
 
 
 def single_round(draw: pd.DataFrame) -> str:
@@ -425,6 +441,30 @@ def _compact_log(path: Path) -> None:
         write_csv_atomic(valid, rounds_log_path(path))
 
 
+def _state(raw: pd.DataFrame) -> str:
+    """Return a fingerprint of every round of a history: labels in order, and their rows."""
+    return hashlib.sha256(json.dumps(list(_digests(raw).items())).encode("utf-8")).hexdigest()
+
+
+def history_state(path: str | Path) -> str:
+    """Return a fingerprint of a history file's rounds, for :func:`append_history`'s check.
+
+    It changes whenever a round is added, replaced or has its rows changed (an erasure); a
+    missing file has the fingerprint of an empty history.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "history.csv"
+    >>> before = history_state(p)
+    >>> _ = append_history(p, pd.DataFrame({"round": ["r1"] * 2, "group": [1, 1],
+    ...                                     "email": ["a@x.org", "b@x.org"]}))
+    >>> before == history_state(p)
+    False
+    """
+    return _state(_raw_history(Path(path)))
+
+
 def read_rounds_log(history_path: str | Path) -> pd.DataFrame:
     """Read the seeds kept beside a history file: ``round, seed, week, settings``, as text.
 
@@ -458,7 +498,8 @@ def _as_written(raw: pd.DataFrame) -> pd.DataFrame:
 def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False,
                    seed: int | None = None, week: str | None = None,
                    settings: dict | None = None,
-                   known_rounds: Sequence[str] | None = None) -> Path:
+                   known_rounds: Sequence[str] | None = None,
+                   state: str | None = None) -> Path:
     """Add a drawn round to the history file (and its seed to the log) in one step.
 
     Under the history's lock, the log and then the history are each rewritten to a
@@ -485,6 +526,9 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False,
     known_rounds : sequence of str, optional
         The rounds the draw was made from. If the history now holds another round (someone
         saved one since), the round is refused: it was drawn without knowing who met then.
+    state : str, optional
+        :func:`history_state` when the draw was made: if any round was added, replaced or
+        changed since (checked under the lock), the round is refused the same way.
 
     Returns
     -------
@@ -528,6 +572,8 @@ def append_history(path: str | Path, draw: pd.DataFrame, redraw: bool = False,
                     f"The history '{path}' changed since this round was drawn: round(s) "
                     f"{since} were saved meanwhile; nothing was changed. Draw this round "
                     "again so it knows who met in them, then save it.")
+        if state is not None and _state(old) != state:
+            raise LifecycleError(rounds_changed_message(label, f"the history '{path}'"))
         if label in set(labels):
             if not redraw:
                 raise LifecycleError(round_exists_message(label, f"the history '{path}'"))

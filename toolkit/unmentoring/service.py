@@ -20,15 +20,24 @@ from toolkit.core.management import ancestors
 from toolkit.core.text import normalise_emails
 from toolkit.errors import LifecycleError, SettingsError
 from toolkit.store.connection import Store
-from toolkit.store.draws import load_draw_history, load_draw_rounds, save_draw
+from toolkit.store.draws import (
+    CHANGED,
+    EXISTS,
+    draw_inputs_state,
+    load_draw_history,
+    load_draw_rounds,
+    save_draw,
+)
 from toolkit.store.pairs import load_pairs
 from toolkit.store.people import load_people
 from toolkit.unmentoring.announcements import parse_week
 from toolkit.unmentoring.history import (
     append_history,
     history_lock,
+    history_state,
     read_history,
     round_exists_message,
+    rounds_changed_message,
     settings_text,
     single_round,
 )
@@ -40,6 +49,7 @@ __all__ = [
     "load_rounds",
     "rounds_lock",
     "rounds_place",
+    "rounds_state",
     "save_round",
 ]
 
@@ -130,6 +140,30 @@ def load_history(history: str | Path | None = None,
         return load_draw_history(opened)
 
 
+def rounds_state(history: str | Path | None = None, store: StoreLike | None = None) -> str:
+    """Return a fingerprint of everything a draw is made from, besides the sign-up list.
+
+    Take it *before* reading the history (and the exclusions) for a draw, and give it to
+    :func:`save_round`: if the place changed in between or since, the round is refused
+    rather than saved against a history it did not know. With a history file it covers
+    every round and its rows; with a store, also the people and their line managers, the
+    pairs and the log of erasures (so an erasure, a withdrawal or another session's round
+    all count).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> rounds_state(store=folder / "s.sqlite") == rounds_state(store=folder / "s.sqlite")
+    True
+    """
+    rounds_place(history, store)
+    if history is not None:
+        return history_state(history)
+    with _opened(store) as opened:
+        return draw_inputs_state(opened)
+
+
 def load_rounds(store: StoreLike) -> pd.DataFrame:
     """Return the rounds saved in a store with what repeats them, oldest first.
 
@@ -182,7 +216,7 @@ def load_exclusions(store: StoreLike, emails: Iterable[str] | None = None) -> pd
 def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
                store: StoreLike | None = None, week: str | date | None = None,
                settings: dict | None = None, redraw: bool = False,
-               known_rounds: Sequence[str] | None = None) -> str:
+               known_rounds: Sequence[str] | None = None, state: str | None = None) -> str:
     """Save a drawn round with its seed, week and settings, in the history file or the store.
 
     Either way the round is written in one step (a temporary file renamed over the history
@@ -207,6 +241,11 @@ def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
     known_rounds : sequence of str, optional
         With a history file: the rounds the draw was made from; if another round was saved
         since, the round is refused (draw it again).
+    state : str, optional
+        :func:`rounds_state` taken before the draw read its history: if the history file or
+        the store changed since (a round saved or replaced by another session, someone
+        erased or withdrawn, a sign-up import), the round is refused and nothing is written
+        (checked under the history's lock, or inside the store's transaction).
 
     Returns
     -------
@@ -216,7 +255,8 @@ def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
     Raises
     ------
     LifecycleError
-        If the round is already saved and ``redraw`` is False (nothing is written).
+        If the round is already saved and ``redraw`` is False, or the place changed since
+        ``state`` or ``known_rounds`` (nothing is written).
 
     Examples
     --------
@@ -234,10 +274,13 @@ def save_round(draw: pd.DataFrame, seed: int, history: str | Path | None = None,
     week = None if monday is None else monday.isoformat()
     if history is not None:
         append_history(history, draw, redraw=redraw, seed=seed, week=week, settings=settings,
-                       known_rounds=known_rounds)
+                       known_rounds=known_rounds, state=state)
         return where
     with _opened(store) as opened:
-        saved = save_draw(opened, label, draw, seed, week, settings_text(settings), redraw)
-    if not saved:
+        outcome = save_draw(opened, label, draw, seed, week, settings_text(settings), redraw,
+                            state=state)
+    if outcome == CHANGED:
+        raise LifecycleError(rounds_changed_message(label, where))
+    if outcome == EXISTS:
         raise LifecycleError(round_exists_message(label, where))
     return where

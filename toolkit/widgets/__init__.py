@@ -18,6 +18,7 @@ from toolkit.widgets.relationships import (
     StatusPanel,
     TimelinePanel,
     WarningsPanel,
+    WithdrawalImportPanel,
 )
 from toolkit.widgets.report import ReportPanel
 from toolkit.widgets.signups import ColumnMappingPanel
@@ -38,4 +39,5 @@ __all__ = [
     "StatusPanel",
     "TimelinePanel",
     "WarningsPanel",
+    "WithdrawalImportPanel",
 ]

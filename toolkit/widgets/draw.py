@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit.core.dates import readable_date
-from toolkit.errors import SettingsError
+from toolkit.errors import SettingsError, ToolkitError
 from toolkit.io.outputs import write_csv_atomic
 from toolkit.io.templates import Template
 from toolkit.schemes.folder import Scheme
@@ -26,7 +26,13 @@ from toolkit.unmentoring.announcements import (
 )
 from toolkit.unmentoring.draw import default_seed, draw_round, round_labels
 from toolkit.unmentoring.participants import participant_summary, read_participants
-from toolkit.unmentoring.service import load_exclusions, load_history, rounds_place, save_round
+from toolkit.unmentoring.service import (
+    load_exclusions,
+    load_history,
+    rounds_place,
+    rounds_state,
+    save_round,
+)
 from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
 from toolkit.widgets.base import Panel, button, message_html, safely, show_table
 from toolkit.widgets.upload import UploadBox
@@ -117,6 +123,7 @@ class DrawPanel(Panel):
         self.breaks: list[list[str]] = []
         self.saved: str | None = None
         self.drawn_from: list[str] = []
+        self.drawn_state: str | None = None
         self.exported: dict[str, Path] = {}
         self.statistics: pd.DataFrame | None = None
         layout = {"style": {"description_width": "120px"},
@@ -261,11 +268,15 @@ class DrawPanel(Panel):
         label = self.round_label.value.strip()
         if not label:
             raise SettingsError("Give the round a label (e.g. 2026-10) to draw it.")
+        # Taken before the history is read: if the history or the store changes after it
+        # (another session saves a round, someone is erased or withdraws), saving refuses.
+        state = rounds_state(self.history_path, self.store_path)
         history = self.history()
         if label in set(round_labels(history)):
             self.warn(f"Round '{label}' is already saved. Saving again needs 'replace this "
                       "round' ticked; otherwise give a new label.")
         self.drawn_from = round_labels(history)
+        self.drawn_state = state
         self.result = draw_round(self.participants, history, seed=int(self.seed.value),
                                  round_label=label, locks=self.locks, breaks=self.breaks,
                                  exclusions=self.exclusions(), method=self.method)
@@ -326,19 +337,39 @@ class DrawPanel(Panel):
         return self.result
 
     def save(self) -> str | None:
-        """Save the round (see :meth:`save_round`); messages appear beside the button."""
+        """Save the round (see :meth:`save_round`); messages appear beside the button.
+
+        When the save was refused because the history or the store changed since the draw,
+        the round is drawn again from them as they are now and shown, to be looked through
+        and saved again.
+        """
         self.action_messages.clear_output()
         with self.beside(self.action_messages):
-            return self.save_round()
+            saved = self.save_round()
+        if saved is None and self.result is not None and self._stale():
+            self.draw()
+            if self.result is not None:
+                self.say_beside(self.action_messages, "The round was drawn again from the "
+                                "rounds as they are now (shown above): look through it, then "
+                                "save it.", "warning")
+        return saved
+
+    def _stale(self) -> bool:
+        try:
+            return rounds_state(self.history_path, self.store_path) != self.drawn_state
+        except ToolkitError:
+            return False
 
     @safely
     def save_round(self) -> str | None:
         """Save the round in the history file or the store.
 
         A round already saved is refused (nothing changes) unless 'replace' is ticked, and so
-        is a round drawn before someone else saved another one in the same history file (it
-        would not know who met then: re-draw it). The e-mail template is checked first, so a
-        template that cannot be used stops the save rather than the export after it.
+        is a round drawn before the history file or the store changed (another session saved
+        or replaced a round, someone was erased or withdrew): it would not know who met then,
+        or would bring back an erased address, so it must be drawn again. The e-mail
+        template is checked first, so a template that cannot be used stops the save rather
+        than the export after it.
         """
         if self.result is None:
             raise SettingsError("There is no draw to save: fix the problem shown above first.")
@@ -348,7 +379,10 @@ class DrawPanel(Panel):
         where = save_round(self.result, int(self.seed.value), history=self.history_path,
                            store=self.store_path, week=self.week.value.strip() or None,
                            settings=settings, redraw=self.replace.value,
-                           known_rounds=self.drawn_from)
+                           known_rounds=self.drawn_from, state=self.drawn_state)
+        # The saved round is now part of the history: saving it again (replace ticked)
+        # is not a change by someone else.
+        self.drawn_state = rounds_state(self.history_path, self.store_path)
         self.saved = label
         self.ok(f"Saved round '{label}' (seed {self.seed.value}) in {where}.")
         return label

@@ -44,6 +44,7 @@ from toolkit.relationships.meetings import read_meetings, record_meeting, save_m
 from toolkit.relationships.messages import read_alert_templates
 from toolkit.relationships.rematch import Rematch, accept_rematch, rematch_after_withdrawal
 from toolkit.relationships.status import check_store, status_table, warnings_with_messages
+from toolkit.relationships.withdrawals import read_withdrawals, save_withdrawals
 from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store
 from toolkit.store.meetings import load_meetings
@@ -69,6 +70,7 @@ __all__ = [
     "StatusPanel",
     "TimelinePanel",
     "WarningsPanel",
+    "WithdrawalImportPanel",
     "WithdrawalPanel",
     "figure_widget",
     "pairs_by_status",
@@ -563,6 +565,97 @@ class MeetingImportPanel(Panel):
     def _beside(self, text: str, kind: str) -> None:
         """Show a confirmation next to the button that caused it."""
         self.say_beside(self.save_messages, text, kind)
+
+
+class WithdrawalImportPanel(Panel):
+    """Check a list of people who withdrew at once; end their pairs with one click.
+
+    The list (CSV or XLSX: e-mail, date, optionally a reason) is checked against the store
+    as soon as it is given or uploaded (with a ``scheme``, it is kept in the scheme's
+    imports); nothing changes until the lead presses *Record the withdrawals*, which ends
+    every running pair of each person on the list as withdrawn. Reasons stay private to
+    the lead. ``result`` is the
+    :class:`~toolkit.relationships.withdrawals.WithdrawalImport` (None until a list is
+    given); ``ended`` the pairs the last click ended.
+    """
+
+    def __init__(self, store: Store, path: str | Path | None = None,
+                 today: date | str | None = None,
+                 mapping: dict | str | Path | None = None, sheet: str | None = None,
+                 lifecycle: Lifecycle | None = None, scheme: Scheme | None = None) -> None:
+        super().__init__()
+        self.store, self.today = store, dates.today(today)
+        self.path = None if path is None else Path(path)
+        self.lifecycle = lifecycle
+        self.mapping, self.sheet = mapping, sheet
+        self.ended: list[int] = []
+        self.button = _button("Record the withdrawals", "primary")
+        self.button.on_click(lambda _b: self.save())
+        self.problems_view = widgets.VBox()
+        self.save_messages = widgets.Output()
+        self.uploader = (None if scheme is None else UploadBox(
+            scheme, "the list of withdrawals", self.use, current=self.path))
+        top = [] if self.uploader is None else [self.uploader.widget]
+        self.widget = widgets.VBox([*top, self.messages, self.problems_view,
+                                    widgets.HBox([self.button, self.save_messages],
+                                                 layout=widgets.Layout(gap="12px"))])
+        if self.path is None:
+            self.button.disabled = True
+            self.info("No list of withdrawals given yet: upload it above (e-mail, date, and "
+                      "optionally a reason).")
+        else:
+            self.check()
+
+    def use(self, path: str | Path) -> Any:
+        """Check another list (an upload, or a file the lead names)."""
+        self.path = Path(path)
+        self.button.disabled = False
+        self.save_messages.clear_output()
+        return self.check()
+
+    def _read(self) -> Any:
+        self.result = read_withdrawals(self.path, self.store, self.today, self.mapping,
+                                       self.sheet, lifecycle=self.lifecycle)
+        return self.result
+
+    @safely
+    def check(self) -> Any:
+        """Read and check the list against the store (nothing is recorded)."""
+        self.clear_messages()
+        self.result = None
+        self._read()
+        for notice in self.result.notices:
+            self.info(notice)
+        found = (f"{self.result.people} person(s) on the list have "
+                 f"{len(self.result.withdrawals)} running pair(s) to end")
+        if self.result.ok:
+            self.ok(f"{found}, no problems. Press 'Record the withdrawals' to end them.")
+            self.problems_view.children = ()
+        else:
+            self.warn(f"{found}; {self.result.problems['row'].nunique()} row(s) have problems "
+                      "and will not be recorded until corrected (row numbers as your "
+                      "spreadsheet shows).")
+            self.problems_view.children = (show_table(self.result.problems),)
+        return self.result
+
+    @safely
+    def save(self) -> list[int]:
+        """End the running pairs of everyone on the list (reasons stay private)."""
+        self.save_messages.clear_output()
+        if self.result is None:
+            self.say_beside(self.save_messages, "Give the list of withdrawals first: upload "
+                            "it above.", "error")
+            return []
+        self.ended = save_withdrawals(self.store, self.result, lifecycle=self.lifecycle)
+        source, problems = self.result.source, self.result.problems
+        self._read()  # what is left to record: nothing, until the list changes
+        self.say_beside(self.save_messages, f"Ended {len(self.ended)} pair(s) as withdrawn, "
+                        f"from '{source}'.", "ok")
+        if not problems.empty:
+            self.say_beside(self.save_messages, f"{problems['row'].nunique()} row(s) with "
+                            "problems were not recorded: correct them in the list and upload "
+                            "it again.", "warning")
+        return self.ended
 
 
 class MeetingPanel(Panel):

@@ -74,6 +74,11 @@ class SurveyPanel(Panel):
         for notice in self.result.notices:
             self.info(notice)
         self.questions_view.children = (show_table(self.result.questions),)
+        if not self.result.ok:
+            self.questions_view.children = (
+                widgets.HTML("<b>Rows left out</b> (correct them in the export and upload it "
+                             "again)"),
+                show_table(self.result.problems), *self.questions_view.children)
         self.button.disabled = False
         self.info(f"{len(self.result.questions)} question(s) read from "
                   f"'{Path(path).name}'. Press 'Import the survey' to save the answers.")
