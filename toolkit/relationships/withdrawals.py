@@ -77,11 +77,11 @@ def future_date_message(today: str) -> str:
 
     Examples
     --------
-    >>> future_date_message("2027-03-01")[:44]
-    'The date is in the future (today is 2027-03-'
+    >>> future_date_message("2027-03-01")[:47]
+    'The date is in the future (today is 1 Mar 2027)'
     """
-    return (f"The date is in the future (today is {today}): record a withdrawal once it has "
-            "happened.")
+    return (f"The date is in the future (today is {dates.readable_date(today)}): record a "
+            "withdrawal once it has happened.")
 
 
 def before_start_message(start: str) -> str:
@@ -90,9 +90,10 @@ def before_start_message(start: str) -> str:
     Examples
     --------
     >>> before_start_message("2026-10-05")
-    'The date is before their pair started on 2026-10-05: check the date.'
+    'The date is before their pair started on 5 Oct 2026: check the date.'
     """
-    return f"The date is before their pair started on {start}: check the date."
+    return (f"The date is before their pair started on {dates.readable_date(start)}: check "
+            "the date.")
 
 
 def reason_category(reason: pd.Series) -> tuple[pd.Series, pd.Series]:
