@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from toolkit.demo.run import run_demo
-
 __all__ = ["register", "run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; exit 0."""
+    # Imported here: the demo touches every feature (the report's plots too), and the other
+    # commands should not wait for all of that to load.
+    from toolkit.demo.run import run_demo
+
     run_demo(args.out, sample_dir=args.sample)
     return 0
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 
 from toolkit.core.disclosure import get_rule
-from toolkit.evaluation.data import check_monitoring, load_cohort
-from toolkit.evaluation.report import build_report, read_report_settings
-from toolkit.evaluation.survey import read_survey, save_survey
 from toolkit.io.problems import format_problems
 from toolkit.store.connection import open_existing
 
@@ -94,6 +91,12 @@ def run(args: argparse.Namespace) -> int:
     >>> main(["report", "--store", "no-such-store.sqlite", "--out", "unused"])  # message on stderr
     2
     """
+    # The report's modules load the plotting libraries: imported here, so that other
+    # commands start without them.
+    from toolkit.evaluation.data import check_monitoring, load_cohort
+    from toolkit.evaluation.report import build_report, read_report_settings
+    from toolkit.evaluation.survey import read_survey, save_survey
+
     get_rule(args.rule)  # a wrong rule name stops here, before anything is written
     settings = read_report_settings(args.settings)
     monitoring = list(dict.fromkeys([*settings["monitoring_questions"], *args.monitoring]))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from toolkit.demo.sample import write_sample
-
 __all__ = ["register", "run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the sample scheme; exit 0."""
+    from toolkit.demo.sample import write_sample  # here: the generator loads every feature
+
     written = write_sample(args.out, seed=args.seed)
     print(f"Wrote {len(written)} sample files to '{args.out}':")
     for path in written.values():

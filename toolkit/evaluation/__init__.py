@@ -13,36 +13,74 @@
   :mod:`~toolkit.evaluation.report`: the report's sections (every number through disclosure
   control), its HTML template and the files it writes.
 """
+from __future__ import annotations
 
-from toolkit.evaluation.data import (
-    CohortHistory,
-    SchemeData,
-    check_monitoring,
-    ensure_signups,
-    load_feedback,
-    load_history,
-    load_scheme,
-    monitoring_choices,
-)
-from toolkit.evaluation.extract import ExtractImport, read_hr_extract
-from toolkit.evaluation.measures import objective_change
-from toolkit.evaluation.objectives import read_objectives
-from toolkit.evaluation.outcome_sections import (
-    OutcomeInputs,
-    read_outcomes,
-    section_cohorts,
-    section_outcomes,
-)
-from toolkit.evaluation.report import ReportResult, build_report, find_identifiers
-from toolkit.evaluation.sections import (
-    Section,
-    section_coaching,
-    section_equality,
-    section_feedback,
-    section_network,
-    section_participation,
-)
-from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time each name loads on first use
+    from toolkit.evaluation.data import (
+        CohortHistory,
+        SchemeData,
+        check_monitoring,
+        ensure_signups,
+        load_feedback,
+        load_history,
+        load_scheme,
+        monitoring_choices,
+    )
+    from toolkit.evaluation.extract import ExtractImport, read_hr_extract
+    from toolkit.evaluation.measures import objective_change
+    from toolkit.evaluation.objectives import read_objectives
+    from toolkit.evaluation.outcome_sections import (
+        OutcomeInputs,
+        read_outcomes,
+        section_cohorts,
+        section_outcomes,
+    )
+    from toolkit.evaluation.report import ReportResult, build_report, find_identifiers
+    from toolkit.evaluation.sections import (
+        Section,
+        section_coaching,
+        section_equality,
+        section_feedback,
+        section_network,
+        section_participation,
+    )
+    from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
+
+#: Where each public name lives: the report's modules load plotting libraries, so a
+#: command that only reads a survey or a store does not wait for them.
+_WHERE = {
+    "build_report": "toolkit.evaluation.report",
+    "check_monitoring": "toolkit.evaluation.data",
+    "CohortHistory": "toolkit.evaluation.data",
+    "ensure_signups": "toolkit.evaluation.data",
+    "ExtractImport": "toolkit.evaluation.extract",
+    "find_identifiers": "toolkit.evaluation.report",
+    "load_feedback": "toolkit.evaluation.data",
+    "load_history": "toolkit.evaluation.data",
+    "load_scheme": "toolkit.evaluation.data",
+    "monitoring_choices": "toolkit.evaluation.data",
+    "objective_change": "toolkit.evaluation.measures",
+    "OutcomeInputs": "toolkit.evaluation.outcome_sections",
+    "read_hr_extract": "toolkit.evaluation.extract",
+    "read_objectives": "toolkit.evaluation.objectives",
+    "read_outcomes": "toolkit.evaluation.outcome_sections",
+    "read_survey": "toolkit.evaluation.survey",
+    "ReportResult": "toolkit.evaluation.report",
+    "save_survey": "toolkit.evaluation.survey",
+    "SchemeData": "toolkit.evaluation.data",
+    "Section": "toolkit.evaluation.sections",
+    "section_coaching": "toolkit.evaluation.sections",
+    "section_cohorts": "toolkit.evaluation.outcome_sections",
+    "section_equality": "toolkit.evaluation.sections",
+    "section_feedback": "toolkit.evaluation.sections",
+    "section_network": "toolkit.evaluation.sections",
+    "section_outcomes": "toolkit.evaluation.outcome_sections",
+    "section_participation": "toolkit.evaluation.sections",
+    "SurveyImport": "toolkit.evaluation.survey",
+}
 
 __all__ = [
     "CohortHistory",
@@ -74,3 +112,14 @@ __all__ = [
     "section_outcomes",
     "section_participation",
 ]
+
+
+def __getattr__(name: str):
+    """Load a public name from its module on first use."""
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module 'toolkit.evaluation' has no attribute '{name}'") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
