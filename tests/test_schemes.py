@@ -1,10 +1,12 @@
 """Scheme folders: created, opened, remembered, and the sample clearly set apart."""
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from toolkit.demo.sample import COACHING_START, COACHING_TODAY, SAMPLE_TODAY
 from toolkit.errors import InputFileError, NotReadyError, StoreError
 from toolkit.schemes import (
     SAMPLE_SCHEME,
@@ -121,3 +123,15 @@ def test_the_pairing_page_on_a_new_scheme_says_to_save_the_sign_ups_first(tmp_pa
     with pytest.raises(NotReadyError, match=r"page 01 .*'Save the sign-ups'"):
         scheme_pairing_panel(str(scheme.path), root=tmp_path)
     assert not scheme.store.exists()
+
+
+def test_pages_check_on_today_on_a_lead_s_scheme_and_on_the_sample_s_own_day(tmp_path):
+    # A lead's checks (lapses, warnings, sessions) are made on the real date unless the lead
+    # fixes another; only the sample's simulated year keeps its own day.
+    own = scheme_session(str(create_scheme("Chemistry", root=tmp_path).path), tmp_path)
+    assert own.day(None) == own.day(None, "coaching") == date.today().isoformat()
+    assert own.day("2027-02-01", "coaching") == "2027-02-01"
+    sample = scheme_session("", tmp_path)
+    assert sample.scheme.is_sample
+    assert (sample.day(None), sample.day(None, "coaching"), sample.day(None, "coaching start")
+            ) == (SAMPLE_TODAY, COACHING_TODAY, COACHING_START)

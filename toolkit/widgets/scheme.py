@@ -8,7 +8,8 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import display
 
-from toolkit.demo.sample import sample_store
+from toolkit.core.dates import today as real_today
+from toolkit.demo.sample import COACHING_START, COACHING_TODAY, SAMPLE_TODAY, sample_store
 from toolkit.errors import InputFileError, NotReadyError
 from toolkit.schemes.folder import (
     Scheme,
@@ -159,6 +160,31 @@ class SchemeSession:
                 f"as '../{self.scheme.folder}/imports/your-file.xlsx'), then run the notebook "
                 "again.")
         return path
+
+    def day(self, given: str | None, sample: str = "relationships") -> str:
+        """Return the day a page works on: the one the lead gave, else today.
+
+        On the sample scheme, the sample's own day instead of today: its records are a
+        simulated year, and its checks are made on the day that year stops
+        (``sample`` names which: ``"relationships"``, ``"coaching"`` or ``"coaching start"``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from toolkit.schemes.folder import create_scheme
+        >>> root = Path(tempfile.mkdtemp())
+        >>> session = SchemeSession(create_scheme("Physics", root=root), root)
+        >>> session.day("2027-01-04")
+        '2027-01-04'
+        >>> session.day(None) == str(real_today())
+        True
+        """
+        if given:
+            return str(given)
+        if self.scheme.is_sample:
+            return {"relationships": SAMPLE_TODAY, "coaching": COACHING_TODAY,
+                    "coaching start": COACHING_START}[sample]
+        return str(real_today())
 
     def folder(self, given: str | Path | None, name: str) -> Path:
         """Return the output folder the lead gave, else ``exports/<name>`` of the scheme."""
