@@ -26,6 +26,7 @@ from toolkit.plots.intake import plot_signup_counts
 from toolkit.schemes.folder import Scheme, resolve_scheme, save_mapping, save_upload
 from toolkit.widgets.base import Panel, button, safely, show_table
 from toolkit.widgets.scheme import scheme_banner
+from toolkit.widgets.upload import upload_button, upload_row
 
 __all__ = ["ColumnMappingPanel", "SignupImportPanel"]
 
@@ -169,9 +170,7 @@ class SignupImportPanel(Panel):
         self.sheet = sheet
         self.mapper: ColumnMappingPanel | None = None
         self.saved = None
-        self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                         description="Upload the export",
-                                         layout=widgets.Layout(width="auto", min_width="190px"))
+        self.upload = upload_button("Upload the export")
         self.upload.observe(self._uploaded, names="value")
         self.file_label = widgets.HTML("No export given yet: upload the form's answers "
                                        "(.csv or .xlsx).")
@@ -185,7 +184,7 @@ class SignupImportPanel(Panel):
         self.save_messages = widgets.Output()
         self.widget = widgets.VBox([
             scheme_banner(self.scheme),
-            widgets.HBox([self.upload, self.file_label]),
+            upload_row(self.upload, self.file_label),
             self.mapping_area,
             self.counts_area,
             widgets.HBox([self.cohort, self.save_button]),

@@ -21,7 +21,39 @@ from toolkit.errors import ToolkitError
 from toolkit.schemes.folder import Scheme, save_upload
 from toolkit.widgets.base import message_html
 
-__all__ = ["UploadBox"]
+__all__ = ["UploadBox", "upload_button", "upload_row"]
+
+
+#: Shows an upload button's label without the count of files that ipywidgets adds to it.
+UPLOAD_CSS = ("<style>.toolkit-upload{font-size:0 !important}"
+              ".toolkit-upload::before{content:attr(title);"
+              "font-size:var(--jp-widgets-font-size,13px)}</style>")
+
+
+def upload_button(label: str) -> widgets.FileUpload:
+    """Make an upload button for one CSV or XLSX file, labelled ``label`` and nothing else.
+
+    ipywidgets ends the label with a count of files, "(0)" before any upload, which reads as
+    if something were wrong; the button shows its tooltip's words instead (with
+    :func:`upload_row`, which carries the style that does it).
+
+    Examples
+    --------
+    >>> upload_button("Upload the export").tooltip
+    'Upload the export'
+    """
+    upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=label,
+                                tooltip=label,
+                                layout=widgets.Layout(width="auto", min_width="190px"))
+    upload.add_class("toolkit-upload")
+    return upload
+
+
+def upload_row(upload: widgets.FileUpload, status: widgets.Widget) -> widgets.HBox:
+    """Put an upload button and the words beside it on one line, with the button's style."""
+    style = widgets.HTML(UPLOAD_CSS, layout=widgets.Layout(display="none"))
+    return widgets.HBox([style, upload, status],
+                        layout=widgets.Layout(align_items="center", gap="12px"))
 
 
 class UploadBox:
@@ -61,14 +93,11 @@ class UploadBox:
                  current: str | Path | None = None) -> None:
         self.scheme, self.what, self.on_file = scheme, what, on_file
         self.path: Path | None = None
-        self.upload = widgets.FileUpload(
-            accept=".csv,.xlsx", multiple=False, description=f"Upload {what}",
-            layout=widgets.Layout(width="auto", min_width="220px"))
+        self.upload = upload_button(f"Upload {what}")
         self.status = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
         self.upload.observe(self._uploaded, names="value")
         self.show_current(current)
-        self.widget = widgets.HBox([self.upload, self.status],
-                                   layout=widgets.Layout(align_items="center", gap="12px"))
+        self.widget = upload_row(self.upload, self.status)
 
     def show_current(self, current: str | Path | None) -> None:
         """Say which file is in use now (or that none is yet)."""
