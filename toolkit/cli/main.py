@@ -9,27 +9,11 @@ toolkit raises on purpose are printed as messages, never as tracebacks.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from toolkit.cli import (
-    agreement,
-    coaching,
-    concern,
-    demo,
-    draw,
-    erase,
-    importing,
-    match,
-    meetings,
-    purge,
-    report,
-    sample,
-    status,
-    validate,
-    withdrawals,
-)
 from toolkit.core.version import __version__
 from toolkit.errors import RowProblemsError, ToolkitError
 from toolkit.io.problems import format_problems
@@ -38,13 +22,30 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 Handler = Callable[[argparse.Namespace], int]
 
-#: The commands, in the order ``--help`` lists them.
-COMMANDS = (validate, importing, sample, demo, match, status, meetings, withdrawals, agreement,
-            concern, coaching, draw, report, erase, purge)
+#: The commands, in the order ``--help`` lists them, and the module of this package that
+#: holds each. A command's module (and what it needs) is loaded only when that command runs
+#: or the whole list is asked for: ``match`` never waits for the report's plotting libraries.
+COMMANDS = {"validate": "validate", "import": "importing", "sample": "sample", "demo": "demo",
+            "match": "match", "status": "status", "meetings": "meetings",
+            "withdrawals": "withdrawals", "agreement": "agreement", "concern": "concern",
+            "coaching": "coaching", "draw": "draw", "report": "report", "erase": "erase",
+            "purge": "purge"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every sub-command."""
+def _command_module(name: str):
+    """Load the module of one command (see :data:`COMMANDS`)."""
+    return importlib.import_module(f"toolkit.cli.{COMMANDS[name]}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every sub-command (or only the command ``only``).
+
+    Examples
+    --------
+    >>> sub = build_parser("match")._subparsers._group_actions[0]
+    >>> list(sub.choices)
+    ['match']
+    """
     parser = argparse.ArgumentParser(
         prog="python -m toolkit",
         description="Mentoring Scheme Toolkit: import sign-ups, pair mentees with mentors, "
@@ -52,15 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(sub)
+    for name in ([only] if only in COMMANDS else COMMANDS):
+        _command_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 fine, 1 row problems, 2 unusable input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # The command is the first word (the command line has no option that takes a value
+    # before it); anything else (--help, --version, a mistyped command) gets every command.
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -13,10 +13,12 @@
   :mod:`~toolkit.evaluation.report`: the report's sections (every number through disclosure
   control), its HTML template and the files it writes.
 """
+
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from toolkit.core.lazy import lazy_names
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time each name loads on first use
     from toolkit.evaluation.data import (
@@ -49,8 +51,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time each name loads 
     )
     from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
 
-#: Where each public name lives: the report's modules load plotting libraries, so a
-#: command that only reads a survey or a store does not wait for them.
+#: Where each public name lives (loaded on first use: see :mod:`toolkit.core.lazy`).
 _WHERE = {
     "build_report": "toolkit.evaluation.report",
     "check_monitoring": "toolkit.evaluation.data",
@@ -113,13 +114,4 @@ __all__ = [
     "section_participation",
 ]
 
-
-def __getattr__(name: str):
-    """Load a public name from its module on first use."""
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module 'toolkit.evaluation' has no attribute '{name}'") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("toolkit.evaluation", _WHERE, globals())
