@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 import toolkit.store.erasure as erasure_store
 from toolkit.cli.main import main
@@ -555,3 +556,56 @@ def test_the_seeds_of_the_rounds_still_count_after_erasing_from_the_history(tmp_
     assert after[["round", "seed", "week"]].equals(seeds[["round", "seed", "week"]])
     assert b"old.mentor@example.org" not in history.read_bytes()
     assert b"old.mentor@example.org" not in rounds_log_path(history).read_bytes()
+
+
+# -- the lead's own files ----------------------------------------------------------------------
+
+
+def _scheme_files(folder: Path, address: str) -> dict[str, Path]:
+    """A scheme folder's own files: two still hold the address, one does not."""
+    (folder / "imports").mkdir()
+    (folder / "exports").mkdir()
+    listed = folder / "imports" / "unmentoring.csv"
+    listed.write_text(f"name,email\nSomeone,{address.upper()}\n", encoding="utf-8")
+    book = Workbook()
+    book.active.append(["mentee_email"])
+    book.active.append([address])
+    sheet = folder / "exports" / "pairs.xlsx"
+    book.save(sheet)
+    other = folder / "exports" / "other.csv"
+    other.write_text("email\nsomebody.else@example.org\n", encoding="utf-8")
+    return {"list": listed, "sheet": sheet, "other": other}
+
+
+def test_erase_names_the_files_that_still_hold_the_address(tmp_path):
+    # The form exports and lists the lead keeps are not rewritten: an erasure that said
+    # nothing of them would let the next draw bring the person back.
+    path = tmp_path / "s.sqlite"
+    small_store(path).close()
+    files = _scheme_files(tmp_path, "old.mentee@example.org")
+    history = tmp_path / "history.csv"
+    history.write_text("round,group,email\n2025-01,1,old.mentee@example.org\n")
+    code, out, _ = run("erase", "--store", str(path), "--email", "old.mentee@example.org",
+                       "--history", str(history))
+    assert code == 0
+    assert "2 file(s) outside the store still hold the address" in out
+    assert str(files["list"]) in out and str(files["sheet"]) in out
+    assert str(files["other"]) not in out and str(history) not in out
+    # Nobody in the store, but a file holds the address: still said, and the exit stays 1.
+    code, out, _ = run("erase", "--store", str(path), "--email", "old.mentee@example.org",
+                       "--look-in", str(tmp_path / "imports"))
+    assert code == 1 and "1 file(s) outside the store" in out and str(files["list"]) in out
+
+
+def test_the_panel_lists_the_files_to_clean_by_hand(tmp_path):
+    path = tmp_path / "s.sqlite"
+    _scheme_files(tmp_path, "old.mentee@example.org")
+    with small_store(path) as store:
+        panel = ErasurePanel(store)
+        panel.address.value = "old.mentee@example.org"
+        panel.confirm.value = True
+        panel.button.click()
+        assert panel.result.found
+        kind, text = panel.last_message
+        assert kind == "warning"
+        assert text.endswith("back:\nexports/pairs.xlsx\nimports/unmentoring.csv")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from toolkit.privacy.copies import find_copies
 from toolkit.privacy.erase import ErasureSummary, erase_person, is_known
 from toolkit.store.connection import open_existing
 
@@ -20,6 +22,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         summary = ErasureSummary(people=0)
     for line in summary.lines():
+        print(line)
+    # The lead's own files (form exports, the UnMentoring list, what was sent out) are not
+    # rewritten: say which still hold the address, or the next import brings them back.
+    folders = args.look_in or [Path(args.store).resolve().parent]
+    copies = find_copies(args.email, folders, skip=[args.history] if args.history else [])
+    for line in copies.lines():
         print(line)
     return 0 if summary.found else 1
 
@@ -41,4 +49,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="the person's e-mail address (any case)")
     p.add_argument("--history", metavar="FILE",
                    help="the UnMentoring history file (round,group,email) to erase them from too")
+    p.add_argument("--look-in", action="append", metavar="DIR",
+                   help="a folder whose files (exports, lists, drafts) are searched for the "
+                   "address afterwards, to clean by hand; repeat for more (default: the "
+                   "store's folder)")
     p.set_defaults(handler=run)

@@ -56,7 +56,7 @@ def message_html(text: str, kind: str = "info") -> str:
     colour, background = _STYLE.get(kind, _STYLE["info"])
     return (
         f'<div style="border-left:4px solid {colour};background:{background};color:{colour};'
-        f'padding:6px 10px;margin:4px 0">{html.escape(text)}</div>'
+        f'padding:6px 10px;margin:4px 0;white-space:pre-line">{html.escape(text)}</div>'
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from toolkit.privacy.copies import find_copies
 from toolkit.privacy.erase import ErasureSummary, erase_person
 from toolkit.store.connection import Store
 from toolkit.widgets.base import Panel, button, safely
@@ -28,6 +29,10 @@ class ErasurePanel(Panel):
         The scheme store, open for writing.
     history : str or Path, optional
         The UnMentoring history file to erase the person from too.
+    look_in : str or Path, optional
+        The folder whose files (the lead's exports and lists, what the toolkit wrote) are
+        searched for the address after each erasure, to be cleaned by hand: the scheme's
+        folder (default: the store's folder).
 
     Examples
     --------
@@ -38,9 +43,11 @@ class ErasurePanel(Panel):
     False
     """
 
-    def __init__(self, store: Store, history: str | Path | None = None) -> None:
+    def __init__(self, store: Store, history: str | Path | None = None,
+                 look_in: str | Path | None = None) -> None:
         super().__init__()
         self.store, self.history = store, history
+        self.look_in = Path(look_in) if look_in else Path(store.path).resolve().parent
         self.address = widgets.Text(value="", description="E-mail address", style=_WIDE,
                                     placeholder="the address of the person to erase",
                                     layout=widgets.Layout(width="620px"))
@@ -62,7 +69,8 @@ class ErasurePanel(Panel):
         if not self.confirm.value:
             self.warn("Tick the box to confirm: an erasure cannot be undone.")
             return None
-        summary = erase_person(self.store, self.address.value, history=self.history)
+        address = self.address.value
+        summary = erase_person(self.store, address, history=self.history)
         self.result = summary
         self.confirm.value = False
         text = " ".join(line.strip() for line in summary.lines())
@@ -71,4 +79,8 @@ class ErasurePanel(Panel):
             self.ok(text)
         else:
             self.warn(text)
+        self.copies = find_copies(address, [self.look_in],
+                                  skip=[self.history] if self.history else [])
+        if self.copies.holding or self.copies.unchecked:
+            self.warn("\n".join(line.strip() for line in self.copies.lines(self.look_in)))
         return summary
