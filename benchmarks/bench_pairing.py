@@ -32,7 +32,7 @@ from toolkit.intake.signups import read_signups  # noqa: E402
 from toolkit.pairing.matching import MentorMatcher  # noqa: E402
 from toolkit.pairing.scoring import BlockScorer, validate_weights  # noqa: E402
 
-RATIO_TARGET = 1.5
+RATIO_TARGET = 1.3
 RESOLVE_TARGET_MS = 50.0
 SPREAD_TARGET = 1.5
 NATIONAL_SECONDS = 60.0

@@ -21,8 +21,10 @@ PACKAGE = ROOT / "toolkit"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 
 #: Imports that may stay inside a function: optional or heavy dependencies that most uses
-#: of the module never need.
-LAZY_OK = {"playwright", "voila"}
+#: of the module never need (scipy.optimize: the default assignment solve is lapjv's;
+#: openpyxl: most files read and written are CSV). Each saves a command a tenth of a second
+#: or more of start-up.
+LAZY_OK = {"playwright", "voila", "scipy.optimize", "openpyxl"}
 
 #: Command modules whose ``run`` may import the feature it runs: building the command line
 #: loads every command module, and these features load the plotting libraries (the report)
@@ -60,7 +62,8 @@ def test_no_import_inside_a_function(path):
                 if isinstance(sub, ast.Import | ast.ImportFrom):
                     names = ([a.name for a in sub.names] if isinstance(sub, ast.Import)
                              else [sub.module or ""])
-                    if not all(n.split(".")[0] in LAZY_OK for n in names):
+                    if not all(any(n == ok or n.startswith(ok + ".") for ok in LAZY_OK)
+                               for n in names):
                         inside.append(f"line {sub.lineno}: {', '.join(names)}")
     assert not inside, f"{_name(path)} imports inside functions: {inside}"
 

@@ -331,3 +331,34 @@ def test_a_scheme_matched_by_blocks_explains_itself_as_the_dense_match_does(case
     np.testing.assert_array_equal(blocked.pairs["score"].to_numpy(), dense.score[r, c])
     pd.testing.assert_frame_equal(
         blocked.unmatched, matcher._unmatched(r, c, dense.codes))
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@settings(max_examples=15, deadline=None)
+@given(case=st.one_of(signups(), st.deferred(lambda: rich_signups())))
+def test_a_one_off_match_without_the_component_matrices_is_the_dense_match(case, objective):
+    # The command line's one-off match scores every pair with the block scorer and solves
+    # densely: exactly the pairs, scores, explanations and reasons of the panel's match.
+    people, rng = case
+    matcher = MentorMatcher(people, rules={"same_department": bool(rng.random() < 0.3)})
+    first = matcher.match(objective=objective, strategy="dense")
+    allowed = np.argwhere(first.allowed)
+    pick = rng.permutation(len(allowed))
+    mentees = matcher.mentees["email"].to_numpy()
+    mentors = matcher.mentors["email"].to_numpy()
+    locks = forbid = previous = None
+    if len(pick) >= 3:
+        locks = pd.DataFrame({"mentee_email": mentees[allowed[pick[:1], 0]],
+                              "mentor_email": mentors[allowed[pick[:1], 1]]})
+        forbid = pd.DataFrame({"mentee_email": mentees[allowed[pick[1:2], 0]],
+                               "mentor_email": mentors[allowed[pick[1:2], 1]]})
+        previous = pd.DataFrame({"mentee_email": mentees[allowed[pick[2:3], 0]],
+                                 "mentor_email": mentors[allowed[pick[2:3], 1]]})
+    kwargs = {"objective": objective, "locks": locks, "forbid": forbid, "previous": previous}
+    dense = matcher.match(**kwargs, strategy="dense")
+    lean = matcher.match(**kwargs, keep_matrices=False)
+    assert lean.score is None and lean.scorer is not None
+    pd.testing.assert_frame_equal(lean.pairs, dense.pairs)
+    pd.testing.assert_frame_equal(lean.unmatched, dense.unmatched)
+    assert lean.totals == dense.totals
+    assert lean.settings == dense.settings

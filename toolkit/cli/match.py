@@ -115,7 +115,8 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         print(f"Kept {inputs.kept_from_store} pair(s) already running in the store.",
               file=sys.stderr)
     step("pairing")
-    result = inputs.match(args.objective, log=_progress)
+    # One match, then the files: no component matrices kept for re-matching.
+    result = inputs.match(args.objective, log=_progress, keep_matrices=False)
     run_info = {
         "input": {"file": str(args.signups or args.store), "sha256": signups.sha256,
                   "rows_used": len(signups.people), "rows_skipped": skipped},
@@ -126,7 +127,7 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
         "store": str(args.store) if args.store else None,
     }
     step("writing")
-    if result.scorer is not None:  # a large scheme: say what the last stage does
+    if "proof" in result.settings:  # a large scheme: say what the last stage does
         _progress("Writing the pairs, their explanations and the reasons.")
     print(run_summary(result))
     if out is not None:

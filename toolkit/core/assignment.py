@@ -16,12 +16,14 @@ from collections.abc import Sequence
 
 import lap
 import numpy as np
-from scipy.optimize import linear_sum_assignment, linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from toolkit.core.sparse_assignment import matrix_source, solve_sparse
 from toolkit.errors import RuleError, SettingsError
+
+# scipy.optimize (a quarter of a second to load) is imported inside the two functions that
+# use it: the default solve (lapjv, most pairs then best total) never needs it.
 
 __all__ = ["METHODS", "OBJECTIVES", "SPARSE_FROM", "STRATEGIES", "default_method",
            "solve_assignment"]
@@ -91,6 +93,8 @@ def _best_total(score: np.ndarray, eligible: np.ndarray, capacity: np.ndarray, m
         elif size > len(slots):
             cost = np.hstack([cost, np.zeros((n, size - len(slots)))])
         cost -= cost.min(axis=0, keepdims=True)
+        from scipy.optimize import linear_sum_assignment  # loaded here: see the imports
+
         rows, cols = linear_sum_assignment(cost)
         real = (rows < n) & (cols < len(slots))
         rows, cols = rows[real], cols[real]
@@ -157,6 +161,8 @@ def _flow_solve(score: np.ndarray, eligible: np.ndarray, row_cap: np.ndarray,
     def best(objective_vector: np.ndarray, top: np.ndarray) -> np.ndarray | None:
         a_ub = vstack([a_cols, *[coo_matrix(-v[None, :]) for v, _ in floors]]).tocsr()
         b_ub = np.r_[cap_other, [-least for _, least in floors]]
+        from scipy.optimize import linprog  # loaded here: see the imports
+
         res = linprog(-objective_vector, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq,
                       b_eq=np.zeros(a_eq.shape[0]),
                       bounds=np.column_stack([np.zeros(nv), top]), method="highs-ds")

@@ -45,7 +45,6 @@ from collections.abc import Callable
 from itertools import chain
 
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import (
     min_weight_full_bipartite_matching,
@@ -247,6 +246,10 @@ def _lp(n: int, ar: np.ndarray, ax: np.ndarray, aw: np.ndarray,
     a_ub = coo_matrix((np.ones(2 * na), (np.r_[ar, n + ax], np.r_[np.arange(na),
                                                                    np.arange(na)])),
                       shape=(n + len(cap), na)).tocsr()
+    # Loaded here: scipy.optimize takes a quarter of a second to load, and the common
+    # solves (lapjv, and sparse rounds without this fallback) never need it.
+    from scipy.optimize import linprog
+
     res = linprog(-aw, A_ub=a_ub, b_ub=np.r_[np.ones(n), cap], bounds=(0, None),
                   method="highs-ds", options=HIGHS)
     if res.x is None:  # pragma: no cover - the empty assignment is always feasible

@@ -47,7 +47,17 @@ def fold(values: pd.Series | str | None) -> pd.Series | str:
     ['yes', '', 'no']
     """
     if isinstance(values, pd.Series):
-        return pd.Series([_fold_one(v) for v in values], index=values.index, dtype=object)
+        # Answers repeat (a column of departments holds a few dozen): fold each once.
+        folded: dict[object, str] = {}
+        out = []
+        for v in values.to_numpy(dtype=object):
+            try:
+                out.append(folded[v])
+            except KeyError:
+                out.append(folded.setdefault(v, _fold_one(v)))
+            except TypeError:  # pragma: no cover - a value that cannot be a key
+                out.append(_fold_one(v))
+        return pd.Series(out, index=values.index, dtype=object)
     return _fold_one(values)
 
 
@@ -76,7 +86,8 @@ def normalise_emails(values: pd.Series) -> pd.Series:
     """
     return pd.Series(
         [unicodedata.normalize("NFC", "" if v is None or (not isinstance(v, str) and pd.isna(v))
-                               else str(v)).strip().casefold() for v in values],
+                               else str(v)).strip().casefold()
+         for v in values.to_numpy(dtype=object)],
         index=values.index, dtype=object)
 
 

@@ -18,10 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from toolkit.errors import ToolkitError
 
@@ -162,9 +159,13 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path, quote_text: bool = T
         tmp, index=False, encoding="utf-8", quoting=quoting, lineterminator="\n"))
 
 
+#: The control characters an XLSX file cannot hold (openpyxl refuses them): shown as U+FFFD.
+_NOT_IN_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def _xlsx_text(value: object) -> object:
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return _NOT_IN_XLSX.sub("\ufffd", value)
     if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
         return None
     if isinstance(value, np.generic):
@@ -194,6 +195,7 @@ def write_xlsx_atomic(path: str | Path, sheets: Mapping[str, pd.DataFrame],
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.xlsx"
     >>> _ = write_xlsx_atomic(path, {"People": pd.DataFrame({"name": ["=1+1"], "n": [3]})})
+    >>> import openpyxl
     >>> cell = openpyxl.load_workbook(path)["People"]["A2"]
     >>> cell.value, cell.data_type
     ('=1+1', 's')
@@ -201,6 +203,9 @@ def write_xlsx_atomic(path: str | Path, sheets: Mapping[str, pd.DataFrame],
     widths = dict(widths or {})
 
     def write(tmp: Path) -> None:
+        import openpyxl  # loaded here: most outputs are CSV (see LAZY_OK in the tests)
+        from openpyxl.utils import get_column_letter
+
         book = openpyxl.Workbook()
         book.remove(book.active)
         for name, table in sheets.items():

@@ -57,6 +57,9 @@ INVISIBLE_IN_EMAIL = ("This address contains an invisible character ({name}), so
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 _DIRECTION = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+#: Any character of _CONTROL or _DIRECTION (and, for _ANY, of _LINE_BREAKS).
+_ANY_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u061c\u00ad\u180e\u202a-\u202e"
                         r"\u2066-\u2069]")
 
@@ -288,6 +291,10 @@ class RowChecker:
     def _check_characters(self, name: str, multiline: bool,
                           text: pd.Series | None = None) -> None:
         text = self.canon[name] if text is None else text
+        # One search over the whole column joined by spaces tells whether any row needs
+        # looking at (almost never): each pattern matches one character, and none a space.
+        if not (_ANY_MULTILINE if multiline else _ANY).search(" ".join(text)):
+            return
         control = text.str.contains(_CONTROL)
         if not multiline:
             control |= text.str.contains(_LINE_BREAKS)

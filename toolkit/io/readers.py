@@ -18,7 +18,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from toolkit.errors import InputFileError
@@ -233,6 +232,8 @@ def _read_xlsx(raw: bytes, source: str, sheet: str | None, limits: Limits
         raise InputFileError(
             f"'{source}' unpacks to {unpacked / 1e6:,.0f} MB, more than the toolkit reads "
             f"({limits.unpacked_bytes / 1e6:,.0f} MB): this is not a form export it can use.")
+    import openpyxl  # loaded here: most exports are CSV (see LAZY_OK in the tests)
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

@@ -598,11 +598,16 @@ class MentorMatcher:
         method: str = "auto",
         strategy: str = "auto",
         log: Callable[[str], None] | None = None,
+        keep_matrices: bool = True,
     ) -> MatchResult:
         """Match with these weights and objective; see :func:`match_mentors`.
 
         ``log``, when given, is called with a line on each stage of a large scheme's
-        block-by-block solve (the ``match`` command prints them).
+        block-by-block solve (the ``match`` command prints them). ``keep_matrices=False``
+        is for a one-off match (the ``match`` command): the dense solve then takes its score
+        matrix from the block scorer, without building or keeping the score components of
+        every pair (the same pairs, in a third of the memory); a panel that re-matches on
+        every slider keeps them.
         """
         weights = validate_weights(weights)
         if objective not in OBJECTIVES:
@@ -615,8 +620,9 @@ class MentorMatcher:
         e_mail, m_mail = self.mentees["email"], self.mentors["email"]
         per = self.mentors_per_mentee
         blocked = self._blocked(strategy)
+        lean = not (blocked or keep_matrices or strategy == "dense") and per == 1
         codes = allowed = None
-        if not blocked:
+        if not (blocked or lean):
             rules = self.rules.with_rule("forbidden", pair_mask(e_mail, m_mail, forbid))
             rules = rules.with_rule("paired_before", pair_mask(e_mail, m_mail, previous))
             codes = rules.reason_codes
@@ -650,15 +656,19 @@ class MentorMatcher:
                             "rule is broken; unlock a pair or raise the capacity in the sign-ups.")
         proof: dict = {}
         scorer = None
-        if blocked:
+        if blocked or lean:
             scorer = self.scorer(weights, forbid, previous)
-            if log is not None:
-                log(f"Pairing {len(self.mentees):,} mentees with {len(self.mentors):,} "
-                    "mentors block by block (exact, with a proof of optimality).")
             _, fixed_s = scorer.pair_components(fixed_r, fixed_c)
-            rows, cols = solve_sparse(scorer, len(self.mentees), self.capacity, objective,
-                                      (fixed_r, fixed_c, fixed_s), report=proof, log=log,
-                                      progress=False if log is not None else None)
+            if lean:
+                rows, cols = self._solve_lean(scorer, objective, fixed_r, fixed_c, fixed_s,
+                                              method, proof)
+            else:
+                if log is not None:
+                    log(f"Pairing {len(self.mentees):,} mentees with {len(self.mentors):,} "
+                        "mentors block by block (exact, with a proof of optimality).")
+                rows, cols = solve_sparse(scorer, len(self.mentees), self.capacity, objective,
+                                          (fixed_r, fixed_c, fixed_s), report=proof, log=log,
+                                          progress=False if log is not None else None)
             comps, pair_score = scorer.pair_components(rows, cols)
             applies = scorer.applies
             unscored = np.flatnonzero(scorer.eligible_rows < 0)
@@ -735,6 +745,23 @@ class MentorMatcher:
         return MatchResult(pairs=pairs, unmatched=unmatched, settings=settings, totals=totals,
                            matcher=self, score=score, allowed=allowed, codes=codes, rows=rows,
                            cols=cols, scorer=scorer, constraints=(forbid, previous))
+
+    def _solve_lean(self, scorer: BlockScorer, objective: str, fixed_r: np.ndarray,
+                    fixed_c: np.ndarray, fixed_s: np.ndarray, method: str,
+                    proof: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Solve densely on the block scorer's whole matrix (no component matrices).
+
+        The scores are bit for bit those :func:`combine_scores` gives, and the solver never
+        reads a score where a pair is not allowed, so the pairs are those of the dense path.
+        """
+        score = scorer(np.arange(len(self.mentees), dtype=np.int64))
+        allowed = np.isfinite(score)
+        allowed[fixed_r, fixed_c] = True
+        score[fixed_r, fixed_c] = fixed_s
+        np.copyto(score, 0.0, where=~allowed)
+        return solve_assignment(score, allowed, self.capacity, objective,
+                                np.column_stack([fixed_r, fixed_c]), method, None, "dense",
+                                proof)
 
     def _blocked(self, strategy: str) -> bool:
         """Say whether to match block by block, never holding the whole score matrix.

@@ -324,7 +324,12 @@ def named_pairs(answers: pd.Series, targets: pd.DataFrame) -> pd.DataFrame:
     >>> named_pairs(pd.Series(["yan bo; x@e.org", "", "Zed"]), targets).values.tolist()
     [[0, 1, 0, 'yan bo'], [0, 0, 1, 'x@e.org'], [2, -1, 0, 'Zed']]
     """
-    lists = split_multi(answers.fillna("").astype(str).reset_index(drop=True))
+    text = answers.fillna("").astype(str).reset_index(drop=True)
+    if not text.str.strip().astype(bool).any():  # nobody named anyone (the usual case)
+        return pd.DataFrame({"row": np.empty(0, np.int64), "col": np.empty(0, np.int64),
+                             "rank": np.empty(0, np.int64),
+                             "token": np.empty(0, dtype=object)})
+    lists = split_multi(text)
     flat = lists.explode().dropna()
     flat = flat[flat.astype(str).str.strip() != ""]
     tokens = pd.DataFrame({"row": flat.index.to_numpy(dtype=np.int64),

@@ -216,18 +216,20 @@ class MatchInputs:
 
     def match(self, objective: str = "coverage", weights: Mapping[str, float] | None = None,
               locks: pd.DataFrame | None = None, forbid: pd.DataFrame | None = None,
-              method: str = "auto", log: Callable[[str], None] | None = None) -> MatchResult:
+              method: str = "auto", log: Callable[[str], None] | None = None,
+              keep_matrices: bool = True) -> MatchResult:
         """Match with these inputs; ``weights``, ``locks`` and ``forbid`` replace the starting ones.
 
         Running and finished pairs always come from the inputs, so no setting can give a
         mentee a second mentor or repeat a finished pair. ``log`` receives a line per stage
-        of a large scheme's block-by-block solve.
+        of a large scheme's block-by-block solve. ``keep_matrices=False`` for a one-off match
+        (see :meth:`~toolkit.pairing.matching.MentorMatcher.match`).
         """
         return self.matcher.match(self.weights if weights is None else weights, objective,
                                   locks=self.locks if locks is None else locks,
                                   forbid=self.forbid if forbid is None else forbid,
                                   current=self.current, previous=self.previous, method=method,
-                                  log=log)
+                                  log=log, keep_matrices=keep_matrices)
 
 
 def _pairs(value: pd.DataFrame | str | Path | None, what: str) -> pd.DataFrame:
