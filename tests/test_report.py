@@ -279,3 +279,16 @@ def test_the_report_names_grades_by_the_ladder_it_is_given(tmp_path, sample_peop
         section = section_participation(load_scheme(store), ladder=ladder)
     table = next(t.table for t in section.tables if t.slug == "participation-by-grade-counts")
     assert table["Grade"].tolist() == [*ladder.levels, "All"]
+
+
+def test_the_senior_grade_defaults_to_the_ladder_s_own(year_store, tmp_path, capsys):
+    # A civil-service scheme names no "Grade 9": the report (command and panel) starts from
+    # the ladder's usual senior grade instead of refusing to run.
+    code = main(["report", "--store", str(year_store), "--out", str(tmp_path / "r"),
+                 "--ladder", "civil-service", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "SCS1 and above" in page and "Grade 9 and above" not in page
+    assert ReportPanel(year_store, tmp_path / "r2", ladder="civil-service"
+                       ).senior_grade.value == "SCS1"
+    assert ReportPanel(year_store, tmp_path / "r3").senior_grade.value == "Grade 9"

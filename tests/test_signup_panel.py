@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from toolkit.schemes import create_scheme
 from toolkit.store.connection import Store
 from toolkit.store.people import load_people
+from toolkit.widgets.pairing import scheme_pairing_panel
+from toolkit.widgets.scheme import scheme_session
 from toolkit.widgets.signups import SignupImportPanel
 
 WHEN = datetime(2026, 12, 1, tzinfo=UTC)
@@ -63,3 +65,30 @@ def test_an_upload_that_is_not_an_export_is_refused_plainly(tmp_path):
                            "content": memoryview(content), "last_modified": WHEN},)
     assert panel.last_message[0] == "error" and "CSV or XLSX" in panel.last_message[1]
     assert not any(scheme.imports.iterdir())
+
+
+def test_the_grade_ladder_is_chosen_on_the_page_and_remembered_by_the_scheme(tmp_path):
+    # A civil-service scheme in the app: the grades are read again on the ladder chosen in
+    # the drop-down (the column choices kept), and every later page uses the saved ladder.
+    rows = [("Ann Li", "ann@example.org", "Policy", "HEO", "mentee"),
+            ("Bo Ray", "bo@example.org", "Finance", "Grade 7", "mentor"),
+            ("Cy Ng", "cy@example.org", "Legal", "SEO", "mentor")]
+    export = tmp_path / "civil.csv"
+    export.write_text("Name,Email,Department,Grade,Role\n"
+                      + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    scheme = create_scheme("policy", tmp_path)
+    panel = SignupImportPanel(scheme, signups=export, root=tmp_path)
+    assert panel.ladder_choice.value == "uk-he"
+    assert set(panel.result.problems["field"]) == {"grade"}  # HEO, SEO: not UK HE grades
+    panel.ladder_choice.value = "civil-service"
+    assert panel.result.problems.empty and len(panel.result.people) == 3
+    assert panel.result.people["grade"].tolist() == ["HEO", "Grade 7", "SEO"]
+    panel.save_button.click()
+    assert scheme.saved_ladder == "civil-service"
+    assert "grade ladder were saved" in panel.last_message[1]
+    assert scheme_session(str(scheme.path), tmp_path).ladder() == "civil-service"
+    again = SignupImportPanel(scheme, signups=export, root=tmp_path)
+    assert again.ladder_choice.value == "civil-service" and again.result.problems.empty
+    pairing = scheme_pairing_panel(scheme, root=tmp_path)  # page 02 reads grades on it too
+    assert pairing.matcher.ladder.levels[0] == "AA"
+    assert "SCS1" in [value for _, value in pairing.mentor_min_grade.options]

@@ -108,7 +108,8 @@ def _match(args: argparse.Namespace, step: Callable[[str], None]) -> int:
               f"'{out / 'skipped.csv'}'.", file=sys.stderr)
     inputs = gather_match_inputs(signups, store=args.store, weights=args.weights,
                                  locks=args.locks, forbid=args.forbid, current=args.current,
-                                 rules=args.rules)
+                                 rules=args.rules,
+                                 ladder=args.ladder if args.signups is None else None)
     for notice in inputs.matcher.notices:
         print(f"Note: {notice}", file=sys.stderr)
     if inputs.kept_from_store:

@@ -57,9 +57,10 @@ def register(commands: argparse._SubParsersAction) -> None:
                    "mentoring sign-ups in their departments")
     p.add_argument("--ladder", metavar="FILE",
                    help="grade ladder: uk-he (default), lecturer, civil-service or a JSON file")
-    p.add_argument("--senior-grade", default="Grade 9", metavar="GRADE",
+    p.add_argument("--senior-grade", metavar="GRADE",
                    help="grade from which the share of women is compared with the aim "
-                   "(default 'Grade 9')")
+                   "(default two thirds up the ladder: 'Grade 9' on uk-he, 'SCS1' on "
+                   "civil-service)")
     p.add_argument("--aim", type=_percent, default=50.0, metavar="PERCENT",
                    help="the aim for the share of women at that grade and above (default 50)")
     p.add_argument("--outcomes", metavar="EXTRACT",

@@ -17,6 +17,7 @@ from toolkit.errors import SettingsError
 __all__ = [
     "CIVIL_SERVICE_LADDER",
     "DEFAULT_LADDER",
+    "DEFAULT_LADDER_NAME",
     "LADDERS",
     "LECTURER_LADDER",
     "Ladder",
@@ -87,6 +88,20 @@ class Ladder:
                     )
                 lookup[key] = index
         object.__setattr__(self, "_lookup", lookup)
+
+    @property
+    def senior_grade(self) -> str:
+        """The grade from which people count as senior unless the lead chooses another.
+
+        Two thirds of the way up: Grade 9 on the UK higher-education ladder, SCS1 (the
+        Senior Civil Service) on the civil-service one.
+
+        Examples
+        --------
+        >>> LADDERS["uk-he"].senior_grade, LADDERS["civil-service"].senior_grade
+        ('Grade 9', 'SCS1')
+        """
+        return self.levels[min(len(self.levels) - 1, round(len(self.levels) * 2 / 3))]
 
     def level_of(self, grade: str | None) -> int | None:
         """Return the level index (0 is the most junior) of a grade, or None if unknown."""
@@ -241,8 +256,11 @@ CIVIL_SERVICE_LADDER = Ladder(
 )
 
 #: The ladders shipped with the toolkit, by short name (``--ladder`` also accepts these names).
+#: The short name of the default ladder.
+DEFAULT_LADDER_NAME = "uk-he"
+
 LADDERS = {
-    "uk-he": DEFAULT_LADDER,
+    DEFAULT_LADDER_NAME: DEFAULT_LADDER,
     "lecturer": LECTURER_LADDER,
     "civil-service": CIVIL_SERVICE_LADDER,
 }

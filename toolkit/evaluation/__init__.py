@@ -40,7 +40,12 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time each name loads 
         section_cohorts,
         section_outcomes,
     )
-    from toolkit.evaluation.report import ReportResult, build_report, find_identifiers
+    from toolkit.evaluation.report import (
+        ReportResult,
+        build_report,
+        find_identifiers,
+        senior_on,
+    )
     from toolkit.evaluation.sections import (
         Section,
         section_coaching,
@@ -80,6 +85,7 @@ _WHERE = {
     "section_network": "toolkit.evaluation.sections",
     "section_outcomes": "toolkit.evaluation.outcome_sections",
     "section_participation": "toolkit.evaluation.sections",
+    "senior_on": "toolkit.evaluation.report",
     "SurveyImport": "toolkit.evaluation.survey",
 }
 
@@ -112,6 +118,7 @@ __all__ = [
     "section_network",
     "section_outcomes",
     "section_participation",
+    "senior_on",
 ]
 
 __getattr__ = lazy_names("toolkit.evaluation", _WHERE, globals())

@@ -52,6 +52,7 @@ __all__ = [
     "leak_message",
     "not_a_grade_message",
     "read_report_settings",
+    "senior_on",
 ]
 
 #: The settings a report settings file may hold.
@@ -70,6 +71,28 @@ def leak_message(folder: str | Path, places: int) -> str:
     return (f"The report in '{folder}' would have contained a person's name or e-mail address "
             f"({places} place(s)), so those files were removed. Please report this as a bug "
             "in the toolkit.")
+
+
+def senior_on(ladder: Ladder | str | Path | None, grade: str | None = None
+              ) -> tuple[str, int]:
+    """Return the senior grade on a ladder and its level (the ladder's usual one by default).
+
+    Raises
+    ------
+    SettingsError
+        If ``grade`` is not on the ladder (the message lists the ladder's grades).
+
+    Examples
+    --------
+    >>> senior_on("civil-service"), senior_on(None, "Grade 8")
+    (('SCS1', 7), ('Grade 8', 3))
+    """
+    lad = resolve_ladder(ladder)
+    grade = grade or lad.senior_grade
+    level = lad.level_of(grade)
+    if level is None:
+        raise SettingsError(not_a_grade_message(grade, lad))
+    return lad.levels[level], level
 
 
 def not_a_grade_message(grade: str, ladder: Ladder) -> str:
@@ -163,7 +186,7 @@ def find_identifiers(folder: str | Path, people: pd.DataFrame) -> list[tuple[str
 
 def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | None = None,
                  rule: DisclosureRule | str | None = None,
-                 ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
+                 ladder: Ladder | str | Path | None = None, senior_grade: str | None = None,
                  aim: float = 50.0, objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None,
                  progress: bool = True,
@@ -183,8 +206,9 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
         The disclosure rule (default: the UK higher-education standard, ``"hesa"``).
     ladder : Ladder, str or Path, optional
         The grade ladder, to find ``senior_grade`` (default UK HE).
-    senior_grade : str
-        The grade from which the share of women is compared with the aim.
+    senior_grade : str, optional
+        The grade from which the share of women is compared with the aim (default the
+        ladder's :attr:`~toolkit.core.ladder.Ladder.senior_grade`: Grade 9 on UK HE).
     aim : float
         The aim for that share, in percent (default 50).
     objectives : pandas.DataFrame or path, optional
@@ -239,9 +263,7 @@ def build_report(store: Store | str | Path, out_dir: str | Path, cohort: str | N
     """
     rule = get_rule(rule)
     lad = resolve_ladder(ladder)
-    senior_level = lad.level_of(senior_grade)
-    if senior_level is None:
-        raise SettingsError(not_a_grade_message(senior_grade, lad))
+    senior_grade, senior_level = senior_on(lad, senior_grade)
     out = Path(out_dir)
     if outcomes is not None and not isinstance(outcomes, ExtractImport):
         outcomes = read_hr_extract(outcomes, lad)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.statuses import FINISHED, RUNNING
 from toolkit.core.text import normalise_emails
 from toolkit.errors import StoreError
@@ -247,6 +248,7 @@ def gather_match_inputs(
     forbid: pd.DataFrame | str | Path | None = None,
     current: pd.DataFrame | str | Path | None = None,
     rules: SchemeRules | Mapping[str, object] | str | Path | None = None,
+    ladder: Ladder | str | Path | None = None,
 ) -> MatchInputs:
     """Gather and check what a matching round starts from: the one way to set up a match.
 
@@ -271,6 +273,10 @@ def gather_match_inputs(
         The scheme's rules, or its rules JSON file (see
         :func:`~toolkit.pairing.settings.read_rules`); grade names are read onto the
         sign-ups' ladder.
+    ladder : Ladder, str or Path, optional
+        The scheme's grade ladder, for sign-ups that do not carry theirs (those saved in a
+        store): the rules' grade names and the explanations use it. Default: the sign-ups'
+        own, else UK higher education.
 
     Returns
     -------
@@ -294,7 +300,8 @@ def gather_match_inputs(
     [['a@x.org', 'b@x.org']]
     """
     people = signups.people if hasattr(signups, "people") else signups
-    ladder = getattr(signups, "ladder", None)
+    ladder = (resolve_ladder(ladder) if ladder is not None
+              else getattr(signups, "ladder", None))
     start, settings = read_weights(weights)
     scheme_rules = read_rules(rules)
     locks = _pairs(locks, "locked pairs")

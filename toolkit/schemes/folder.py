@@ -21,6 +21,7 @@ __all__ = [
     "list_schemes",
     "open_scheme",
     "resolve_scheme",
+    "save_ladder",
     "save_mapping",
     "save_upload",
     "set_current_scheme",
@@ -75,6 +76,31 @@ class Scheme:
     def mapping_file(self) -> Path:
         """The sign-up form's column mapping, saved by notebook 01 with the sign-ups."""
         return self.settings / "signup_mapping.json"
+
+    @property
+    def ladder_file(self) -> Path:
+        """The scheme's grade ladder (its short name or a ladder file), saved by notebook 01."""
+        return self.settings / "ladder.json"
+
+    @property
+    def saved_ladder(self) -> str | None:
+        """The ladder chosen when the sign-ups were saved (None: none saved yet).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> scheme = create_scheme("Physics", tempfile.mkdtemp())
+        >>> scheme.saved_ladder is None
+        True
+        >>> _ = save_ladder(scheme, "civil-service")
+        >>> scheme.saved_ladder
+        'civil-service'
+        """
+        try:
+            value = json.loads(self.ladder_file.read_text(encoding="utf-8"))["ladder"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return str(value) if value else None
 
     @property
     def is_sample(self) -> bool:
@@ -261,6 +287,17 @@ def save_upload(scheme: Scheme, name: str, content: bytes) -> Path:
     path = scheme.imports / base
     _write_atomic(path, bytes(content))
     return path
+
+
+def save_ladder(scheme: Scheme, ladder: str | Path) -> Path:
+    """Remember the scheme's grade ladder (a shipped ladder's short name or a ladder file).
+
+    Every page then reads grades on that ladder unless told otherwise.
+    """
+    scheme.settings.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"ladder": str(ladder)}, indent=2, ensure_ascii=False) + "\n"
+    _write_atomic(scheme.ladder_file, text.encode("utf-8"))
+    return scheme.ladder_file
 
 
 def save_mapping(scheme: Scheme, mapping: dict[str, str]) -> Path:

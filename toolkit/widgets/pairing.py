@@ -217,7 +217,8 @@ class PairingPanel(Panel):
         # The same inputs as `python -m toolkit match`: pairs running in the store are kept
         # (nobody gets a second mentor), finished pairs are not made again.
         self.inputs = gather_match_inputs(signups, store=store, weights=weights, locks=locks,
-                                          forbid=forbid, current=current, rules=rules)
+                                          forbid=forbid, current=current, rules=rules,
+                                          ladder=None if source is not None else ladder)
         if isinstance(rules, str | Path):
             self.rules_path = Path(rules)
         elif store is not None:
@@ -571,7 +572,8 @@ def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = 
     out : str or Path, optional
         Where Export writes.
     **options
-        Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current).
+        Passed to :class:`PairingPanel` (weights, objective, locks, forbid, current; and
+        ``ladder``, by default the one saved with the scheme's sign-ups on page 01).
 
     Raises
     ------
@@ -588,6 +590,7 @@ def scheme_pairing_panel(scheme: Scheme | str | Path | None = "", cohort: str = 
     saved_rules = scheme.path / "rules.json"  # where Save rules puts them, beside the store
     if options.get("rules") is None and saved_rules.is_file():
         options["rules"] = saved_rules
+    options.setdefault("ladder", scheme.saved_ladder)  # the one saved with the sign-ups
     panel = PairingPanel(people, store=scheme.store, cohort=cohort,
                          out=out or scheme.exports / "pairing", **options)
     panel.scheme = scheme

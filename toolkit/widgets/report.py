@@ -125,8 +125,8 @@ class ReportPanel(Panel):
         The starting rule (a name in :data:`toolkit.core.disclosure.RULES`).
     ladder : Ladder, str or Path, optional
         The grade ladder (default UK HE).
-    senior_grade : str
-        The starting senior grade.
+    senior_grade : str, optional
+        The starting senior grade (default the ladder's usual one: Grade 9 on UK HE).
     aim : float
         The starting aim, in percent.
     outcomes : path, optional
@@ -149,7 +149,7 @@ class ReportPanel(Panel):
     def __init__(self, store: str | Path, out: str | Path, cohort: str | None = None,
                  objectives: pd.DataFrame | str | Path | None = None,
                  participants: str | Path | None = None, rule: str = "hesa",
-                 ladder: Ladder | str | Path | None = None, senior_grade: str = "Grade 9",
+                 ladder: Ladder | str | Path | None = None, senior_grade: str | None = None,
                  aim: float = 50.0, outcomes: str | Path | None = None,
                  monitoring: Iterable[str] = (), scheme: Scheme | None = None) -> None:
         super().__init__()
@@ -162,7 +162,8 @@ class ReportPanel(Panel):
         self.rule = widgets.Dropdown(options=sorted(RULES), value=rule,
                                      description="Disclosure rule", style=style)
         self.senior_grade = widgets.Dropdown(options=list(self.ladder.levels),
-                                             value=senior_grade, description="Senior grade",
+                                             value=senior_grade or self.ladder.senior_grade,
+                                             description="Senior grade",
                                              style=style)
         self.aim = widgets.IntSlider(value=round(aim), min=0, max=100, step=5,
                                      description="Aim for women (%)",

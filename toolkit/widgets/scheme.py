@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from toolkit.core.dates import today as real_today
+from toolkit.core.ladder import DEFAULT_LADDER_NAME
 from toolkit.demo.sample import COACHING_START, COACHING_TODAY, SAMPLE_TODAY, sample_store
 from toolkit.errors import InputFileError, NotReadyError
 from toolkit.schemes.folder import (
@@ -160,6 +161,26 @@ class SchemeSession:
                 f"as '../{self.scheme.folder}/imports/your-file.xlsx'), then run the notebook "
                 "again.")
         return path
+
+    def ladder(self, given: str | Path | None = None) -> str:
+        """Return the grade ladder a page reads grades on.
+
+        The one the lead gave, else the one saved with the scheme's sign-ups (page 01),
+        else the UK higher-education ladder.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from toolkit.schemes.folder import create_scheme, save_ladder
+        >>> root = Path(tempfile.mkdtemp())
+        >>> session = SchemeSession(create_scheme("Policy", root=root), root)
+        >>> session.ladder()
+        'uk-he'
+        >>> _ = save_ladder(session.scheme, "civil-service")
+        >>> session.ladder(), session.ladder("lecturer")
+        ('civil-service', 'lecturer')
+        """
+        return str(given or self.scheme.saved_ladder or DEFAULT_LADDER_NAME)
 
     def day(self, given: str | None, sample: str = "relationships") -> str:
         """Return the day a page works on: the one the lead gave, else today.

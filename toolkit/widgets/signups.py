@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from toolkit.core.ladder import resolve_ladder
+from toolkit.core.ladder import DEFAULT_LADDER_NAME, LADDERS, resolve_ladder
 from toolkit.errors import ToolkitError
 from toolkit.intake.overview import signup_counts
 from toolkit.intake.service import save_signups_to_store
@@ -23,7 +23,13 @@ from toolkit.intake.signups import (
 from toolkit.io.columns import read_mapping
 from toolkit.io.readers import read_table
 from toolkit.plots.intake import plot_signup_counts
-from toolkit.schemes.folder import Scheme, resolve_scheme, save_mapping, save_upload
+from toolkit.schemes.folder import (
+    Scheme,
+    resolve_scheme,
+    save_ladder,
+    save_mapping,
+    save_upload,
+)
 from toolkit.widgets.base import Panel, button, safely, show_table
 from toolkit.widgets.scheme import scheme_banner
 from toolkit.widgets.upload import upload_button, upload_row
@@ -148,7 +154,11 @@ class SignupImportPanel(Panel):
         sample form export).
     mapping : dict or path, optional
         A starting mapping; by default the one saved with the scheme's last import.
-    ladder, sheet, cohort
+    ladder : str or Path, optional
+        The grade ladder (a shipped ladder's short name or a ladder file); by default the one
+        saved with the scheme's last import, else UK higher education. The page has a
+        drop-down to change it; it is saved with the sign-ups, and the other pages use it.
+    sheet, cohort
         As for :func:`toolkit.intake.signups.read_signups`; ``cohort`` is the year or round.
     root : str or Path
         The project folder (``..`` from a notebook).
@@ -166,7 +176,16 @@ class SignupImportPanel(Panel):
         if mapping is None and self.scheme.mapping_file.is_file():
             mapping = self.scheme.mapping_file
         self.start_mapping = mapping
-        self.ladder = resolve_ladder(ladder)
+        chosen = str(ladder or self.scheme.saved_ladder or DEFAULT_LADDER_NAME)
+        self.ladder = resolve_ladder(chosen)
+        options = [(f"{lad.name} ({key})", key) for key, lad in LADDERS.items()]
+        if chosen not in LADDERS:  # the scheme's own ladder file
+            options.append((f"{self.ladder.name} ({Path(chosen).name})", chosen))
+        self.ladder_choice = widgets.Dropdown(
+            options=options, value=chosen, description="Grade ladder",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+        self.ladder_choice.observe(self._new_ladder, names="value")
+        self.path: Path | None = None
         self.sheet = sheet
         self.mapper: ColumnMappingPanel | None = None
         self.saved = None
@@ -185,6 +204,7 @@ class SignupImportPanel(Panel):
         self.widget = widgets.VBox([
             scheme_banner(self.scheme),
             upload_row(self.upload, self.file_label),
+            self.ladder_choice,
             self.mapping_area,
             self.counts_area,
             widgets.HBox([self.cohort, self.save_button]),
@@ -197,6 +217,7 @@ class SignupImportPanel(Panel):
     @safely
     def load(self, path: str | Path) -> None:
         """Read an export and show its mapping, problems and counts."""
+        self.path = Path(path)
         self.mapper = ColumnMappingPanel(path, mapping=self.start_mapping, ladder=self.ladder,
                                          sheet=self.sheet)
         self.mapper.listeners.append(self._follow)
@@ -204,6 +225,16 @@ class SignupImportPanel(Panel):
                                  "question holds each field.")
         self.mapping_area.children = (self.mapper.widget,)
         self._follow(self.mapper.result)
+
+    @safely
+    def _new_ladder(self, change: dict) -> None:
+        """Read the grades again on the ladder chosen, keeping the column choices."""
+        self.clear_messages()
+        self.ladder = resolve_ladder(change["new"])
+        if self.path is not None:
+            if self.mapper is not None:
+                self.start_mapping = self.mapper.mapping
+            self.load(self.path)
 
     def _uploaded(self, change: dict) -> None:
         files = change["new"]
@@ -252,7 +283,8 @@ class SignupImportPanel(Panel):
         self.saved = save_signups_to_store(self.result, self.scheme.store,
                                            self.cohort.value.strip(), skip_invalid=True)
         save_mapping(self.scheme, self.mapper.mapping)
+        save_ladder(self.scheme, self.ladder_choice.value)
         with self.save_messages:
             kind = "warning" if self.saved.skipped_rows else "ok"
-            self._say(self.saved.summary() + " The column choices were saved with the scheme.",
-                      kind)
+            self._say(self.saved.summary() + " The column choices and the grade ladder were "
+                      "saved with the scheme.", kind)
