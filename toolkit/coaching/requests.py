@@ -11,7 +11,7 @@ from toolkit.core.answers import MEETING_MODES, parse_yes_no, read_meeting_modes
 from toolkit.core.dates import parse_dates
 from toolkit.core.ladder import Ladder, resolve_ladder
 from toolkit.core.text import fold
-from toolkit.intake.signups import HEADER_VARIANTS
+from toolkit.intake.signups import HEADER_VARIANTS, unknown_grade_message
 from toolkit.io.problems import ProblemReport, RowChecker
 from toolkit.io.readers import Table, read_table
 
@@ -278,11 +278,7 @@ def validate_requests(table: Table, mapping: dict[str, str] | str | Path | None 
     level = ladder.levels_of(pd.Series(canon["grade"], dtype="string"))
     unknown = (canon["grade"] != "") & level.isna().to_numpy()
     check.add(unknown, "grade", pd.Series(
-        [f"'{g}' is not a grade on the ladder '{ladder.name}'; "
-         + (f"did you mean {ladder.suggest(g)}? Correct it" if ladder.suggest(g) else
-            f"use one of {list(ladder.levels)}")
-         + ", or add this spelling as a synonym in a ladder file (--ladder)."
-         for g in canon["grade"]]))
+        [unknown_grade_message(g, ladder, ladder.suggest(g)) for g in canon["grade"]]))
     approvals = {}
     for name in ("manager_approved", "cost_approved"):
         answer = parse_yes_no(canon[name])

@@ -624,7 +624,8 @@ def section_cohorts(history: CohortHistory, rule: DisclosureRule | str | None = 
     sec = Section("cohorts", "This year and earlier years")
     counts, num, base = cohort_table(history, outcomes)
     sec.paragraphs.append(
-        f"The store holds {len(history.cohorts)} cohorts ({', '.join(history.cohorts)}). "
+        f"The store holds {len(history.cohorts)} cohort{'s' if len(history.cohorts) != 1 else ''} "
+        f"({', '.join(history.cohorts)}). "
         "Each row is one cohort; a person who signed up in two years is in both rows, so "
         "the rows are not added up. 'Satisfied' counts answers above the middle of the scale "
         "to the survey's question about satisfaction."

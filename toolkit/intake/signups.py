@@ -167,14 +167,15 @@ def unknown_grade_message(grade: str, ladder: Ladder, suggestion: str | None) ->
     Examples
     --------
     >>> from toolkit.core.ladder import LECTURER_LADDER
-    >>> unknown_grade_message("Dean", LECTURER_LADDER, None)  # doctest: +ELLIPSIS
-    "'Dean' is not a grade on the ladder 'Lecturer to Professor'; use one of ['Lecturer', ...)."
+    >>> unknown_grade_message("Dean", LECTURER_LADDER, None)[:81]
+    "'Dean' is not a grade on the ladder 'Lecturer to Professor': use one of Lecturer,"
     """
     shown = grade if len(grade) <= 60 else grade[:57] + "..."
-    return (f"'{shown}' is not a grade on the ladder '{ladder.name}'; "
+    return (f"'{shown}' is not a grade on the ladder '{ladder.name}': "
             + (f"did you mean {suggestion}? Correct it" if suggestion else
-               f"use one of {list(ladder.levels)}")
-            + ", or add this spelling as a synonym in a ladder file (--ladder).")
+               f"use one of {', '.join(ladder.levels)}")
+            + "; or, if the scheme uses another ladder, choose it (the grade ladder drop-down "
+            "on page 01, or --ladder); or add this spelling to a ladder file as a synonym.")
 
 
 @dataclass

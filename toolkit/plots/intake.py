@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from toolkit.core.ladder import DEFAULT_LADDER, Ladder
 from toolkit.intake.overview import ROLE_ORDER, signup_counts
-from toolkit.plots.figures import PALETTE, new_figure
+from toolkit.plots.figures import PALETTE, counts_axis, new_figure
 
 __all__ = ["ROLE_COLOURS", "plot_signup_counts"]
 
@@ -51,7 +51,10 @@ def plot_signup_counts(people: pd.DataFrame, ladder: Ladder = DEFAULT_LADDER) ->
         ax.invert_yaxis()
         ax.set_title(title)
         ax.set_xlabel("people")
-    axes[0].legend(title="signed up as", loc="lower right")
+        counts_axis(ax.xaxis)
+    # Below the charts, so that it never covers a bar.
+    fig.legend(*axes[0].get_legend_handles_labels(), title="signed up as",
+               loc="outside lower center", ncols=len(ROLE_ORDER))
     roles = people["role"].value_counts()
     fig.alt_text = (  # type: ignore[attr-defined]
         f"Bar charts of {len(people)} sign-ups: "

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from toolkit.pairing.matching import MatchResult
-from toolkit.plots.figures import PALETTE, new_figure
+from toolkit.plots.figures import PALETTE, counts_axis, new_figure
 
 __all__ = ["load_histogram", "score_histogram"]
 
@@ -33,6 +33,7 @@ def score_histogram(result: MatchResult) -> Figure:
         ax.legend(frameon=False)
     ax.set_xlabel("pair score (0 = worst, 1 = best)")
     ax.set_ylabel("pairs")
+    counts_axis(ax.yaxis)
     ax.set_title(f"Scores of {len(scores)} pairs")
     return fig
 
@@ -59,6 +60,7 @@ def load_histogram(result: MatchResult) -> Figure:
     ax.set_xticks(range(top + 1))
     ax.set_xlabel("mentees per mentor")
     ax.set_ylabel("mentors")
+    counts_axis(ax.yaxis)
     ax.set_title(f"Load of {len(load)} mentors")
     ax.legend(frameon=False)
     return fig

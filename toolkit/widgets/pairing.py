@@ -313,11 +313,12 @@ class PairingPanel(Panel):
 
     def _rule_controls(self, rules: SchemeRules) -> None:
         """Build the controls that edit the scheme's rules, starting from ``rules``."""
-        grades = [("(any)", None), *[(g, g) for g in self.matcher.ladder.levels]]
+        # "(any)" is the empty text, not None: a drop-down whose value is None shows blank.
+        grades = [("(any)", ""), *[(g, g) for g in self.matcher.ladder.levels]]
 
         def grade(description: str, value: str | None) -> widgets.Dropdown:
             level = self.matcher.ladder.level_of(value) if value else None
-            start = self.matcher.ladder.levels[level] if level is not None else None
+            start = self.matcher.ladder.levels[level] if level is not None else ""
             return widgets.Dropdown(options=grades, value=start, description=description,
                                     **_WIDE)
 
@@ -353,9 +354,9 @@ class PairingPanel(Panel):
     def rules(self) -> SchemeRules:
         """The rules the controls show."""
         return SchemeRules(
-            mentor_min_grade=self.mentor_min_grade.value,
-            mentee_min_grade=self.mentee_min_grade.value,
-            mentee_max_grade=self.mentee_max_grade.value,
+            mentor_min_grade=self.mentor_min_grade.value or None,
+            mentee_min_grade=self.mentee_min_grade.value or None,
+            mentee_max_grade=self.mentee_max_grade.value or None,
             min_gap=int(self.min_gap.value),
             max_gap=int(self.max_gap.value) if self.limit_gap.value else None,
             same_department=bool(self.same_department.value),

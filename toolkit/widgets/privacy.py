@@ -73,7 +73,7 @@ class ErasurePanel(Panel):
         summary = erase_person(self.store, address, history=self.history)
         self.result = summary
         self.confirm.value = False
-        text = " ".join(line.strip() for line in summary.lines())
+        text = "\n".join(line.strip() for line in summary.lines())
         if summary.found:
             self.address.value = ""
             self.ok(text)

@@ -183,7 +183,7 @@ class SignupImportPanel(Panel):
             options.append((f"{self.ladder.name} ({Path(chosen).name})", chosen))
         self.ladder_choice = widgets.Dropdown(
             options=options, value=chosen, description="Grade ladder",
-            style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+            style={"description_width": "initial"}, layout=widgets.Layout(width="460px"))
         self.ladder_choice.observe(self._new_ladder, names="value")
         self.path: Path | None = None
         self.sheet = sheet
