@@ -135,7 +135,9 @@ def test_renewal_panel_renews_when_both_agree(store):
 def test_everything_copes_with_a_store_without_pairs(tmp_path):
     with Store(tmp_path / "empty.sqlite") as empty:
         assert WarningsPanel(empty, TODAY).result.empty
-        assert StatusPanel(empty, TODAY).result.empty
+        status = StatusPanel(empty, TODAY)
+        assert status.result.empty
+        assert "press 'Save pairs to the store'" in status.last_message[1]  # what to do first
         chart = TimelinePanel(empty, TODAY).result
         assert [t.get_text() for t in chart.axes[0].texts] == ["No running pairs to show."]
         panel = MeetingPanel(empty, TODAY)

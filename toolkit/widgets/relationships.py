@@ -163,6 +163,12 @@ class StatusPanel(Panel):
         self.clear_messages()
         table = status_table(self.store, self.today, lifecycle=self.lifecycle)
         counts = table["status"].value_counts()
+        if table.empty:
+            self.info("No pairs are saved in this scheme yet: on page 02 (Pairing), press "
+                      "'Save pairs to the store', then open this page again.")
+            self.result = table
+            self.table.children = ()
+            return table
         self.info(f"{len(table)} pair(s) on {self.today.day} {self.today:%b %Y}: "
                   + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES) + ".")
         if self.status.value != "all":

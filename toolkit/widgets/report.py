@@ -159,7 +159,8 @@ class ReportPanel(Panel):
         self.ladder = resolve_ladder(ladder)
         get_rule(rule)  # a wrong name fails here, with the list of known rules
         style = {"description_width": "150px"}
-        self.rule = widgets.Dropdown(options=sorted(RULES), value=rule,
+        self.rule = widgets.Dropdown(options=[(RULES[k].name, k) for k in sorted(RULES)],
+                                     value=rule,
                                      description="Disclosure rule", style=style)
         self.senior_grade = widgets.Dropdown(options=list(self.ladder.levels),
                                              value=senior_grade or self.ladder.senior_grade,
