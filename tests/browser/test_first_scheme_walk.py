@@ -61,7 +61,8 @@ def test_a_first_time_lead_goes_from_a_form_export_to_introductions(
     page.wait_for_selector("text=Who signed up", timeout=60_000)
     screenshot(page, "walk-01-mapped")
     page.locator(".widget-button", has_text="Save the sign-ups").click()
-    page.wait_for_selector("text=The column choices were saved", timeout=60_000)
+    page.wait_for_selector("text=The column choices and the grade ladder were saved",
+                           timeout=60_000)
     screenshot(page, "walk-01-saved")
     assert (schemes / "walk-2026" / "scheme.sqlite").is_file()
     assert (schemes / "walk-2026" / "imports" / "signups_forms.xlsx").is_file()
