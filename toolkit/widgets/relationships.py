@@ -487,14 +487,18 @@ class ConcernPanel(Panel):
         return self.refresh()
 
 
-class MeetingImportPanel(Panel):
-    """Check a meetings export at once; record its good rows with one click.
+class _CheckedFilePanel(Panel):
+    """A file the lead gives or uploads, checked against the store at once, recorded on a click.
 
-    Nothing is recorded until the lead presses *Record the good rows*. With a ``scheme``, the
-    panel has an upload button: the export is kept in the scheme's imports and checked again.
-    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport` (None until an
-    export is given); ``saved`` how many meetings the last click recorded.
+    Nothing changes until the lead presses the panel's button. With a ``scheme``, the panel
+    has an upload button: the file is kept in the scheme's imports and checked again.
+    Subclasses say what the file is and how it is read, described and recorded.
     """
+
+    #: The button, what the file is (for the upload and the messages), what the button does.
+    button_text = what = does = ""
+    #: What the panel says before any file is given.
+    waiting = ""
 
     def __init__(self, store: Store, path: str | Path | None = None,
                  today: date | str | None = None,
@@ -504,76 +508,114 @@ class MeetingImportPanel(Panel):
         self.store, self.today = store, dates.today(today)
         self.path = None if path is None else Path(path)
         self.lifecycle = lifecycle
-        self.mapping, self.sheet, self.saved = mapping, sheet, 0
-        self.button = _button("Record the good rows", "primary")
+        self.mapping, self.sheet = mapping, sheet
+        self.button = _button(self.button_text, "primary")
         self.button.on_click(lambda _b: self.save())
         self.problems_view = widgets.VBox()
         self.save_messages = widgets.Output()
         self.uploader = (None if scheme is None else
-                         UploadBox(scheme, "the meetings export", self.use, current=self.path))
+                         UploadBox(scheme, self.what, self.use, current=self.path))
         top = [] if self.uploader is None else [self.uploader.widget]
         self.widget = widgets.VBox([*top, self.messages, self.problems_view,
                                     widgets.HBox([self.button, self.save_messages],
                                                  layout=widgets.Layout(gap="12px"))])
         if self.path is None:
             self.button.disabled = True
-            self.info("No meetings export given yet: upload it above (or name it in MEETINGS).")
+            self.info(self.waiting)
         else:
             self.check()
 
     def use(self, path: str | Path) -> Any:
-        """Check another export (an upload, or a file the lead names)."""
+        """Check another file (an upload, or a file the lead names)."""
         self.path = Path(path)
         self.button.disabled = False
         self.save_messages.clear_output()
         return self.check()
 
     def _read(self) -> Any:
-        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
-                                    lifecycle=self.lifecycle)
-        return self.result
+        raise NotImplementedError
+
+    def _found(self) -> str:
+        """Say what the file holds that can be recorded."""
+        raise NotImplementedError
+
+    def _nothing(self) -> Any:
+        """Return what a click records when no file was given."""
+        raise NotImplementedError
+
+    def _record(self) -> tuple[Any, str]:
+        """Record the good rows; return what was recorded, and say it in words."""
+        raise NotImplementedError
 
     @safely
     def check(self) -> Any:
-        """Read and check the export against the store."""
+        """Read and check the file against the store (nothing is recorded)."""
         self.clear_messages()
         self.result = None
         self._read()
         for notice in self.result.notices:
             self.info(notice)
         if self.result.ok:
-            self.ok(f"{len(self.result.meetings)} new meeting(s) in '{self.result.source}', "
-                    "no problems. Press 'Record the good rows' to record them.")
+            self.ok(f"{self._found()}, no problems. Press '{self.button_text}' to "
+                    f"{self.does}.")
             self.problems_view.children = ()
         else:
-            self.warn(f"{len(self.result.meetings)} new meeting(s) are fine; "
-                      f"{self.result.problems['row'].nunique()} row(s) have problems and will "
-                      "not be recorded until corrected (row numbers as your spreadsheet shows).")
+            self.warn(f"{self._found()}; {self.result.problems['row'].nunique()} row(s) have "
+                      "problems and will not be recorded until corrected (row numbers as "
+                      "your spreadsheet shows).")
             self.problems_view.children = (show_table(self.result.problems),)
         return self.result
 
     @safely
-    def save(self) -> int:
-        """Record the good rows (first meetings confirm proposed pairs)."""
+    def save(self) -> Any:
+        """Record the good rows of the file checked last; return what was recorded."""
         self.save_messages.clear_output()
         if self.result is None:
-            self._beside("Give the meetings export first: upload it above.", "error")
-            return 0
-        self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
-        source, problems = self.result.source, self.result.problems
-        self._read()  # what is left to record: nothing, until the export changes
-        self._beside(f"Recorded {self.saved} meeting(s) from '{source}'.", "ok")
+            self.say_beside(self.save_messages, f"Give {self.what} first: upload it above.",
+                            "error")
+            return self._nothing()
+        done, text = self._record()
+        problems = self.result.problems
+        self._read()  # what is left to record: nothing, until the file changes
+        self.say_beside(self.save_messages, text, "ok")
         if not problems.empty:
-            self._beside(f"{problems['row'].nunique()} row(s) with problems were not recorded: "
-                         "correct them in the export and upload it again.", "warning")
-        return self.saved
-
-    def _beside(self, text: str, kind: str) -> None:
-        """Show a confirmation next to the button that caused it."""
-        self.say_beside(self.save_messages, text, kind)
+            self.say_beside(self.save_messages, f"{problems['row'].nunique()} row(s) with "
+                            f"problems were not recorded: correct them in {self.what} and "
+                            "upload it again.", "warning")
+        return done
 
 
-class WithdrawalImportPanel(Panel):
+class MeetingImportPanel(_CheckedFilePanel):
+    """Check a meetings export at once; record its good rows with one click.
+
+    Nothing is recorded until the lead presses *Record the good rows*. With a ``scheme``, the
+    panel has an upload button: the export is kept in the scheme's imports and checked again.
+    ``result`` is the :class:`~toolkit.relationships.meetings.MeetingImport` (None until an
+    export is given); ``saved`` how many meetings the last click recorded.
+    """
+
+    button_text, what, does = "Record the good rows", "the meetings export", "record them"
+    waiting = "No meetings export given yet: upload it above (or name it in MEETINGS)."
+    saved = 0
+
+    def _read(self) -> Any:
+        self.result = read_meetings(self.path, self.store, self.today, self.mapping, self.sheet,
+                                    lifecycle=self.lifecycle)
+        return self.result
+
+    def _found(self) -> str:
+        return f"{len(self.result.meetings)} new meeting(s) in '{self.result.source}'"
+
+    def _nothing(self) -> int:
+        return 0
+
+    def _record(self) -> tuple[int, str]:
+        """Record the good rows (first meetings confirm proposed pairs)."""
+        self.saved = save_meetings(self.store, self.result, lifecycle=self.lifecycle)
+        return self.saved, f"Recorded {self.saved} meeting(s) from '{self.result.source}'."
+
+
+class WithdrawalImportPanel(_CheckedFilePanel):
     """Check a list of people who withdrew at once; end their pairs with one click.
 
     The list (CSV or XLSX: e-mail, date, optionally a reason) is checked against the store
@@ -585,83 +627,28 @@ class WithdrawalImportPanel(Panel):
     given); ``ended`` the pairs the last click ended.
     """
 
-    def __init__(self, store: Store, path: str | Path | None = None,
-                 today: date | str | None = None,
-                 mapping: dict | str | Path | None = None, sheet: str | None = None,
-                 lifecycle: Lifecycle | None = None, scheme: Scheme | None = None) -> None:
-        super().__init__()
-        self.store, self.today = store, dates.today(today)
-        self.path = None if path is None else Path(path)
-        self.lifecycle = lifecycle
-        self.mapping, self.sheet = mapping, sheet
-        self.ended: list[int] = []
-        self.button = _button("Record the withdrawals", "primary")
-        self.button.on_click(lambda _b: self.save())
-        self.problems_view = widgets.VBox()
-        self.save_messages = widgets.Output()
-        self.uploader = (None if scheme is None else UploadBox(
-            scheme, "the list of withdrawals", self.use, current=self.path))
-        top = [] if self.uploader is None else [self.uploader.widget]
-        self.widget = widgets.VBox([*top, self.messages, self.problems_view,
-                                    widgets.HBox([self.button, self.save_messages],
-                                                 layout=widgets.Layout(gap="12px"))])
-        if self.path is None:
-            self.button.disabled = True
-            self.info("No list of withdrawals given yet: upload it above (e-mail, date, and "
-                      "optionally a reason).")
-        else:
-            self.check()
-
-    def use(self, path: str | Path) -> Any:
-        """Check another list (an upload, or a file the lead names)."""
-        self.path = Path(path)
-        self.button.disabled = False
-        self.save_messages.clear_output()
-        return self.check()
+    button_text, what, does = "Record the withdrawals", "the list of withdrawals", "end them"
+    waiting = ("No list of withdrawals given yet: upload it above (e-mail, date, and "
+               "optionally a reason).")
+    ended: tuple[int, ...] | list[int] = ()
 
     def _read(self) -> Any:
         self.result = read_withdrawals(self.path, self.store, self.today, self.mapping,
                                        self.sheet, lifecycle=self.lifecycle)
         return self.result
 
-    @safely
-    def check(self) -> Any:
-        """Read and check the list against the store (nothing is recorded)."""
-        self.clear_messages()
-        self.result = None
-        self._read()
-        for notice in self.result.notices:
-            self.info(notice)
-        found = (f"{self.result.people} person(s) on the list have "
-                 f"{len(self.result.withdrawals)} running pair(s) to end")
-        if self.result.ok:
-            self.ok(f"{found}, no problems. Press 'Record the withdrawals' to end them.")
-            self.problems_view.children = ()
-        else:
-            self.warn(f"{found}; {self.result.problems['row'].nunique()} row(s) have problems "
-                      "and will not be recorded until corrected (row numbers as your "
-                      "spreadsheet shows).")
-            self.problems_view.children = (show_table(self.result.problems),)
-        return self.result
+    def _found(self) -> str:
+        return (f"{self.result.people} person(s) on the list have "
+                f"{len(self.result.withdrawals)} running pair(s) to end")
 
-    @safely
-    def save(self) -> list[int]:
+    def _nothing(self) -> list[int]:
+        return []
+
+    def _record(self) -> tuple[list[int], str]:
         """End the running pairs of everyone on the list (reasons stay private)."""
-        self.save_messages.clear_output()
-        if self.result is None:
-            self.say_beside(self.save_messages, "Give the list of withdrawals first: upload "
-                            "it above.", "error")
-            return []
         self.ended = save_withdrawals(self.store, self.result, lifecycle=self.lifecycle)
-        source, problems = self.result.source, self.result.problems
-        self._read()  # what is left to record: nothing, until the list changes
-        self.say_beside(self.save_messages, f"Ended {len(self.ended)} pair(s) as withdrawn, "
-                        f"from '{source}'.", "ok")
-        if not problems.empty:
-            self.say_beside(self.save_messages, f"{problems['row'].nunique()} row(s) with "
-                            "problems were not recorded: correct them in the list and upload "
-                            "it again.", "warning")
-        return self.ended
+        return self.ended, (f"Ended {len(self.ended)} pair(s) as withdrawn, from "
+                            f"'{self.result.source}'.")
 
 
 class MeetingPanel(Panel):
