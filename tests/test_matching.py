@@ -282,8 +282,8 @@ def test_explain_gives_components_runner_up_and_rules():
     text = result.explain("bo@example.org")
     assert "bo@example.org is paired with di@example.org" in text
     assert "Runner-up: none" in text
-    for name in ("topics", "seniority", "meeting_mode", "gender_preference"):
-        assert name in text
+    for name in ("topics", "seniority", "meeting mode", "gender preference"):  # in words
+        assert f"  {name}: " in text
     text = result.explain("ann@example.org")
     assert "has no mentor: of 3 mentors" in text
     assert "eligible, full (2): di@example.org, ed@example.org" in text

@@ -388,9 +388,9 @@ def test_mentors_wanted_and_kind_are_scored_and_explained():
     assert comps["mentor_kind"][bo, di] == 1.0
     assert comps.applies[4].tolist() == [True, False, False]
     text = result.explain("cy@example.org")
-    assert "mentor_choice: not counted" in text and "mentor_kind: not counted" in text
+    assert "mentor choice: not counted" in text and "mentor kind: not counted" in text
     text = result.explain("ann@example.org")
-    assert "mentor_choice: " in text and "not counted (the mentee named" not in text
+    assert "mentor choice: " in text and "not counted (the mentee named" not in text
     pairs = result.pairs.set_index("mentee_email")
     assert np.isnan(pairs.loc["cy@example.org", "mentor_choice"])
     # Ann's first choice, Fay, gets her: same department is allowed here.

@@ -339,10 +339,11 @@ class MatchResult:
                 lines.append(f"{email} is paired with {row['mentor_email']}"
                              f"{how.get(row['origin'], '')}, score {row['score']:.3f}.")
                 for k, name in enumerate(COMPONENTS):
+                    words = name.replace("_", " ")  # "meeting mode", as the sliders say
                     if not applies[k]:
-                        lines.append(f"  {name}: not counted ({CHOICE_NOT_MADE[name]})")
+                        lines.append(f"  {words}: not counted ({CHOICE_NOT_MADE[name]})")
                         continue
-                    lines.append(f"  {name}: {row[name]:.2f} x weight {shares[k]:.2f} = "
+                    lines.append(f"  {words}: {row[name]:.2f} x weight {shares[k]:.2f} = "
                                  f"{row[name] * shares[k]:.3f}")
             others = cands[cands["status"].str.startswith("eligible")]
             if len(others):
