@@ -71,9 +71,14 @@ class SavedImport:
     skipped_rows: list[int]
     in_cohort: int
 
-    def summary(self) -> str:
-        """Say in one sentence what was saved and what was set aside."""
-        text = (f"Saved {self.saved} sign-up(s) of cohort {self.cohort} in '{self.store}' "
+    def summary(self, where: str | None = None) -> str:
+        """Say in one sentence what was saved and what was set aside.
+
+        ``where`` names the store in words (a page says "the scheme's store"); by default
+        its path.
+        """
+        where = where or f"'{self.store}'"
+        text = (f"Saved {self.saved} sign-up(s) of cohort {self.cohort} in {where} "
                 f"({self.in_cohort} in the cohort now).")
         if self.skipped_rows:
             rows = ", ".join(str(r) for r in self.skipped_rows[:20])

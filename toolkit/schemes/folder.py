@@ -109,7 +109,12 @@ class Scheme:
 
     @property
     def folder(self) -> str:
-        """The folder as the lead finds it from the project folder (``schemes/<name>``)."""
+        """The folder as the lead finds it: ``schemes/<name>`` in the project folder.
+
+        When schemes are kept elsewhere (the ``TOOLKIT_SCHEMES`` setting), the whole path.
+        """
+        if os.environ.get(SCHEMES_FOLDER_VARIABLE, "").strip():
+            return str(self.path)
         return "/".join(self.path.parts[-2:])
 
     def label(self) -> str:

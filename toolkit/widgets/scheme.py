@@ -98,8 +98,9 @@ class SchemePanel(Panel):
         self.scheme = scheme
         self._refresh()
         self.clear_messages()
-        self.ok(f"{verb} '{scheme.name}'. Every notebook now works on it: its store is "
-                f"'{scheme.store}', and what the toolkit writes goes to '{scheme.exports}'.")
+        self.ok(f"{verb} '{scheme.name}'. Every page now works on it. Its files are in the "
+                f"folder '{scheme.folder}': the store, the files you upload (in 'imports') and "
+                "what the toolkit writes (in 'exports').")
 
     @safely
     def open(self) -> None:

@@ -286,5 +286,5 @@ class SignupImportPanel(Panel):
         save_ladder(self.scheme, self.ladder_choice.value)
         with self.save_messages:
             kind = "warning" if self.saved.skipped_rows else "ok"
-            self._say(self.saved.summary() + " The column choices and the grade ladder were "
-                      "saved with the scheme.", kind)
+            self._say(self.saved.summary("the scheme's store") + " The column choices and the "
+                      "grade ladder were saved with the scheme.", kind)
