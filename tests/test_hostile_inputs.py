@@ -22,6 +22,7 @@ import io
 import json
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
@@ -41,7 +42,12 @@ from toolkit.evaluation.data import load_cohort, load_feedback
 from toolkit.evaluation.survey import read_survey
 from toolkit.intake.signups import read_signups
 from toolkit.io.columns import read_mapping
-from toolkit.io.outputs import FORMULA_PREFIXES, write_csv_atomic, write_xlsx_atomic
+from toolkit.io.outputs import (
+    FORMULA_PREFIXES,
+    write_csv_atomic,
+    write_csv_blocks_atomic,
+    write_xlsx_atomic,
+)
 from toolkit.io.problems import PROBLEM_COLUMNS
 from toolkit.io.readers import read_table
 from toolkit.relationships.changes import pair_events
@@ -418,3 +424,20 @@ def test_written_tables_read_back_the_same_and_run_nothing(folders, cells, quote
         assert back.columns.tolist() == frame.columns.tolist()
         assert back.to_numpy().tolist() == expected.to_numpy().tolist()
     assert _check_outputs(folder, _known_addresses(cells)) == 2
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.lists(hostile.filter(lambda t: len(t) < 1000), min_size=2,
+                               max_size=2), min_size=0, max_size=6),
+       cuts=st.lists(st.integers(0, 6), max_size=3))
+def test_a_table_written_in_blocks_is_the_table_written_at_once(folders, cells, cuts):
+    # Every pair a national scheme allows is written a block of mentees at a time: the file
+    # must be byte for byte the one the whole table gives, however the rows are cut.
+    folder = folders()
+    frame = pd.DataFrame(cells, columns=["=name", "email"]).assign(score=0.5)
+    edges = sorted({0, len(frame), *(min(c, len(frame)) for c in cuts)})
+    blocks = [frame.iloc[a:b] for a, b in pairwise(edges)] or [frame]
+    whole = write_csv_atomic(frame, folder / "whole.csv")
+    parts = write_csv_blocks_atomic(iter(blocks), folder / "parts.csv")
+    assert parts.read_bytes() == whole.read_bytes()

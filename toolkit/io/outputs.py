@@ -14,7 +14,7 @@ import csv
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ __all__ = [
     "neutralise",
     "neutralise_frame",
     "write_csv_atomic",
+    "write_csv_blocks_atomic",
     "write_xlsx_atomic",
 ]
 
@@ -112,6 +113,50 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise a table for CSV, and write NUL bytes as the replacement character."""
+    safe = neutralise_frame(frame)
+    # A NUL byte makes the file look binary to every reader (the toolkit's too): write the
+    # replacement character instead, as the XLSX writer does for what XML cannot hold.
+    safe.columns = [c.replace("\x00", "\ufffd") for c in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v
+                            for v in safe[column]]
+    return safe
+
+
+def write_csv_blocks_atomic(blocks: Iterable[pd.DataFrame], path: str | Path) -> Path:
+    r"""Write a table that comes in blocks of rows as one CSV, atomically, a block at a time.
+
+    For tables too large to hold at once (every pair a national scheme allows): each block
+    is written as :func:`write_csv_atomic` writes a table (neutralised, text quoted) and
+    then let go, so memory stays at one block. The header is the first block's; ``blocks``
+    must give at least one (it may be empty).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> parts = (pd.DataFrame({"name": [n], "n": [k]}) for k, n in enumerate(["=1", "Bo"]))
+    >>> _ = write_csv_blocks_atomic(parts, path)
+    >>> path.read_bytes()
+    b'"name","n"\n"\'=1",0\n"Bo",1\n'
+    """
+
+    def write(tmp: Path) -> None:
+        first = True
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            for block in blocks:
+                _csv_safe(block).to_csv(handle, index=False, header=first,
+                                        quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+                first = False
+        if first:
+            raise ValueError("write_csv_blocks_atomic needs at least one block (for the header)")
+
+    return atomic_write(path, write)
+
+
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path, quote_text: bool = True) -> Path:
     r"""Write a DataFrame as UTF-8 CSV (no index), neutralised and quoted, atomically.
 
@@ -141,14 +186,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path, quote_text: bool = T
     >>> pd.read_csv(path)["name"].tolist()
     ["'=1+1", 'Bo\rChen']
     """
-    safe = neutralise_frame(frame)
-    # A NUL byte makes the file look binary to every reader (the toolkit's too): write the
-    # replacement character instead, as the XLSX writer does for what XML cannot hold.
-    safe.columns = [c.replace("\x00", "\ufffd") for c in safe.columns]
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v
-                            for v in safe[column]]
+    safe = _csv_safe(frame)
     # csv leaves a lone carriage return unquoted when lines end in "\n", and a reader then
     # starts a new row there: a table holding one is always written with its text quoted.
     if not quote_text and any(isinstance(v, str) and "\r" in v

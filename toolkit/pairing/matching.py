@@ -14,7 +14,7 @@ from :mod:`toolkit.pairing.pair_files` and :mod:`toolkit.pairing.service`, its w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -223,21 +223,25 @@ class MatchResult:
     @property
     def eligible(self) -> pd.DataFrame:
         """Every pair the rules allow: ``mentee_email, mentor_email, score`` (can be large)."""
-        parts = []
+        return pd.concat(list(self.eligible_blocks()), ignore_index=True)
+
+    def eligible_blocks(self, mentees_per_block: int = 500) -> Iterator[pd.DataFrame]:
+        """Every pair the rules allow, a block of mentees at a time (at least one block).
+
+        What :attr:`eligible` holds at once, for writing a national scheme's pairs without
+        holding them all (hundreds of millions of rows): one block of mentees' pairs at a
+        time, in the same order.
+        """
         n = len(self.matcher.mentees)
-        step = n if self.score is not None else 500
-        for start in range(0, n, max(step, 1)):
+        mentees = self.matcher.mentees["email"].to_numpy(dtype=object)
+        mentors = self.matcher.mentors["email"].to_numpy(dtype=object)
+        step = max(mentees_per_block, 1)
+        for start in range(0, max(n, 1), step):
             rows = np.arange(start, min(n, start + step))
             score, allowed = self._scores(rows)
             r, c = np.nonzero(allowed)
-            parts.append((rows[r], c, score[r, c]))
-        r, c, score = (np.concatenate([p[k] for p in parts]) if parts else np.empty(0, int)
-                       for k in range(3))
-        return pd.DataFrame({
-            "mentee_email": self.matcher.mentees["email"].to_numpy(dtype=object)[r],
-            "mentor_email": self.matcher.mentors["email"].to_numpy(dtype=object)[c],
-            "score": score.astype(np.float64),
-        })
+            yield pd.DataFrame({"mentee_email": mentees[rows[r]], "mentor_email": mentors[c],
+                                "score": np.asarray(score[r, c], dtype=np.float64)})
 
     @property
     def load(self) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit.core.version import __version__, library_versions
-from toolkit.io.outputs import atomic_write, write_csv_atomic
+from toolkit.io.outputs import atomic_write, write_csv_atomic, write_csv_blocks_atomic
 from toolkit.pairing.matching import PAIR_COLUMNS, MatchResult
 
 __all__ = ["file_fingerprints", "write_match_outputs"]
@@ -84,9 +84,10 @@ def write_match_outputs(result: MatchResult, out: str | Path, run_info: dict | N
         written["outside_rules"] = write_csv_atomic(result.outside[["email", "role", "reason"]],
                                                     out / "outside_rules.csv")
     if eligible_path is not None:
-        eligible = result.eligible
-        eligible["score"] = eligible["score"].round(6)
-        written["eligible"] = write_csv_atomic(eligible, eligible_path)
+        # A block of mentees at a time: a national scheme allows hundreds of millions of pairs.
+        written["eligible"] = write_csv_blocks_atomic(
+            (block.assign(score=block["score"].round(6))
+             for block in result.eligible_blocks()), eligible_path)
     info = {
         "command": "match",
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
