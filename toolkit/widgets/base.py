@@ -8,9 +8,11 @@ the panel's ``messages`` area instead of a lost traceback.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import html
+import io
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -27,7 +29,9 @@ from toolkit.errors import NotReadyError, RowProblemsError, SettingsError, Toolk
 
 __all__ = [
     "DateBox",
+    "MessageArea",
     "Panel",
+    "as_html",
     "button",
     "error_html",
     "how_to_use",
@@ -201,6 +205,34 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def as_html(shown: Any) -> str:
+    """Give what a view shows as the HTML text of an HTML widget.
+
+    Tables (styled or not) as tables, notes and HTML as they are, a figure as a PNG picture
+    with its alt text. A live view is an HTML widget whose text is replaced, never an output
+    area that captures a display: under the app, an output area redrawn while the page was
+    still running left the server waiting for the cell's reply until its timeout.
+
+    Examples
+    --------
+    >>> "<table" in as_html(pd.DataFrame({"n": [1]})), as_html(note("Hi"))[-10:]
+    (True, '">Hi</div>')
+    """
+    if isinstance(shown, pd.DataFrame):
+        shown = styled(shown)
+    if hasattr(shown, "to_html"):
+        return shown.to_html()
+    if hasattr(shown, "savefig"):
+        buffer = io.BytesIO()
+        shown.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+        alt = html.escape(str(getattr(shown, "alt_text", "A chart")), quote=True)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+    if hasattr(shown, "data") and isinstance(shown.data, str):
+        return shown.data
+    return f"<pre>{html.escape(str(shown))}</pre>"
+
+
 def styled(frame: pd.DataFrame, empty: str | None = None) -> Any:
     """Return a table as a lead reads it: no index, two decimals, blanks for gaps, dates day first.
 
@@ -266,6 +298,31 @@ class DateBox(widgets.HBox):
         self.text.value = "" if value is None else _day_first(value)
 
 
+class MessageArea(widgets.VBox):
+    """Where a panel's messages show: one coloured box per message, newest last.
+
+    A box of HTML widgets, not an output area: under the app, an output area written to
+    while the page was still running left the server waiting for that cell's reply until
+    its timeout.
+
+    Examples
+    --------
+    >>> area = MessageArea()
+    >>> area.add("Saved.", "ok"); len(area.children)
+    1
+    >>> area.clear_output(); len(area.children)
+    0
+    """
+
+    def add(self, text: str, kind: str = "info") -> None:
+        """Show one more message."""
+        self.children = (*self.children, widgets.HTML(message_html(text, kind)))
+
+    def clear_output(self, wait: bool = False) -> None:
+        """Remove every message (``wait`` is accepted as an output area takes it)."""
+        self.children = ()
+
+
 class Panel:
     """Base class of the toolkit's notebook panels.
 
@@ -274,7 +331,7 @@ class Panel:
     """
 
     def __init__(self) -> None:
-        self.messages = widgets.Output()
+        self.messages = MessageArea()
         self.widget: widgets.Widget = widgets.VBox([self.messages])
         self.result: Any = None
 
@@ -283,11 +340,10 @@ class Panel:
 
     def _say(self, text: str, kind: str) -> None:
         self.last_message = (kind, text)
-        with getattr(self, "speaking_into", None) or self.messages:
-            display(HTML(message_html(text, kind)))
+        (getattr(self, "speaking_into", None) or self.messages).add(text, kind)
 
     @contextlib.contextmanager
-    def beside(self, area: widgets.Output) -> Iterator[None]:
+    def beside(self, area: MessageArea) -> Iterator[None]:
         """Show every message said inside the block in ``area`` (beside its button)."""
         previous = getattr(self, "speaking_into", None)
         self.speaking_into = area
@@ -296,11 +352,10 @@ class Panel:
         finally:
             self.speaking_into = previous
 
-    def say_beside(self, area: widgets.Output, text: str, kind: str = "ok") -> None:
+    def say_beside(self, area: MessageArea, text: str, kind: str = "ok") -> None:
         """Show a message in ``area``: the place beside the button that caused it."""
         self.last_message = (kind, text)
-        with area:
-            display(HTML(message_html(text, kind)))
+        area.add(text, kind)
 
     def clear_messages(self) -> None:
         """Remove the messages shown so far."""

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import HTML, display
 
 from toolkit.coaching.matching import MatchSettings
 from toolkit.coaching.progress import SessionLimits
@@ -19,7 +18,15 @@ from toolkit.core.ladder import resolve_ladder
 from toolkit.errors import SettingsError
 from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import open_store
-from toolkit.widgets.base import Panel, button, message_html, safely, show_table, styled
+from toolkit.widgets.base import (
+    MessageArea,
+    Panel,
+    as_html,
+    button,
+    message_html,
+    safely,
+    show_table,
+)
 from toolkit.widgets.upload import UploadBox
 
 __all__ = ["CoachingPanel"]
@@ -127,14 +134,14 @@ class CoachingPanel(Panel):
         self.save_button = button("Write the workbook and save the round", icon="save",
                                   button_style="success", disabled=store is None or out is None)
         self.save_button.on_click(lambda _b: self.save())
-        self.save_messages = widgets.Output()
+        self.save_messages = MessageArea()
         self.uploads = {} if scheme is None else {
             key: UploadBox(scheme, what, lambda path, key=key: self.use(key, path),
                            current=self.paths[key]) for key, what in self.UPLOADS.items()}
         self.save_row = widgets.HBox([self.save_button, self.save_messages],
                                      layout=widgets.Layout(gap="12px", align_items="center"))
         self.problems_view = widgets.VBox()
-        self.views: list[tuple[widgets.Output, Callable[[CoachingRound], Any], str]] = []
+        self.views: list[tuple[widgets.HTML, Callable[[CoachingRound], Any], str]] = []
         self.shown: list[Any] = []  # what each live view shows now (None: its message)
         self.files = widgets.VBox([*(box.widget for box in self.uploads.values()),
                                    self.problems_view])
@@ -145,14 +152,15 @@ class CoachingPanel(Panel):
         self.run()
 
     def view(self, part: Callable[[CoachingRound], Any],
-             missing: str = "Nothing to show: this needs a file not given yet.") -> widgets.Output:
+             missing: str = "Nothing to show: this needs a file not given yet.") -> widgets.HTML:
         """Return a live view of one part of the round, shown again after every run.
 
         ``part`` picks a table (shown without index, two decimals, dates day first) or a
         figure from the round; when the round or that part is missing (no file for it), the
-        ``missing`` message is shown instead.
+        ``missing`` message is shown instead. The view is an HTML widget whose text is
+        replaced (see :func:`~toolkit.widgets.base.as_html`).
         """
-        area = widgets.Output()
+        area = widgets.HTML()
         self.views.append((area, part, missing))
         self.shown.append(None)
         self._show_view(len(self.views) - 1)
@@ -160,22 +168,20 @@ class CoachingPanel(Panel):
 
     def _show_view(self, index: int) -> None:
         area, part, missing = self.views[index]
-        area.clear_output()
         try:
             shown = None if self.result is None else part(self.result)
         except AttributeError:  # a part of the round that was not made (its file not given)
             shown = None
         self.shown[index] = shown
-        with area:
-            if shown is None:
-                display(HTML(message_html(missing if self.result is not None else
-                                          "Nothing yet: upload the coaching requests and the "
-                                          "coach pool at the top of the page, or fix the "
-                                          "problem shown there.", "info")))
-            elif isinstance(shown, pd.DataFrame):
-                display(styled(shown) if len(shown) else HTML(message_html("None.", "ok")))
-            else:
-                display(shown)
+        if shown is None:
+            area.value = message_html(missing if self.result is not None else
+                                      "Nothing yet: upload the coaching requests and the "
+                                      "coach pool at the top of the page, or fix the "
+                                      "problem shown there.", "info")
+        elif isinstance(shown, pd.DataFrame) and not len(shown):
+            area.value = message_html("None.", "ok")
+        else:
+            area.value = as_html(shown)
 
     def use(self, key: str, path: str | Path) -> CoachingRound | None:
         """Run the round again with another file for ``key`` (requests, coaches, ...)."""

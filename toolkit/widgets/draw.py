@@ -34,7 +34,7 @@ from toolkit.unmentoring.service import (
     save_round,
 )
 from toolkit.unmentoring.statistics import draw_statistics, repeat_pairs
-from toolkit.widgets.base import Panel, button, message_html, safely, show_table
+from toolkit.widgets.base import MessageArea, Panel, button, message_html, safely, show_table
 from toolkit.widgets.upload import UploadBox
 
 __all__ = ["DrawPanel", "preview_table"]
@@ -156,7 +156,7 @@ class DrawPanel(Panel):
             value=wording, description="E-mail wording",
             style={"description_width": "120px"},
             layout=widgets.Layout(width="820px", height="260px"))
-        self.action_messages = widgets.Output()
+        self.action_messages = MessageArea()
         self.people_view = widgets.VBox()
         self.uploader = (None if scheme is None else UploadBox(
             scheme, "the sign-up list", self.use,

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import HTML
 from matplotlib.figure import Figure
 
 from toolkit.demo.sample import seed_sample_signups
@@ -41,6 +41,7 @@ from toolkit.schemes.folder import Scheme, resolve_scheme
 from toolkit.store.connection import open_existing
 from toolkit.widgets.base import (
     Panel,
+    as_html,
     button,
     message_html,
     note,
@@ -237,7 +238,7 @@ class PairingPanel(Panel):
         self.current = self.inputs.current
         self.changes: pd.DataFrame | None = None
         self.result: MatchResult | None = None
-        self.followers: list[tuple[widgets.Output, Callable[[PairingPanel], Any]]] = []
+        self.followers: list[tuple[widgets.HTML, Callable[[PairingPanel], Any]]] = []
 
         self.sliders = {
             name: widgets.FloatSlider(
@@ -410,39 +411,38 @@ class PairingPanel(Panel):
             self._draw(area, render)
 
     # -- views that follow the panel ------------------------------------------------------------
-    def _draw(self, area: widgets.Output, render: Callable[[PairingPanel], Any]) -> None:
+    def _draw(self, area: widgets.HTML, render: Callable[[PairingPanel], Any]) -> None:
         area.shown = render(self)  # what the area shows now (tests read it without a kernel)
-        with area:
-            area.clear_output(wait=True)
-            display(area.shown)
+        area.value = as_html(area.shown)
 
-    def follow(self, render: Callable[[PairingPanel], Any]) -> widgets.Output:
+    def follow(self, render: Callable[[PairingPanel], Any]) -> widgets.HTML:
         """Return an area showing ``render(panel)``, drawn again after every change.
 
         A notebook cell below the panel shows a view this way, so that moving a slider,
-        changing a rule, locking a pair or picking a mentee updates it at once.
+        changing a rule, locking a pair or picking a mentee updates it at once (an HTML
+        widget whose text is replaced: see :func:`~toolkit.widgets.base.as_html`).
         """
-        area = widgets.Output()
+        area = widgets.HTML()
         self.followers.append((area, render))
         if self.result is not None:
             self._draw(area, render)
         return area
 
-    def live_pairs(self) -> widgets.Output:
+    def live_pairs(self) -> widgets.HTML:
         """Show the pairs, score by component, following the panel (names with e-mails)."""
         return self.follow(lambda p: styled(pairs_table(p.result, p.people)))
 
-    def live_unmatched(self) -> widgets.Output:
+    def live_unmatched(self) -> widgets.HTML:
         """Show the mentees without a mentor and why, following the panel."""
         return self.follow(lambda p: styled(p.result.unmatched,
                                             empty="Every mentee has a mentor."))
 
-    def live_explanation(self) -> widgets.Output:
+    def live_explanation(self) -> widgets.HTML:
         """Show why the mentee picked in the panel has their mentor, and who came next."""
         return self.follow(lambda p: HTML(_explanation_html(p.result, p.mentee_picker.value))
                            if p.mentee_picker.value else note("There is no mentee to explain."))
 
-    def live_totals(self) -> widgets.Output:
+    def live_totals(self) -> widgets.HTML:
         """Show the counts of the current pairs (no names), following the panel."""
         return self.follow(lambda p: styled(totals_table(p.result)))
 

@@ -51,6 +51,7 @@ from toolkit.store.meetings import load_meetings
 from toolkit.store.pairs import load_pairs
 from toolkit.widgets.base import (
     DateBox,
+    MessageArea,
     Panel,
     button,
     readable,
@@ -512,7 +513,7 @@ class _CheckedFilePanel(Panel):
         self.button = _button(self.button_text, "primary")
         self.button.on_click(lambda _b: self.save())
         self.problems_view = widgets.VBox()
-        self.save_messages = widgets.Output()
+        self.save_messages = MessageArea()
         self.uploader = (None if scheme is None else
                          UploadBox(scheme, self.what, self.use, current=self.path))
         top = [] if self.uploader is None else [self.uploader.widget]

@@ -16,7 +16,7 @@ from toolkit.evaluation.report import ReportResult, build_report
 from toolkit.evaluation.survey import SurveyImport, read_survey, save_survey
 from toolkit.schemes.folder import Scheme
 from toolkit.store.connection import Store, open_existing
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.base import MessageArea, Panel, button, safely, show_table
 from toolkit.widgets.upload import UploadBox
 
 __all__ = ["ReportPanel", "SurveyPanel"]
@@ -51,7 +51,7 @@ class SurveyPanel(Panel):
         self.button = button("Import the survey", button_style="primary", icon="save",
                              disabled=True)
         self.button.on_click(lambda _b: self.save())
-        self.save_messages = widgets.Output()
+        self.save_messages = MessageArea()
         self.uploader = (None if scheme is None else
                          UploadBox(scheme, "the survey export", self.use, current=survey))
         top = [] if self.uploader is None else [self.uploader.widget]

@@ -30,7 +30,7 @@ from toolkit.schemes.folder import (
     save_mapping,
     save_upload,
 )
-from toolkit.widgets.base import Panel, button, safely, show_table
+from toolkit.widgets.base import MessageArea, Panel, button, safely, show_table
 from toolkit.widgets.scheme import scheme_banner
 from toolkit.widgets.upload import upload_button, upload_row
 
@@ -200,7 +200,7 @@ class SignupImportPanel(Panel):
         self.save_button = button("Save the sign-ups", button_style="primary", icon="save",
                                   disabled=True)
         self.save_button.on_click(lambda _: self.save())
-        self.save_messages = widgets.Output()
+        self.save_messages = MessageArea()
         self.widget = widgets.VBox([
             scheme_banner(self.scheme),
             upload_row(self.upload, self.file_label),
@@ -284,7 +284,7 @@ class SignupImportPanel(Panel):
                                            self.cohort.value.strip(), skip_invalid=True)
         save_mapping(self.scheme, self.mapper.mapping)
         save_ladder(self.scheme, self.ladder_choice.value)
-        with self.save_messages:
-            kind = "warning" if self.saved.skipped_rows else "ok"
-            self._say(self.saved.summary("the scheme's store") + " The column choices and the "
-                      "grade ladder were saved with the scheme.", kind)
+        kind = "warning" if self.saved.skipped_rows else "ok"
+        self.say_beside(self.save_messages, self.saved.summary("the scheme's store")
+                        + " The column choices and the grade ladder were saved with the "
+                        "scheme.", kind)
