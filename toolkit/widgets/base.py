@@ -34,6 +34,7 @@ __all__ = [
     "as_html",
     "button",
     "error_html",
+    "figure_png",
     "how_to_use",
     "in_app_mode",
     "message_html",
@@ -205,6 +206,20 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def figure_png(fig: Any) -> bytes:
+    """Render a matplotlib figure to PNG bytes, trimmed to what it draws (no backend needed).
+
+    Examples
+    --------
+    >>> from toolkit.plots.figures import new_figure
+    >>> figure_png(new_figure(figsize=(2, 1)))[:4]
+    b'\x89PNG'
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def as_html(shown: Any) -> str:
     """Give what a view shows as the HTML text of an HTML widget.
 
@@ -223,10 +238,8 @@ def as_html(shown: Any) -> str:
     if hasattr(shown, "to_html"):
         return shown.to_html()
     if hasattr(shown, "savefig"):
-        buffer = io.BytesIO()
-        shown.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
         alt = html.escape(str(getattr(shown, "alt_text", "A chart")), quote=True)
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        data = base64.b64encode(figure_png(shown)).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
     if hasattr(shown, "data") and isinstance(shown.data, str):
         return shown.data

@@ -9,7 +9,6 @@ Everything is drivable from plain Python (``panel.sliders["topics"].value = 0.8`
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
-from matplotlib.figure import Figure
 
 from toolkit.demo.sample import seed_sample_signups
 from toolkit.errors import NotReadyError, StoreError
@@ -43,6 +41,7 @@ from toolkit.widgets.base import (
     Panel,
     as_html,
     button,
+    figure_png,
     message_html,
     note,
     safely,
@@ -51,7 +50,7 @@ from toolkit.widgets.base import (
 )
 from toolkit.widgets.scheme import scheme_banner
 
-__all__ = ["NO_SIGNUPS_YET", "NO_STORE", "TOTAL_LABELS", "PairingPanel", "figure_png",
+__all__ = ["NO_SIGNUPS_YET", "NO_STORE", "TOTAL_LABELS", "PairingPanel",
            "pairs_table", "scheme_pairing_panel", "totals_table"]
 
 _OBJECTIVES = [
@@ -77,13 +76,6 @@ def _explanation_html(result: MatchResult, mentee: str | None) -> str:
         return ""
     return ('<pre style="white-space:pre-wrap;font-family:inherit">'
             + html.escape(result.explain(mentee)) + "</pre>")
-
-
-def figure_png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes (for an ``ipywidgets.Image``)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    return buffer.getvalue()
 
 
 def pairs_table(result: MatchResult, people: pd.DataFrame | None = None,

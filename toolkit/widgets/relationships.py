@@ -8,7 +8,6 @@ result as ``result``, and shows any :class:`~toolkit.errors.ToolkitError` as a m
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -54,6 +53,7 @@ from toolkit.widgets.base import (
     MessageArea,
     Panel,
     button,
+    figure_png,
     readable,
     safely,
     show_table,
@@ -94,9 +94,7 @@ def figure_widget(fig: Any) -> widgets.Image:
     >>> figure_widget(new_figure(figsize=(2, 1))).format
     'png'
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    return widgets.Image(value=buffer.getvalue(), format="png")
+    return widgets.Image(value=figure_png(fig), format="png")
 
 
 def _set_options(dropdown: widgets.Dropdown, options: list) -> None:

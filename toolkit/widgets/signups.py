@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from toolkit.core.ladder import DEFAULT_LADDER_NAME, LADDERS, resolve_ladder
 from toolkit.errors import ToolkitError
@@ -30,7 +28,7 @@ from toolkit.schemes.folder import (
     save_mapping,
     save_upload,
 )
-from toolkit.widgets.base import MessageArea, Panel, button, safely, show_table
+from toolkit.widgets.base import MessageArea, Panel, button, figure_png, safely, show_table
 from toolkit.widgets.scheme import scheme_banner
 from toolkit.widgets.upload import upload_button, upload_row
 
@@ -123,13 +121,6 @@ class ColumnMappingPanel(Panel):
             )
             self.problems_view.children = (show_table(self.result.problems),)
         return self.result
-
-
-def _png(fig: Any) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 class SignupImportPanel(Panel):
@@ -269,7 +260,7 @@ class SignupImportPanel(Panel):
             widgets.HBox([show_table(by_department.reset_index()),
                           show_table(by_grade.reset_index())],
                          layout=widgets.Layout(gap="32px")),
-            widgets.Image(value=_png(plot_signup_counts(people, self.ladder)), format="png",
+            widgets.Image(value=figure_png(plot_signup_counts(people, self.ladder)), format="png",
                           layout=widgets.Layout(max_width="900px")),
         )
 
